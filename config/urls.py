@@ -1,0 +1,23 @@
+"""URL configuration. Every view declares its access (see donghanh.core.access); a test enforces it."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from donghanh.core.api_views import DocsView, MeView, SchemaView
+from donghanh.orgunits.api import OrgUnitViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("org-units", OrgUnitViewSet, basename="orgunit")
+
+urlpatterns = [
+    path("", include("donghanh.core.urls")),
+    path("accounts/", include("donghanh.accounts.auth_urls")),
+    path("users/", include("donghanh.accounts.urls")),
+    path("units/", include("donghanh.orgunits.urls")),
+    path("audit/", include("donghanh.audit.urls")),
+    path("api/v1/", include(router.urls)),
+    path("api/v1/me/", MeView.as_view(), name="api-me"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
+]

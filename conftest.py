@@ -1,0 +1,71 @@
+"""Fixtures shared by the whole suite.
+
+The full organisation tree (both eras, about 14,000 units) is loaded once per test session, so
+every test reads the real tree. Transactional tests (the browser tests under `live_server`)
+run last and flush the database; they load the provinces they need themselves
+(`demo_world`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "Mat-khau-thu-2026"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    from donghanh.orgunits.services import orgunits_load
+
+    with django_db_blocker.unblock():
+        orgunits_load()
+    yield
+
+
+@pytest.fixture
+def unit() -> Callable[..., Any]:
+    """unit("00091") → the current commune with that code; unit("01", level=1) → a province."""
+    from donghanh.orgunits.models import OrgUnit
+
+    def get(code: str, level: int = OrgUnit.Level.COMMUNE, era: str = OrgUnit.Era.CURRENT) -> OrgUnit:
+        return OrgUnit.objects.get(code=code, level=level, era=era)
+
+    return get
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., Any]:
+    """make_user("commune_officer", some_unit) → a user holding that role there (password PASSWORD)."""
+    from donghanh.accounts.models import RoleAssignment, User
+
+    counter = {"n": 0}
+
+    def make(role: str | None = None, at: Any = None, *, username: str | None = None, **fields: Any) -> User:
+        counter["n"] += 1
+        user = User.objects.create_user(
+            username=username or f"user{counter['n']}",
+            password=PASSWORD,
+            full_name=fields.pop("full_name", f"Người dùng {counter['n']}"),
+            **fields,
+        )
+        if role:
+            RoleAssignment.objects.create(user=user, role=role, unit=at)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def demo_world(transactional_db: None) -> Any:
+    """For transactional tests: Hà Nội and Đà Nẵng (both eras) and the demo accounts."""
+    from donghanh.core.demo import demo_data_create
+    from donghanh.orgunits.services import orgunits_load
+
+    orgunits_load(province_codes={"01", "48"})
+    return demo_data_create()

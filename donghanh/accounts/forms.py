@@ -1,0 +1,65 @@
+"""Forms for login, user accounts and role assignments."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from donghanh.accounts.models import User
+from donghanh.accounts.roles import Role
+from donghanh.orgunits.models import OrgUnit
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("Wrong user name or password. Both are case-sensitive."),
+        "inactive": _("This account is deactivated."),
+    }
+
+
+class UserCreateForm(forms.Form):
+    username = forms.RegexField(
+        label=_("User name"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": _("Use only letters, digits and . @ + - _ (no spaces).")},
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=True), strip=False)
+    password_again = forms.CharField(
+        label=_("Password (again)"), widget=forms.PasswordInput(render_value=True), strip=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class UserEditForm(forms.ModelForm[User]):
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "phone", "is_active"]
+        labels = {"is_active": _("Account active (may log in)")}
+
+
+class PasswordSetForm(forms.Form):
+    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False)
+
+
+class RoleAssignmentForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=OrgUnit.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Choose a unit from the search results.")},
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]

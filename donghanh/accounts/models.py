@@ -1,0 +1,72 @@
+"""User accounts and the roles they hold at units of the tree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from donghanh.accounts.permissions import Capability
+from donghanh.accounts.roles import Role
+from donghanh.accounts.scope import Grant, ScopedModel, ScopedQuerySet
+
+
+class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    """A person who logs in: an officer, a volunteer, a police officer, a health worker, an administrator.
+
+    The account's reach comes only from its role assignments; `is_staff` is unused.
+    """
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    scope_capability = Capability.VIEW_USERS
+    objects = ScopedUserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @classmethod
+    def scope_filter(cls, grant: Grant, user: Any) -> Q:
+        # A user is in scope when one of their roles is held inside the grant's subtree.
+        in_subtree = RoleAssignment.objects.filter(unit__path__startswith=grant.unit_path).values("user_id")
+        return Q(pk__in=in_subtree) | Q(pk=user.pk)
+
+
+class RoleAssignment(ScopedModel):
+    """One role held by one user at one unit; it covers the unit's whole subtree."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="role_assignments"
+    )
+    created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+
+    scope_capability = Capability.VIEW_USERS
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        ordering = ["user__username", "role", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="roleassignment_unique_user_role_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} — {self.unit}"

@@ -1,0 +1,37 @@
+"""Reads of user accounts; every one starts from the user's scope."""
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from donghanh.accounts.models import RoleAssignment, User
+
+
+def users_for_user(user: Any) -> QuerySet[User]:
+    assignments = RoleAssignment.objects.select_related("unit").order_by("role", "unit__path")
+    return User.objects.accessible_to(user).prefetch_related(Prefetch("role_assignments", queryset=assignments))
+
+
+def user_search(user: Any, query: str = "", role: str = "") -> QuerySet[User]:
+    users = users_for_user(user)
+    if role:
+        users = users.filter(pk__in=RoleAssignment.objects.filter(role=role).values("user_id"))
+    for word in query.split():
+        users = users.filter(Q(username__icontains=word) | Q(full_name__icontains=word) | Q(email__icontains=word))
+    return users.order_by("username")
+
+
+def history_of_user(user: User) -> list[dict[str, Any]]:
+    """Changes to the account and its role assignments, newest first, each with what changed."""
+    entries: list[dict[str, Any]] = []
+    records = list(user.history.select_related("history_user").order_by("history_date"))
+    for previous, record in zip([None, *records[:-1]], records, strict=True):
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            changes = [(c.field, c.old, c.new) for c in delta.changes]
+        entries.append({"record": record, "what": str(user), "changes": changes})
+    for record in RoleAssignment.history.filter(user_id=user.pk).select_related("history_user", "unit"):
+        entries.append({"record": record, "what": f"{record.get_role_display()} — {record.unit}", "changes": []})
+    entries.sort(key=lambda e: e["record"].history_date, reverse=True)
+    return entries

@@ -1,0 +1,178 @@
+"""Login, logout, and the administrator's pages for users and their roles."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from donghanh.accounts import services
+from donghanh.accounts.forms import LoginForm, PasswordSetForm, RoleAssignmentForm, UserCreateForm, UserEditForm
+from donghanh.accounts.models import RoleAssignment
+from donghanh.accounts.permissions import Capability
+from donghanh.accounts.roles import Role
+from donghanh.accounts.scope import scope_for
+from donghanh.accounts.selectors import history_of_user, user_search, users_for_user
+from donghanh.core.access import PUBLIC, scoped
+from donghanh.orgunits.selectors import units_for_user
+
+
+class LoginView(auth_views.LoginView):
+    access_declaration = PUBLIC
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    access_declaration = PUBLIC
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@scoped(Capability.VIEW_USERS)
+def user_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    users = user_search(request.user, query, role if role in Role.values else "")
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "query": query,
+        "role": role,
+        "roles": Role.choices,
+        "can_manage": scope_for(request.user).can(Capability.MANAGE_USERS),
+    }
+    template = "accounts/user_list.html#table" if request.htmx else "accounts/user_list.html"
+    return render(request, template, context)
+
+
+def _detail_context(request: HttpRequest, account: Any, role_form: RoleAssignmentForm) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    return {
+        "account": account,
+        "can_manage": scope.can(Capability.MANAGE_USERS),
+        "history": history_of_user(account) if scope.can(Capability.VIEW_CHANGE_HISTORY) else None,
+        "role_form": role_form,
+    }
+
+
+@scoped(Capability.VIEW_USERS)
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(users_for_user(request.user), pk=pk)
+    form = RoleAssignmentForm(units=units_for_user(request.user))
+    return render(request, "accounts/user_detail.html", _detail_context(request, account, form))
+
+
+@scoped(Capability.MANAGE_USERS)
+def user_create(request: HttpRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account = services.user_create(
+                actor=request.user,  # type: ignore[arg-type]
+                username=data["username"],
+                full_name=data["full_name"],
+                email=data["email"],
+                phone=data["phone"],
+                password=data["password"],
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                error = ValidationError({"password": error.messages})
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Account “%(name)s” created. Now give it a role.") % {"name": account})
+            return redirect("accounts:detail", pk=account.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("New user")})
+
+
+@scoped(Capability.MANAGE_USERS)
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(users_for_user(request.user), pk=pk)
+    form = UserEditForm(request.POST or None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        account.refresh_from_db()
+        try:
+            services.user_update(actor=request.user, user=account, **fields)  # type: ignore[arg-type]
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("accounts:detail", pk=account.pk)
+    return render(
+        request, "accounts/user_form.html", {"form": form, "account": account, "title": _("Edit %s") % account}
+    )
+
+
+@scoped(Capability.MANAGE_USERS)
+def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(users_for_user(request.user), pk=pk)
+    form = PasswordSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password(
+                actor=request.user, user=account, password=form.cleaned_data["password"]  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            form.add_error("password", error)
+        else:
+            messages.success(request, _("Password changed."))
+            return redirect("accounts:detail", pk=account.pk)
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "account": account, "title": _("New password for %s") % account},
+    )
+
+
+@require_POST
+@scoped(Capability.MANAGE_USERS)
+def role_add(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(users_for_user(request.user), pk=pk)
+    form = RoleAssignmentForm(request.POST, units=units_for_user(request.user))
+    if form.is_valid():
+        try:
+            services.role_assignment_add(
+                actor=request.user,  # type: ignore[arg-type]
+                user=account,
+                role=form.cleaned_data["role"],
+                unit=form.cleaned_data["unit"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Role added."))
+            return redirect("accounts:detail", pk=account.pk)
+    return render(request, "accounts/user_detail.html", _detail_context(request, account, form), status=400)
+
+
+@require_POST
+@scoped(Capability.MANAGE_USERS)
+def role_remove(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    account = get_object_or_404(users_for_user(request.user), pk=pk)
+    assignment = get_object_or_404(
+        RoleAssignment.objects.accessible_to(request.user).select_related("unit", "user"),
+        pk=assignment_pk,
+        user=account,
+    )
+    try:
+        services.role_assignment_remove(actor=request.user, assignment=assignment)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Role removed."))
+    return redirect("accounts:detail", pk=account.pk)

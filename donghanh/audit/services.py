@@ -1,0 +1,43 @@
+"""Writes to the audit log."""
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http import HttpRequest
+
+from donghanh.audit.models import AccessLogEntry
+
+
+def _client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def access_log_record(
+    *,
+    actor: Any,
+    obj: models.Model,
+    action: str = AccessLogEntry.Action.VIEW,
+    detail: str = "",
+    unit: Any = None,
+    request: HttpRequest | None = None,
+) -> AccessLogEntry:
+    """Record that `actor` viewed or exported the sensitive record `obj`.
+
+    Later modules call this wherever sensitive data (health, tests, addiction status, legal
+    history) is shown or exported. `unit` is the unit the record belongs to, so auditors see
+    the entries of their own subtree.
+    """
+    return AccessLogEntry.objects.create(
+        user=actor if getattr(actor, "pk", None) else None,
+        username=getattr(actor, "username", "") or "",
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        detail=detail[:200],
+        unit=unit,
+        ip_address=_client_ip(request),
+    )

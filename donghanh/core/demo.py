@@ -1,0 +1,66 @@
+"""Demo data: a province, a few communes and one account per role. Later modules add their records here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from donghanh.accounts.models import RoleAssignment, User
+from donghanh.accounts.roles import Role
+from donghanh.orgunits.models import OrgUnit
+from donghanh.orgunits.services import orgunits_load
+
+DEMO_PASSWORD = "DongHanh@2026"
+CURRENT = OrgUnit.Era.CURRENT
+PROVINCE, COMMUNE, NATION = OrgUnit.Level.PROVINCE, OrgUnit.Level.COMMUNE, OrgUnit.Level.NATION
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    full_name: str
+    role: str
+    level: int
+    code: str
+
+
+# Hà Nội with Phường Phú Thượng (seed 002), and Đà Nẵng's Phường Hải Châu (seed 004) to show scoping.
+DEMO_ACCOUNTS = (
+    DemoAccount("quantri", "Nguyễn Quản Trị", Role.SYSTEM_ADMIN, NATION, "VN"),
+    DemoAccount("trunguong", "Trần Thị Quốc Gia", Role.NATIONAL_MANAGER, NATION, "VN"),
+    DemoAccount("tinh.hanoi", "Lê Văn Tỉnh", Role.PROVINCE_OFFICER, PROVINCE, "01"),
+    DemoAccount("xa.phuthuong", "Phạm Thị Thu Hà", Role.COMMUNE_OFFICER, COMMUNE, "00091"),
+    DemoAccount("congan.phuthuong", "Hoàng Văn Công", Role.COMMUNE_POLICE, COMMUNE, "00091"),
+    DemoAccount("yte.phuthuong", "Đỗ Thị Yến", Role.HEALTH_STAFF, COMMUNE, "00091"),
+    DemoAccount("tnv.phuthuong", "Vũ Minh Tâm", Role.VOLUNTEER, COMMUNE, "00091"),
+    DemoAccount("clb.phuthuong", "Bùi Thị Lan", Role.BOARD_MEMBER, COMMUNE, "00091"),
+    DemoAccount("kiemtra.hanoi", "Ngô Văn Kiểm", Role.AUDITOR, PROVINCE, "01"),
+    DemoAccount("xa.haichau", "Đặng Thị Hải", Role.COMMUNE_OFFICER, COMMUNE, "20242"),
+)
+
+
+@dataclass(frozen=True)
+class DemoRow:
+    username: str
+    full_name: str
+    role_label: str
+    unit_name: str
+    created: bool
+
+
+@transaction.atomic
+def demo_data_create() -> list[DemoRow]:
+    """Create what is missing; existing accounts keep their passwords and roles. Safe to run again."""
+    if not OrgUnit.objects.filter(era=CURRENT, level=COMMUNE).exists():
+        orgunits_load()
+    rows = []
+    for spec in DEMO_ACCOUNTS:
+        unit = OrgUnit.objects.get(era=CURRENT, level=spec.level, code=spec.code)
+        user, created = User.objects.get_or_create(username=spec.username, defaults={"full_name": spec.full_name})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        RoleAssignment.objects.get_or_create(user=user, role=spec.role, unit=unit)
+        rows.append(DemoRow(user.username, user.full_name, str(Role(spec.role).label), unit.name, created))
+    return rows

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from donghanh.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+]

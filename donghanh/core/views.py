@@ -1,0 +1,40 @@
+"""The home page, the health check and the language switch."""
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.i18n import set_language as django_set_language
+
+from donghanh.accounts.permissions import CAPABILITY_LABELS, Capability
+from donghanh.accounts.scope import scope_for
+from donghanh.core.access import login_only, public
+from donghanh.orgunits.models import OrgUnit
+from donghanh.orgunits.selectors import top_units_for_user
+
+
+@login_only
+def home(request: HttpRequest) -> HttpResponse:
+    """Who the user is, the roles they hold and the units they act in."""
+    scope = scope_for(request.user)
+    assignments = request.user.role_assignments.select_related("unit__parent").order_by("unit__path", "role")
+    capabilities = [CAPABILITY_LABELS[c] for c in Capability if scope.can(c)]
+    return render(
+        request,
+        "core/home.html",
+        {
+            "assignments": assignments,
+            "top_units": top_units_for_user(request.user),
+            "capabilities": capabilities,
+            "commune_level": OrgUnit.Level.COMMUNE,
+        },
+    )
+
+
+@public
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+set_language = public(django_set_language)

@@ -1,0 +1,59 @@
+"""Pages to browse and search the organisation tree."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from donghanh.accounts.permissions import Capability
+from donghanh.core.access import scoped
+from donghanh.orgunits.models import OrgUnit
+from donghanh.orgunits.selectors import children_with_commune_counts, top_units_for_user, unit_search, units_for_user
+
+
+@scoped(Capability.VIEW_ORG_TREE)
+def unit_list(request: HttpRequest) -> HttpResponse:
+    """The user's top units, or search results when a name is typed (the table alone for htmx)."""
+    query = request.GET.get("q", "").strip()
+    include_legacy = request.GET.get("legacy") == "1"
+    page = None
+    if query:
+        results = unit_search(request.user, query, era=None if include_legacy else OrgUnit.Era.CURRENT)
+        page = Paginator(results, 50).get_page(request.GET.get("page"))
+    context = {
+        "query": query,
+        "include_legacy": include_legacy,
+        "page": page,
+        "top_units": [] if query else top_units_for_user(request.user),
+    }
+    template = "orgunits/unit_list.html#results" if request.htmx else "orgunits/unit_list.html"
+    return render(request, template, context)
+
+
+@scoped(Capability.VIEW_ORG_TREE)
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(units_for_user(request.user).select_related("parent"), pk=pk)
+    visible = units_for_user(request.user)
+    ancestors = list(visible.filter(path__in=unit.ancestor_paths()))
+    children = Paginator(children_with_commune_counts(request.user, unit), 100).get_page(request.GET.get("page"))
+    successors = unit.successions.select_related("successor").order_by("successor__path")
+    predecessors = unit.predecessions.select_related("predecessor__parent").order_by("predecessor__path")
+    return render(
+        request,
+        "orgunits/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": ancestors,
+            "children": children,
+            "successors": successors,
+            "predecessors": predecessors,
+        },
+    )
+
+
+@scoped(Capability.VIEW_ORG_TREE)
+def unit_picker(request: HttpRequest) -> HttpResponse:
+    """A short list of current units matching a name, as radio buttons for a form field (htmx)."""
+    query = request.GET.get("q", "").strip()
+    field = request.GET.get("field", "unit")
+    units = unit_search(request.user, query)[:15] if len(query) >= 2 else []
+    return render(request, "orgunits/unit_picker.html", {"units": units, "field": field, "query": query})

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Vendor the front-end libraries into donghanh/static/vendor/ so that the app
+# never needs a CDN or npm at run time. Run via `make vendor` (or directly).
+#
+# Versions are pinned in package.json / package-lock.json. To upgrade: edit
+# package.json, run `npm install`, then re-run this script and commit the
+# result (package.json, package-lock.json and donghanh/static/vendor/).
+#
+# Idempotent: the vendor directory is wiped and recreated on every run
+# (including its README.md, which is generated below).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+NM="$ROOT/node_modules"
+VENDOR="$ROOT/donghanh/static/vendor"
+
+npm ci --no-audit --no-fund
+
+pkg_version() {
+    node -p "require('$NM/$1/package.json').version"
+}
+pkg_license() {
+    node -p "require('$NM/$1/package.json').license"
+}
+
+rm -rf "$VENDOR"
+mkdir -p "$VENDOR/bootstrap/css" "$VENDOR/bootstrap/js" "$VENDOR/htmx" \
+         "$VENDOR/bootstrap-icons/fonts"
+
+# --- Bootstrap -------------------------------------------------------------
+cp "$NM/bootstrap/dist/css/bootstrap.min.css" \
+   "$NM/bootstrap/dist/css/bootstrap.min.css.map" \
+   "$VENDOR/bootstrap/css/"
+cp "$NM/bootstrap/dist/js/bootstrap.bundle.min.js" \
+   "$NM/bootstrap/dist/js/bootstrap.bundle.min.js.map" \
+   "$VENDOR/bootstrap/js/"
+cp "$NM/bootstrap/LICENSE" "$VENDOR/bootstrap/LICENSE"
+# bootstrap.bundle.min.js includes Popper (MIT) but its minified header only
+# carries Bootstrap's notice, so ship Popper's licence alongside.
+cp "$NM/@popperjs/core/LICENSE.md" "$VENDOR/bootstrap/LICENSE-popper.md"
+
+# --- htmx ------------------------------------------------------------------
+cp "$NM/htmx.org/dist/htmx.min.js" "$VENDOR/htmx/"
+cp "$NM/htmx.org/LICENSE" "$VENDOR/htmx/LICENSE"
+
+# --- Bootstrap Icons -------------------------------------------------------
+cp "$NM/bootstrap-icons/font/bootstrap-icons.min.css" "$VENDOR/bootstrap-icons/"
+cp "$NM/bootstrap-icons/font/fonts/bootstrap-icons.woff" \
+   "$NM/bootstrap-icons/font/fonts/bootstrap-icons.woff2" \
+   "$VENDOR/bootstrap-icons/fonts/"
+cp "$NM/bootstrap-icons/LICENSE" "$VENDOR/bootstrap-icons/LICENSE"
+
+# --- Source maps -----------------------------------------------------------
+# ManifestStaticFilesStorage's collectstatic fails if a file names a
+# sourceMappingURL that does not exist. Copy any referenced map that is
+# missing (looked up next to the original in node_modules), and fail if one
+# cannot be found.
+declare -A ORIGIN=(
+    ["bootstrap/css/bootstrap.min.css"]="bootstrap/dist/css"
+    ["bootstrap/js/bootstrap.bundle.min.js"]="bootstrap/dist/js"
+    ["htmx/htmx.min.js"]="htmx.org/dist"
+    ["bootstrap-icons/bootstrap-icons.min.css"]="bootstrap-icons/font"
+)
+for rel in "${!ORIGIN[@]}"; do
+    file="$VENDOR/$rel"
+    # Only the last sourceMappingURL comment counts; data: URIs need no file.
+    map="$(grep -o 'sourceMappingURL=[^ *"'"'"']*' "$file" | tail -n 1 | cut -d= -f2- || true)"
+    [ -z "$map" ] && continue
+    case "$map" in data:*) continue ;; esac
+    dest="$(dirname "$file")/$map"
+    if [ ! -f "$dest" ]; then
+        src="$NM/${ORIGIN[$rel]}/$map"
+        if [ -f "$src" ]; then
+            cp "$src" "$dest"
+        else
+            echo "error: $rel references missing source map $map" >&2
+            exit 1
+        fi
+    fi
+done
+
+# --- README ----------------------------------------------------------------
+BOOTSTRAP_V="$(pkg_version bootstrap)"
+HTMX_V="$(pkg_version htmx.org)"
+ICONS_V="$(pkg_version bootstrap-icons)"
+
+cat > "$VENDOR/README.md" <<README
+# Vendored front-end libraries
+
+These files are copied from npm packages so that the application never needs
+a CDN or npm at run time. **Do not edit them by hand.**
+
+| Library | npm package | Version | Licence | Files |
+|---|---|---|---|---|
+| Bootstrap | \`bootstrap\` | $BOOTSTRAP_V | $(pkg_license bootstrap) (\`bootstrap/LICENSE\`) | \`bootstrap/css/bootstrap.min.css\` (+ \`.map\`), \`bootstrap/js/bootstrap.bundle.min.js\` (+ \`.map\`, includes Popper) |
+| htmx | \`htmx.org\` | $HTMX_V | $(pkg_license htmx.org) (\`htmx/LICENSE\`) | \`htmx/htmx.min.js\` |
+| Bootstrap Icons | \`bootstrap-icons\` | $ICONS_V | $(pkg_license bootstrap-icons) (\`bootstrap-icons/LICENSE\`) | \`bootstrap-icons/bootstrap-icons.min.css\`, \`bootstrap-icons/fonts/bootstrap-icons.woff\`, \`bootstrap-icons/fonts/bootstrap-icons.woff2\` |
+
+\`bootstrap.bundle.min.js\` includes Popper (\`@popperjs/core\` $(pkg_version @popperjs/core),
+$(pkg_license @popperjs/core)); its licence is in \`bootstrap/LICENSE-popper.md\`.
+
+## Refreshing
+
+The versions are pinned exactly in \`package.json\` / \`package-lock.json\` at the
+repository root. To refresh or upgrade:
+
+1. (upgrade only) change the version in \`package.json\` and run \`npm install\`;
+2. run \`make vendor\` (which runs \`scripts/vendor-assets.sh\`); the script wipes
+   and recreates this directory, including this README;
+3. commit \`package.json\`, \`package-lock.json\` and \`donghanh/static/vendor/\`.
+README
+
+echo "Vendored bootstrap $BOOTSTRAP_V, htmx.org $HTMX_V, bootstrap-icons $ICONS_V into ${VENDOR#"$ROOT"/}"
