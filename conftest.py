@@ -9,7 +9,7 @@ run last and flush the database; they load the provinces they need themselves
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,12 +20,11 @@ PASSWORD = "Mat-khau-thu-2026"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     from donghanh.orgunits.services import orgunits_load
 
     with django_db_blocker.unblock():
         orgunits_load()
-    yield
 
 
 @pytest.fixture

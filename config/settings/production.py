@@ -1,6 +1,7 @@
 """Production settings: every secret and host comes from the environment, and nothing insecure is assumed."""
 
 import os
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -33,7 +34,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 
-MAILERS = {
+MAILERS: dict[str, dict[str, Any]] = {  # type: ignore[no-redef]
     "default": {
         "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
         "OPTIONS": {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -29,7 +29,7 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     scope_capability = Capability.VIEW_USERS
-    objects = ScopedUserManager()
+    objects: ClassVar[ScopedUserManager] = ScopedUserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -50,7 +50,9 @@ class User(AbstractUser):
 class RoleAssignment(ScopedModel):
     """One role held by one user at one unit; it covers the unit's whole subtree."""
 
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     unit = models.ForeignKey(
         "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="role_assignments"
@@ -65,7 +67,9 @@ class RoleAssignment(ScopedModel):
         verbose_name_plural = _("role assignments")
         ordering = ["user__username", "role", "unit__path"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "unit"], name="roleassignment_unique_user_role_unit"),
+            models.UniqueConstraint(
+                fields=["user", "role", "unit"], name="roleassignment_unique_user_role_unit"
+            ),
         ]
 
     def __str__(self) -> str:

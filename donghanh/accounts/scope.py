@@ -47,7 +47,7 @@ class Scope:
 
     @classmethod
     def for_user(cls, user: User | AnonymousUser) -> Scope:
-        cached = getattr(user, "_donghanh_scope", None)
+        cached: Scope | None = getattr(user, "_donghanh_scope", None)
         if cached is not None:
             return cached
         if not user.is_authenticated or not user.is_active:

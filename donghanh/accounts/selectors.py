@@ -1,6 +1,6 @@
 """Reads of user accounts; every one starts from the user's scope."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -9,7 +9,8 @@ from donghanh.accounts.models import RoleAssignment, User
 
 def users_for_user(user: Any) -> QuerySet[User]:
     assignments = RoleAssignment.objects.select_related("unit").order_by("role", "unit__path")
-    return User.objects.accessible_to(user).prefetch_related(Prefetch("role_assignments", queryset=assignments))
+    users = cast(QuerySet[User], User.objects.accessible_to(user))
+    return users.prefetch_related(Prefetch("role_assignments", queryset=assignments))
 
 
 def user_search(user: Any, query: str = "", role: str = "") -> QuerySet[User]:
@@ -17,7 +18,9 @@ def user_search(user: Any, query: str = "", role: str = "") -> QuerySet[User]:
     if role:
         users = users.filter(pk__in=RoleAssignment.objects.filter(role=role).values("user_id"))
     for word in query.split():
-        users = users.filter(Q(username__icontains=word) | Q(full_name__icontains=word) | Q(email__icontains=word))
+        users = users.filter(
+            Q(username__icontains=word) | Q(full_name__icontains=word) | Q(email__icontains=word)
+        )
     return users.order_by("username")
 
 
@@ -32,6 +35,8 @@ def history_of_user(user: User) -> list[dict[str, Any]]:
             changes = [(c.field, c.old, c.new) for c in delta.changes]
         entries.append({"record": record, "what": str(user), "changes": changes})
     for record in RoleAssignment.history.filter(user_id=user.pk).select_related("history_user", "unit"):
-        entries.append({"record": record, "what": f"{record.get_role_display()} — {record.unit}", "changes": []})
+        entries.append(
+            {"record": record, "what": f"{record.get_role_display()} — {record.unit}", "changes": []}
+        )
     entries.sort(key=lambda e: e["record"].history_date, reverse=True)
     return entries

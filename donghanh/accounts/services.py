@@ -1,4 +1,7 @@
-"""Writes to user accounts and role assignments: each validates, saves and records history in one transaction."""
+"""Writes to user accounts and role assignments.
+
+Each validates, saves and records history (with the actor) in one transaction.
+"""
 
 from __future__ import annotations
 
@@ -91,7 +94,9 @@ def role_assignment_add(*, actor: User, user: User, role: str, unit: OrgUnit) ->
             }
         )
     if unit.is_legacy:
-        raise ValidationError({"unit": _("“%(unit)s” no longer exists (until 30/06/2025).") % {"unit": unit.name}})
+        raise ValidationError(
+            {"unit": _("“%(unit)s” no longer exists (until 30/06/2025).") % {"unit": unit.name}}
+        )
     if RoleAssignment.objects.filter(user=user, role=role, unit=unit).exists():
         raise ValidationError({"role": _("This user already holds this role at this unit.")})
     assignment = RoleAssignment(user=user, role=role, unit=unit)

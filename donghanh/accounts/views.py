@@ -6,19 +6,26 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from donghanh.accounts import services
-from donghanh.accounts.forms import LoginForm, PasswordSetForm, RoleAssignmentForm, UserCreateForm, UserEditForm
+from donghanh.accounts.forms import (
+    LoginForm,
+    PasswordSetForm,
+    RoleAssignmentForm,
+    UserCreateForm,
+    UserEditForm,
+)
 from donghanh.accounts.models import RoleAssignment
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import scope_for
 from donghanh.accounts.selectors import history_of_user, user_search, users_for_user
 from donghanh.core.access import PUBLIC, scoped
+from donghanh.core.http import AppRequest
 from donghanh.orgunits.selectors import units_for_user
 
 
@@ -42,7 +49,7 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
 
 
 @scoped(Capability.VIEW_USERS)
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AppRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
     users = user_search(request.user, query, role if role in Role.values else "")
@@ -58,7 +65,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _detail_context(request: HttpRequest, account: Any, role_form: RoleAssignmentForm) -> dict[str, Any]:
+def _detail_context(request: AppRequest, account: Any, role_form: RoleAssignmentForm) -> dict[str, Any]:
     scope = scope_for(request.user)
     return {
         "account": account,
@@ -69,20 +76,20 @@ def _detail_context(request: HttpRequest, account: Any, role_form: RoleAssignmen
 
 
 @scoped(Capability.VIEW_USERS)
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AppRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(users_for_user(request.user), pk=pk)
     form = RoleAssignmentForm(units=units_for_user(request.user))
     return render(request, "accounts/user_detail.html", _detail_context(request, account, form))
 
 
 @scoped(Capability.MANAGE_USERS)
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AppRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             account = services.user_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 username=data["username"],
                 full_name=data["full_name"],
                 email=data["email"],
@@ -94,38 +101,44 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 error = ValidationError({"password": error.messages})
             _apply_errors(form, error)
         else:
-            messages.success(request, _("Account “%(name)s” created. Now give it a role.") % {"name": account})
+            messages.success(
+                request, _("Account “%(name)s” created. Now give it a role.") % {"name": account}
+            )
             return redirect("accounts:detail", pk=account.pk)
     return render(request, "accounts/user_form.html", {"form": form, "title": _("New user")})
 
 
 @scoped(Capability.MANAGE_USERS)
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AppRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(users_for_user(request.user), pk=pk)
     form = UserEditForm(request.POST or None, instance=account)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         account.refresh_from_db()
         try:
-            services.user_update(actor=request.user, user=account, **fields)  # type: ignore[arg-type]
+            services.user_update(actor=request.user, user=account, **fields)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("accounts:detail", pk=account.pk)
     return render(
-        request, "accounts/user_form.html", {"form": form, "account": account, "title": _("Edit %s") % account}
+        request,
+        "accounts/user_form.html",
+        {"form": form, "account": account, "title": _("Edit %s") % account},
     )
 
 
 @scoped(Capability.MANAGE_USERS)
-def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+def user_password(request: AppRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(users_for_user(request.user), pk=pk)
     form = PasswordSetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_set_password(
-                actor=request.user, user=account, password=form.cleaned_data["password"]  # type: ignore[arg-type]
+                actor=request.user,
+                user=account,
+                password=form.cleaned_data["password"],
             )
         except ValidationError as error:
             form.add_error("password", error)
@@ -141,13 +154,13 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @scoped(Capability.MANAGE_USERS)
-def role_add(request: HttpRequest, pk: int) -> HttpResponse:
+def role_add(request: AppRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(users_for_user(request.user), pk=pk)
     form = RoleAssignmentForm(request.POST, units=units_for_user(request.user))
     if form.is_valid():
         try:
             services.role_assignment_add(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 user=account,
                 role=form.cleaned_data["role"],
                 unit=form.cleaned_data["unit"],
@@ -162,7 +175,7 @@ def role_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @scoped(Capability.MANAGE_USERS)
-def role_remove(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+def role_remove(request: AppRequest, pk: int, assignment_pk: int) -> HttpResponse:
     account = get_object_or_404(users_for_user(request.user), pk=pk)
     assignment = get_object_or_404(
         RoleAssignment.objects.accessible_to(request.user).select_related("unit", "user"),
@@ -170,7 +183,7 @@ def role_remove(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRespon
         user=account,
     )
     try:
-        services.role_assignment_remove(actor=request.user, assignment=assignment)  # type: ignore[arg-type]
+        services.role_assignment_remove(actor=request.user, assignment=assignment)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -22,7 +22,11 @@ class AccessLogEntry(ScopedModel):
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     username = models.CharField(_("user name"), max_length=150)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)

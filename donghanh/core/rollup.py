@@ -1,6 +1,6 @@
 """Roll-up counts over the organisation tree, computed by the database in one query."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -22,4 +22,6 @@ def with_subtree_count(
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return units.annotate(**{name: Coalesce(Subquery(counted, output_field=IntegerField()), 0)})
+    return cast(
+        QuerySet[Any], units.annotate(**{name: Coalesce(Subquery(counted, output_field=IntegerField()), 0)})
+    )

@@ -1,19 +1,20 @@
 """The home page, the health check and the language switch."""
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.i18n import set_language as django_set_language
 
 from donghanh.accounts.permissions import CAPABILITY_LABELS, Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.core.access import login_only, public
+from donghanh.core.http import AppRequest
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import top_units_for_user
 
 
 @login_only
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AppRequest) -> HttpResponse:
     """Who the user is, the roles they hold and the units they act in."""
     scope = scope_for(request.user)
     assignments = request.user.role_assignments.select_related("unit__parent").order_by("unit__path", "role")
@@ -31,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @public
-def healthz(request: HttpRequest) -> JsonResponse:
+def healthz(request: AppRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})

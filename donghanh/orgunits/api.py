@@ -18,7 +18,17 @@ class OrgUnitSerializer(serializers.ModelSerializer[OrgUnit]):
     class Meta:
         model = OrgUnit
         fields = [
-            "id", "code", "name", "kind", "level", "era", "parent", "parent_code", "path", "valid_from", "valid_to",
+            "id",
+            "code",
+            "name",
+            "kind",
+            "level",
+            "era",
+            "parent",
+            "parent_code",
+            "path",
+            "valid_from",
+            "valid_to",
         ]
 
 

@@ -32,9 +32,14 @@ KIND_BY_DIVISION_TYPE = {
     "thị trấn": Kind.TOWNSHIP,
     "đặc khu": Kind.SPECIAL_ZONE,
 }
-LEVEL_LETTER = {Level.NATION: "", Level.PROVINCE: "P", Level.DISTRICT: "D", Level.COMMUNE: "C"}
-ERA_LETTER = {Era.CURRENT: "N", Era.LEGACY: "O"}
-CODE_WIDTH = {Level.PROVINCE: 2, Level.DISTRICT: 3, Level.COMMUNE: 5}
+LEVEL_LETTER: dict[int, str] = {
+    Level.NATION: "",
+    Level.PROVINCE: "P",
+    Level.DISTRICT: "D",
+    Level.COMMUNE: "C",
+}
+ERA_LETTER: dict[str, str] = {Era.CURRENT: "N", Era.LEGACY: "O"}
+CODE_WIDTH: dict[int, int] = {Level.PROVINCE: 2, Level.DISTRICT: 3, Level.COMMUNE: 5}
 
 UnitKey = tuple[str, int, str]  # (era, level, code)
 FIELDS = ("name", "search_name", "kind", "valid_from", "valid_to", "parent_id", "path")
@@ -68,7 +73,9 @@ def _code(level: int, value: int) -> str:
 
 
 def _kind(division_type: Any) -> str:
-    return KIND_BY_DIVISION_TYPE[str(division_type.value if hasattr(division_type, "value") else division_type)]
+    return KIND_BY_DIVISION_TYPE[
+        str(division_type.value if hasattr(division_type, "value") else division_type)
+    ]
 
 
 def package_units() -> Iterator[UnitSpec]:
@@ -81,17 +88,28 @@ def package_units() -> Iterator[UnitSpec]:
     root: UnitKey = (Era.CURRENT, Level.NATION, ROOT_CODE)
     yield UnitSpec(Era.CURRENT, Level.NATION, ROOT_CODE, ROOT_NAME, Kind.COUNTRY, None)
     for p in Province.iter_all():
-        yield UnitSpec(Era.CURRENT, Level.PROVINCE, _code(Level.PROVINCE, p.code), p.name, _kind(p.division_type), root)
+        yield UnitSpec(
+            Era.CURRENT, Level.PROVINCE, _code(Level.PROVINCE, p.code), p.name, _kind(p.division_type), root
+        )
     for lp in LegacyProvince.iter_all():
-        yield UnitSpec(Era.LEGACY, Level.PROVINCE, _code(Level.PROVINCE, lp.code), lp.name, _kind(lp.division_type), root)
+        yield UnitSpec(
+            Era.LEGACY, Level.PROVINCE, _code(Level.PROVINCE, lp.code), lp.name, _kind(lp.division_type), root
+        )
     for ld in LegacyDistrict.iter_all():
         parent = (Era.LEGACY, Level.PROVINCE, _code(Level.PROVINCE, ld.province_code))
         yield UnitSpec(
-            Era.LEGACY, Level.DISTRICT, _code(Level.DISTRICT, ld.code), ld.name, _kind(ld.division_type), parent
+            Era.LEGACY,
+            Level.DISTRICT,
+            _code(Level.DISTRICT, ld.code),
+            ld.name,
+            _kind(ld.division_type),
+            parent,
         )
     for w in Ward.iter_all():
         parent = (Era.CURRENT, Level.PROVINCE, _code(Level.PROVINCE, w.province_code))
-        yield UnitSpec(Era.CURRENT, Level.COMMUNE, _code(Level.COMMUNE, w.code), w.name, _kind(w.division_type), parent)
+        yield UnitSpec(
+            Era.CURRENT, Level.COMMUNE, _code(Level.COMMUNE, w.code), w.name, _kind(w.division_type), parent
+        )
     for lw in LegacyWard.iter_all():
         parent = (Era.LEGACY, Level.DISTRICT, _code(Level.DISTRICT, lw.district_code))
         yield UnitSpec(
@@ -206,10 +224,7 @@ def orgunits_load(
     if new_successions:
         bulk_create_with_history(new_successions, OrgUnitSuccession, batch_size=1000)
     result.successions_created = len(new_successions)
-    result.counts = {
-        f"{era}:{level}": count
-        for era, level, count in _counts()
-    }
+    result.counts = {f"{era}:{level}": count for era, level, count in _counts()}
     return result
 
 

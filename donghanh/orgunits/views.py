@@ -1,17 +1,23 @@
 """Pages to browse and search the organisation tree."""
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from donghanh.accounts.permissions import Capability
 from donghanh.core.access import scoped
+from donghanh.core.http import AppRequest
 from donghanh.orgunits.models import OrgUnit
-from donghanh.orgunits.selectors import children_with_commune_counts, top_units_for_user, unit_search, units_for_user
+from donghanh.orgunits.selectors import (
+    children_with_commune_counts,
+    top_units_for_user,
+    unit_search,
+    units_for_user,
+)
 
 
 @scoped(Capability.VIEW_ORG_TREE)
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AppRequest) -> HttpResponse:
     """The user's top units, or search results when a name is typed (the table alone for htmx)."""
     query = request.GET.get("q", "").strip()
     include_legacy = request.GET.get("legacy") == "1"
@@ -30,11 +36,13 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 @scoped(Capability.VIEW_ORG_TREE)
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AppRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(units_for_user(request.user).select_related("parent"), pk=pk)
     visible = units_for_user(request.user)
     ancestors = list(visible.filter(path__in=unit.ancestor_paths()))
-    children = Paginator(children_with_commune_counts(request.user, unit), 100).get_page(request.GET.get("page"))
+    children = Paginator(children_with_commune_counts(request.user, unit), 100).get_page(
+        request.GET.get("page")
+    )
     successors = unit.successions.select_related("successor").order_by("successor__path")
     predecessors = unit.predecessions.select_related("predecessor__parent").order_by("predecessor__path")
     return render(
@@ -51,7 +59,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped(Capability.VIEW_ORG_TREE)
-def unit_picker(request: HttpRequest) -> HttpResponse:
+def unit_picker(request: AppRequest) -> HttpResponse:
     """A short list of current units matching a name, as radio buttons for a form field (htmx)."""
     query = request.GET.get("q", "").strip()
     field = request.GET.get("field", "unit")

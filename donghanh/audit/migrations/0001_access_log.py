@@ -6,36 +6,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('orgunits', '0001_org_tree'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("orgunits", "0001_org_tree"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessLogEntry',
+            name="AccessLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('username', models.CharField(max_length=150, verbose_name='user name')),
-                ('action', models.CharField(choices=[('view', 'Viewed'), ('export', 'Exported')], max_length=10, verbose_name='action')),
-                ('object_id', models.CharField(max_length=64, verbose_name='record id')),
-                ('object_repr', models.CharField(max_length=200, verbose_name='record')),
-                ('detail', models.CharField(blank=True, max_length=200, verbose_name='what was seen')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype', verbose_name='record type')),
-                ('unit', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgunits.orgunit', verbose_name='unit')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
+                ("username", models.CharField(max_length=150, verbose_name="user name")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("view", "Viewed"), ("export", "Exported")],
+                        max_length=10,
+                        verbose_name="action",
+                    ),
+                ),
+                ("object_id", models.CharField(max_length=64, verbose_name="record id")),
+                ("object_repr", models.CharField(max_length=200, verbose_name="record")),
+                ("detail", models.CharField(blank=True, max_length=200, verbose_name="what was seen")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="contenttypes.contenttype",
+                        verbose_name="record type",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgunits.orgunit",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'access log entry',
-                'verbose_name_plural': 'access log entries',
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['content_type', 'object_id'], name='accesslog_record_idx')],
+                "verbose_name": "access log entry",
+                "verbose_name_plural": "access log entries",
+                "ordering": ["-at", "-pk"],
+                "indexes": [models.Index(fields=["content_type", "object_id"], name="accesslog_record_idx")],
             },
         ),
     ]

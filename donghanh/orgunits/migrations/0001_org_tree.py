@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,109 +15,332 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='OrgUnit',
+            name="OrgUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, verbose_name='official code')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('search_name', models.CharField(db_index=True, editable=False, max_length=150, verbose_name='name without diacritics')),
-                ('kind', models.CharField(choices=[('country', 'Country'), ('province', 'Province'), ('central_city', 'Centrally-run city'), ('urban_district', 'Urban district'), ('rural_district', 'Rural district'), ('town', 'Town'), ('provincial_city', 'Provincial city'), ('commune', 'Commune'), ('ward', 'Ward'), ('township', 'Township'), ('special_zone', 'Special zone')], max_length=20, verbose_name='type')),
-                ('level', models.PositiveSmallIntegerField(choices=[(0, 'Nation'), (1, 'Province'), (2, 'District'), (3, 'Commune')], verbose_name='level')),
-                ('era', models.CharField(choices=[('2025', 'Two-tier (from 01/07/2025)'), ('legacy', 'Three-tier (until 30/06/2025)')], max_length=10, verbose_name='administrative system')),
-                ('path', models.CharField(editable=False, max_length=120, unique=True, verbose_name='tree path')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgunits.orgunit', verbose_name='parent unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, verbose_name="official code")),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                (
+                    "search_name",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=150, verbose_name="name without diacritics"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("country", "Country"),
+                            ("province", "Province"),
+                            ("central_city", "Centrally-run city"),
+                            ("urban_district", "Urban district"),
+                            ("rural_district", "Rural district"),
+                            ("town", "Town"),
+                            ("provincial_city", "Provincial city"),
+                            ("commune", "Commune"),
+                            ("ward", "Ward"),
+                            ("township", "Township"),
+                            ("special_zone", "Special zone"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "Nation"), (1, "Province"), (2, "District"), (3, "Commune")],
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "era",
+                    models.CharField(
+                        choices=[
+                            ("2025", "Two-tier (from 01/07/2025)"),
+                            ("legacy", "Three-tier (until 30/06/2025)"),
+                        ],
+                        max_length=10,
+                        verbose_name="administrative system",
+                    ),
+                ),
+                (
+                    "path",
+                    models.CharField(editable=False, max_length=120, unique=True, verbose_name="tree path"),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgunits.orgunit",
+                        verbose_name="parent unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation unit',
-                'verbose_name_plural': 'organisation units',
-                'ordering': ['path'],
+                "verbose_name": "organisation unit",
+                "verbose_name_plural": "organisation units",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalOrgUnitSuccession',
+            name="HistoricalOrgUnitSuccession",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('effective_date', models.DateField(verbose_name='effective date')),
-                ('partial', models.BooleanField(default=False, help_text='The predecessor was split: only part of it passed to this successor.', verbose_name='only part of the territory')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('predecessor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgunits.orgunit', verbose_name='predecessor')),
-                ('successor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgunits.orgunit', verbose_name='successor')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("effective_date", models.DateField(verbose_name="effective date")),
+                (
+                    "partial",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The predecessor was split: only part of it passed to this successor.",
+                        verbose_name="only part of the territory",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "predecessor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="orgunits.orgunit",
+                        verbose_name="predecessor",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="orgunits.orgunit",
+                        verbose_name="successor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical unit succession',
-                'verbose_name_plural': 'historical unit successions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical unit succession",
+                "verbose_name_plural": "historical unit successions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOrgUnit',
+            name="HistoricalOrgUnit",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, verbose_name='official code')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('search_name', models.CharField(db_index=True, editable=False, max_length=150, verbose_name='name without diacritics')),
-                ('kind', models.CharField(choices=[('country', 'Country'), ('province', 'Province'), ('central_city', 'Centrally-run city'), ('urban_district', 'Urban district'), ('rural_district', 'Rural district'), ('town', 'Town'), ('provincial_city', 'Provincial city'), ('commune', 'Commune'), ('ward', 'Ward'), ('township', 'Township'), ('special_zone', 'Special zone')], max_length=20, verbose_name='type')),
-                ('level', models.PositiveSmallIntegerField(choices=[(0, 'Nation'), (1, 'Province'), (2, 'District'), (3, 'Commune')], verbose_name='level')),
-                ('era', models.CharField(choices=[('2025', 'Two-tier (from 01/07/2025)'), ('legacy', 'Three-tier (until 30/06/2025)')], max_length=10, verbose_name='administrative system')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=120, verbose_name='tree path')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgunits.orgunit', verbose_name='parent unit')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("code", models.CharField(max_length=10, verbose_name="official code")),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                (
+                    "search_name",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=150, verbose_name="name without diacritics"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("country", "Country"),
+                            ("province", "Province"),
+                            ("central_city", "Centrally-run city"),
+                            ("urban_district", "Urban district"),
+                            ("rural_district", "Rural district"),
+                            ("town", "Town"),
+                            ("provincial_city", "Provincial city"),
+                            ("commune", "Commune"),
+                            ("ward", "Ward"),
+                            ("township", "Township"),
+                            ("special_zone", "Special zone"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "Nation"), (1, "Province"), (2, "District"), (3, "Commune")],
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "era",
+                    models.CharField(
+                        choices=[
+                            ("2025", "Two-tier (from 01/07/2025)"),
+                            ("legacy", "Three-tier (until 30/06/2025)"),
+                        ],
+                        max_length=10,
+                        verbose_name="administrative system",
+                    ),
+                ),
+                (
+                    "path",
+                    models.CharField(db_index=True, editable=False, max_length=120, verbose_name="tree path"),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="orgunits.orgunit",
+                        verbose_name="parent unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organisation unit',
-                'verbose_name_plural': 'historical organisation units',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organisation unit",
+                "verbose_name_plural": "historical organisation units",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='OrgUnitSuccession',
+            name="OrgUnitSuccession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_date', models.DateField(verbose_name='effective date')),
-                ('partial', models.BooleanField(default=False, help_text='The predecessor was split: only part of it passed to this successor.', verbose_name='only part of the territory')),
-                ('predecessor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successions', to='orgunits.orgunit', verbose_name='predecessor')),
-                ('successor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predecessions', to='orgunits.orgunit', verbose_name='successor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("effective_date", models.DateField(verbose_name="effective date")),
+                (
+                    "partial",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The predecessor was split: only part of it passed to this successor.",
+                        verbose_name="only part of the territory",
+                    ),
+                ),
+                (
+                    "predecessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="successions",
+                        to="orgunits.orgunit",
+                        verbose_name="predecessor",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="predecessions",
+                        to="orgunits.orgunit",
+                        verbose_name="successor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit succession',
-                'verbose_name_plural': 'unit successions',
-                'ordering': ['predecessor__path', 'successor__path'],
+                "verbose_name": "unit succession",
+                "verbose_name_plural": "unit successions",
+                "ordering": ["predecessor__path", "successor__path"],
             },
         ),
         migrations.AddConstraint(
-            model_name='orgunit',
-            constraint=models.UniqueConstraint(fields=('era', 'level', 'code'), name='orgunit_unique_code_per_era_level'),
+            model_name="orgunit",
+            constraint=models.UniqueConstraint(
+                fields=("era", "level", "code"), name="orgunit_unique_code_per_era_level"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orgunit',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_from__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='orgunit_valid_to_after_valid_from'),
+            model_name="orgunit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_from__isnull", True),
+                    ("valid_to__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="orgunit_valid_to_after_valid_from",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orgunit',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('level', 0), ('parent__isnull', True)), models.Q(('level__gt', 0), ('parent__isnull', False)), _connector='OR'), name='orgunit_only_nation_has_no_parent'),
+            model_name="orgunit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("level", 0), ("parent__isnull", True)),
+                    models.Q(("level__gt", 0), ("parent__isnull", False)),
+                    _connector="OR",
+                ),
+                name="orgunit_only_nation_has_no_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orgunitsuccession',
-            constraint=models.UniqueConstraint(fields=('predecessor', 'successor'), name='orgunitsuccession_unique_pair'),
+            model_name="orgunitsuccession",
+            constraint=models.UniqueConstraint(
+                fields=("predecessor", "successor"), name="orgunitsuccession_unique_pair"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orgunitsuccession',
-            constraint=models.CheckConstraint(condition=models.Q(('predecessor', models.F('successor')), _negated=True), name='orgunitsuccession_not_self'),
+            model_name="orgunitsuccession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("predecessor", models.F("successor")), _negated=True),
+                name="orgunitsuccession_not_self",
+            ),
         ),
     ]

@@ -16,7 +16,7 @@ class Command(BaseCommand):
             rows = demo_data_create()
         width = max(len(r.username) for r in rows)
         self.stdout.write("")
-        self.stdout.write("Demo accounts (password for each: %s, unless changed since):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}, unless changed since):")
         for row in rows:
             self.stdout.write(f"  {row.username.ljust(width)}  {row.role_label} — {row.unit_name}")
         self.stdout.write("")

@@ -13,7 +13,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--province", action="append", dest="provinces", help="Only this province code (both trees); repeatable."
+            "--province",
+            action="append",
+            dest="provinces",
+            help="Only this province code (both trees); repeatable.",
         )
 
     def handle(self, *args: Any, provinces: list[str] | None = None, **options: Any) -> None:
