@@ -95,9 +95,8 @@ def main() -> None:
         started = time.perf_counter()
         for _ in range(50):
             client.get("/units/", {"q": "phu"})
-        print(
-            f"  {'HTML /units/?q=phu (in-process client)':<55} {50 / (time.perf_counter() - started):9.1f} req/s"
-        )
+        rate = 50 / (time.perf_counter() - started)
+        print(f"  {'HTML /units/?q=phu (in-process client)':<55} {rate:9.1f} req/s")
     finally:
         teardown_databases(old, verbosity=0)
         call_command("check", verbosity=0)
