@@ -20,6 +20,7 @@ install: $(VENV)/.installed
 
 migrate: install
 	@mkdir -p var
+	@$(PY) scripts/pgdb ensure "$${DATABASE_URL:-sqlite://}"
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_orgunits
 
@@ -38,7 +39,7 @@ test: install
 	echo "== test suite on SQLite"; \
 	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS) || status=1; \
 	pg_url="$${DATABASE_URL:-$(TEST_POSTGRES_URL)}"; \
-	if $(PY) scripts/db-reachable "$$pg_url"; then \
+	if $(PY) scripts/pgdb reachable "$$pg_url"; then \
 		echo "== test suite on PostgreSQL"; \
 		DATABASE_URL="$$pg_url" $(PY) -m pytest $(PYTEST_ARGS) || status=1; \
 	else \

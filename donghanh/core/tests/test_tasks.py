@@ -1,0 +1,41 @@
+import datetime
+
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.tasks import TaskResultStatus, task_backends
+from django.test import override_settings
+from django.utils import timezone
+
+from donghanh.core.tasks import sessions_clear_expired
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def _sessions(db):
+    now = timezone.now()
+    Session.objects.create(session_key="old", session_data="", expire_date=now - datetime.timedelta(days=1))
+    Session.objects.create(session_key="live", session_data="", expire_date=now + datetime.timedelta(days=1))
+
+
+def test_clear_expired_sessions_runs_in_the_immediate_backend_of_the_tests(db):
+    _sessions(db)
+    result = sessions_clear_expired.enqueue()
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert result.return_value == 1
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_database_backend_stores_the_task_and_the_worker_runs_it(db):
+    _sessions(db)
+    assert task_backends["default"].__class__.__name__ == "DatabaseBackend"
+    result = sessions_clear_expired.enqueue()
+    assert result.status == TaskResultStatus.READY
+    assert Session.objects.count() == 2  # nothing ran yet: the task waits in the database
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    result.refresh()
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert result.return_value == 1
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
