@@ -84,19 +84,19 @@ def role_assignment_add(*, actor: User, user: User, role: str, unit: OrgUnit) ->
         levels = ", ".join(str(OrgUnit.Level(level).label) for level in sorted(ROLE_LEVELS[role]))
         raise ValidationError(
             {
-                "unit": _("The role “%(role)s” is held at the level: %(levels)s; “%(unit)s” is a %(level)s.")
+                "unit": _(
+                    "The role “%(role)s” can only be given at: %(levels)s. “%(unit)s” is at %(level)s level."
+                )
                 % {
                     "role": Role(role).label,
                     "levels": levels,
                     "unit": unit.name,
-                    "level": OrgUnit.Level(unit.level).label.lower(),
+                    "level": OrgUnit.Level(unit.level).label,
                 }
             }
         )
     if unit.is_legacy:
-        raise ValidationError(
-            {"unit": _("“%(unit)s” no longer exists (until 30/06/2025).") % {"unit": unit.name}}
-        )
+        raise ValidationError({"unit": _("“%(unit)s” existed only until 30/06/2025.") % {"unit": unit.name}})
     if RoleAssignment.objects.filter(user=user, role=role, unit=unit).exists():
         raise ValidationError({"role": _("This user already holds this role at this unit.")})
     assignment = RoleAssignment(user=user, role=role, unit=unit)

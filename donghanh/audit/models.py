@@ -17,8 +17,8 @@ class AccessLogEntry(ScopedModel):
     """One read or export of a sensitive record. Append-only: nothing edits or deletes an entry."""
 
     class Action(models.TextChoices):
-        VIEW = "view", _("Viewed")
-        EXPORT = "export", _("Exported")
+        VIEW = "view", _("View")
+        EXPORT = "export", _("Export")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
