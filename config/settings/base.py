@@ -131,6 +131,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "donghanh.core.http.client_ip"
+# Reverse proxies in front of the application (nginx: 1); their X-Forwarded-For is trusted.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "vi"
 # Each language is named in itself, as a language switch should show it.
@@ -143,6 +146,8 @@ FORMAT_MODULE_PATH = ["donghanh.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Vendored front-end libraries (bootstrap, htmx, icons) live outside any app.
+STATICFILES_DIRS = [BASE_DIR / "donghanh" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -120,4 +120,6 @@ class ScopedModel(models.Model):
 
     @classmethod
     def scope_filter(cls, grant: Grant, user: Any) -> Q:
+        if grant.unit_path == NATIONAL_ROOT_PATH:
+            return Q(pk__isnull=False)  # the whole country, rows without a unit included
         return Q(**{f"{cls.scope_unit_path}__startswith": grant.unit_path})

@@ -7,12 +7,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from donghanh.audit.models import AccessLogEntry
-
-
-def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+from donghanh.core.http import client_ip
 
 
 def access_log_record(
@@ -39,5 +34,5 @@ def access_log_record(
         object_repr=str(obj)[:200],
         detail=detail[:200],
         unit=unit,
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request) if request is not None else None,
     )

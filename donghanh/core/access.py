@@ -3,8 +3,9 @@
 A view is reachable only when it carries one declaration:
 - `@public` — no login (the login page, health check, language switch);
 - `@login_only` — any logged-in user, whatever their roles (home page, API schema);
-- `@scoped(capability)` / `ScopedViewMixin.capability` / `CapabilityViewSetMixin.capability`
-  — a logged-in user whose roles carry the capability somewhere; the view then reads through
+- `@scoped(capability)` on a function, `capability` on a `ScopedViewMixin` class view, or
+  `capability` with `permission_classes = [HasCapability]` on a DRF view — a logged-in user
+  whose roles carry the capability somewhere; the view then reads through
   `accessible_to(user)`, so objects outside the user's scope answer 404.
 
 `declaration_of(callback)` reads the declaration back; a test walks the URL configuration and

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
@@ -15,3 +16,20 @@ if TYPE_CHECKING:
 class AppRequest(HttpRequest):
     user: User
     htmx: HtmxDetails
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or the X-Forwarded-For entry written by the trusted proxies.
+
+    With TRUSTED_PROXY_COUNT = n, the n right-most X-Forwarded-For entries were added by our
+    own proxies; the one before them is the client. Entries further left are client-supplied
+    and never trusted.
+    """
+    proxies: int = settings.TRUSTED_PROXY_COUNT
+    forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies > 0 and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    remote: str | None = request.META.get("REMOTE_ADDR") or None
+    return remote

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from donghanh.accounts.scope import ScopedModel
+from donghanh.accounts.scope import NATIONAL_ROOT_PATH, Grant, ScopedModel
 
 REFORM_DATE = datetime.date(2025, 7, 1)
 LEGACY_END_DATE = datetime.date(2025, 6, 30)
@@ -91,6 +92,21 @@ class OrgUnit(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def scope_filter(cls, grant: Grant, user: Any) -> Q:
+        """A grant covers its subtree, plus the legacy units whose territory passed into it.
+
+        A current commune's officer sees the legacy communes it was formed from (and their
+        legacy districts); a province officer sees the whole legacy tree of their province.
+        """
+        own = super().scope_filter(grant, user)
+        if grant.unit_path == NATIONAL_ROOT_PATH:
+            return own
+        passed = OrgUnitSuccession.objects.filter(successor__path__startswith=grant.unit_path)
+        legacy_units = Q(pk__in=passed.values("predecessor_id"))
+        legacy_districts = Q(pk__in=passed.values("predecessor__parent_id"))
+        return own | legacy_units | legacy_districts
 
     @property
     def depth(self) -> int:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from donghanh.accounts.permissions import Capability
 from donghanh.core.access import scoped
 from donghanh.core.http import AppRequest
+from donghanh.orgunits.filters import OrgUnitFilter
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import (
     children_with_commune_counts,
@@ -18,16 +19,22 @@ from donghanh.orgunits.selectors import (
 
 @scoped(Capability.VIEW_ORG_TREE)
 def unit_list(request: AppRequest) -> HttpResponse:
-    """The user's top units, or search results when a name is typed (the table alone for htmx)."""
-    query = request.GET.get("q", "").strip()
-    include_legacy = request.GET.get("legacy") == "1"
+    """The user's top units, or search results when a name is typed (the table alone for htmx).
+
+    Filtering goes through OrgUnitFilter, the same definition the API uses.
+    """
+    data = request.GET.copy()
+    data.setdefault("era", OrgUnit.Era.CURRENT)  # the current tree unless the user asks otherwise
+    filterset = OrgUnitFilter(data, queryset=units_for_user(request.user).select_related("parent"))
+    query = data.get("q", "").strip()
     page = None
-    if query:
-        results = unit_search(request.user, query, era=None if include_legacy else OrgUnit.Era.CURRENT)
+    if query and filterset.is_valid():
+        results = filterset.qs.order_by("level", "search_name", "path")
         page = Paginator(results, 50).get_page(request.GET.get("page"))
     context = {
         "query": query,
-        "include_legacy": include_legacy,
+        "era": data.get("era"),
+        "eras": OrgUnit.Era.choices,
         "page": page,
         "top_units": [] if query else top_units_for_user(request.user),
     }
@@ -43,8 +50,8 @@ def unit_detail(request: AppRequest, pk: int) -> HttpResponse:
     children = Paginator(children_with_commune_counts(request.user, unit), 100).get_page(
         request.GET.get("page")
     )
-    successors = unit.successions.select_related("successor").order_by("successor__path")
-    predecessors = unit.predecessions.select_related("predecessor__parent").order_by("predecessor__path")
+    successors = unit.successions.filter(successor__in=visible).select_related("successor")
+    predecessors = unit.predecessions.filter(predecessor__in=visible).select_related("predecessor__parent")
     return render(
         request,
         "orgunits/unit_detail.html",

@@ -39,3 +39,18 @@ def test_database_backend_stores_the_task_and_the_worker_runs_it(db):
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.return_value == 1
     assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_enqueue_housekeeping_queues_the_session_task_for_the_worker(db):
+    from django_tasks_db.models import DBTaskResult
+
+    _sessions(db)
+    call_command("enqueue_housekeeping", verbosity=0)
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "donghanh.core.tasks.sessions_clear_expired"
+    assert Session.objects.count() == 2
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]

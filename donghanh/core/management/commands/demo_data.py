@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from donghanh.core.demo import DEMO_PASSWORD, demo_data_create
@@ -11,7 +12,12 @@ from donghanh.core.demo import DEMO_PASSWORD, demo_data_create
 class Command(BaseCommand):
     help = "Create demo data and one account per role (idempotent); prints the accounts."
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--force", action="store_true", help="Run even with the production settings.")
+
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
+        if settings.SETTINGS_MODULE.endswith(".production") and not force:
+            raise CommandError("Demo accounts have a published password: not created on production settings.")
         with translation.override("vi"):
             rows = demo_data_create()
         width = max(len(r.username) for r in rows)
