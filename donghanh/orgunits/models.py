@@ -24,10 +24,10 @@ class OrgUnit(ScopedModel):
     """
 
     class Level(models.IntegerChoices):
-        NATION = 0, _("Nation")
-        PROVINCE = 1, _("Province")
-        DISTRICT = 2, _("District")
-        COMMUNE = 3, _("Commune")
+        NATION = 0, _("National level")
+        PROVINCE = 1, _("Province level")
+        DISTRICT = 2, _("District level")
+        COMMUNE = 3, _("Commune level")
 
     class Kind(models.TextChoices):
         COUNTRY = "country", _("Country")
