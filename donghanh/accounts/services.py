@@ -81,20 +81,14 @@ def role_assignment_add(*, actor: User, user: User, role: str, unit: OrgUnit) ->
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     if unit.level not in ROLE_LEVELS[role]:
-        levels = ", ".join(str(OrgUnit.Level(level).label) for level in sorted(ROLE_LEVELS[role]))
-        raise ValidationError(
-            {
-                "unit": _(
-                    "The role “%(role)s” can only be given at: %(levels)s. “%(unit)s” is at %(level)s level."
-                )
-                % {
-                    "role": Role(role).label,
-                    "levels": levels,
-                    "unit": unit.name,
-                    "level": OrgUnit.Level(unit.level).label,
-                }
-            }
-        )
+        levels = ", ".join(str(OrgUnit.Level(level).label).lower() for level in sorted(ROLE_LEVELS[role]))
+        message = _("The role “%(role)s” is given only at %(levels)s; “%(unit)s” is at %(level)s.") % {
+            "role": Role(role).label,
+            "levels": levels,
+            "unit": unit.name,
+            "level": str(OrgUnit.Level(unit.level).label).lower(),
+        }
+        raise ValidationError({"unit": message})
     if unit.is_legacy:
         raise ValidationError({"unit": _("“%(unit)s” existed only until 30/06/2025.") % {"unit": unit.name}})
     if RoleAssignment.objects.filter(user=user, role=role, unit=unit).exists():
