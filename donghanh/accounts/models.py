@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
-from donghanh.accounts.scope import Grant, ScopedModel, ScopedQuerySet
+from donghanh.accounts.scope import NATIONAL_ROOT_PATH, Grant, ScopedModel, ScopedQuerySet
 
 
 class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
@@ -42,6 +42,8 @@ class User(AbstractUser):
 
     @classmethod
     def scope_filter(cls, grant: Grant, user: Any) -> Q:
+        if grant.unit_path == NATIONAL_ROOT_PATH:
+            return Q(pk__isnull=False)  # every account, those without a role included
         # A user is in scope when one of their roles is held inside the grant's subtree.
         in_subtree = RoleAssignment.objects.filter(unit__path__startswith=grant.unit_path).values("user_id")
         return Q(pk__in=in_subtree) | Q(pk=user.pk)

@@ -4,9 +4,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
+from rest_framework.permissions import IsAuthenticated
 
-from donghanh.accounts.permissions import Capability
-from donghanh.core.access import HasCapability
+from donghanh.core.access import LOGIN_ONLY
 from donghanh.orgunits.filters import OrgUnitFilter
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import units_for_user
@@ -35,8 +35,9 @@ class OrgUnitSerializer(serializers.ModelSerializer[OrgUnit]):
 class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet[OrgUnit]):
     """Units of the organisation tree in the user's scope; `q` searches names without diacritics."""
 
-    capability = Capability.VIEW_ORG_TREE
-    permission_classes = [HasCapability]
+    # Any logged-in user; the rows are their scope's (none without a role).
+    access_declaration = LOGIN_ONLY
+    permission_classes = [IsAuthenticated]
     serializer_class = OrgUnitSerializer
     filterset_class = OrgUnitFilter
 

@@ -105,7 +105,9 @@ class OrgUnit(ScopedModel):
             return own
         passed = OrgUnitSuccession.objects.filter(successor__path__startswith=grant.unit_path)
         legacy_units = Q(pk__in=passed.values("predecessor_id"))
-        legacy_districts = Q(pk__in=passed.values("predecessor__parent_id"))
+        legacy_districts = Q(
+            pk__in=passed.filter(predecessor__level=cls.Level.COMMUNE).values("predecessor__parent_id")
+        )
         return own | legacy_units | legacy_districts
 
     @property

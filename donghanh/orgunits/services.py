@@ -244,7 +244,7 @@ def _limit_to_provinces(
         keep = (
             spec.level == Level.NATION
             or (spec.level == Level.PROVINCE and spec.code in province_codes)
-            or (spec.parent in kept)
+            or (spec.level > Level.PROVINCE and spec.parent in kept)
         )
         if keep:
             kept.add(spec.key)

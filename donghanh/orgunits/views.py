@@ -4,8 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from donghanh.accounts.permissions import Capability
-from donghanh.core.access import scoped
+from donghanh.core.access import login_only
 from donghanh.core.http import AppRequest
 from donghanh.orgunits.filters import OrgUnitFilter
 from donghanh.orgunits.models import OrgUnit
@@ -17,7 +16,7 @@ from donghanh.orgunits.selectors import (
 )
 
 
-@scoped(Capability.VIEW_ORG_TREE)
+@login_only
 def unit_list(request: AppRequest) -> HttpResponse:
     """The user's top units, or search results when a name is typed (the table alone for htmx).
 
@@ -42,7 +41,7 @@ def unit_list(request: AppRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@scoped(Capability.VIEW_ORG_TREE)
+@login_only
 def unit_detail(request: AppRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(units_for_user(request.user).select_related("parent"), pk=pk)
     visible = units_for_user(request.user)
@@ -65,7 +64,7 @@ def unit_detail(request: AppRequest, pk: int) -> HttpResponse:
     )
 
 
-@scoped(Capability.VIEW_ORG_TREE)
+@login_only
 def unit_picker(request: AppRequest) -> HttpResponse:
     """A short list of current units matching a name, as radio buttons for a form field (htmx)."""
     query = request.GET.get("q", "").strip()

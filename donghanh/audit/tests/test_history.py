@@ -1,0 +1,48 @@
+"""Change history: every model of ours is registered with django-simple-history."""
+
+from django.apps import apps
+from simple_history.models import HistoricalChanges, registered_models
+
+from donghanh.audit.models import AccessLogEntry
+
+# Append-only by design: an access-log entry is never changed, so it has no change history.
+WITHOUT_HISTORY = {AccessLogEntry}
+
+
+def our_models():
+    for model in apps.get_models():
+        if not model._meta.app_config.name.startswith("donghanh."):
+            continue
+        if issubclass(model, HistoricalChanges):  # a history table itself
+            continue
+        yield model
+
+
+def models_without_history(models, allowed=frozenset()):
+    registered = set(registered_models.values())
+    return sorted(
+        f"{m._meta.label}"
+        for m in models
+        if m not in allowed and m not in registered and not hasattr(m, "history")
+    )
+
+
+def test_every_model_of_ours_keeps_a_change_history():
+    missing = models_without_history(our_models(), WITHOUT_HISTORY)
+    assert missing == [], f"add `history = HistoricalRecords()` to: {', '.join(missing)}"
+
+
+def test_the_check_finds_a_model_without_history():
+    # Without the allowance, the append-only log is reported: the check can fail.
+    assert models_without_history(our_models()) == ["audit.AccessLogEntry"]
+
+
+def test_the_check_covers_the_models_we_know():
+    labels = {m._meta.label for m in our_models()}
+    assert {
+        "orgunits.OrgUnit",
+        "orgunits.OrgUnitSuccession",
+        "accounts.User",
+        "accounts.RoleAssignment",
+    } <= labels
+    assert not any(label.split(".")[1].startswith("Historical") for label in labels)

@@ -1,0 +1,131 @@
+"""Security headers, no inline script or style, and production settings that pass `check --deploy`."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import string
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from donghanh.accounts.roles import Role
+from donghanh.core.tests.pages import parse
+from donghanh.orgunits.models import OrgUnit
+
+Level = OrgUnit.Level
+
+
+def assert_csp_and_no_inline_code(response, what: str) -> None:
+    assert response.status_code == 200, what
+    assert response["Content-Type"].startswith("text/html"), what
+    policy = response.get("Content-Security-Policy")
+    assert policy, f"{what}: no Content-Security-Policy header"
+    directives = {d.split()[0]: d.split()[1:] for d in (part.strip() for part in policy.split(";")) if d}
+    assert directives["script-src"] == ["'self'"], what
+    assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy, what
+    page = parse(response)
+    inline_scripts = [s for s in page.find_all("script") if not s.attrs.get("src")]
+    assert inline_scripts == [], f"{what}: inline <script> without src"
+    styled = [node for node in page.iter() if "style" in node.attrs]
+    assert styled == [], f"{what}: style= attributes on {styled}"
+    assert page.find_all("style") == [], f"{what}: inline <style> block"
+    handlers = [(node.tag, a) for node in page.iter() for a in node.attrs if a.startswith("on")]
+    assert handlers == [], f"{what}: inline event handlers {handlers}"
+
+
+@pytest.mark.django_db
+def test_pages_carry_csp_and_no_inline_script_or_style(client, make_user, unit):
+    assert_csp_and_no_inline_code(client.get(reverse("login")), "login page")
+
+    admin = make_user(Role.SYSTEM_ADMIN, unit("VN", level=Level.NATION))
+    other = make_user(Role.COMMUNE_OFFICER, unit("00091"))
+    client.force_login(admin)
+    pages = {
+        "home": reverse("home"),
+        "unit list": reverse("orgunits:list"),
+        "unit search": reverse("orgunits:list") + "?q=phu+thuong",
+        "unit detail": reverse("orgunits:detail", args=[unit("01", level=Level.PROVINCE).pk]),
+        "legacy unit detail": reverse("orgunits:detail", args=[unit("00091", era=OrgUnit.Era.LEGACY).pk]),
+        "user list": reverse("accounts:list"),
+        "user detail": reverse("accounts:detail", args=[other.pk]),
+        "new user": reverse("accounts:create"),
+        "access log": reverse("audit:access_log"),
+    }
+    for what, url in pages.items():
+        assert_csp_and_no_inline_code(client.get(url), what)
+
+
+@pytest.mark.django_db
+def test_error_pages_and_htmx_partials_carry_csp_too(client, make_user, unit):
+    client.force_login(make_user(Role.COMMUNE_OFFICER, unit("00091")))
+    not_found = client.get(reverse("orgunits:detail", args=[unit("20242").pk]))
+    assert not_found.status_code == 404
+    assert "script-src 'self'" in not_found["Content-Security-Policy"]
+    forbidden = client.get(reverse("audit:access_log"))
+    assert forbidden.status_code == 403
+    assert "script-src 'self'" in forbidden["Content-Security-Policy"]
+    partial = client.get(reverse("orgunits:list"), {"q": "phu"}, headers={"HX-Request": "true"})
+    assert "script-src 'self'" in partial["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_security_headers(client):
+    response = client.get(reverse("login"))
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+# --- production settings -----------------------------------------------------------------------
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    # The test process's own settings and conftest's DJANGO_ALLOW_ASYNC_UNSAFE are not production's.
+    dropped = {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def random_secret(length: int = 60) -> str:
+    alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "ALLOWED_HOSTS": "donghanh.example.vn",
+    "DATABASE_URL": "postgres://u:p@localhost/db",
+}
+
+
+def test_check_deploy_reports_no_issues_with_production_settings():
+    result = run_manage("check", "--deploy", **PRODUCTION, SECRET_KEY=random_secret())
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "no issues" in output, output
+
+
+def test_production_settings_refuse_to_start_without_secret_key():
+    result = run_manage("check", **PRODUCTION)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_settings_refuse_a_short_secret_key():
+    result = run_manage("check", **PRODUCTION, SECRET_KEY="kurz")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
