@@ -55,5 +55,8 @@ class SchemaView(SpectacularAPIView):
 
 
 class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI from local static files, its start-up script served separately (no inline code)."""
+
     access_declaration = LOGIN_ONLY
     permission_classes = [IsAuthenticated]
+    template_name = "core/api_docs.html"

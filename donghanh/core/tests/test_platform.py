@@ -56,6 +56,8 @@ def test_docs_load_only_local_assets(member_client):
     assert remote == [], f"docs load assets from other hosts: {remote}"
     assert all(url.startswith((settings.STATIC_URL, reverse("api-docs"))) for url in urls), urls
     assert "http://" not in response.content.decode() and "https://" not in response.content.decode()
+    assert page.find_all("style") == [], "an inline <style> block is refused by the CSP"
+    assert [s for s in page.find_all("script") if not s.attrs.get("src")] == []
     for url in urls:  # and every asset is actually served
         assert member_client.get(url).status_code == 200, url
 
