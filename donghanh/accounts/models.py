@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import NATIONAL_ROOT_PATH, Grant, ScopedModel, ScopedQuerySet
+from donghanh.audit.history import History
 
 
 class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
@@ -30,7 +31,7 @@ class User(AbstractUser):
 
     scope_capability = Capability.VIEW_USERS
     objects: ClassVar[ScopedUserManager] = ScopedUserManager()
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = History(excluded_fields=["password", "last_login"], quiet_fields=("last_login",))
 
     class Meta:
         verbose_name = _("user")

@@ -3,6 +3,7 @@
 from typing import Any, cast
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.models import RoleAssignment, User
 
@@ -24,6 +25,10 @@ def user_search(user: Any, query: str = "", role: str = "") -> QuerySet[User]:
     return users.order_by("username")
 
 
+HISTORY_ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+HISTORY_REASONS = {"password changed": _("Password changed")}
+
+
 def history_of_user(user: User) -> list[dict[str, Any]]:
     """Changes to the account and its role assignments, newest first, each with what changed."""
     entries: list[dict[str, Any]] = []
@@ -33,10 +38,20 @@ def history_of_user(user: User) -> list[dict[str, Any]]:
         if previous is not None:
             delta = record.diff_against(previous)
             changes = [(c.field, c.old, c.new) for c in delta.changes]
-        entries.append({"record": record, "what": str(user), "changes": changes})
+        entries.append({"record": record, "what": str(user), "changes": changes, "action": _action(record)})
     for record in RoleAssignment.history.filter(user_id=user.pk).select_related("history_user", "unit"):
         entries.append(
-            {"record": record, "what": f"{record.get_role_display()} — {record.unit}", "changes": []}
+            {
+                "record": record,
+                "what": f"{record.get_role_display()} — {record.unit}",
+                "changes": [],
+                "action": _action(record),
+            }
         )
     entries.sort(key=lambda e: e["record"].history_date, reverse=True)
     return entries
+
+
+def _action(record: Any) -> str:
+    reason = record.history_change_reason
+    return str(HISTORY_REASONS.get(reason, reason) if reason else HISTORY_ACTIONS[record.history_type])

@@ -18,6 +18,9 @@ from donghanh.accounts.roles import ROLE_LEVELS, Role
 from donghanh.accounts.scope import scope_for
 from donghanh.orgunits.models import OrgUnit
 
+# Stored as the history record's change reason; shown translated by the history page.
+PASSWORD_CHANGED = "password changed"
+
 
 def _require_manager(actor: User, unit: OrgUnit | None = None) -> None:
     scope = scope_for(actor)
@@ -70,6 +73,7 @@ def user_set_password(*, actor: User, user: User, password: str) -> User:
     validate_password(password, user)
     user.set_password(password)
     user._history_user = actor  # type: ignore[attr-defined]
+    user._change_reason = PASSWORD_CHANGED  # type: ignore[attr-defined]
     user.save(update_fields=["password"])
     return user
 

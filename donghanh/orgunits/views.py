@@ -67,7 +67,8 @@ def unit_detail(request: AppRequest, pk: int) -> HttpResponse:
 @login_only
 def unit_picker(request: AppRequest) -> HttpResponse:
     """A short list of current units matching a name, as radio buttons for a form field (htmx)."""
-    query = request.GET.get("q", "").strip()
+    # The search box of a form may carry its own name (e.g. unit_query on the role form).
+    query = (request.GET.get("q") or request.GET.get("unit_query") or "").strip()
     field = request.GET.get("field", "unit")
     units = unit_search(request.user, query)[:15] if len(query) >= 2 else []
     return render(request, "orgunits/unit_picker.html", {"units": units, "field": field, "query": query})

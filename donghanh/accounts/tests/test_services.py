@@ -243,3 +243,21 @@ def test_set_password_validates_and_sets(admin, make_user):
     services.user_set_password(actor=admin, user=user, password=STRONG)
     user.refresh_from_db()
     assert user.check_password(STRONG) and not user.check_password(PASSWORD)
+
+
+def test_a_login_does_not_write_account_history(make_user, client):
+    user = make_user()
+    before = user.history.count()
+    assert client.post(reverse("login"), {"username": user.username, "password": PASSWORD}).status_code == 302
+    user.refresh_from_db()
+    assert user.last_login is not None
+    assert user.history.count() == before
+
+
+def test_a_password_change_is_recorded_without_the_password(admin, make_user):
+    user = make_user()
+    services.user_set_password(actor=admin, user=user, password="Mot-mat-khau-moi-2026")
+    record = user.history.latest("history_date")
+    assert record.history_user == admin
+    assert record.history_change_reason == services.PASSWORD_CHANGED
+    assert not hasattr(record, "password")

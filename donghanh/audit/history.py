@@ -1,0 +1,23 @@
+"""Change history: django-simple-history, with one refinement."""
+
+from typing import Any
+
+from simple_history.models import HistoricalRecords
+
+
+class History(HistoricalRecords):
+    """HistoricalRecords that writes nothing for saves touching only `quiet_fields`.
+
+    A login saves `last_login`; recording every login as a change of the account would bury
+    the real changes.
+    """
+
+    def __init__(self, *args: Any, quiet_fields: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.quiet_fields = frozenset(quiet_fields)
+
+    def post_save(self, instance: Any, created: bool, using: str | None = None, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if not created and update_fields and set(update_fields) <= self.quiet_fields:
+            return
+        super().post_save(instance, created, using=using, **kwargs)
