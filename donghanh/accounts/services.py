@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from donghanh.accounts.models import RoleAssignment, User
 from donghanh.accounts.permissions import Capability
@@ -114,3 +115,15 @@ def role_assignment_remove(*, actor: User, assignment: RoleAssignment) -> None:
     assignment._history_user = actor  # type: ignore[attr-defined]
     assignment.delete()
     _forget_scope(assignment.user)
+
+
+@transaction.atomic
+def api_token_issue(*, actor: User) -> Token:
+    """A new API token for the actor; any earlier one stops working."""
+    Token.objects.filter(user=actor).delete()
+    return Token.objects.create(user=actor)
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User) -> None:
+    Token.objects.filter(user=actor).delete()

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
 
 from donghanh.accounts import services
 from donghanh.accounts.forms import (
@@ -24,7 +25,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import scope_for
 from donghanh.accounts.selectors import history_of_user, user_search, users_for_user
-from donghanh.core.access import PUBLIC, scoped
+from donghanh.core.access import PUBLIC, login_only, scoped
 from donghanh.core.http import AppRequest
 from donghanh.orgunits.selectors import units_for_user
 
@@ -189,3 +190,17 @@ def role_remove(request: AppRequest, pk: int, assignment_pk: int) -> HttpRespons
     else:
         messages.success(request, _("Role removed."))
     return redirect("accounts:detail", pk=account.pk)
+
+
+@login_only
+def api_token(request: AppRequest) -> HttpResponse:
+    """The user's own API token: issue (or replace) it, or revoke it. The key is shown once."""
+    issued = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.api_token_revoke(actor=request.user)
+            messages.success(request, _("Your API token was revoked."))
+            return redirect("api_token")
+        issued = services.api_token_issue(actor=request.user)
+    has_token = issued is not None or Token.objects.filter(user=request.user).exists()
+    return render(request, "accounts/api_token.html", {"issued": issued, "has_token": has_token})
