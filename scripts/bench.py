@@ -60,13 +60,9 @@ def main() -> None:
         timed("load the whole tree (14,166 units, 10,618 successions)", orgunits_load)
         timed("reload, nothing changed", orgunits_load)
         root = OrgUnit.objects.get(level=OrgUnit.Level.NATION)
-        manager = User.objects.create_user(
-            username="bench", password="bench-password-2026", full_name="Bench"
-        )
+        manager = User.objects.create_user(username="bench", password="bench-password-2026", full_name="Bench")
         RoleAssignment.objects.create(user=manager, role=Role.NATIONAL_MANAGER, unit=root)
-        timed(
-            "search 'phu thuong' over the whole country", lambda: list(unit_search(manager, "phu thuong")), 50
-        )
+        timed("search 'phu thuong' over the whole country", lambda: list(unit_search(manager, "phu thuong")), 50)
         provinces = OrgUnit.objects.filter(era=OrgUnit.Era.CURRENT, level=OrgUnit.Level.PROVINCE)
         communes = OrgUnit.objects.filter(level=OrgUnit.Level.COMMUNE, era=OrgUnit.Era.CURRENT)
         timed(
@@ -89,9 +85,7 @@ def main() -> None:
             response = client.get("/api/v1/org-units/", {"q": "phuong", "page": i % 5 + 1})
             assert response.status_code == 200, response.status_code
         elapsed = time.perf_counter() - started
-        print(
-            f"  {'API /api/v1/org-units/?q=phuong (in-process client)':<55} {requests / elapsed:9.1f} req/s"
-        )
+        print(f"  {'API /api/v1/org-units/?q=phuong (in-process client)':<55} {requests / elapsed:9.1f} req/s")
         started = time.perf_counter()
         for _ in range(50):
             client.get("/units/", {"q": "phu"})

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "donghanh.orgunits",
     "donghanh.accounts",
     "donghanh.audit",
+    "donghanh.people",
+    "donghanh.episodes",
 ]
 
 MIDDLEWARE = [
@@ -205,9 +207,7 @@ TASKS = {
     }
 }
 
-MAILERS = {
-    "default": {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
-}
+MAILERS = {"default": {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "donghanh@localhost")
 
 LOGGING = {

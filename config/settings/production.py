@@ -16,9 +16,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the host(s) this site is served on.")
 if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-    raise ImproperlyConfigured(
-        "DATABASE_URL must point to the production PostgreSQL database (postgres://…)."
-    )
+    raise ImproperlyConfigured("DATABASE_URL must point to the production PostgreSQL database (postgres://…).")
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A connection pool per process; the API's throughput depends on it.

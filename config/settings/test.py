@@ -20,6 +20,4 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 if not os.environ.get("DATABASE_URL"):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
-DATABASES["default"]["TEST"] = {
-    "NAME": None if "sqlite" in DATABASES["default"]["ENGINE"] else "test_donghanh"
-}
+DATABASES["default"]["TEST"] = {"NAME": None if "sqlite" in DATABASES["default"]["ENGINE"] else "test_donghanh"}

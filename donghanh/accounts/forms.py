@@ -28,9 +28,7 @@ class UserCreateForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("Email"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
-    password = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput(render_value=True), strip=False
-    )
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=True), strip=False)
     password_again = forms.CharField(
         label=_("Password (again)"), widget=forms.PasswordInput(render_value=True), strip=False
     )

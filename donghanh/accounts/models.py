@@ -53,9 +53,7 @@ class User(AbstractUser):
 class RoleAssignment(ScopedModel):
     """One role held by one user at one unit; it covers the unit's whole subtree."""
 
-    user = models.ForeignKey(
-        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments"
-    )
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     unit = models.ForeignKey(
         "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="role_assignments"
@@ -70,9 +68,7 @@ class RoleAssignment(ScopedModel):
         verbose_name_plural = _("role assignments")
         ordering = ["user__username", "role", "unit__path"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "role", "unit"], name="roleassignment_unique_user_role_unit"
-            ),
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="roleassignment_unique_user_role_unit"),
         ]
 
     def __str__(self) -> str:

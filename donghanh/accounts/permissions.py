@@ -17,6 +17,14 @@ class Capability(StrEnum):
     MANAGE_USERS = "accounts.manage_users"
     VIEW_CHANGE_HISTORY = "audit.view_history"
     VIEW_ACCESS_LOG = "audit.view_access_log"
+    VIEW_PEOPLE = "people.view"
+    MANAGE_PEOPLE = "people.manage"
+    VIEW_DRUG_USE = "people.view_drug_use"
+    RECORD_DRUG_USE = "people.record_drug_use"
+    VIEW_HEALTH = "people.view_health"
+    RECORD_HEALTH = "people.record_health"
+    VIEW_EPISODES = "episodes.view"
+    MANAGE_EPISODES = "episodes.manage"
 
 
 CAPABILITY_LABELS: dict[Capability, Promise] = {
@@ -25,6 +33,14 @@ CAPABILITY_LABELS: dict[Capability, Promise] = {
     Capability.MANAGE_USERS: _("Create users, assign and remove roles"),
     Capability.VIEW_CHANGE_HISTORY: _("Read the change history of records"),
     Capability.VIEW_ACCESS_LOG: _("Read the log of who viewed or exported sensitive records"),
+    Capability.VIEW_PEOPLE: _("See the people registered in the units (identity, residence, whereabouts)"),
+    Capability.MANAGE_PEOPLE: _("Register people, edit them, record whereabouts, transfers and merges"),
+    Capability.VIEW_DRUG_USE: _("See drug-use history, addiction determinations and drug tests (sensitive)"),
+    Capability.RECORD_DRUG_USE: _("Record drug-use history, addiction determinations and drug tests"),
+    Capability.VIEW_HEALTH: _("See HIV and other health status (sensitive)"),
+    Capability.RECORD_HEALTH: _("Record HIV and other health status"),
+    Capability.VIEW_EPISODES: _("See legal measures and their decisions (sensitive)"),
+    Capability.MANAGE_EPISODES: _("Open, change and close legal measures"),
 }
 
 ALL_ROLES = frozenset(Role)
@@ -37,6 +53,32 @@ MATRIX: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_USERS: frozenset({Role.SYSTEM_ADMIN}),
     Capability.VIEW_CHANGE_HISTORY: frozenset({Role.SYSTEM_ADMIN, Role.AUDITOR}),
     Capability.VIEW_ACCESS_LOG: frozenset({Role.SYSTEM_ADMIN, Role.AUDITOR}),
+    # People: every role that works with them; volunteers and board members are narrowed later.
+    Capability.VIEW_PEOPLE: frozenset(
+        {
+            Role.NATIONAL_MANAGER,
+            Role.PROVINCE_OFFICER,
+            Role.COMMUNE_OFFICER,
+            Role.COMMUNE_POLICE,
+            Role.HEALTH_STAFF,
+            Role.VOLUNTEER,
+            Role.BOARD_MEMBER,
+            Role.AUDITOR,
+        }
+    ),
+    Capability.MANAGE_PEOPLE: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_POLICE}),
+    # Sensitive data (Law 91/2025): only the roles whose work needs it; no volunteer by default.
+    Capability.VIEW_DRUG_USE: frozenset(
+        {Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.COMMUNE_POLICE, Role.HEALTH_STAFF}
+    ),
+    Capability.RECORD_DRUG_USE: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_POLICE, Role.HEALTH_STAFF}),
+    # HIV status: not the police.
+    Capability.VIEW_HEALTH: frozenset({Role.COMMUNE_OFFICER, Role.HEALTH_STAFF}),
+    Capability.RECORD_HEALTH: frozenset({Role.HEALTH_STAFF}),
+    Capability.VIEW_EPISODES: frozenset(
+        {Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.COMMUNE_POLICE, Role.HEALTH_STAFF}
+    ),
+    Capability.MANAGE_EPISODES: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_POLICE}),
 }
 
 

@@ -65,9 +65,7 @@ class Scope:
 
     def grants_for(self, capability: Capability | str) -> list[Grant]:
         """Grants whose role carries the capability; grants inside another grant of the same role drop out."""
-        grants = sorted(
-            (g for g in self.grants if role_has(g.role, capability)), key=lambda g: (g.role, g.unit_path)
-        )
+        grants = sorted((g for g in self.grants if role_has(g.role, capability)), key=lambda g: (g.role, g.unit_path))
         kept: list[Grant] = []
         for grant in grants:
             if not any(k.role == grant.role and grant.unit_path.startswith(k.unit_path) for k in kept):

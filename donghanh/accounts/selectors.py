@@ -19,9 +19,7 @@ def user_search(user: Any, query: str = "", role: str = "") -> QuerySet[User]:
     if role:
         users = users.filter(pk__in=RoleAssignment.objects.filter(role=role).values("user_id"))
     for word in query.split():
-        users = users.filter(
-            Q(username__icontains=word) | Q(full_name__icontains=word) | Q(email__icontains=word)
-        )
+        users = users.filter(Q(username__icontains=word) | Q(full_name__icontains=word) | Q(email__icontains=word))
     return users.order_by("username")
 
 

@@ -36,9 +36,7 @@ def _forget_scope(user: User) -> None:
 
 
 @transaction.atomic
-def user_create(
-    *, actor: User, username: str, full_name: str, password: str, email: str = "", phone: str = ""
-) -> User:
+def user_create(*, actor: User, username: str, full_name: str, password: str, email: str = "", phone: str = "") -> User:
     _require_manager(actor)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This user name is already taken.")})

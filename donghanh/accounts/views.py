@@ -102,9 +102,7 @@ def user_create(request: AppRequest) -> HttpResponse:
                 error = ValidationError({"password": error.messages})
             _apply_errors(form, error)
         else:
-            messages.success(
-                request, _("Account “%(name)s” created. Now give it a role.") % {"name": account}
-            )
+            messages.success(request, _("Account “%(name)s” created. Now give it a role.") % {"name": account})
             return redirect("accounts:detail", pk=account.pk)
     return render(request, "accounts/user_form.html", {"form": form, "title": _("New user")})
 

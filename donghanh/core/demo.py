@@ -57,9 +57,7 @@ def demo_data_create() -> list[DemoRow]:
     rows = []
     for spec in DEMO_ACCOUNTS:
         unit = OrgUnit.objects.get(era=CURRENT, level=spec.level, code=spec.code)
-        user, created = User.objects.get_or_create(
-            username=spec.username, defaults={"full_name": spec.full_name}
-        )
+        user, created = User.objects.get_or_create(username=spec.username, defaults={"full_name": spec.full_name})
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])

@@ -22,6 +22,4 @@ def with_subtree_count(
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return cast(
-        QuerySet[Any], units.annotate(**{name: Coalesce(Subquery(counted, output_field=IntegerField()), 0)})
-    )
+    return cast(QuerySet[Any], units.annotate(**{name: Coalesce(Subquery(counted, output_field=IntegerField()), 0)}))

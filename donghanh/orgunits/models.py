@@ -50,9 +50,7 @@ class OrgUnit(ScopedModel):
 
     code = models.CharField(_("official code"), max_length=10)
     name = models.CharField(_("name"), max_length=150)
-    search_name = models.CharField(
-        _("name without diacritics"), max_length=150, db_index=True, editable=False
-    )
+    search_name = models.CharField(_("name without diacritics"), max_length=150, db_index=True, editable=False)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     era = models.CharField(_("administrative system"), max_length=10, choices=Era.choices)
@@ -75,13 +73,9 @@ class OrgUnit(ScopedModel):
         verbose_name_plural = _("organisation units")
         ordering = ["path"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["era", "level", "code"], name="orgunit_unique_code_per_era_level"
-            ),
+            models.UniqueConstraint(fields=["era", "level", "code"], name="orgunit_unique_code_per_era_level"),
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True)
-                | Q(valid_from__isnull=True)
-                | Q(valid_to__gte=F("valid_from")),
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=F("valid_from")),
                 name="orgunit_valid_to_after_valid_from",
             ),
             models.CheckConstraint(
@@ -119,9 +113,7 @@ class OrgUnit(ScopedModel):
         return self.era == self.Era.LEGACY
 
     def is_valid_on(self, day: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
     def ancestor_paths(self) -> list[str]:
         """Paths of the ancestors, root first."""
@@ -156,12 +148,8 @@ class OrgUnitSuccession(models.Model):
         verbose_name_plural = _("unit successions")
         ordering = ["predecessor__path", "successor__path"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["predecessor", "successor"], name="orgunitsuccession_unique_pair"
-            ),
-            models.CheckConstraint(
-                condition=~Q(predecessor=F("successor")), name="orgunitsuccession_not_self"
-            ),
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="orgunitsuccession_unique_pair"),
+            models.CheckConstraint(condition=~Q(predecessor=F("successor")), name="orgunitsuccession_not_self"),
         ]
 
     def __str__(self) -> str:

@@ -73,9 +73,7 @@ def _code(level: int, value: int) -> str:
 
 
 def _kind(division_type: Any) -> str:
-    return KIND_BY_DIVISION_TYPE[
-        str(division_type.value if hasattr(division_type, "value") else division_type)
-    ]
+    return KIND_BY_DIVISION_TYPE[str(division_type.value if hasattr(division_type, "value") else division_type)]
 
 
 def package_units() -> Iterator[UnitSpec]:
@@ -88,9 +86,7 @@ def package_units() -> Iterator[UnitSpec]:
     root: UnitKey = (Era.CURRENT, Level.NATION, ROOT_CODE)
     yield UnitSpec(Era.CURRENT, Level.NATION, ROOT_CODE, ROOT_NAME, Kind.COUNTRY, None)
     for p in Province.iter_all():
-        yield UnitSpec(
-            Era.CURRENT, Level.PROVINCE, _code(Level.PROVINCE, p.code), p.name, _kind(p.division_type), root
-        )
+        yield UnitSpec(Era.CURRENT, Level.PROVINCE, _code(Level.PROVINCE, p.code), p.name, _kind(p.division_type), root)
     for lp in LegacyProvince.iter_all():
         yield UnitSpec(
             Era.LEGACY, Level.PROVINCE, _code(Level.PROVINCE, lp.code), lp.name, _kind(lp.division_type), root
@@ -107,9 +103,7 @@ def package_units() -> Iterator[UnitSpec]:
         )
     for w in Ward.iter_all():
         parent = (Era.CURRENT, Level.PROVINCE, _code(Level.PROVINCE, w.province_code))
-        yield UnitSpec(
-            Era.CURRENT, Level.COMMUNE, _code(Level.COMMUNE, w.code), w.name, _kind(w.division_type), parent
-        )
+        yield UnitSpec(Era.CURRENT, Level.COMMUNE, _code(Level.COMMUNE, w.code), w.name, _kind(w.division_type), parent)
     for lw in LegacyWard.iter_all():
         parent = (Era.LEGACY, Level.DISTRICT, _code(Level.DISTRICT, lw.district_code))
         yield UnitSpec(

@@ -46,9 +46,7 @@ def unit_detail(request: AppRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(units_for_user(request.user).select_related("parent"), pk=pk)
     visible = units_for_user(request.user)
     ancestors = list(visible.filter(path__in=unit.ancestor_paths()))
-    children = Paginator(children_with_commune_counts(request.user, unit), 100).get_page(
-        request.GET.get("page")
-    )
+    children = Paginator(children_with_commune_counts(request.user, unit), 100).get_page(request.GET.get("page"))
     successors = unit.successions.filter(successor__in=visible).select_related("successor")
     predecessors = unit.predecessions.filter(predecessor__in=visible).select_related("predecessor__parent")
     return render(

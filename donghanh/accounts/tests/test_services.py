@@ -59,9 +59,7 @@ def test_the_level_message_is_english_in_english(admin, make_user, unit):
 def test_a_role_held_at_several_levels_is_accepted_at_each(admin, make_user, unit):
     user = make_user()
     services.role_assignment_add(actor=admin, user=user, role=Role.BOARD_MEMBER, unit=unit("00091"))
-    services.role_assignment_add(
-        actor=admin, user=user, role=Role.BOARD_MEMBER, unit=unit("01", level=Level.PROVINCE)
-    )
+    services.role_assignment_add(actor=admin, user=user, role=Role.BOARD_MEMBER, unit=unit("01", level=Level.PROVINCE))
     assert RoleAssignment.objects.filter(user=user, role=Role.BOARD_MEMBER).count() == 2
 
 

@@ -24,9 +24,7 @@ def detail_url(user: User) -> str:
 
 @pytest.fixture
 def admin(make_user, unit):
-    return make_user(
-        Role.SYSTEM_ADMIN, unit("VN", level=Level.NATION), username="quantri", full_name="Nguyễn Quản Trị"
-    )
+    return make_user(Role.SYSTEM_ADMIN, unit("VN", level=Level.NATION), username="quantri", full_name="Nguyễn Quản Trị")
 
 
 @pytest.fixture
@@ -165,9 +163,7 @@ def test_a_role_at_the_wrong_level_is_refused_on_the_page(admin_client, make_use
 
 def test_adding_a_role_without_a_unit_is_refused(admin_client, make_user, unit):
     account = make_user(Role.VOLUNTEER, unit("00091"))
-    response = admin_client.post(
-        reverse("accounts:role_add", args=[account.pk]), {"role": Role.COMMUNE_OFFICER}
-    )
+    response = admin_client.post(reverse("accounts:role_add", args=[account.pk]), {"role": Role.COMMUNE_OFFICER})
     assert response.status_code == 400
     assert account.role_assignments.count() == 1
 
@@ -263,9 +259,7 @@ def test_admin_sees_a_user_without_any_role(admin_client, people):
 
 
 def test_user_search_by_name_and_role(admin_client, people):
-    assert listed_usernames(admin_client.get(LIST, {"q": "phuthuong", "role": Role.VOLUNTEER})) == [
-        "tnv.phuthuong"
-    ]
+    assert listed_usernames(admin_client.get(LIST, {"q": "phuthuong", "role": Role.VOLUNTEER})) == ["tnv.phuthuong"]
     htmx = admin_client.get(LIST, {"q": "haichau"}, headers={"HX-Request": "true"})
     assert "<html" not in htmx.content.decode()
     assert listed_usernames(htmx) == ["xa.haichau"]
@@ -274,16 +268,12 @@ def test_user_search_by_name_and_role(admin_client, people):
 
 
 def test_user_list_queries_do_not_grow_with_the_number_of_users(admin_client, make_user, unit):
-    communes = list(
-        OrgUnit.objects.filter(era=OrgUnit.Era.CURRENT, level=Level.COMMUNE).order_by("path")[:30]
-    )
+    communes = list(OrgUnit.objects.filter(era=OrgUnit.Era.CURRENT, level=Level.COMMUNE).order_by("path")[:30])
 
     def add_users(n: int) -> None:
         for i in range(n):
             user = make_user(Role.VOLUNTEER, communes[i % len(communes)])
-            RoleAssignment.objects.create(
-                user=user, role=Role.HEALTH_STAFF, unit=communes[(i + 1) % len(communes)]
-            )
+            RoleAssignment.objects.create(user=user, role=Role.HEALTH_STAFF, unit=communes[(i + 1) % len(communes)])
 
     def measure() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as queries:

@@ -21,9 +21,7 @@ def our_models():
 def models_without_history(models, allowed=frozenset()):
     registered = set(registered_models.values())
     return sorted(
-        f"{m._meta.label}"
-        for m in models
-        if m not in allowed and m not in registered and not hasattr(m, "history")
+        f"{m._meta.label}" for m in models if m not in allowed and m not in registered and not hasattr(m, "history")
     )
 
 

@@ -30,9 +30,7 @@ def shown(response) -> list[tuple[str, str]]:
     return sorted((row[1], row[4]) for row in table.rows()) if table else []
 
 
-def test_hanoi_auditor_sees_hanoi_entries_only(
-    client, make_user, unit, entries, django_assert_max_num_queries
-):
+def test_hanoi_auditor_sees_hanoi_entries_only(client, make_user, unit, entries, django_assert_max_num_queries):
     client.force_login(make_user(Role.AUDITOR, unit("01", level=Level.PROVINCE)))
     with django_assert_max_num_queries(5):
         response = client.get(URL)

@@ -39,11 +39,7 @@ def walk(patterns: list[Any], prefix: str = "", namespace: str | None = None, ar
 
 
 def undeclared(urlconf: Any = None) -> list[str]:
-    return [
-        route.label
-        for route in walk(get_resolver(urlconf).url_patterns)
-        if declaration_of(route.callback) is None
-    ]
+    return [route.label for route in walk(get_resolver(urlconf).url_patterns) if declaration_of(route.callback) is None]
 
 
 ROUTES = list(walk(get_resolver().url_patterns))
@@ -64,8 +60,8 @@ def test_the_walker_finds_the_whole_configuration():
 
 def test_every_url_pattern_declares_its_access():
     missing = undeclared()
-    assert missing == [], (
-        "views without an access declaration (use @public, @login_only or @scoped): " + ", ".join(missing)
+    assert missing == [], "views without an access declaration (use @public, @login_only or @scoped): " + ", ".join(
+        missing
     )
 
 

@@ -30,9 +30,7 @@ def test_communes_per_current_province_in_one_query(django_assert_num_queries):
 def test_legacy_communes_per_legacy_province():
     provinces = OrgUnit.objects.filter(era=OrgUnit.Era.LEGACY, level=Level.PROVINCE)
     communes = OrgUnit.objects.filter(level=Level.COMMUNE)
-    counts = dict(
-        with_subtree_count(provinces, communes, unit_path="path").values_list("code", "subtree_count")
-    )
+    counts = dict(with_subtree_count(provinces, communes, unit_path="path").values_list("code", "subtree_count"))
     assert counts == package.legacy_wards_per_province()
 
 

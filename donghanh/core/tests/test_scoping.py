@@ -76,9 +76,7 @@ def test_commune_officer_gets_404_outside_their_commune(phu_thuong_officer_clien
     assert phu_thuong_officer_client.get(api_url(other)).status_code == 404
 
 
-def test_commune_officer_gets_404_for_a_legacy_commune_that_did_not_become_theirs(
-    phu_thuong_officer_client, unit
-):
+def test_commune_officer_gets_404_for_a_legacy_commune_that_did_not_become_theirs(phu_thuong_officer_client, unit):
     unrelated = sorted(package.legacy_ward_codes() - package.predecessors_of({"00091"}))[0]
     other = unit(unrelated, era=LEGACY)
     assert phu_thuong_officer_client.get(page_url(other)).status_code == 404
@@ -89,9 +87,7 @@ def test_commune_officer_api_list_holds_their_commune_and_its_predecessors(phu_t
     assert [u["code"] for u in api_all(phu_thuong_officer_client, era=CURRENT)] == ["00091"]
     legacy_communes = {u["code"] for u in api_all(phu_thuong_officer_client, era=LEGACY, level=Level.COMMUNE)}
     assert legacy_communes == package.predecessors_of({"00091"})
-    legacy_districts = {
-        u["code"] for u in api_all(phu_thuong_officer_client, era=LEGACY, level=Level.DISTRICT)
-    }
+    legacy_districts = {u["code"] for u in api_all(phu_thuong_officer_client, era=LEGACY, level=Level.DISTRICT)}
     assert legacy_districts == {package.legacy_ward_district()[c] for c in legacy_communes}
     assert api_all(phu_thuong_officer_client, level=Level.PROVINCE) == []
     assert api_all(phu_thuong_officer_client, level=Level.NATION) == []
@@ -112,9 +108,7 @@ def test_province_officer_api_list_is_the_province_and_all_its_communes(hanoi_of
     results = api_all(hanoi_officer_client, era=CURRENT)
     expected = package.current_communes_of("01")
     assert len(results) == len(expected) + 1 == package.wards_per_current_province()["01"] + 1
-    assert [(u["code"], u["level"]) for u in results if u["level"] != Level.COMMUNE] == [
-        ("01", Level.PROVINCE)
-    ]
+    assert [(u["code"], u["level"]) for u in results if u["level"] != Level.COMMUNE] == [("01", Level.PROVINCE)]
     assert {u["code"] for u in results if u["level"] == Level.COMMUNE} == expected
 
 

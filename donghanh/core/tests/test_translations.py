@@ -220,8 +220,7 @@ def test_committed_mo_matches_the_po():
     problems = [f"missing from .mo: {k}" for k in missing] + [f"only in .mo: {k}" for k in stale]
     problems += [f"translated differently: {k}" for k in differ]
     assert not problems, (
-        "django.mo is out of date: run `manage.py compilemessages` in donghanh/ and commit it\n"
-        + "\n".join(problems)
+        "django.mo is out of date: run `manage.py compilemessages` in donghanh/ and commit it\n" + "\n".join(problems)
     )
 
 

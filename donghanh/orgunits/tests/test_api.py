@@ -49,9 +49,7 @@ def test_q_searches_names_without_diacritics(national_client, unit, django_asser
     assert ("00091", CURRENT) in codes
     assert ("00091", LEGACY) in codes
     assert body["count"] == len(body["results"])
-    names = OrgUnit.objects.filter(pk__in=[u["id"] for u in body["results"]]).values_list(
-        "search_name", flat=True
-    )
+    names = OrgUnit.objects.filter(pk__in=[u["id"] for u in body["results"]]).values_list("search_name", flat=True)
     assert all("phu" in name and "thuong" in name for name in names)
     assert national_client.get(URL, {"q": "Phú Thượng"}).json()["count"] == body["count"]
 
@@ -60,18 +58,14 @@ def test_level_and_era_filter_current_provinces(national_client, django_assert_m
     with django_assert_max_num_queries(5):
         body = national_client.get(URL, {"level": 1, "era": "2025"}).json()
     assert body["count"] == 34 == len(package.current_provinces())
-    assert {u["code"] for u in body["results"]} == {
-        package.province_code(p.code) for p in package.current_provinces()
-    }
+    assert {u["code"] for u in body["results"]} == {package.province_code(p.code) for p in package.current_provinces()}
     assert {(u["level"], u["era"], u["parent_code"]) for u in body["results"]} == {(1, "2025", "VN")}
 
 
 def test_legacy_districts_of_a_legacy_province(national_client, unit):
     hanoi_legacy = unit("01", level=Level.PROVINCE, era=LEGACY)
     body = national_client.get(URL, {"parent": hanoi_legacy.pk, "page_size": 200}).json()
-    expected = {
-        package.district_code(d.code) for d in package.legacy_districts() if int(d.province_code) == 1
-    }
+    expected = {package.district_code(d.code) for d in package.legacy_districts() if int(d.province_code) == 1}
     assert {u["code"] for u in body["results"]} == expected
     assert body["count"] == len(expected)
 
@@ -116,10 +110,7 @@ def test_read_only(national_client, unit):
     commune = unit("00091")
     assert national_client.post(URL, {"code": "1", "name": "x"}).status_code == 405
     assert (
-        national_client.patch(
-            f"{URL}{commune.pk}/", {"name": "x"}, content_type="application/json"
-        ).status_code
-        == 405
+        national_client.patch(f"{URL}{commune.pk}/", {"name": "x"}, content_type="application/json").status_code == 405
     )
     assert national_client.delete(f"{URL}{commune.pk}/").status_code == 405
 

@@ -78,12 +78,8 @@ def test_validity_dates_by_era(unit):
     legacy = unit("00091", era=LEGACY)
     assert str(current.valid_from) == "2025-07-01" and current.valid_to is None
     assert legacy.valid_from is None and str(legacy.valid_to) == "2025-06-30"
-    assert current.is_valid_on(datetime.date(2025, 7, 1)) and not current.is_valid_on(
-        datetime.date(2025, 6, 30)
-    )
-    assert legacy.is_valid_on(datetime.date(2025, 6, 30)) and not legacy.is_valid_on(
-        datetime.date(2025, 7, 1)
-    )
+    assert current.is_valid_on(datetime.date(2025, 7, 1)) and not current.is_valid_on(datetime.date(2025, 6, 30))
+    assert legacy.is_valid_on(datetime.date(2025, 6, 30)) and not legacy.is_valid_on(datetime.date(2025, 7, 1))
     assert legacy.is_legacy and not current.is_legacy
 
 
@@ -95,8 +91,7 @@ def test_every_path_extends_its_parents_path_by_one_segment():
     bad = [
         path
         for path, parent_path, level, parent_level in rows
-        if not (path.startswith(parent_path) and path.count("/") == parent_path.count("/") + 1)
-        or level <= parent_level
+        if not (path.startswith(parent_path) and path.count("/") == parent_path.count("/") + 1) or level <= parent_level
     ]
     assert bad == []
     assert len(rows) == OrgUnit.objects.count() - 1
@@ -111,9 +106,7 @@ def test_current_commune_parent_is_its_current_province():
     assert parents == {
         package.commune_code(w.code): package.province_code(w.province_code) for w in package.current_wards()
     }
-    assert set(units(CURRENT, Level.COMMUNE).values_list("parent__era", "parent__level")) == {
-        (CURRENT, Level.PROVINCE)
-    }
+    assert set(units(CURRENT, Level.COMMUNE).values_list("parent__era", "parent__level")) == {(CURRENT, Level.PROVINCE)}
 
 
 def test_hanoi_subtree_by_path_is_exactly_its_communes(unit):

@@ -90,9 +90,7 @@ def test_units_for_user_is_the_subtree_of_each_grant(make_user, unit):
     officer = make_user(Role.PROVINCE_OFFICER, unit("01", level=Level.PROVINCE))
     visible = units_for_user(officer)
     current = visible.filter(era=CURRENT)
-    assert set(
-        current.filter(level=Level.COMMUNE).values_list("code", flat=True)
-    ) == package.current_communes_of("01")
+    assert set(current.filter(level=Level.COMMUNE).values_list("code", flat=True)) == package.current_communes_of("01")
     assert list(current.exclude(level=Level.COMMUNE)) == [unit("01", level=Level.PROVINCE)]
     assert not visible.filter(pk=unit("20242").pk).exists()
     assert set(visible.filter(era=LEGACY, level=Level.COMMUNE).values_list("code", flat=True)) == (

@@ -107,17 +107,13 @@ def test_a_split_legacy_commune_has_each_successor_flagged_partial(unit):
 
     assert set(successors) == {package.commune_code(w.code) for w in entry.new_wards}
     assert all(successors.values())
-    assert set(legacy.successions.values_list("successor__era", "successor__level")) == {
-        (CURRENT, Level.COMMUNE)
-    }
+    assert set(legacy.successions.values_list("successor__era", "successor__level")) == {(CURRENT, Level.COMMUNE)}
     assert {str(d) for d in legacy.successions.values_list("effective_date", flat=True)} == {"2025-07-01"}
 
 
 def test_a_wholly_merged_legacy_commune_has_one_successor_not_partial(unit):
     old_code, entry = next(
-        (code, e)
-        for code, e in WARD_OLD_TO_NEW.items()
-        if len(e.new_wards) == 1 and not e.old_ward.is_partly_merged
+        (code, e) for code, e in WARD_OLD_TO_NEW.items() if len(e.new_wards) == 1 and not e.old_ward.is_partly_merged
     )
     legacy = unit(package.commune_code(old_code), era=LEGACY)
 
@@ -126,9 +122,7 @@ def test_a_wholly_merged_legacy_commune_has_one_successor_not_partial(unit):
 
 def test_a_partly_merged_commune_with_one_successor_is_partial(unit):
     old_code, entry = next(
-        (code, e)
-        for code, e in WARD_OLD_TO_NEW.items()
-        if len(e.new_wards) == 1 and e.old_ward.is_partly_merged
+        (code, e) for code, e in WARD_OLD_TO_NEW.items() if len(e.new_wards) == 1 and e.old_ward.is_partly_merged
     )
     legacy = unit(package.commune_code(old_code), era=LEGACY)
 

@@ -82,9 +82,7 @@ def test_search_without_match_shows_the_empty_state(national_client):
     assert parse(response).find(data_testid="unit-results") is None
 
 
-def test_search_results_are_paginated_with_a_constant_number_of_queries(
-    national_client, django_assert_max_num_queries
-):
+def test_search_results_are_paginated_with_a_constant_number_of_queries(national_client, django_assert_max_num_queries):
     total = OrgUnit.objects.filter(era=CURRENT, search_name__contains="xa").count()
     assert total > 100
     pages = (total + 49) // 50
@@ -96,9 +94,7 @@ def test_search_results_are_paginated_with_a_constant_number_of_queries(
     assert len(parse(last).get(data_testid="unit-results").rows()) == total - 50 * (pages - 1)
 
 
-def test_unit_picker_offers_radio_buttons_for_matching_units(
-    national_client, unit, django_assert_max_num_queries
-):
+def test_unit_picker_offers_radio_buttons_for_matching_units(national_client, unit, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         response = national_client.get(reverse("orgunits:picker"), {"q": "phu thuong", "field": "unit"})
     radios = parse(response).find_all("input", type="radio", name="unit")
@@ -137,9 +133,7 @@ def test_root_page_lists_provinces_of_both_eras_with_their_commune_counts(
     assert len(counts) == 34 + 63
 
 
-def test_province_page_lists_its_communes_and_breadcrumb(
-    national_client, unit, django_assert_max_num_queries
-):
+def test_province_page_lists_its_communes_and_breadcrumb(national_client, unit, django_assert_max_num_queries):
     hanoi = unit("01", level=Level.PROVINCE)
     with django_assert_max_num_queries(9):
         first = national_client.get(detail_url(hanoi))
@@ -150,9 +144,7 @@ def test_province_page_lists_its_communes_and_breadcrumb(
     assert len(children) == 100  # the first page of 126
     second = parse(national_client.get(detail_url(hanoi), {"page": 2})).get(data_testid="children").rows()
     codes = {row[1] for row in children + second}
-    assert codes == {
-        package.commune_code(w.code) for w in package.current_wards() if int(w.province_code) == 1
-    }
+    assert codes == {package.commune_code(w.code) for w in package.current_wards() if int(w.province_code) == 1}
     assert all(row[3] == "—" for row in children)
 
 
@@ -177,9 +169,7 @@ def test_current_commune_page_lists_its_predecessors(national_client, unit):
     response = national_client.get(detail_url(commune))
     predecessors = parse(response).get(data_testid="predecessors")
     expected = {
-        package.commune_code(old)
-        for old, e in WARD_OLD_TO_NEW.items()
-        if any(int(w.code) == 91 for w in e.new_wards)
+        package.commune_code(old) for old, e in WARD_OLD_TO_NEW.items() if any(int(w.code) == 91 for w in e.new_wards)
     }
     hrefs = {href for _, href in predecessors.links()}
     assert hrefs == {detail_url(unit(code, era=LEGACY)) for code in expected}

@@ -15,9 +15,7 @@ class Command(BaseCommand):
     help = "Print the permission matrix as Markdown; --write saves it to docs/permissions.md."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--write", action="store_true", help="Write docs/permissions.md instead of printing."
-        )
+        parser.add_argument("--write", action="store_true", help="Write docs/permissions.md instead of printing.")
 
     def handle(self, *args: Any, write: bool = False, **options: Any) -> None:
         text = render_matrix_markdown()

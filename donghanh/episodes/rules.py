@@ -1,0 +1,70 @@
+"""Which rule governs an episode, and what it allows."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from donghanh.episodes.choices import EpisodeType
+from donghanh.episodes.models import EpisodeRule
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def end_after(start: datetime.date, months: int) -> datetime.date:
+    """The last day of a measure of `months` months starting on `start` (12 months from 01/07 end on 30/06)."""
+    return add_months(start, months) - datetime.timedelta(days=1)
+
+
+def rule_for(episode_type: str, start: datetime.date, age: int) -> EpisodeRule:
+    """The rule in force on `start` for this type and a person of `age`; refused with a message when none is."""
+    in_force = EpisodeRule.objects.filter(episode_type=episode_type, effective_from__lte=start).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=start)
+    )
+    rules = [rule for rule in in_force.order_by("-effective_from") if rule.covers_age(age)]
+    if not rules:
+        raise ValidationError(
+            {
+                "start_date": _("No rule allows “%(type)s” for a person aged %(age)s on %(day)s.")
+                % {"type": EpisodeType(episode_type).label, "age": age, "day": start.strftime("%d/%m/%Y")}
+            }
+        )
+    return rules[0]
+
+
+def check_duration(rule: EpisodeRule, start: datetime.date, planned_end: datetime.date | None) -> None:
+    """The planned end must fall within the rule's range; the message cites the rule."""
+    if rule.min_months is None and rule.max_months is None:
+        return
+    if planned_end is None:
+        raise ValidationError({"planned_end_date": _("Give the planned end of the measure.")})
+    earliest = end_after(start, rule.min_months) if rule.min_months else start
+    latest = end_after(start, rule.max_months) if rule.max_months else None
+    if planned_end < earliest or (latest and planned_end > latest):
+        if rule.min_months == rule.max_months:
+            span = _("%(months)s months") % {"months": rule.min_months}
+        else:
+            span = _("%(low)s to %(high)s months") % {"low": rule.min_months, "high": rule.max_months}
+        raise ValidationError(
+            {
+                "planned_end_date": _(
+                    "“%(type)s” lasts %(span)s under %(basis)s: the planned end must be between %(earliest)s and "
+                    "%(latest)s."
+                )
+                % {
+                    "type": rule.get_episode_type_display(),
+                    "span": span,
+                    "basis": rule.legal_basis,
+                    "earliest": earliest.strftime("%d/%m/%Y"),
+                    "latest": latest.strftime("%d/%m/%Y") if latest else "—",
+                }
+            }
+        )

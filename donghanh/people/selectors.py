@@ -1,0 +1,52 @@
+"""Reads of the people registry; every one starts from the user's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from donghanh.core.text import fold
+from donghanh.orgunits.models import OrgUnit
+from donghanh.people.models import Person, WhereaboutsRecord
+
+
+def people_for_user(user: Any) -> QuerySet[Person]:
+    """People the user may see now (managed by a commune in their scope), merged records left out."""
+    return Person.objects.accessible_to(user).filter(merged_into__isnull=True).select_related("unit")
+
+
+def with_current_whereabouts(people: QuerySet[Person]) -> QuerySet[Person]:
+    latest = WhereaboutsRecord.objects.filter(person=OuterRef("pk")).order_by("-since", "-pk")
+    return people.annotate(
+        whereabouts=Subquery(latest.values("status")[:1]),
+        whereabouts_since=Subquery(latest.values("since")[:1]),
+    )
+
+
+def filter_by_name(people: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """People any of whose names contains every word typed, with or without diacritics."""
+    for word in fold(query).split():
+        people = people.filter(search_name__contains=word)
+    return people
+
+
+def likely_duplicates(full_name: str, *, birth_year: int | None = None) -> QuerySet[Person]:
+    """Registered people whose names contain every typed word, born within two years (search-before-register).
+
+    The search covers the whole registry, not only the user's communes: a person registered
+    elsewhere must be found before a second record is made. Only name, birth year and commune
+    are shown for people outside the user's scope.
+    """
+    if len(fold(full_name)) < 3:
+        return Person.objects.none()
+    people = filter_by_name(Person.objects.filter(merged_into__isnull=True), full_name).select_related("unit")
+    if birth_year:
+        people = people.filter(birth_year__range=(birth_year - 2, birth_year + 2))
+    return people.order_by("search_name", "birth_year")[:10]
+
+
+def birth_registration_province_codes() -> frozenset[str]:
+    """Three-digit province codes valid in a CCCD: the 63 before 2025 and the current 34."""
+    codes = OrgUnit.objects.filter(level=OrgUnit.Level.PROVINCE).values_list("code", flat=True)
+    return frozenset(f"{int(code):03d}" for code in codes)
