@@ -16,6 +16,8 @@ urlpatterns = [
     path("users/", include("donghanh.accounts.urls")),
     path("units/", include("donghanh.orgunits.urls")),
     path("audit/", include("donghanh.audit.urls")),
+    path("people/", include("donghanh.people.urls")),
+    path("episodes/", include("donghanh.episodes.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/me/", MeView.as_view(), name="api-me"),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),

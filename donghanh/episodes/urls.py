@@ -1,0 +1,2 @@
+app_name = "episodes"
+urlpatterns: list = []  # type: ignore[type-arg]

@@ -1,0 +1,2 @@
+app_name = "people"
+urlpatterns: list = []  # type: ignore[type-arg]
