@@ -245,7 +245,7 @@ def _merge_periods(actor: User, keep: Person, duplicate: Person) -> None:
             and (k.end_date is None or period.start_date <= k.end_date)
             for k in kept
         )
-        period._history_user = actor  # type: ignore[attr-defined]
+        period._history_user = actor
         if overlaps:
             period.delete()
         else:
