@@ -4,11 +4,17 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from donghanh.core.api_views import DocsView, MeView, SchemaView
+from donghanh.episodes.api import EpisodeViewSet
 from donghanh.orgunits.api import OrgUnitViewSet
+from donghanh.people.api import DeterminationViewSet, DrugTestViewSet, PersonViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("org-units", OrgUnitViewSet, basename="orgunit")
+router.register("people", PersonViewSet, basename="person")
+router.register("episodes", EpisodeViewSet, basename="episode")
+router.register("drug-tests", DrugTestViewSet, basename="drugtest")
+router.register("determinations", DeterminationViewSet, basename="determination")
 
 urlpatterns = [
     path("", include("donghanh.core.urls")),

@@ -1,5 +1,6 @@
 """Writes to the audit log."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -36,3 +37,41 @@ def access_log_record(
         unit=unit,
         ip_address=client_ip(request) if request is not None else None,
     )
+
+
+def access_log_record_many(
+    *,
+    actor: Any,
+    records: Iterable[tuple[models.Model, Any]],
+    action: str = AccessLogEntry.Action.VIEW,
+    detail: str = "",
+    request: HttpRequest | None = None,
+) -> list[AccessLogEntry]:
+    """Record that `actor` saw several sensitive records at once (a page of a list), in one query.
+
+    `records` pairs each record with the unit it belongs to; each record is logged once, with the
+    same fields as `access_log_record`.
+    """
+    user = actor if getattr(actor, "pk", None) else None
+    username = getattr(actor, "username", "") or ""
+    ip_address = client_ip(request) if request is not None else None
+    entries: list[AccessLogEntry] = []
+    seen: set[tuple[type[models.Model], Any]] = set()
+    for obj, unit in records:
+        if (type(obj), obj.pk) in seen:
+            continue
+        seen.add((type(obj), obj.pk))
+        entries.append(
+            AccessLogEntry(
+                user=user,
+                username=username,
+                action=action,
+                content_type=ContentType.objects.get_for_model(obj),
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                detail=detail[:200],
+                unit=unit,
+                ip_address=ip_address,
+            )
+        )
+    return AccessLogEntry.objects.bulk_create(entries) if entries else []

@@ -1,4 +1,7 @@
-"""Demo data: a province, a few communes and one account per role. Later modules add their records here."""
+"""Demo data: a province, a few communes, one account per role, and the people of two demo communes.
+
+The people are made by `demo_people` (seed 002's figures for Phường Phú Thượng).
+"""
 
 from __future__ import annotations
 
@@ -50,8 +53,11 @@ class DemoRow:
 
 
 @transaction.atomic
-def demo_data_create() -> list[DemoRow]:
-    """Create what is missing; existing accounts keep their passwords and roles. Safe to run again."""
+def demo_data_create(*, people: bool = True) -> list[DemoRow]:
+    """Create what is missing; existing accounts keep their passwords and roles. Safe to run again.
+
+    The demo people come too (several seconds' work) unless `people` is false, or they exist already.
+    """
     if not OrgUnit.objects.filter(era=CURRENT, level=COMMUNE).exists():
         orgunits_load()
     rows = []
@@ -63,4 +69,8 @@ def demo_data_create() -> list[DemoRow]:
             user.save(update_fields=["password"])
         RoleAssignment.objects.get_or_create(user=user, role=spec.role, unit=unit)
         rows.append(DemoRow(user.username, user.full_name, str(Role(spec.role).label), unit.name, created))
+    from donghanh.core.demo_people import demo_people_create, demo_people_exist
+
+    if people and not demo_people_exist():
+        demo_people_create()
     return rows

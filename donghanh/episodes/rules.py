@@ -20,8 +20,15 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def end_after(start: datetime.date, months: int) -> datetime.date:
-    """The last day of a measure of `months` months starting on `start` (12 months from 01/07 end on 30/06)."""
-    return add_months(start, months) - datetime.timedelta(days=1)
+    """The last day of a measure of `months` months starting on `start`, the start day counted.
+
+    12 months from 01/07 end on 30/06. When the last month has no day corresponding to the start
+    (one month from 31/01), the measure runs to that month's last day (Civil Code 2015, art. 148).
+    """
+    corresponding = add_months(start, months)
+    if corresponding.day < start.day:
+        return corresponding
+    return corresponding - datetime.timedelta(days=1)
 
 
 def rule_for(episode_type: str, start: datetime.date, age: int) -> EpisodeRule:

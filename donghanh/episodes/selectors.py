@@ -64,14 +64,22 @@ def status_as_of(
     if whereabouts:
         people = people.filter(whereabouts_at__in=whereabouts)
 
-    may_see_episodes = scope.can(Capability.VIEW_EPISODES)
+    # Legal history is shown only for people managed on `day` where the user may see it.
+    episode_grants = scope.grants_for(Capability.VIEW_EPISODES)
+    may_see_episodes = bool(episode_grants)
+    in_episode_scope = Q(pk__in=[])
+    for grant in episode_grants:
+        in_episode_scope |= Q(unit__path__startswith=grant.unit_path)
+    visible_episodes = episodes_active_on(day).filter(
+        person_id__in=periods_on(day).filter(in_episode_scope).values("person_id")
+    )
     if episode_types:
         if not may_see_episodes:
             return cast(QuerySet[Person], people.none())
-        active = episodes_active_on(day).filter(person=OuterRef("pk"), episode_type__in=episode_types)
+        active = visible_episodes.filter(person=OuterRef("pk"), episode_type__in=episode_types)
         people = people.filter(Exists(active))
     if may_see_episodes:
         people = people.prefetch_related(
-            Prefetch("episodes", queryset=episodes_active_on(day).order_by("start_date"), to_attr="active_episodes")
+            Prefetch("episodes", queryset=visible_episodes.order_by("start_date"), to_attr="active_episodes")
         )
     return cast(QuerySet[Person], people.select_related("unit").order_by("search_name", "pk"))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.episodes.choices import EpisodeType
+from donghanh.episodes.rules import add_months
 from donghanh.episodes.selectors import status_as_of
 from donghanh.people.choices import Sex, Whereabouts
 from donghanh.people.models import Person
@@ -90,10 +91,12 @@ class PersonFilter(django_filters.FilterSet):
         return filter_by_name(queryset, value)
 
     def filter_age_band(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
+        """Age on the chosen day: from the date of birth when known, else from the year of birth alone."""
         _label, lowest, highest = AGE_BANDS[value]
         day = self.day
-        # Age by year of birth: a person born in year Y is (day.year - Y) during day's year.
-        condition = Q(birth_year__lte=day.year - lowest)
+        by_date = Q(birth_date__isnull=False, birth_date__lte=add_months(day, -12 * lowest))
+        by_year = Q(birth_date__isnull=True, birth_year__lte=day.year - lowest)
         if highest is not None:
-            condition &= Q(birth_year__gte=day.year - highest)
-        return queryset.filter(condition)
+            by_date &= Q(birth_date__gt=add_months(day, -12 * (highest + 1)))
+            by_year &= Q(birth_year__gte=day.year - highest)
+        return queryset.filter(by_date | by_year)

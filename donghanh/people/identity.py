@@ -31,7 +31,7 @@ def check_citizen_id(number: str, *, sex: str, birth_year: int | None, province_
         errors.setdefault(field, []).append(message)
 
     number = number.strip()
-    if not number.isdigit() or len(number) not in (9, 12):
+    if not (number.isascii() and number.isdigit()) or len(number) not in (9, 12):
         add("citizen_id", _("A citizen ID has 12 digits (an old identity card 9 digits), and only digits."))
         return IdCheck("", errors)
     if len(number) == 9:

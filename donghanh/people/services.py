@@ -121,6 +121,8 @@ def person_register(
     if unit.level != OrgUnit.Level.COMMUNE or unit.is_legacy:
         raise ValidationError({"unit": _("People are registered in a current commune.")})
     registered_on = registered_on or _today()
+    if registered_on > _today():
+        raise ValidationError({"registered_on": _("The date is in the future.")})
     person = Person(unit=unit, full_name=" ".join(full_name.split()), sex=sex, **fields)
     person.birth_year = birth_year  # type: ignore[assignment]  # may come from the date of birth
     person.code = "pending"
@@ -225,8 +227,11 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person) -> Person:
     if not keep.citizen_id and duplicate.citizen_id:
         keep.citizen_id = duplicate.citizen_id
         keep.id_kind = duplicate.id_kind
-    if duplicate.full_name not in keep.other_names and duplicate.full_name != keep.full_name:
-        keep.other_names = ", ".join(n for n in [keep.other_names, duplicate.full_name] if n)
+    names = [n.strip() for n in keep.other_names.split(",") if n.strip()]
+    for name in [duplicate.full_name, *(n.strip() for n in duplicate.other_names.split(","))]:
+        if name and name != keep.full_name and name not in names:
+            names.append(name)
+    keep.other_names = ", ".join(names)
     keep.search_name = fold(" ".join([keep.full_name, keep.other_names.replace(",", " ")]))
     _save(keep, actor, reason=f"merged {duplicate.code}")
     return keep

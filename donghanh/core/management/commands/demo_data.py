@@ -1,4 +1,4 @@
-"""Create the demo province, communes and accounts, and print how to log in."""
+"""Create the demo province, communes, accounts and people, and print how to log in."""
 
 from typing import Any
 
@@ -7,10 +7,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from donghanh.core.demo import DEMO_PASSWORD, demo_data_create
+from donghanh.core.demo_people import REPORT_DATE, demo_people_exist, demo_people_summary
 
 
 class Command(BaseCommand):
-    help = "Create demo data and one account per role (idempotent); prints the accounts."
+    help = "Create demo data: one account per role and the people of two communes (idempotent); prints a summary."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="Run even with the production settings.")
@@ -19,10 +20,23 @@ class Command(BaseCommand):
         if settings.SETTINGS_MODULE.endswith(".production") and not force:
             raise CommandError("Demo accounts have a published password: not created on production settings.")
         with translation.override("vi"):
+            existed = demo_people_exist()
             rows = demo_data_create()
+            communes, figures = demo_people_summary()
         width = max(len(r.username) for r in rows)
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}, unless changed since):")
         for row in rows:
             self.stdout.write(f"  {row.username.ljust(width)}  {row.role_label} — {row.unit_name}")
+        self.stdout.write("")
+        self.stdout.write("Demo people (already there, none added):" if existed else "Demo people (created now):")
+        for commune in communes:
+            where = ", ".join(f"{label} {n}" for label, n in sorted(commune.whereabouts.items()))
+            self.stdout.write(f"  {commune.unit_name}: {commune.people} managed today ({where})")
+            self.stdout.write(f"    {sum(commune.measures.values())} measures recorded, {len(commune.measures)} types")
+        self.stdout.write(
+            f"  {communes[0].unit_name} on {REPORT_DATE:%d/%m/%Y}: {figures.total} people using drugs, "
+            f"{figures.in_facility} in rehab facilities, {figures.at_residence} at residence "
+            f"({figures.post_rehab} under post-rehab management, {figures.education} under Decree 120 education)"
+        )
         self.stdout.write("")

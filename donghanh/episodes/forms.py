@@ -1,0 +1,90 @@
+"""Forms for legal measures. They only parse what was typed; the services check it against the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.utils.translation import gettext_lazy as _
+
+from donghanh.episodes.choices import EndReason, EpisodeType
+
+
+class BootstrapBoundField(BoundField):
+    """Renders its widget with Bootstrap's classes, marked invalid when the field has errors."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        classes = [str(attrs.get("class", "")), "form-select" if isinstance(widget, forms.Select) else "form-control"]
+        if self.errors:
+            classes.append("is-invalid")
+        attrs["class"] = " ".join(name for name in classes if name)
+        return attrs
+
+
+class EpisodeFormBase(forms.Form):
+    bound_field_class = BootstrapBoundField
+
+
+def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
+    """A date typed as dd/mm/yyyy (the first of DATE_INPUT_FORMATS)."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off", "inputmode": "numeric"}),
+        error_messages={"invalid": _("Type the date as dd/mm/yyyy.")},
+    )
+
+
+class EpisodeDecisionForm(EpisodeFormBase):
+    """The decision, dates, facility and notes of a measure: what can be corrected after it is recorded."""
+
+    decision_number = forms.CharField(label=_("Decision number"), max_length=50, required=False)
+    decision_date = date_field(_("Decision date"), required=False)
+    issuing_body = forms.CharField(
+        label=_("Issued by"),
+        max_length=200,
+        required=False,
+        help_text=_("The signer or issuing body, e.g. the chair of the commune People's Committee, or the court."),
+    )
+    facility = forms.CharField(
+        label=_("Facility or clinic"),
+        max_length=200,
+        required=False,
+        help_text=_("Required for rehab at a facility, compulsory rehab and methadone treatment."),
+    )
+    start_date = date_field(_("Start"))
+    planned_end_date = date_field(_("Planned end"), required=False, help_text=_("Leave empty for the usual duration."))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    # The order in which the page shows the fields, and the names the services accept.
+    field_order = [
+        "episode_type",
+        "decision_number",
+        "decision_date",
+        "issuing_body",
+        "facility",
+        "start_date",
+        "planned_end_date",
+        "notes",
+    ]
+
+
+class EpisodeOpenForm(EpisodeDecisionForm):
+    episode_type = forms.ChoiceField(
+        label=_("Type of measure"),
+        choices=[("", _("Choose…")), *EpisodeType.choices],
+        error_messages={"required": _("Choose the type of measure.")},
+    )
+
+
+class EpisodeCloseForm(EpisodeFormBase):
+    actual_end_date = date_field(_("End date"), help_text=_("The last day of the measure."))
+    end_reason = forms.ChoiceField(
+        label=_("Why it ended"),
+        choices=[("", _("Choose…")), *EndReason.choices],
+        error_messages={"required": _("Say why the measure ended.")},
+    )

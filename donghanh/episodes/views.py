@@ -1,0 +1,210 @@
+"""Pages to open, correct and close a person's legal measures, and the rule hint shown while typing."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from donghanh.accounts.permissions import Capability
+from donghanh.accounts.scope import scope_for
+from donghanh.audit.services import access_log_record
+from donghanh.core.access import scoped
+from donghanh.core.http import AppRequest
+from donghanh.episodes import services
+from donghanh.episodes.choices import EpisodeType
+from donghanh.episodes.forms import EpisodeCloseForm, EpisodeDecisionForm, EpisodeOpenForm
+from donghanh.episodes.models import Episode, EpisodeRule
+from donghanh.episodes.rules import end_after, rule_for
+from donghanh.people.models import Person
+from donghanh.people.selectors import people_for_user
+
+FORM_TEMPLATE = "episodes/episode_form.html"
+CLOSE_TEMPLATE = "episodes/episode_close.html"
+
+
+def _apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's refusal on the fields it names; what names no field of this form goes on top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _require_manage(request: AppRequest, person: Person) -> None:
+    """A user may see a person through one role and manage measures only elsewhere: refuse before the form."""
+    if not scope_for(request.user).can_at(Capability.MANAGE_EPISODES, person.unit.path):
+        raise PermissionDenied(_("Your role does not allow this for people of %(unit)s.") % {"unit": person.unit.name})
+
+
+def _episode_for(request: AppRequest, pk: int) -> Episode:
+    """The episode, if the user may see legal measures of its person (404 otherwise) and manage them (403)."""
+    episodes = Episode.objects.accessible_to(request.user, Capability.VIEW_EPISODES).filter(
+        person__merged_into__isnull=True
+    )
+    episode: Episode = get_object_or_404(episodes.select_related("rule", "person__unit"), pk=pk)
+    _require_manage(request, episode.person)
+    return episode
+
+
+def _log_view(request: AppRequest, episode: Episode, detail: str) -> None:
+    """The edit and close pages show the decision of a measure: legal history, so every showing is logged."""
+    access_log_record(actor=request.user, obj=episode, detail=detail, unit=episode.person.unit, request=request)
+
+
+# --- the rule in force ---------------------------------------------------------------------------
+
+
+@dataclass
+class RuleHint:
+    """What the rule in force allows for a type of measure starting on a day, for this person."""
+
+    person: Person
+    episode_type: str = ""
+    start: datetime.date | None = None
+    rule: EpisodeRule | None = None
+    age: int | None = None
+    earliest_end: datetime.date | None = None
+    latest_end: datetime.date | None = None
+    usual_end: datetime.date | None = None
+    conflicts: list[str] = field(default_factory=list)
+    error: str = ""
+    prompt: str = ""
+
+
+def rule_hint_for(person: Person, episode_type: str, start: Any) -> RuleHint:
+    """`start` as typed (dd/mm/yyyy) or a date."""
+    hint = RuleHint(person=person, episode_type=episode_type)
+    if episode_type not in EpisodeType.values:
+        hint.prompt = _("Choose the type of measure and its start to see the rule in force.")
+        return hint
+    try:
+        start = forms.DateField().clean(start.strip() if isinstance(start, str) else start)
+    except ValidationError:
+        hint.prompt = _("Type the start as dd/mm/yyyy to see the rule in force.")
+        return hint
+    hint.start = start
+    hint.age = person.age_on(start)
+    try:
+        rule = rule_for(episode_type, start, hint.age)
+    except ValidationError as error:
+        hint.error = " ".join(error.messages)
+        return hint
+    hint.rule = rule
+    if rule.min_months:
+        hint.earliest_end = end_after(start, rule.min_months)
+    if rule.max_months:
+        hint.latest_end = end_after(start, rule.max_months)
+    if rule.default_months:
+        hint.usual_end = end_after(start, rule.default_months)
+    hint.conflicts = [str(EpisodeType(code).label) for code in rule.conflicts_with if code in EpisodeType.values]
+    return hint
+
+
+@scoped(Capability.VIEW_EPISODES)
+def rule_hint(request: AppRequest) -> HttpResponse:
+    """The rule in force for the type and start typed in the form (htmx: the hint alone)."""
+    try:
+        person_pk = int(request.GET.get("person", ""))
+    except ValueError:
+        raise Http404 from None
+    person = get_object_or_404(people_for_user(request.user), pk=person_pk)
+    hint = rule_hint_for(person, request.GET.get("episode_type", ""), request.GET.get("start_date", ""))
+    return render(request, f"{FORM_TEMPLATE}#rule_hint", {"hint": hint})
+
+
+# --- open, correct, close ------------------------------------------------------------------------
+
+
+@scoped(Capability.MANAGE_EPISODES)
+def episode_open(request: AppRequest, person_pk: int) -> HttpResponse:
+    person = get_object_or_404(people_for_user(request.user), pk=person_pk)
+    _require_manage(request, person)
+    form = EpisodeOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            episode = services.episode_open(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("“%(measure)s” recorded for %(person)s, planned to end on %(end)s.")
+                % {
+                    "measure": episode.get_episode_type_display(),
+                    "person": person.full_name,
+                    "end": episode.planned_end_date.strftime("%d/%m/%Y") if episode.planned_end_date else "—",
+                },
+            )
+            return redirect("people:detail", pk=person.pk)
+    hint = rule_hint_for(person, str(form["episode_type"].value() or ""), form["start_date"].value())
+    context = {"form": form, "person": person, "hint": hint, "title": _("New legal measure")}
+    return render(request, FORM_TEMPLATE, context)
+
+
+@scoped(Capability.MANAGE_EPISODES)
+def episode_edit(request: AppRequest, pk: int) -> HttpResponse:
+    episode = _episode_for(request, pk)
+    initial = {name: getattr(episode, name) for name in EpisodeDecisionForm.base_fields}
+    form = EpisodeDecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.episode_update(actor=request.user, episode=episode, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+            episode.refresh_from_db()  # the service set the refused values on it
+        else:
+            messages.success(request, _("Changes to “%(measure)s” saved.") % {"measure": episode})
+            return redirect("people:detail", pk=episode.person_id)
+    _log_view(request, episode, "edit form")
+    hint = rule_hint_for(episode.person, episode.episode_type, form["start_date"].value())
+    context = {
+        "form": form,
+        "person": episode.person,
+        "episode": episode,
+        "hint": hint,
+        "title": _("Correct “%(measure)s”") % {"measure": episode.get_episode_type_display()},
+    }
+    return render(request, FORM_TEMPLATE, context)
+
+
+@scoped(Capability.MANAGE_EPISODES)
+def episode_close(request: AppRequest, pk: int) -> HttpResponse:
+    episode = _episode_for(request, pk)
+    if not episode.is_open:
+        messages.info(request, _("This measure is already closed."))
+        return redirect("people:detail", pk=episode.person_id)
+    form = EpisodeCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.episode_close(
+                actor=request.user,
+                episode=episode,
+                end_date=form.cleaned_data["actual_end_date"],
+                end_reason=form.cleaned_data["end_reason"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+            episode.refresh_from_db()
+        else:
+            messages.success(
+                request,
+                _("“%(measure)s” closed on %(end)s: %(reason)s.")
+                % {
+                    "measure": episode.get_episode_type_display(),
+                    "end": form.cleaned_data["actual_end_date"].strftime("%d/%m/%Y"),
+                    "reason": episode.get_end_reason_display(),
+                },
+            )
+            return redirect("people:detail", pk=episode.person_id)
+    _log_view(request, episode, "close form")
+    context: dict[str, Any] = {"form": form, "person": episode.person, "episode": episode}
+    return render(request, CLOSE_TEMPLATE, context)

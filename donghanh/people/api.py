@@ -1,0 +1,519 @@
+"""API: the people registry, and their drug tests and addiction determinations (sensitive).
+
+Reads start from the user's scope, so a record outside it answers 404. Writes go through the
+services; their ValidationErrors come back as 400 {field: [messages]} in the request's language.
+Every read of a sensitive record leaves one access-log entry per person shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, cast
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from donghanh.accounts.models import User
+from donghanh.accounts.permissions import Capability
+from donghanh.accounts.scope import scope_for
+from donghanh.audit.services import access_log_record, access_log_record_many
+from donghanh.core.access import HasCapability
+from donghanh.episodes.models import Episode
+from donghanh.orgunits.models import OrgUnit
+from donghanh.people.choices import Whereabouts
+from donghanh.people.filters import PersonFilter
+from donghanh.people.models import AddictionDetermination, DrugTest, DrugTestResult, ManagementPeriod, Person
+from donghanh.people.selectors import people_for_user, with_current_whereabouts
+from donghanh.people.services import (
+    IDENTITY_FIELDS,
+    DuplicateCitizenId,
+    determination_add,
+    drug_test_add,
+    person_merge,
+    person_register,
+    person_transfer,
+    person_update,
+)
+
+# Building blocks shared with the episodes API ---------------------------------------------------
+
+READ_ACTIONS = frozenset({"list", "retrieve", "metadata"})
+
+
+def user_of(request: Request) -> User:
+    return cast(User, request.user)
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """A service's ValidationError becomes the API's 400 {field: [messages]}."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+
+
+def log_people_seen(request: Request, people: Iterable[Person], detail: str) -> None:
+    """One access-log entry per person whose sensitive records the response shows."""
+    access_log_record_many(
+        actor=user_of(request), records=[(person, person.unit) for person in people], detail=detail, request=request
+    )
+
+
+class VisiblePersonField(serializers.PrimaryKeyRelatedField[Person]):
+    """A person's id; only people in the user's scope are found."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Person.objects.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[Person]:
+        return people_for_user(self.context["request"].user)
+
+
+class CapabilityViewSet[M: Model](viewsets.GenericViewSet[M]):
+    """`capability` declares the reads (and is what the URL walk reads); writes need `write_capability`.
+
+    HasCapability reads `view.capability`, so the capability of the action at hand is put there
+    before the permissions are checked.
+    """
+
+    capability: Capability
+    write_capability: Capability
+    read_serializer_class: type[serializers.BaseSerializer[Any]]
+    permission_classes = [HasCapability]
+
+    def get_permissions(self) -> Any:
+        if self.action not in READ_ACTIONS:
+            self.capability = self.write_capability
+        return super().get_permissions()
+
+    def respond(self, obj: M, status_code: int = status.HTTP_200_OK) -> Response:
+        """The object as a read shows it, fetched again through the scoped queryset."""
+        fresh = self.get_queryset().get(pk=obj.pk)
+        serializer = self.read_serializer_class(fresh, context=self.get_serializer_context())
+        return Response(serializer.data, status=status_code)
+
+
+class SensitiveReadViewSet[M: Model](CapabilityViewSet[M]):
+    """List and retrieve records of people, logging each person shown (Law 91/2025)."""
+
+    access_detail: str
+
+    def person_of(self, obj: M) -> Person:
+        return cast(Person, obj.person)  # type: ignore[attr-defined]
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        rows = list(page or [])
+        log_people_seen(request, [self.person_of(row) for row in rows], self.access_detail)
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        obj = self.get_object()
+        person = self.person_of(obj)
+        access_log_record(
+            actor=user_of(request), obj=person, detail=self.access_detail, unit=person.unit, request=request
+        )
+        return Response(self.get_serializer(obj).data)
+
+
+# People -----------------------------------------------------------------------------------------
+
+
+class ActiveEpisodeSerializer(serializers.ModelSerializer[Episode]):
+    class Meta:
+        model = Episode
+        fields = ["id", "episode_type", "start_date", "planned_end_date"]
+
+
+@extend_schema_field(
+    # The choice set of `whereabouts`, under that one name: two names for one enum is a schema warning.
+    {"allOf": [{"$ref": "#/components/schemas/WhereaboutsEnum"}], "nullable": True, "readOnly": True}
+)
+class WhereaboutsAtField(serializers.ChoiceField):
+    pass
+
+
+class PersonListSerializer(serializers.ModelSerializer[Person]):
+    """A row of the list, as of the chosen date (`as_of`, today by default)."""
+
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    unit_at = serializers.IntegerField(read_only=True, help_text=gettext_lazy("The managing commune on that date."))
+    whereabouts_at = WhereaboutsAtField(choices=Whereabouts.choices, read_only=True, allow_null=True)
+    whereabouts_since = serializers.DateField(read_only=True, allow_null=True)
+    active_episodes = ActiveEpisodeSerializer(
+        many=True,
+        read_only=True,
+        help_text=gettext_lazy("Legal measures running on that date; only for roles that may see legal history."),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "code",
+            "full_name",
+            "other_names",
+            "sex",
+            "birth_date",
+            "birth_year",
+            "citizen_id",
+            "unit",
+            "unit_code",
+            "unit_name",
+            "current_hamlet",
+            "unit_at",
+            "whereabouts_at",
+            "whereabouts_since",
+            "active_episodes",
+        ]
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and not scope_for(request.user).can(Capability.VIEW_EPISODES):
+            fields.pop("active_episodes")
+        return fields
+
+
+PERSON_FIELDS = [
+    "id",
+    "code",
+    "full_name",
+    "other_names",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "citizen_id",
+    "id_kind",
+    "ethnicity",
+    "phone",
+    "unit",
+    "unit_code",
+    "unit_name",
+    "current_hamlet",
+    "current_street",
+    "permanent_unit",
+    "permanent_hamlet",
+    "permanent_street",
+    "occupation",
+    "education",
+    "marital_status",
+    "household_poverty",
+    "dependants",
+    "family_contacts",
+    "needs",
+    "whereabouts",
+    "whereabouts_since",
+    "created_at",
+]
+
+
+class PersonSerializer(serializers.ModelSerializer[Person]):
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    whereabouts = serializers.ChoiceField(choices=Whereabouts.choices, read_only=True, allow_null=True)
+    whereabouts_since = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+        read_only_fields = PERSON_FIELDS
+
+
+class PersonUpdateSerializer(serializers.ModelSerializer[Person]):
+    class Meta:
+        model = Person
+        fields = sorted(IDENTITY_FIELDS)
+        # The services check the citizen ID (and its uniqueness, naming the existing person).
+        extra_kwargs = {"birth_year": {"required": False, "allow_null": True}, "citizen_id": {"validators": []}}
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "unit" in self.initial_data and self.instance is not None:
+            raise serializers.ValidationError({"unit": [_("Use the transfer action to move a person.")]})
+        return attrs
+
+
+class PersonCreateSerializer(PersonUpdateSerializer):
+    registered_on = serializers.DateField(required=False, help_text=gettext_lazy("Today when not given."))
+    whereabouts = serializers.ChoiceField(choices=Whereabouts.choices, required=False)
+
+    class Meta(PersonUpdateSerializer.Meta):
+        fields = ["unit", "registered_on", "whereabouts", *sorted(IDENTITY_FIELDS)]
+
+
+class PersonTransferSerializer(serializers.Serializer[Any]):
+    to_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), help_text=gettext_lazy("A commune."))
+    on = serializers.DateField(help_text=gettext_lazy("The day the new commune starts managing the person."))
+
+
+class ManagementPeriodSerializer(serializers.ModelSerializer[ManagementPeriod]):
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = ManagementPeriod
+        fields = ["id", "person", "unit", "unit_code", "unit_name", "start_date", "end_date", "reason"]
+
+
+class PersonMergeSerializer(serializers.Serializer[Any]):
+    duplicate = VisiblePersonField(help_text=gettext_lazy("The record merged into this one, which is kept."))
+
+
+class PersonFilterBackend(DjangoFilterBackend):
+    """The people list through PersonFilter, which scopes and dates the list itself (status_as_of)."""
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        if getattr(view, "action", None) != "list":
+            return queryset
+        filterset = PersonFilter(request.query_params, request=request)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        return filterset.qs
+
+
+class PersonViewSet(CapabilityViewSet[Person]):
+    """People in the user's communes. The list is as of `as_of` (today by default); see the filters."""
+
+    capability = Capability.VIEW_PEOPLE
+    write_capability = Capability.MANAGE_PEOPLE
+    filter_backends = [PersonFilterBackend]
+    filterset_class = PersonFilter
+    read_serializer_class = PersonSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Person]:
+        return with_current_whereabouts(people_for_user(self.request.user))
+
+    def get_serializer_class(self) -> Any:
+        return {
+            "list": PersonListSerializer,
+            "create": PersonCreateSerializer,
+            "partial_update": PersonUpdateSerializer,
+            "transfer": PersonTransferSerializer,
+            "merge": PersonMergeSerializer,
+        }.get(self.action or "", PersonSerializer)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "as_of",
+                OpenApiTypes.DATE,
+                description=gettext_lazy("Status as of this day (YYYY-MM-DD or dd/mm/yyyy); today by default."),
+            )
+        ]
+    )
+    def list(self, request: Request) -> Response:
+        """People managed on `as_of` by a commune in the user's scope, with their whereabouts then.
+
+        `active_episodes` (the legal measures running that day) appears only for roles that may see
+        legal history, and each person shown with any is logged in the access log.
+        """
+        page = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())) or [])
+        # Legal measures in the rows are sensitive: log the people shown with any.
+        people = [person for person in page if getattr(person, "active_episodes", None)]
+        log_people_seen(request, people, "API: people list, legal measures")
+        return self.get_paginated_response(PersonListSerializer(page, many=True, context={"request": request}).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        """A person in the user's scope, with their current whereabouts."""
+        return Response(PersonSerializer(self.get_object()).data)
+
+    @extend_schema(responses={201: PersonSerializer})
+    def create(self, request: Request) -> Response:
+        """Register a person in a current commune (`unit`, an org-unit id).
+
+        The citizen ID is checked against sex and year of birth; a number already registered answers
+        400 with `existing_person` ({id, code}) when that person is in the caller's scope.
+        """
+        serializer = PersonCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            try:
+                person = person_register(actor=user_of(request), **serializer.validated_data)
+            except DuplicateCitizenId as error:
+                return self.duplicate_response(request, error)
+        return self.respond(person, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=PersonSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        """Correct identity, residence or circumstances; moving to another commune is `transfer`."""
+        person = self.get_object()
+        serializer = PersonUpdateSerializer(person, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            try:
+                person_update(actor=user_of(request), person=person, **serializer.validated_data)
+            except DuplicateCitizenId as error:
+                return self.duplicate_response(request, error)
+        return self.respond(person)
+
+    @extend_schema(responses=ManagementPeriodSerializer)
+    @action(detail=True, methods=["post"])
+    def transfer(self, request: Request, pk: str) -> Response:
+        """The person moves to another commune on `on`; answers the new management period."""
+        person = self.get_object()
+        serializer = PersonTransferSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            period = person_transfer(actor=user_of(request), person=person, **serializer.validated_data)
+        return Response(ManagementPeriodSerializer(period).data)
+
+    @extend_schema(responses=PersonSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str) -> Response:
+        """Merge `duplicate` into this person, which is kept."""
+        keep = self.get_object()
+        serializer = PersonMergeSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            person_merge(actor=user_of(request), keep=keep, duplicate=serializer.validated_data["duplicate"])
+        return self.respond(keep)
+
+    def duplicate_response(self, request: Request, error: DuplicateCitizenId) -> Response:
+        """400 on `citizen_id`, with the registered person's id and code when the caller may see them."""
+        body: dict[str, Any] = {field: list(messages) for field, messages in error.message_dict.items()}
+        if people_for_user(request.user).filter(pk=error.existing.pk).exists():
+            body["existing_person"] = {"id": error.existing.pk, "code": error.existing.code}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+
+
+# Drug tests and addiction determinations ------------------------------------------------------
+
+
+class PersonRecordFilter(django_filters.FilterSet):
+    person = django_filters.NumberFilter(field_name="person_id", label=gettext_lazy("Person"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=gettext_lazy("From"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=gettext_lazy("Until"))
+
+
+class DrugTestFilter(PersonRecordFilter):
+    class Meta:
+        model = DrugTest
+        fields = ["person", "date_from", "date_to"]
+
+
+class DeterminationFilter(PersonRecordFilter):
+    class Meta:
+        model = AddictionDetermination
+        fields = ["person", "date_from", "date_to"]
+
+
+class DrugTestResultSerializer(serializers.ModelSerializer[DrugTestResult]):
+    class Meta:
+        model = DrugTestResult
+        fields = ["substance", "result"]
+
+
+class DrugTestSerializer(serializers.ModelSerializer[DrugTest]):
+    person = VisiblePersonField()
+    person_code = serializers.CharField(source="person.code", read_only=True)
+    results = DrugTestResultSerializer(many=True, allow_empty=False)
+    is_positive = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = DrugTest
+        fields = [
+            "id",
+            "person",
+            "person_code",
+            "date",
+            "sample",
+            "tested_by",
+            "note",
+            "results",
+            "is_positive",
+            "recorded_by",
+        ]
+        read_only_fields = ["recorded_by"]
+
+    def validate_results(self, results: list[dict[str, str]]) -> list[dict[str, str]]:
+        substances = [row["substance"] for row in results]
+        repeated = sorted({s for s in substances if substances.count(s) > 1})
+        if repeated:
+            raise serializers.ValidationError(
+                _("Give each substance once: %(codes)s.") % {"codes": ", ".join(repeated)}
+            )
+        return results
+
+
+class DrugTestViewSet(SensitiveReadViewSet[DrugTest]):
+    """Drug tests of the people in the user's scope (sensitive: each read is logged)."""
+
+    capability = Capability.VIEW_DRUG_USE
+    write_capability = Capability.RECORD_DRUG_USE
+    serializer_class = DrugTestSerializer
+    read_serializer_class = DrugTestSerializer
+    filterset_class = DrugTestFilter
+    access_detail = "API: drug tests"
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[DrugTest]:
+        return (
+            DrugTest.objects.accessible_to(self.request.user)
+            .filter(person__merged_into__isnull=True)
+            .select_related("person__unit")
+            .prefetch_related("results")
+            .order_by("-date", "-pk")
+        )
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        results = {row["substance"]: row["result"] for row in data.pop("results")}
+        with service_errors():
+            test = drug_test_add(actor=user_of(request), results=results, **data)
+        return self.respond(test, status.HTTP_201_CREATED)
+
+
+class DeterminationSerializer(serializers.ModelSerializer[AddictionDetermination]):
+    person = VisiblePersonField()
+    person_code = serializers.CharField(source="person.code", read_only=True)
+
+    class Meta:
+        model = AddictionDetermination
+        fields = ["id", "person", "person_code", "date", "facility", "criteria_met", "result", "recorded_by"]
+        read_only_fields = ["result", "recorded_by"]
+
+
+class DeterminationViewSet(SensitiveReadViewSet[AddictionDetermination]):
+    """Addiction determinations (Circular 18/2021: addicted when at least 3 of the 6 criteria are met)."""
+
+    capability = Capability.VIEW_DRUG_USE
+    write_capability = Capability.RECORD_DRUG_USE
+    serializer_class = DeterminationSerializer
+    read_serializer_class = DeterminationSerializer
+    filterset_class = DeterminationFilter
+    access_detail = "API: addiction determinations"
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[AddictionDetermination]:
+        return (
+            AddictionDetermination.objects.accessible_to(self.request.user)
+            .filter(person__merged_into__isnull=True)
+            .select_related("person__unit")
+            .order_by("-date", "-pk")
+        )
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            determination = determination_add(actor=user_of(request), **serializer.validated_data)
+        return self.respond(determination, status.HTTP_201_CREATED)

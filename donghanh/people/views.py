@@ -1,0 +1,548 @@
+"""Pages of the people registry: the list, registration, a person's page and the forms that change it.
+
+Reads start from the user's scope (`people_for_user`, `status_as_of` through PersonFilter), so a
+person outside it answers 404; writes go through the services. Sensitive sections (legal
+measures, drug use, tests, health) are shown by capability at the person's commune, and a page
+that shows any of them writes one access-log entry naming what was seen.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from donghanh.accounts.permissions import Capability
+from donghanh.accounts.scope import scope_for
+from donghanh.audit.services import access_log_record
+from donghanh.core.access import scoped
+from donghanh.core.http import AppRequest
+from donghanh.episodes.models import Episode
+from donghanh.orgunits.models import OrgUnit
+from donghanh.orgunits.selectors import filter_by_name as units_by_name
+from donghanh.people import services
+from donghanh.people.choices import Whereabouts
+from donghanh.people.filters import PersonFilter
+from donghanh.people.forms import (
+    DeterminationForm,
+    DrugTestForm,
+    DrugUseForm,
+    HealthForm,
+    PersonForm,
+    PersonRegisterForm,
+    TransferForm,
+    WhereaboutsForm,
+    current_communes,
+)
+from donghanh.people.models import DrugUseHistory, HealthStatus, Person
+from donghanh.people.selectors import filter_by_name, likely_duplicates, people_for_user
+
+PICKER_FIELD = re.compile(r"^[a-z_]{1,30}$")
+
+# What the access log says was seen: stable English words, whatever the viewer's language.
+SEEN_EPISODES = "legal measures"
+SEEN_DRUG_USE = "drug use"
+SEEN_DETERMINATIONS = "addiction determinations"
+SEEN_TESTS = "drug tests"
+SEEN_HEALTH = "HIV status"
+
+
+def _apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal onto the form: messages on the fields they name, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _person_for(request: AppRequest, pk: int, capability: Capability) -> Person:
+    """A person in the user's scope (404 otherwise) whose commune the user may act on with `capability` (403)."""
+    person = get_object_or_404(people_for_user(request.user).select_related("unit__parent"), pk=pk)
+    if not scope_for(request.user).can_at(capability, person.unit.path):
+        raise PermissionDenied
+    return person
+
+
+def _find(people: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """By code (DH0000123) or by any of the names, with or without diacritics."""
+    query = query.strip()
+    if query.upper().startswith("DH") and query[2:].isdigit():
+        return people.filter(code__iexact=query)
+    return filter_by_name(people, query)
+
+
+def _picked_units(form: forms.Form, *names: str) -> dict[str, OrgUnit | None]:
+    """The commune each picker field holds now (typed or initial), to show it chosen when the form comes back."""
+    picked: dict[str, OrgUnit | None] = {}
+    for name in names:
+        value = form[name].value()
+        picked[name] = current_communes().filter(pk=value).first() if str(value or "").isdigit() else None
+    return picked
+
+
+# --- the list -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonRow:
+    person: Person
+    commune: str
+    whereabouts: str
+    since: datetime.date | None
+    measures: list[Episode] | None = field(default=None)
+
+
+@scoped(Capability.VIEW_PEOPLE)
+def person_list(request: AppRequest) -> HttpResponse:
+    """People managed on a date (today unless asked) by the user's communes, filtered; the table alone for htmx."""
+    scope = scope_for(request.user)
+    may_see_episodes = scope.can(Capability.VIEW_EPISODES)
+    # Bound even without parameters: an unbound filter set matches no one.
+    filterset = PersonFilter(request.GET, request=request)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    people = list(page.object_list)
+    communes = dict(
+        OrgUnit.objects.filter(pk__in={p.unit_at for p in people}).values_list("pk", "name")  # type: ignore[attr-defined]
+    )
+    labels = dict(Whereabouts.choices)
+    rows = [
+        PersonRow(
+            person=p,
+            commune=communes.get(p.unit_at, ""),  # type: ignore[attr-defined]
+            whereabouts=str(labels.get(p.whereabouts_at, "")),  # type: ignore[attr-defined]
+            since=p.whereabouts_since,  # type: ignore[attr-defined]
+            measures=(
+                p.active_episodes  # type: ignore[attr-defined]
+                if may_see_episodes and scope.can_at(Capability.VIEW_EPISODES, p.unit.path)
+                else None
+            ),
+        )
+        for p in people
+    ]
+    filter_form = filterset.form
+    for form_field in filter_form.fields.values():
+        form_field.widget.attrs["class"] = (
+            "form-select" if isinstance(form_field.widget, forms.Select) else "form-control"
+        )
+        if isinstance(form_field.widget, forms.SelectMultiple):
+            form_field.widget.attrs["size"] = "4"
+    # The short fields first, the lists of measures and whereabouts below them.
+    first = ["as_of", "q", "sex", "hamlet", "age_band", "whereabouts"]
+    order = [n for n in first if n in filter_form.fields] + [n for n in filter_form.fields if n not in first]
+    shown_filters = [filter_form[name] for name in order if name != "episode_type" or may_see_episodes]
+    context = {
+        "filterset": filterset,
+        "filter_fields": shown_filters,
+        "page": page,
+        "rows": rows,
+        "day": filterset.day if filterset.is_valid() else None,
+        "filtered": any(value for key, value in request.GET.items() if key != "page"),
+        "may_see_episodes": may_see_episodes,
+        "can_register": scope.can(Capability.MANAGE_PEOPLE),
+    }
+    template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
+    return render(request, template, context)
+
+
+# --- registration -------------------------------------------------------------------------------
+
+
+def _year(text: str | None) -> int | None:
+    text = (text or "").strip()
+    if text.isdigit() and 1900 <= int(text) <= 2100:
+        return int(text)
+    match = re.search(r"(\d{4})$", text)  # a date of birth typed dd/mm/yyyy
+    return int(match.group(1)) if match and 1900 <= int(match.group(1)) <= 2100 else None
+
+
+def _similar(user: Any, full_name: str, birth_year: int | None) -> list[tuple[Person, bool]]:
+    """Likely existing records of this person anywhere, each with whether the user may open it (one query)."""
+    candidates = list(likely_duplicates(full_name, birth_year=birth_year))
+    visible = set(people_for_user(user).filter(pk__in=[p.pk for p in candidates]).values_list("pk", flat=True))
+    return [(p, p.pk in visible) for p in candidates]
+
+
+@scoped(Capability.VIEW_PEOPLE)
+def similar_people(request: AppRequest) -> HttpResponse:
+    """Search before registering: people already registered with a name like the one typed (htmx)."""
+    full_name = request.GET.get("full_name", "")
+    birth_year = _year(request.GET.get("birth_year")) or _year(request.GET.get("birth_date"))
+    return render(
+        request, "people/_similar.html", {"similar": _similar(request.user, full_name, birth_year), "name": full_name}
+    )
+
+
+@scoped(Capability.MANAGE_PEOPLE)
+def person_register(request: AppRequest) -> HttpResponse:
+    communes = OrgUnit.objects.accessible_to(request.user, Capability.MANAGE_PEOPLE).filter(
+        era=OrgUnit.Era.CURRENT, level=OrgUnit.Level.COMMUNE
+    )
+    managed = list(communes.select_related("parent")[:2])
+    only_commune = managed[0] if len(managed) == 1 else None
+    form = PersonRegisterForm(
+        request.POST or None, communes=communes, initial={"unit": only_commune.pk} if only_commune else {}
+    )
+    duplicate: Person | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.person_register(
+                actor=request.user,
+                unit=data["unit"],
+                birth_year=data["birth_year"],
+                registered_on=data["registered_on"],
+                whereabouts=data["whereabouts"],
+                **form.person_fields(),
+            )
+        except services.DuplicateCitizenId as error:
+            _apply_errors(form, error)
+            duplicate = error.existing
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error("unit", str(error))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered with the code %(code)s.") % {"name": person.full_name, "code": person.code},
+            )
+            return redirect("people:detail", pk=person.pk)
+    name = form["full_name"].value() or ""
+    typed_year = _year(str(form["birth_year"].value() or "")) or _year(str(form["birth_date"].value() or ""))
+    context = {
+        "form": form,
+        "title": _("Register a person"),
+        "registering": True,
+        "only_commune": only_commune,
+        "picked": _picked_units(form, "unit", "permanent_unit"),
+        "duplicate": duplicate,
+        "duplicate_visible": bool(duplicate and people_for_user(request.user).filter(pk=duplicate.pk).exists()),
+        "similar": _similar(request.user, name, typed_year) if name else [],
+        "name": name,
+    }
+    return render(request, "people/person_form.html", context, status=400 if request.method == "POST" else 200)
+
+
+# --- a person's page ----------------------------------------------------------------------------
+
+
+def _follow_merge(request: AppRequest, merged: Person) -> HttpResponse:
+    """A merged record's page sends to the record it was merged into, if the user may see that one."""
+    kept, seen = merged, set()
+    while kept.merged_into_id is not None and kept.pk not in seen:
+        seen.add(kept.pk)
+        kept = Person.objects.get(pk=kept.merged_into_id)
+    if not people_for_user(request.user).filter(pk=kept.pk).exists():
+        raise Http404
+    messages.info(
+        request,
+        _("Record %(old)s was merged into %(code)s: this is the record kept.")
+        % {"old": merged.code, "code": kept.code},
+    )
+    return redirect("people:detail", pk=kept.pk)
+
+
+@scoped(Capability.VIEW_PEOPLE)
+def person_detail(request: AppRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(
+        Person.objects.accessible_to(request.user).select_related("unit__parent", "permanent_unit__parent"), pk=pk
+    )
+    if person.merged_into_id is not None:
+        return _follow_merge(request, person)
+    scope = scope_for(request.user)
+    path = person.unit.path
+    context: dict[str, Any] = {
+        "person": person,
+        "age": person.age_on(timezone.localdate()),
+        "whereabouts": list(person.whereabouts_records.order_by("-since", "-pk")),
+        "periods": person.periods.select_related("unit__parent").order_by("-start_date", "-pk"),
+        "can_manage": scope.can_at(Capability.MANAGE_PEOPLE, path),
+        "can_record_drug_use": scope.can_at(Capability.RECORD_DRUG_USE, path),
+        "can_record_health": scope.can_at(Capability.RECORD_HEALTH, path),
+        "show_episodes": False,
+        "show_drug_use": False,
+        "show_health": False,
+    }
+    seen: list[str] = []
+    if scope.can_at(Capability.VIEW_EPISODES, path):
+        context["show_episodes"] = True
+        context["episodes"] = person.episodes.select_related("rule").order_by("-start_date", "-pk")
+        context["can_manage_episodes"] = scope.can_at(Capability.MANAGE_EPISODES, path)
+        seen.append(SEEN_EPISODES)
+    if scope.can_at(Capability.VIEW_DRUG_USE, path):
+        context["show_drug_use"] = True
+        context["drug_use"] = DrugUseHistory.objects.filter(person=person).first()
+        context["determinations"] = person.determinations.select_related("recorded_by").order_by("-date", "-pk")
+        context["drug_tests"] = person.drug_tests.prefetch_related("results").order_by("-date", "-pk")
+        seen += [SEEN_DRUG_USE, SEEN_DETERMINATIONS, SEEN_TESTS]
+    if scope.can_at(Capability.VIEW_HEALTH, path):
+        context["show_health"] = True
+        context["health"] = HealthStatus.objects.filter(person=person).first()
+        seen.append(SEEN_HEALTH)
+    if seen:
+        access_log_record(actor=request.user, obj=person, detail=", ".join(seen), unit=person.unit, request=request)
+    return render(request, "people/person_detail.html", context)
+
+
+# --- changes to a person ------------------------------------------------------------------------
+
+
+@scoped(Capability.MANAGE_PEOPLE)
+def person_edit(request: AppRequest, pk: int) -> HttpResponse:
+    """Identity, residence and circumstances; the managing commune changes only by a transfer."""
+    person = _person_for(request, pk, Capability.MANAGE_PEOPLE)
+    form = PersonForm(request.POST or None, initial=PersonForm.initial_from(person))
+    duplicate: Person | None = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.person_update(
+                    actor=request.user,
+                    person=person,
+                    birth_year=form.cleaned_data["birth_year"],
+                    **form.person_fields(),
+                )
+            except services.DuplicateCitizenId as error:
+                _apply_errors(form, error)
+                duplicate = error.existing
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("people:detail", pk=person.pk)
+        person.refresh_from_db()  # the refused values stay in the form, not on the record shown
+    context = {
+        "form": form,
+        "person": person,
+        "title": _("Edit %(name)s") % {"name": person.full_name},
+        "registering": False,
+        "picked": _picked_units(form, "permanent_unit"),
+        "duplicate": duplicate,
+        "duplicate_visible": bool(duplicate and people_for_user(request.user).filter(pk=duplicate.pk).exists()),
+    }
+    return render(request, "people/person_form.html", context, status=400 if request.method == "POST" else 200)
+
+
+def _record_page(
+    request: AppRequest, person: Person, form: forms.Form, title: str, *, groups: Any = None, **extra: Any
+) -> HttpResponse:
+    """The page of a small form about a person; a refused form comes back with status 400."""
+    context = {"person": person, "form": form, "title": title, "groups": groups or [(None, list(form))], **extra}
+    return render(request, "people/record_form.html", context, status=400 if request.method == "POST" else 200)
+
+
+@scoped(Capability.MANAGE_PEOPLE)
+def whereabouts_add(request: AppRequest, pk: int) -> HttpResponse:
+    person = _person_for(request, pk, Capability.MANAGE_PEOPLE)
+    form = WhereaboutsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.whereabouts_record(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Whereabouts recorded."))
+            return redirect("people:detail", pk=person.pk)
+    current = person.whereabouts_records.order_by("-since", "-pk").first()
+    return _record_page(request, person, form, _("Record whereabouts"), current_whereabouts=current)
+
+
+@scoped(Capability.MANAGE_PEOPLE)
+def person_transfer(request: AppRequest, pk: int) -> HttpResponse:
+    """The person moves to another commune, which may be outside the user's scope."""
+    person = _person_for(request, pk, Capability.MANAGE_PEOPLE)
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        to_unit = form.cleaned_data["to_unit"]
+        try:
+            services.person_transfer(actor=request.user, person=person, to_unit=to_unit, on=form.cleaned_data["on"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+            person.refresh_from_db()
+        else:
+            messages.success(
+                request, _("%(name)s is now managed by %(unit)s.") % {"name": person.full_name, "unit": to_unit.name}
+            )
+            if people_for_user(request.user).filter(pk=person.pk).exists():
+                return redirect("people:detail", pk=person.pk)
+            messages.info(request, _("That commune is outside your scope: the person no longer appears in your list."))
+            return redirect("people:list")
+    return _record_page(
+        request,
+        person,
+        form,
+        _("Move to another commune"),
+        picker=True,
+        picked=_picked_units(form, "to_unit"),
+        submit=_("Record the move"),
+    )
+
+
+@scoped(Capability.VIEW_PEOPLE)
+def commune_picker(request: AppRequest) -> HttpResponse:
+    """Current communes of the whole country matching a name, as radio buttons (htmx).
+
+    Names of communes are public reference data: a person may move to, or be registered as
+    living in, a commune outside the user's scope.
+    """
+    name = request.GET.get("field", "")
+    field_name = name if PICKER_FIELD.match(name) else "to_unit"
+    query = (request.GET.get("q") or request.GET.get(f"{field_name}_query") or "").strip()
+    units = units_by_name(current_communes(), query).order_by("search_name", "path")[:15] if len(query) >= 2 else []
+    return render(request, "orgunits/unit_picker.html", {"units": units, "field": field_name, "query": query})
+
+
+@scoped(Capability.MANAGE_PEOPLE)
+def person_merge(request: AppRequest, pk: int) -> HttpResponse:
+    """Find a duplicate record of this person, compare the two, and merge the duplicate into this one."""
+    person = _person_for(request, pk, Capability.MANAGE_PEOPLE)
+    others = people_for_user(request.user).exclude(pk=person.pk)
+    chosen = request.POST.get("duplicate") or request.GET.get("duplicate") or ""
+    if not chosen:
+        query = request.GET.get("q", "").strip()
+        results = list(_find(others, query)[:20]) if len(query) >= 2 else []
+        return render(request, "people/person_merge.html", {"person": person, "query": query, "results": results})
+
+    if not chosen.isdigit():
+        raise Http404
+    duplicate = get_object_or_404(others, pk=int(chosen))
+    error = ""
+    if request.method == "POST":
+        try:
+            services.person_merge(actor=request.user, keep=person, duplicate=duplicate)
+        except (ValidationError, PermissionDenied) as refusal:
+            error = " ".join(refusal.messages) if isinstance(refusal, ValidationError) else str(refusal)
+            person.refresh_from_db()
+            duplicate.refresh_from_db()
+        else:
+            messages.success(
+                request,
+                _("%(old)s was merged into this record.") % {"old": f"{duplicate.full_name} ({duplicate.code})"},
+            )
+            return redirect("people:detail", pk=person.pk)
+    counted = Person.objects.filter(pk__in=[person.pk, duplicate.pk]).annotate(
+        episode_count=Count("episodes", distinct=True), test_count=Count("drug_tests", distinct=True)
+    )
+    counts = {p.pk: p for p in counted}
+    scope = scope_for(request.user)
+    context = {
+        "person": person,
+        "duplicate": duplicate,
+        "pair": [(person, counts[person.pk]), (duplicate, counts[duplicate.pk])],
+        "show_episode_counts": all(scope.can_at(Capability.VIEW_EPISODES, p.unit.path) for p in (person, duplicate)),
+        "show_test_counts": all(scope.can_at(Capability.VIEW_DRUG_USE, p.unit.path) for p in (person, duplicate)),
+        "error": error,
+    }
+    return render(request, "people/person_merge_confirm.html", context, status=400 if error else 200)
+
+
+# --- sensitive records --------------------------------------------------------------------------
+
+
+@scoped(Capability.RECORD_DRUG_USE)
+def drug_use_edit(request: AppRequest, pk: int) -> HttpResponse:
+    person = _person_for(request, pk, Capability.RECORD_DRUG_USE)
+    existing = DrugUseHistory.objects.filter(person=person).first()
+    initial: dict[str, Any] = {}
+    if existing:
+        initial = {
+            "substances": existing.substances,
+            "primary_substance": existing.primary_substance,
+            "age_first_use": existing.age_first_use,
+            "injecting": existing.injecting,
+            "years_of_use": existing.years_of_use,
+        }
+    form = DrugUseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.drug_use_record(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Drug-use history saved."))
+            return redirect("people:detail", pk=person.pk)
+    if existing and request.method == "GET":  # the form shows the recorded history
+        access_log_record(actor=request.user, obj=person, detail=SEEN_DRUG_USE, unit=person.unit, request=request)
+    return _record_page(request, person, form, _("Drug-use history"))
+
+
+@scoped(Capability.RECORD_DRUG_USE)
+def determination_add(request: AppRequest, pk: int) -> HttpResponse:
+    person = _person_for(request, pk, Capability.RECORD_DRUG_USE)
+    form = DeterminationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            determination = services.determination_add(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("Determination recorded: %(result)s.") % {"result": determination.get_result_display()}
+            )
+            return redirect("people:detail", pk=person.pk)
+    return _record_page(request, person, form, _("Add an addiction determination"))
+
+
+@scoped(Capability.RECORD_DRUG_USE)
+def drug_test_add(request: AppRequest, pk: int) -> HttpResponse:
+    person = _person_for(request, pk, Capability.RECORD_DRUG_USE)
+    form = DrugTestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.drug_test_add(
+                actor=request.user,
+                person=person,
+                date=data["date"],
+                sample=data["sample"],
+                tested_by=data["tested_by"],
+                note=data["note"],
+                results=form.results(),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Drug test recorded."))
+            return redirect("people:detail", pk=person.pk)
+    groups = [
+        (None, [form[name] for name in ("date", "sample", "tested_by", "note")]),
+        (_("Result for each substance tested"), form.result_fields()),
+    ]
+    return _record_page(request, person, form, _("Add a drug test"), groups=groups)
+
+
+@scoped(Capability.RECORD_HEALTH)
+def health_edit(request: AppRequest, pk: int) -> HttpResponse:
+    person = _person_for(request, pk, Capability.RECORD_HEALTH)
+    existing = HealthStatus.objects.filter(person=person).first()
+    initial: dict[str, Any] = {}
+    if existing:
+        initial = {
+            "hiv_status": existing.hiv_status,
+            "hiv_test_date": existing.hiv_test_date,
+            "other_conditions": existing.other_conditions,
+        }
+    form = HealthForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.health_record(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Health status saved."))
+            return redirect("people:detail", pk=person.pk)
+    if existing and request.method == "GET":  # the form shows the recorded status
+        access_log_record(actor=request.user, obj=person, detail=SEEN_HEALTH, unit=person.unit, request=request)
+    return _record_page(request, person, form, _("Health status"))
