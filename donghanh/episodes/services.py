@@ -27,7 +27,7 @@ def _save(episode: Episode, actor: User) -> None:
     episode.save()
 
 
-def _check_conflicts(episode: Episode) -> None:
+def episode_check_conflicts(episode: Episode) -> None:
     """Refuse an overlap with an episode of the same type or of a type the rules say cannot overlap."""
     end = episode.actual_end_date or episode.planned_end_date
     others = Episode.objects.filter(person_id=episode.person_id).exclude(pk=episode.pk).select_related("rule")
@@ -78,7 +78,7 @@ def _validate(episode: Episode) -> None:
     if episode.planned_end_date and episode.planned_end_date < episode.start_date:
         raise ValidationError({"planned_end_date": _("The planned end is before the start.")})
     check_duration(episode.rule, episode.start_date, episode.planned_end_date)
-    _check_conflicts(episode)
+    episode_check_conflicts(episode)
 
 
 @transaction.atomic

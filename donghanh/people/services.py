@@ -227,12 +227,16 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person) -> Person:
     if not keep.citizen_id and duplicate.citizen_id:
         keep.citizen_id = duplicate.citizen_id
         keep.id_kind = duplicate.id_kind
+    from donghanh.episodes.services import episode_check_conflicts  # episodes build on people
+
+    for episode in keep.episodes.select_related("rule"):
+        episode_check_conflicts(episode)  # the two records' measures must not clash
     names = [n.strip() for n in keep.other_names.split(",") if n.strip()]
     for name in [duplicate.full_name, *(n.strip() for n in duplicate.other_names.split(","))]:
         if name and name != keep.full_name and name not in names:
             names.append(name)
     keep.other_names = ", ".join(names)
-    keep.search_name = fold(" ".join([keep.full_name, keep.other_names.replace(",", " ")]))
+    _check_identity(keep)  # a citizen ID taken from the duplicate must fit the kept identity
     _save(keep, actor, reason=f"merged {duplicate.code}")
     return keep
 

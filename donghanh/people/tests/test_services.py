@@ -602,3 +602,28 @@ def test_merging_needs_the_right_to_manage_both_records(officer, phu_thuong, mak
     person_merge(actor=officer, keep=keep, duplicate=duplicate)
     duplicate.refresh_from_db()
     assert duplicate.merged_into == keep
+
+
+def test_a_merge_that_would_make_two_measures_clash_is_refused_and_changes_nothing(officer, phu_thuong):
+    keep = register(officer, phu_thuong, on=D(2024, 1, 1))
+    duplicate = register(officer, phu_thuong, "Nguyen Van Hung", on=D(2024, 1, 2))
+    for person in (keep, duplicate):
+        episode_open(
+            actor=officer, person=person, episode_type=EpisodeType.POST_REHAB_MANAGEMENT, start_date=D(2024, 7, 1)
+        )
+    with pytest.raises(ValidationError) as excinfo:
+        person_merge(actor=officer, keep=keep, duplicate=duplicate)
+    assert "start_date" in errors_of(excinfo)
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into is None
+    assert Episode.objects.filter(person=duplicate).count() == 1
+
+
+def test_a_citizen_id_taken_from_the_duplicate_must_fit_the_kept_identity(officer, phu_thuong):
+    keep = register(officer, phu_thuong, birth_year=1985, on=D(2024, 1, 1))
+    duplicate = register(officer, phu_thuong, "Nguyen Van Hung", citizen_id="001090012345", on=D(2024, 1, 2))
+    with pytest.raises(ValidationError) as excinfo:
+        person_merge(actor=officer, keep=keep, duplicate=duplicate)
+    assert "birth_year" in errors_of(excinfo)
+    keep.refresh_from_db()
+    assert keep.citizen_id == ""
