@@ -206,6 +206,14 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person) -> Person:
         raise ValidationError(_("Choose two different records."))
     if keep.merged_into_id or duplicate.merged_into_id:
         raise ValidationError(_("A record that was already merged cannot be merged again."))
+    from donghanh.episodes.services import episode_check_conflicts  # episodes build on people
+
+    # A measure recorded on both records (same type, same start) is one measure: keep's copy stays.
+    kept_measures = set(keep.episodes.values_list("episode_type", "start_date"))
+    for episode in duplicate.episodes.all():
+        if (episode.episode_type, episode.start_date) in kept_measures:
+            episode._history_user = actor
+            episode.delete()
     # Every visible relation to Person (history tables relate with related_name="+", hidden).
     for relation in Person._meta.related_objects:
         model = relation.related_model
@@ -227,8 +235,6 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person) -> Person:
     if not keep.citizen_id and duplicate.citizen_id:
         keep.citizen_id = duplicate.citizen_id
         keep.id_kind = duplicate.id_kind
-    from donghanh.episodes.services import episode_check_conflicts  # episodes build on people
-
     for episode in keep.episodes.select_related("rule"):
         episode_check_conflicts(episode)  # the two records' measures must not clash
     names = [n.strip() for n in keep.other_names.split(",") if n.strip()]

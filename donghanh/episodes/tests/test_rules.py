@@ -172,11 +172,13 @@ def test_the_rules_of_facility_and_residence_measures_exclude_each_other():
 
 @pytest.mark.parametrize("episode_type", [T.POST_REHAB_MANAGEMENT, T.METHADONE, T.COMPULSORY_REHAB])
 def test_no_rule_before_law_73_came_into_force(episode_type):
-    with translation.override("en"), pytest.raises(ValidationError) as error:
-        rule_for(episode_type, LAW_73_IN_FORCE - ONE_DAY, 30)
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            rule_for(episode_type, LAW_73_IN_FORCE - ONE_DAY, 30)
+        label = str(T(episode_type).label)
     [message] = error.value.message_dict["start_date"]
     assert "31/12/2021" in message
-    assert str(T(episode_type).label) in message
+    assert label in message
     assert "30" in message
 
 

@@ -607,10 +607,8 @@ def test_merging_needs_the_right_to_manage_both_records(officer, phu_thuong, mak
 def test_a_merge_that_would_make_two_measures_clash_is_refused_and_changes_nothing(officer, phu_thuong):
     keep = register(officer, phu_thuong, on=D(2024, 1, 1))
     duplicate = register(officer, phu_thuong, "Nguyen Van Hung", on=D(2024, 1, 2))
-    for person in (keep, duplicate):
-        episode_open(
-            actor=officer, person=person, episode_type=EpisodeType.POST_REHAB_MANAGEMENT, start_date=D(2024, 7, 1)
-        )
+    for person, start in ((keep, D(2024, 7, 1)), (duplicate, D(2024, 8, 1))):
+        episode_open(actor=officer, person=person, episode_type=EpisodeType.POST_REHAB_MANAGEMENT, start_date=start)
     with pytest.raises(ValidationError) as excinfo:
         person_merge(actor=officer, keep=keep, duplicate=duplicate)
     assert "start_date" in errors_of(excinfo)
@@ -627,3 +625,17 @@ def test_a_citizen_id_taken_from_the_duplicate_must_fit_the_kept_identity(office
     assert "birth_year" in errors_of(excinfo)
     keep.refresh_from_db()
     assert keep.citizen_id == ""
+
+
+def test_a_measure_recorded_on_both_records_is_kept_once(officer, phu_thuong):
+    keep = register(officer, phu_thuong, on=D(2024, 1, 1))
+    duplicate = register(officer, phu_thuong, "Nguyen Van Hung", on=D(2024, 1, 2))
+    for person in (keep, duplicate):
+        episode_open(
+            actor=officer, person=person, episode_type=EpisodeType.POST_REHAB_MANAGEMENT, start_date=D(2024, 7, 1)
+        )
+    person_merge(actor=officer, keep=keep, duplicate=duplicate)
+    assert list(keep.episodes.values_list("episode_type", "start_date")) == [
+        (EpisodeType.POST_REHAB_MANAGEMENT, D(2024, 7, 1))
+    ]
+    assert not Episode.objects.filter(person=duplicate).exists()
