@@ -26,6 +26,7 @@ from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import scope_for
 from donghanh.accounts.selectors import history_of_user, user_search, users_for_user
 from donghanh.core.access import PUBLIC, login_only, scoped
+from donghanh.core.forms import apply_service_errors
 from donghanh.core.http import AppRequest
 from donghanh.orgunits.selectors import units_for_user
 
@@ -39,14 +40,6 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     access_declaration = PUBLIC
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @scoped(Capability.VIEW_USERS)
@@ -100,7 +93,7 @@ def user_create(request: AppRequest) -> HttpResponse:
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
                 error = ValidationError({"password": error.messages})
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Account “%(name)s” created. Now give it a role.") % {"name": account})
             return redirect("accounts:detail", pk=account.pk)
@@ -117,7 +110,7 @@ def user_edit(request: AppRequest, pk: int) -> HttpResponse:
         try:
             services.user_update(actor=request.user, user=account, **fields)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("accounts:detail", pk=account.pk)
@@ -165,7 +158,7 @@ def role_add(request: AppRequest, pk: int) -> HttpResponse:
                 unit=form.cleaned_data["unit"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Role added."))
             return redirect("accounts:detail", pk=account.pk)

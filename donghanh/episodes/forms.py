@@ -2,44 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
-from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.core.forms import AppForm, date_field
 from donghanh.episodes.choices import EndReason, EpisodeType
 
 
-class BootstrapBoundField(BoundField):
-    """Renders its widget with Bootstrap's classes, marked invalid when the field has errors."""
-
-    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
-        attrs = super().build_widget_attrs(attrs, widget)
-        widget = widget or self.field.widget
-        classes = [str(attrs.get("class", "")), "form-select" if isinstance(widget, forms.Select) else "form-control"]
-        if self.errors:
-            classes.append("is-invalid")
-        attrs["class"] = " ".join(name for name in classes if name)
-        return attrs
-
-
-class EpisodeFormBase(forms.Form):
-    bound_field_class = BootstrapBoundField
-
-
-def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
-    """A date typed as dd/mm/yyyy (the first of DATE_INPUT_FORMATS)."""
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off", "inputmode": "numeric"}),
-        error_messages={"invalid": _("Type the date as dd/mm/yyyy.")},
-    )
-
-
-class EpisodeDecisionForm(EpisodeFormBase):
+class EpisodeDecisionForm(AppForm):
     """The decision, dates, facility and notes of a measure: what can be corrected after it is recorded."""
 
     decision_number = forms.CharField(label=_("Decision number"), max_length=50, required=False)
@@ -81,7 +51,7 @@ class EpisodeOpenForm(EpisodeDecisionForm):
     )
 
 
-class EpisodeCloseForm(EpisodeFormBase):
+class EpisodeCloseForm(AppForm):
     actual_end_date = date_field(_("End date"), help_text=_("The last day of the measure."))
     end_reason = forms.ChoiceField(
         label=_("Why it ended"),

@@ -17,6 +17,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.services import access_log_record
 from donghanh.core.access import scoped
+from donghanh.core.forms import apply_service_errors
 from donghanh.core.http import AppRequest
 from donghanh.episodes import services
 from donghanh.episodes.choices import EpisodeType
@@ -28,15 +29,6 @@ from donghanh.people.selectors import people_for_user
 
 FORM_TEMPLATE = "episodes/episode_form.html"
 CLOSE_TEMPLATE = "episodes/episode_close.html"
-
-
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's refusal on the fields it names; what names no field of this form goes on top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _require_manage(request: AppRequest, person: Person) -> None:
@@ -133,7 +125,7 @@ def episode_open(request: AppRequest, person_pk: int) -> HttpResponse:
         try:
             episode = services.episode_open(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -159,7 +151,7 @@ def episode_edit(request: AppRequest, pk: int) -> HttpResponse:
         try:
             services.episode_update(actor=request.user, episode=episode, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
             episode.refresh_from_db()  # the service set the refused values on it
         else:
             messages.success(request, _("Changes to “%(measure)s” saved.") % {"measure": episode})
@@ -192,7 +184,7 @@ def episode_close(request: AppRequest, pk: int) -> HttpResponse:
                 end_reason=form.cleaned_data["end_reason"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
             episode.refresh_from_db()
         else:
             messages.success(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.core.forms import AppForm, date_field
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people import choices
 from donghanh.people.models import Person
@@ -18,45 +19,9 @@ from donghanh.people.models import Person
 NOT_GIVEN: list[tuple[str, Any]] = [("", "—")]
 
 
-class BootstrapBoundField(BoundField):
-    """Renders its widget with Bootstrap's classes, marked invalid when the field has errors."""
-
-    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
-        attrs = super().build_widget_attrs(attrs, widget)
-        widget = widget or self.field.widget
-        if isinstance(widget, forms.HiddenInput):
-            return attrs
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        classes = [widget.attrs.get("class", ""), attrs.get("class", ""), css]
-        if self.errors:
-            classes.append("is-invalid")
-        attrs["class"] = " ".join(dict.fromkeys(name for name in classes if name))
-        return attrs
-
-
-class AppForm(forms.Form):
-    bound_field_class = BootstrapBoundField
-
-
 def label(name: str, model: type[Any] = Person) -> Any:
     """The model field's verbose name, capitalised: one wording (and one translation) for model and form."""
     return capfirst(model._meta.get_field(name).verbose_name)
-
-
-def date_field(text: Any, *, required: bool = True, **kwargs: Any) -> forms.DateField:
-    """A date typed as dd/mm/yyyy (the first of DATE_INPUT_FORMATS)."""
-    return forms.DateField(
-        label=text,
-        required=required,
-        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}),
-        error_messages={"invalid": _("Type the date as dd/mm/yyyy.")},
-        **kwargs,
-    )
 
 
 def current_communes() -> QuerySet[OrgUnit]:

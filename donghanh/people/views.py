@@ -27,6 +27,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.services import access_log_record
 from donghanh.core.access import scoped
+from donghanh.core.forms import apply_service_errors
 from donghanh.core.http import AppRequest
 from donghanh.episodes.models import Episode
 from donghanh.orgunits.models import OrgUnit
@@ -56,15 +57,6 @@ SEEN_DRUG_USE = "drug use"
 SEEN_DETERMINATIONS = "addiction determinations"
 SEEN_TESTS = "drug tests"
 SEEN_HEALTH = "HIV status"
-
-
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal onto the form: messages on the fields they name, the rest above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _person_for(request: AppRequest, pk: int, capability: Capability) -> Person:
@@ -207,10 +199,10 @@ def person_register(request: AppRequest) -> HttpResponse:
                 **form.person_fields(),
             )
         except services.DuplicateCitizenId as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
             duplicate = error.existing
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error("unit", str(error))
         else:
@@ -315,10 +307,10 @@ def person_edit(request: AppRequest, pk: int) -> HttpResponse:
                     **form.person_fields(),
                 )
             except services.DuplicateCitizenId as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
                 duplicate = error.existing
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("people:detail", pk=person.pk)
@@ -351,7 +343,7 @@ def whereabouts_add(request: AppRequest, pk: int) -> HttpResponse:
         try:
             services.whereabouts_record(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Whereabouts recorded."))
             return redirect("people:detail", pk=person.pk)
@@ -369,7 +361,7 @@ def person_transfer(request: AppRequest, pk: int) -> HttpResponse:
         try:
             services.person_transfer(actor=request.user, person=person, to_unit=to_unit, on=form.cleaned_data["on"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
             person.refresh_from_db()
         else:
             messages.success(
@@ -469,7 +461,7 @@ def drug_use_edit(request: AppRequest, pk: int) -> HttpResponse:
         try:
             services.drug_use_record(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Drug-use history saved."))
             return redirect("people:detail", pk=person.pk)
@@ -486,7 +478,7 @@ def determination_add(request: AppRequest, pk: int) -> HttpResponse:
         try:
             determination = services.determination_add(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request, _("Determination recorded: %(result)s.") % {"result": determination.get_result_display()}
@@ -512,7 +504,7 @@ def drug_test_add(request: AppRequest, pk: int) -> HttpResponse:
                 results=form.results(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Drug test recorded."))
             return redirect("people:detail", pk=person.pk)
@@ -539,7 +531,7 @@ def health_edit(request: AppRequest, pk: int) -> HttpResponse:
         try:
             services.health_record(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Health status saved."))
             return redirect("people:detail", pk=person.pk)
