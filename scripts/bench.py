@@ -30,6 +30,85 @@ def timed(label: str, fn: Callable[[], object], repeat: int = 1) -> float:
     return median
 
 
+PEOPLE_PER_COMMUNE = int(os.environ.get("BENCH_PEOPLE_PER_COMMUNE", "67"))  # the national average
+
+
+def people_bench(client: object, province: object) -> None:
+    """Registry figures for one province at the national average of people per commune.
+
+    Rows are bulk-inserted (the services' per-person checks are not what is measured here); the
+    reads go through the same code as the pages: status_as_of and the people list.
+    """
+    import datetime
+    import random
+
+    from django.db import connection
+    from django.db.models import Count
+
+    from donghanh.accounts.models import RoleAssignment, User
+    from donghanh.accounts.roles import Role
+    from donghanh.episodes.models import Episode, EpisodeRule
+    from donghanh.episodes.selectors import status_as_of
+    from donghanh.orgunits.models import OrgUnit
+    from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
+
+    rng = random.Random(1)
+    communes = list(OrgUnit.objects.filter(parent=province, level=OrgUnit.Level.COMMUNE))
+    rule = EpisodeRule.objects.get(episode_type="post_rehab_management")
+    start = datetime.date(2024, 1, 1)
+    people = [
+        Person(
+            code=f"B{i:08d}", full_name=f"Nguyễn Văn {i}", search_name=f"nguyen van {i}", sex="male",
+            birth_year=rng.randint(1960, 2005), unit=commune,
+        )
+        for i, commune in enumerate(c for c in communes for _ in range(PEOPLE_PER_COMMUNE))
+    ]  # fmt: skip
+    started = time.perf_counter()
+    Person.objects.bulk_create(people, batch_size=2000)
+    ManagementPeriod.objects.bulk_create(
+        [ManagementPeriod(person=p, unit=p.unit, start_date=start, reason="registered") for p in people], 2000
+    )
+    WhereaboutsRecord.objects.bulk_create(
+        [
+            WhereaboutsRecord(person=p, status=rng.choice(["at_residence"] * 4 + ["in_facility"]), since=start)
+            for p in people
+        ],
+        2000,
+    )
+    Episode.objects.bulk_create(
+        [
+            Episode(person=p, episode_type="post_rehab_management", rule=rule, start_date=datetime.date(2024, 7, 1),
+                    planned_end_date=datetime.date(2025, 6, 30))
+            for p in people if rng.random() < 0.6
+        ],
+        2000,
+    )  # fmt: skip
+    print(f"  {len(people):,} people in {len(communes)} communes of {province} ({time.perf_counter() - started:.1f} s)")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would after a bulk load
+    officer = User.objects.create_user(username="bench-province", password="bench-password-2026", full_name="Bench")
+    RoleAssignment.objects.create(user=officer, role=Role.PROVINCE_OFFICER, unit=province)
+    day = datetime.date(2025, 3, 31)
+    timed(
+        "status_as_of, whole province, counted by whereabouts",
+        lambda: list(status_as_of(officer, day).order_by().values("whereabouts_at").annotate(n=Count("pk"))),
+        10,
+    )
+    timed(
+        "status_as_of, post-rehab on a date, first page of 50",
+        lambda: list(status_as_of(officer, day, episode_types=["post_rehab_management"])[:50]),
+        10,
+    )
+    client.force_login(officer)  # type: ignore[attr-defined]
+    started = time.perf_counter()
+    for _ in range(20):
+        response = client.get("/people/", {"as_of": "31/03/2025", "episode_type": "post_rehab_management"})  # type: ignore[attr-defined]
+        assert response.status_code == 200, response.status_code
+    rate = 20 / (time.perf_counter() - started)
+    print(f"  {'HTML /people/ as of a date, filtered (in-process)':<55} {rate:9.1f} req/s")
+
+
 def main() -> None:
     scratch = tempfile.mkdtemp(prefix="donghanh-bench-")
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{scratch}/bench.sqlite3"
@@ -91,6 +170,7 @@ def main() -> None:
             client.get("/units/", {"q": "phu"})
         rate = 50 / (time.perf_counter() - started)
         print(f"  {'HTML /units/?q=phu (in-process client)':<55} {rate:9.1f} req/s")
+        people_bench(client, provinces.get(code="01"))
     finally:
         teardown_databases(old, verbosity=0)
         call_command("check", verbosity=0)

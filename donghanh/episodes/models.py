@@ -110,7 +110,8 @@ class Episode(PersonPart):
                 name="episode_end_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["episode_type", "start_date"], name="episode_type_start_idx")]
+        # Status as of a date looks up each person's measures: person first, so no planner scans by type.
+        indexes = [models.Index(fields=["person", "episode_type", "start_date"], name="episode_person_type_start_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_episode_type_display()} ({self.start_date:%d/%m/%Y})"

@@ -70,14 +70,16 @@ def status_as_of(
     in_episode_scope = Q(pk__in=[])
     for grant in episode_grants:
         in_episode_scope |= Q(unit__path__startswith=grant.unit_path)
+    # Correlated on the person (both sides indexed): an uncorrelated IN here made SQLite scan per row.
     visible_episodes = episodes_active_on(day).filter(
-        person_id__in=periods_on(day).filter(in_episode_scope).values("person_id")
+        Exists(periods_on(day).filter(in_episode_scope, person=OuterRef("person_id")))
     )
     if episode_types:
         if not may_see_episodes:
             return cast(QuerySet[Person], people.none())
-        active = visible_episodes.filter(person=OuterRef("pk"), episode_type__in=episode_types)
-        people = people.filter(Exists(active))
+        active = episodes_active_on(day).filter(person=OuterRef("pk"), episode_type__in=episode_types)
+        managed_where_visible = periods_on(day).filter(in_episode_scope, person=OuterRef("pk"))
+        people = people.filter(Exists(active), Exists(managed_where_visible))
     if may_see_episodes:
         people = people.prefetch_related(
             Prefetch("episodes", queryset=visible_episodes.order_by("start_date"), to_attr="active_episodes")
