@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -447,15 +448,7 @@ def person_merge(request: AppRequest, pk: int) -> HttpResponse:
 def drug_use_edit(request: AppRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk, Capability.RECORD_DRUG_USE)
     existing = DrugUseHistory.objects.filter(person=person).first()
-    initial: dict[str, Any] = {}
-    if existing:
-        initial = {
-            "substances": existing.substances,
-            "primary_substance": existing.primary_substance,
-            "age_first_use": existing.age_first_use,
-            "injecting": existing.injecting,
-            "years_of_use": existing.years_of_use,
-        }
+    initial = model_to_dict(existing, fields=list(DrugUseForm.base_fields)) if existing else {}
     form = DrugUseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -519,13 +512,7 @@ def drug_test_add(request: AppRequest, pk: int) -> HttpResponse:
 def health_edit(request: AppRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk, Capability.RECORD_HEALTH)
     existing = HealthStatus.objects.filter(person=person).first()
-    initial: dict[str, Any] = {}
-    if existing:
-        initial = {
-            "hiv_status": existing.hiv_status,
-            "hiv_test_date": existing.hiv_test_date,
-            "other_conditions": existing.other_conditions,
-        }
+    initial = model_to_dict(existing, fields=list(HealthForm.base_fields)) if existing else {}
     form = HealthForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
