@@ -39,6 +39,18 @@ def unit() -> Callable[..., Any]:
 
 
 @pytest.fixture
+def phu_thuong(unit: Callable[..., Any]) -> Any:
+    """Phường Phú Thượng, Hà Nội (seed 002): the demo commune."""
+    return unit("00091")
+
+
+@pytest.fixture
+def hai_chau(unit: Callable[..., Any]) -> Any:
+    """Phường Hải Châu, Đà Nẵng: a commune of another province, for scoping."""
+    return unit("20242")
+
+
+@pytest.fixture
 def make_user(db: None) -> Callable[..., Any]:
     """make_user("commune_officer", some_unit) → a user holding that role there (password PASSWORD)."""
     from donghanh.accounts.models import RoleAssignment, User

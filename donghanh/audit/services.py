@@ -26,17 +26,8 @@ def access_log_record(
     history) is shown or exported. `unit` is the unit the record belongs to, so auditors see
     the entries of their own subtree.
     """
-    return AccessLogEntry.objects.create(
-        user=actor if getattr(actor, "pk", None) else None,
-        username=getattr(actor, "username", "") or "",
-        action=action,
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        detail=detail[:200],
-        unit=unit,
-        ip_address=client_ip(request) if request is not None else None,
-    )
+    [entry] = access_log_record_many(actor=actor, records=[(obj, unit)], action=action, detail=detail, request=request)
+    return entry
 
 
 def access_log_record_many(

@@ -25,16 +25,6 @@ START = datetime.date(2025, 3, 1)
 
 
 @pytest.fixture
-def phu_thuong(unit):
-    return unit("00091")
-
-
-@pytest.fixture
-def hai_chau(unit):
-    return unit("20242")
-
-
-@pytest.fixture
 def officer(make_user, phu_thuong):
     return make_user(Role.COMMUNE_OFFICER, phu_thuong)
 

@@ -27,16 +27,6 @@ PAST = datetime.date(2024, 3, 1)
 
 
 @pytest.fixture
-def phu_thuong(unit):
-    return unit("00091")
-
-
-@pytest.fixture
-def hai_chau(unit):
-    return unit("20242")
-
-
-@pytest.fixture
 def officer(make_user, phu_thuong):
     return make_user(Role.COMMUNE_OFFICER, phu_thuong)
 

@@ -72,11 +72,6 @@ def errors_of(excinfo) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def phu_thuong(unit):
-    return unit(PHU_THUONG)
-
-
-@pytest.fixture
 def officer(make_user, phu_thuong):
     return make_user(Role.COMMUNE_OFFICER, phu_thuong, full_name="Cán bộ Phú Thượng")
 

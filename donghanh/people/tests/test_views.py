@@ -97,16 +97,6 @@ def field_errors(response, name: str) -> str:
 
 
 @pytest.fixture
-def phu_thuong(unit):
-    return unit(PHU_THUONG)
-
-
-@pytest.fixture
-def hai_chau(unit):
-    return unit(HAI_CHAU)
-
-
-@pytest.fixture
 def officer(make_user, phu_thuong):
     return make_user(Role.COMMUNE_OFFICER, phu_thuong, full_name="Cán bộ Phú Thượng")
 
