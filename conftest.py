@@ -77,13 +77,53 @@ def demo_world(transactional_db: None) -> Any:
     """For transactional tests: Hà Nội and Đà Nẵng (both eras) and the demo accounts (not the demo people)."""
     from django.core.management import call_command
 
+    from donghanh.casework.models import RatingScale
     from donghanh.core.demo import demo_data_create
     from donghanh.episodes.models import EpisodeRule
     from donghanh.orgunits.services import orgunits_load
 
+    # A transactional test empties every table, the rows data migrations installed included.
     if not EpisodeRule.objects.exists():
-        # A transactional test empties every table, the rules a data migration installed included.
         call_command("migrate", "episodes", "0001", verbosity=0)
         call_command("migrate", "episodes", verbosity=0)
+    if not RatingScale.objects.exists():
+        call_command("migrate", "casework", "0001", verbosity=0)
+        call_command("migrate", "casework", verbosity=0)
     orgunits_load(province_codes={"01", "48"})
     return demo_data_create(people=False)
+
+
+@pytest.fixture
+def assign_volunteer(make_user: Callable[..., Any]) -> Callable[..., Any]:
+    """assign_volunteer(volunteer_user, person) → the person assigned to that user's volunteer record, via services.
+
+    The commune's team and the volunteer record are made when missing; the start defaults to a year ago.
+    """
+    import datetime
+
+    from donghanh.accounts.roles import Role
+    from donghanh.casework import services
+    from donghanh.casework.models import Volunteer, VolunteerTeam
+
+    officers: dict[int, Any] = {}
+
+    def assign(user: Any, person: Any, start: datetime.date | None = None) -> Any:
+        commune = person.unit
+        officer = officers.get(commune.pk) or make_user(Role.COMMUNE_OFFICER, commune)
+        officers[commune.pk] = officer
+        start = start or datetime.date.today() - datetime.timedelta(days=365)
+        team = VolunteerTeam.objects.filter(unit=commune).first() or services.team_create(
+            actor=officer, unit=commune, name=f"Đội tình nguyện {commune.name}"
+        )
+        volunteer = Volunteer.objects.filter(user=user).first() or services.volunteer_add(
+            actor=officer,
+            team=team,
+            full_name=user.full_name,
+            sex="female",
+            affiliation="youth_union",
+            start_date=start,
+            user=user,
+        )
+        return services.assignment_make(actor=officer, person=person, volunteer=volunteer, start_date=start)
+
+    return assign

@@ -24,6 +24,7 @@ urlpatterns = [
     path("audit/", include("donghanh.audit.urls")),
     path("people/", include("donghanh.people.urls")),
     path("episodes/", include("donghanh.episodes.urls")),
+    path("casework/", include("donghanh.casework.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/me/", MeView.as_view(), name="api-me"),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),

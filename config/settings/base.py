@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "donghanh.audit",
     "donghanh.people",
     "donghanh.episodes",
+    "donghanh.casework",
 ]
 
 MIDDLEWARE = [
@@ -220,3 +221,19 @@ LOGGING = {
 
 # Page size of HTML lists.
 LIST_PAGE_SIZE = 50
+
+# Case work: when things fall due on the work list (days, unless named otherwise).
+CASEWORK_NO_CONTACT_DAYS = int(os.environ.get("CASEWORK_NO_CONTACT_DAYS", "30"))
+CASEWORK_EPISODE_ENDING_DAYS = int(os.environ.get("CASEWORK_EPISODE_ENDING_DAYS", "30"))
+# A month's assessment may still be entered this many days into the next month before it is overdue.
+CASEWORK_ASSESSMENT_GRACE_DAYS = int(os.environ.get("CASEWORK_ASSESSMENT_GRACE_DAYS", "5"))
+# How many past months of missing assessments the work list shows.
+CASEWORK_OVERDUE_MONTHS_SHOWN = int(os.environ.get("CASEWORK_OVERDUE_MONTHS_SHOWN", "3"))
+# People under these measures (episode types) are assessed every month.
+CASEWORK_ASSESSED_EPISODE_TYPES = env_list(
+    "CASEWORK_ASSESSED_EPISODE_TYPES",
+    "post_rehab_management,drug_user_management,voluntary_community_rehab,administrative_education,"
+    "early_intervention",
+)
+# Send each new notification by email too, to users who have an address (through MAILERS).
+NOTIFICATION_EMAILS = env_bool("NOTIFICATION_EMAILS")

@@ -25,6 +25,11 @@ class Capability(StrEnum):
     RECORD_HEALTH = "people.record_health"
     VIEW_EPISODES = "episodes.view"
     MANAGE_EPISODES = "episodes.manage"
+    VIEW_CASEWORK = "casework.view"
+    MANAGE_VOLUNTEERS = "casework.manage_volunteers"
+    RECORD_CASEWORK = "casework.record"
+    CONFIRM_CLASSIFICATION = "casework.confirm_classification"
+    CONFIGURE_RATING_SCALE = "casework.configure_scale"
 
 
 CAPABILITY_LABELS: dict[Capability, Promise] = {
@@ -41,6 +46,11 @@ CAPABILITY_LABELS: dict[Capability, Promise] = {
     Capability.RECORD_HEALTH: _("Record HIV and other health status"),
     Capability.VIEW_EPISODES: _("See legal measures and their decisions (sensitive)"),
     Capability.MANAGE_EPISODES: _("Open, change and close legal measures"),
+    Capability.VIEW_CASEWORK: _("See volunteer teams, assignments, contacts, plans and monthly assessments"),
+    Capability.MANAGE_VOLUNTEERS: _("Keep the volunteer team and assign volunteers to people"),
+    Capability.RECORD_CASEWORK: _("Record contacts, reintegration plans, monthly assessments and BARC-10"),
+    Capability.CONFIRM_CLASSIFICATION: _("Confirm or override the quarterly classification"),
+    Capability.CONFIGURE_RATING_SCALE: _("Set the province's rating scale for monthly assessments"),
 }
 
 ALL_ROLES = frozenset(Role)
@@ -79,6 +89,24 @@ MATRIX: dict[Capability, frozenset[str]] = {
         {Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.COMMUNE_POLICE, Role.HEALTH_STAFF}
     ),
     Capability.MANAGE_EPISODES: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_POLICE}),
+    # Case work: volunteers are narrowed to the people assigned to them (accounts.scope).
+    Capability.VIEW_CASEWORK: frozenset(
+        {
+            Role.NATIONAL_MANAGER,
+            Role.PROVINCE_OFFICER,
+            Role.COMMUNE_OFFICER,
+            Role.COMMUNE_POLICE,
+            Role.HEALTH_STAFF,
+            Role.VOLUNTEER,
+            Role.AUDITOR,
+        }
+    ),
+    Capability.MANAGE_VOLUNTEERS: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_POLICE}),
+    Capability.RECORD_CASEWORK: frozenset(
+        {Role.COMMUNE_OFFICER, Role.COMMUNE_POLICE, Role.HEALTH_STAFF, Role.VOLUNTEER}
+    ),
+    Capability.CONFIRM_CLASSIFICATION: frozenset({Role.COMMUNE_OFFICER}),
+    Capability.CONFIGURE_RATING_SCALE: frozenset({Role.PROVINCE_OFFICER}),
 }
 
 

@@ -87,6 +87,19 @@ def scope_for(user: Any) -> Scope:
     return Scope.for_user(user)
 
 
+def people_narrowed_for(grant: Grant, user: Any) -> models.QuerySet[Any] | None:
+    """The people a grant's role narrows it to (ids, as a subquery), or None when the role sees its whole unit.
+
+    A volunteer sees only the people assigned to them, for as long as the assignment runs.
+    """
+    if grant.role == Role.VOLUNTEER:
+        # Imported here: case work builds on the people registry, which reads its scope from this module.
+        from donghanh.casework.selectors import people_assigned_to
+
+        return people_assigned_to(user)
+    return None
+
+
 class ScopedQuerySet(models.QuerySet[Any]):
     """A queryset that knows how to restrict itself to what a user may see."""
 
@@ -104,12 +117,15 @@ class ScopedQuerySet(models.QuerySet[Any]):
 class ScopedModel(models.Model):
     """Base of every model whose rows belong to a unit of the tree.
 
-    `scope_unit_path` names the path of the owning unit (e.g. "unit__path"); override
-    `scope_filter` to narrow a role further.
+    `scope_unit_path` names the path of the owning unit (e.g. "unit__path"). Records about a
+    person name the person in `scope_person_field` ("pk" on the person itself), so that roles
+    narrowed to some people (`people_narrowed_for`) see only theirs. Override `scope_filter` to
+    narrow a role in another way.
     """
 
     scope_capability: Capability | str = Capability.VIEW_ORG_TREE
     scope_unit_path: str = "unit__path"
+    scope_person_field: str | None = None
 
     objects = ScopedQuerySet.as_manager()
 
@@ -119,5 +135,11 @@ class ScopedModel(models.Model):
     @classmethod
     def scope_filter(cls, grant: Grant, user: Any) -> Q:
         if grant.unit_path == NATIONAL_ROOT_PATH:
-            return Q(pk__isnull=False)  # the whole country, rows without a unit included
-        return Q(**{f"{cls.scope_unit_path}__startswith": grant.unit_path})
+            condition = Q(pk__isnull=False)  # the whole country, rows without a unit included
+        else:
+            condition = Q(**{f"{cls.scope_unit_path}__startswith": grant.unit_path})
+        if cls.scope_person_field is not None:
+            people = people_narrowed_for(grant, user)
+            if people is not None:
+                condition &= Q(**{f"{cls.scope_person_field}__in": people})
+        return condition

@@ -21,3 +21,12 @@ class History(HistoricalRecords):
         if not created and update_fields and set(update_fields) <= self.quiet_fields:
             return
         super().post_save(instance, created, using=using, **kwargs)
+
+
+def recorded_save(instance: Any, actor: Any, reason: str | None = None) -> None:
+    """Validate and save a model instance, its history row naming the actor (and the reason, if any)."""
+    instance._history_user = actor
+    if reason:
+        instance._change_reason = reason
+    instance.full_clean()
+    instance.save()

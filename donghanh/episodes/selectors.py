@@ -8,7 +8,7 @@ from typing import Any, cast
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from donghanh.accounts.permissions import Capability
-from donghanh.accounts.scope import scope_for
+from donghanh.accounts.scope import people_narrowed_for, scope_for
 from donghanh.episodes.models import Episode
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
@@ -47,7 +47,11 @@ def status_as_of(
     grants = scope.grants_for(Capability.VIEW_PEOPLE)
     in_scope = Q(pk__in=[])
     for grant in grants:
-        in_scope |= Q(unit__path__startswith=grant.unit_path)
+        in_grant = Q(unit__path__startswith=grant.unit_path)
+        narrowed = people_narrowed_for(grant, user)
+        if narrowed is not None:
+            in_grant &= Q(person_id__in=narrowed)
+        in_scope |= in_grant
     periods = periods_on(day).filter(in_scope)
     if unit is not None:
         periods = periods.filter(unit__path__startswith=unit.path)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
+from donghanh.audit.history import recorded_save as _save
 from donghanh.episodes.choices import FACILITY_TYPES, EpisodeType
 from donghanh.episodes.models import Episode
 from donghanh.episodes.rules import check_duration, end_after, rule_for
@@ -19,12 +20,6 @@ from donghanh.people.models import Person
 from donghanh.people.services import require
 
 DECISION_FIELDS = {"decision_number", "decision_date", "issuing_body", "facility", "notes"}
-
-
-def _save(episode: Episode, actor: User) -> None:
-    episode._history_user = actor  # type: ignore[attr-defined]
-    episode.full_clean()
-    episode.save()
 
 
 def episode_check_conflicts(episode: Episode) -> None:

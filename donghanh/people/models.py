@@ -24,6 +24,7 @@ class Person(ScopedModel):
     """
 
     scope_capability = Capability.VIEW_PEOPLE
+    scope_person_field = "pk"
 
     code = models.CharField(_("person code"), max_length=20, unique=True, editable=False)
     full_name = models.CharField(_("full name"), max_length=150)
@@ -113,6 +114,7 @@ class PersonPart(ScopedModel):
     """Base of the records that belong to a person and follow them: scoped through the person."""
 
     scope_unit_path = "person__unit__path"
+    scope_person_field = "person"
 
     class Meta:
         abstract = True

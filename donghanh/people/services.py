@@ -10,13 +10,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
+from donghanh.audit.history import recorded_save as _save
 from donghanh.core.text import fold
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Substance, TestResult, Whereabouts
@@ -50,14 +51,6 @@ def require(actor: User, capability: Capability, unit: OrgUnit) -> None:
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def _save(instance: models.Model, actor: User, reason: str | None = None) -> None:
-    instance._history_user = actor  # type: ignore[attr-defined]
-    if reason:
-        instance._change_reason = reason  # type: ignore[attr-defined]
-    instance.full_clean()
-    instance.save()
 
 
 class DuplicateCitizenId(ValidationError):

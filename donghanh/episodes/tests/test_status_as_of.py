@@ -180,7 +180,8 @@ def test_unit_restricts_to_a_subtree_within_the_scope(three_communes, hanoi_offi
     assert list(status_as_of(officer, day, unit=hanoi)) == [three_communes[PHU_THUONG]]
 
 
-@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.AUDITOR, Role.BOARD_MEMBER])
+# Volunteers see only the people assigned to them: casework/tests/test_scope.py.
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.BOARD_MEMBER])
 def test_without_the_right_to_see_legal_history_there_are_no_episodes(closed_episode, make_user, unit, role):
     person, _episode = closed_episode
     user = make_user(role, unit(PHU_THUONG))
@@ -190,9 +191,9 @@ def test_without_the_right_to_see_legal_history_there_are_no_episodes(closed_epi
     assert list(status_as_of(user, D(2024, 8, 1), episode_types=[T.POST_REHAB_MANAGEMENT])) == []
 
 
-def test_legal_history_is_shown_only_where_the_user_may_see_it(register, officers, make_user, unit):
-    # An officer of Phú Thượng who also volunteers in Hải Châu: the volunteer role shows Hải Châu's
-    # people, not their legal history (a volunteer has no right to it).
+def test_legal_history_is_shown_only_where_the_user_may_see_it(register, officers, make_user, unit, assign_volunteer):
+    # An officer of Phú Thượng who also volunteers in Hải Châu: the volunteer role shows the Hải Châu
+    # person assigned to them, not their legal history (a volunteer has no right to it).
     own = register("Nguyễn Văn Hùng", at=PHU_THUONG)
     other = register("Trần Văn Nam", at=HAI_CHAU)
     for person, code in ((own, PHU_THUONG), (other, HAI_CHAU)):
@@ -201,6 +202,7 @@ def test_legal_history_is_shown_only_where_the_user_may_see_it(register, officer
         )
     user = make_user(Role.COMMUNE_OFFICER, unit(PHU_THUONG))
     RoleAssignment.objects.create(user=user, role=Role.VOLUNTEER, unit=unit(HAI_CHAU))
+    assign_volunteer(user, other, start=D(2024, 7, 1))
     day = D(2024, 8, 1)
     seen = {p: [e.episode_type for e in getattr(p, "active_episodes", [])] for p in status_as_of(user, day)}
     assert seen == {own: [T.POST_REHAB_MANAGEMENT], other: []}

@@ -130,9 +130,12 @@ def test_retrieve_in_scope_and_404_outside(api, officer, other_officer, phu_thuo
     assert patch(api, f"{PEOPLE}{other.pk}/", {"phone": "0900000000"}).status_code == 404
 
 
-def test_a_volunteer_sees_people_but_no_legal_measures(client, make_user, officer, phu_thuong):
-    register(officer, phu_thuong)
-    login_as(client, make_user, Role.VOLUNTEER, phu_thuong)
+def test_a_volunteer_sees_their_people_but_no_legal_measures(client, make_user, officer, phu_thuong, assign_volunteer):
+    assigned = register(officer, phu_thuong)
+    register(officer, phu_thuong, "Trần Thị Bình", sex="female", birth_year=1995)
+    volunteer = make_user(Role.VOLUNTEER, phu_thuong)
+    assign_volunteer(volunteer, assigned)
+    client.force_login(volunteer)
     body = client.get(PEOPLE).json()
     assert body["count"] == 1
     assert "active_episodes" not in body["results"][0]

@@ -168,8 +168,10 @@ def test_filters_by_name_without_diacritics_by_code_sex_and_age(client, officer,
     assert parse(refused).find(data_testid="filter-errors") is not None
 
 
-def test_filter_by_measure_needs_the_right_to_see_legal_measures(client, make_user, officer, phu_thuong, hung):
-    register(officer, phu_thuong, "Trần Văn Bình")
+def test_filter_by_measure_needs_the_right_to_see_legal_measures(
+    client, make_user, officer, phu_thuong, hung, assign_volunteer
+):
+    binh = register(officer, phu_thuong, "Trần Văn Bình")
     episode_open(actor=officer, person=hung, episode_type=EpisodeType.DRUG_USER_MANAGEMENT, start_date=D(2025, 9, 10))
     wanted = {"episode_type": EpisodeType.DRUG_USER_MANAGEMENT}
     assert names_in_list(login(client, officer).get(LIST, wanted)) == ["Nguyễn Văn Hùng"]
@@ -177,6 +179,8 @@ def test_filter_by_measure_needs_the_right_to_see_legal_measures(client, make_us
     assert len(parse(client.get(LIST)).get(data_testid="people-table").find_all("th")) == 8
 
     volunteer = make_user(Role.VOLUNTEER, phu_thuong)
+    assign_volunteer(volunteer, hung)
+    assign_volunteer(volunteer, binh)
     login(client, volunteer)
     page = parse(client.get(LIST))
     assert page.find("select", name="episode_type") is None  # not offered
@@ -381,9 +385,12 @@ def test_person_outside_the_scope_answers_404(client, hung, da_nang_officer):
     assert client.get(reverse("people:detail", args=[999999])).status_code == 404
 
 
-def test_volunteer_sees_no_sensitive_section_and_leaves_no_access_log(client, make_user, phu_thuong, officer, hung):
+def test_volunteer_sees_no_sensitive_section_and_leaves_no_access_log(
+    client, make_user, phu_thuong, officer, hung, assign_volunteer
+):
     services.drug_use_record(actor=officer, person=hung, substances=["heroin"])
     volunteer = make_user(Role.VOLUNTEER, phu_thuong)
+    assign_volunteer(volunteer, hung)
     response = login(client, volunteer).get(url("detail", hung))
     assert response.status_code == 200
     page = parse(response)

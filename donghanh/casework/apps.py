@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseworkConfig(AppConfig):
+    name = "donghanh.casework"
+    label = "casework"
+    verbose_name = _("Volunteers and case work")

@@ -1,0 +1,271 @@
+"""Each user's work list: what is due, computed from their scope, each item linking to where it is done.
+
+The list is read in a fixed number of queries whatever the number of people; thresholds are
+settings (`CASEWORK_*`), not literals.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, Max, OuterRef, Subquery
+from django.urls import reverse
+
+from donghanh.accounts.permissions import Capability
+from donghanh.accounts.scope import scope_for
+from donghanh.casework.choices import NotificationKind
+from donghanh.casework.models import Contact, MonthlyAssessment, QuarterlyClassification, Volunteer
+from donghanh.casework.periods import add_months, month_start, previous_quarter, quarter_months, quarter_of
+from donghanh.casework.selectors import assignments_active_on, in_casework, volunteers_active_on
+from donghanh.people.models import Person
+
+OVERDUE_KINDS = frozenset({NotificationKind.ASSESSMENT_OVERDUE})
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: str
+    subject: str
+    url: str
+    due_date: datetime.date | None
+    key: str
+    person_id: int | None = None
+    detail: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.kind in OVERDUE_KINDS
+
+    @property
+    def kind_label(self) -> str:
+        return str(NotificationKind(self.kind).label)
+
+
+def assessment_months(today: datetime.date) -> tuple[list[datetime.date], list[datetime.date]]:
+    """(months due, months overdue) on `today`.
+
+    The current month is due; the previous month stays due during the grace days of this month
+    and is overdue after them; earlier months (as many as the setting shows) are overdue.
+    """
+    current = month_start(today)
+    previous = add_months(current, -1)
+    due = [current]
+    if today.day <= settings.CASEWORK_ASSESSMENT_GRACE_DAYS:
+        due.append(previous)
+        first_overdue = add_months(current, -2)
+    else:
+        first_overdue = previous
+    overdue = [add_months(first_overdue, -i) for i in range(settings.CASEWORK_OVERDUE_MONTHS_SHOWN)]
+    return due, overdue
+
+
+def _followed_people(user: Any, today: datetime.date) -> Any:
+    from donghanh.episodes.selectors import episodes_active_on
+    from donghanh.people.selectors import people_for_user
+
+    followed_since = episodes_active_on(today).filter(
+        person=OuterRef("pk"), episode_type__in=settings.CASEWORK_ASSESSED_EPISODE_TYPES
+    )
+    return in_casework(people_for_user(user), today).annotate(
+        measure_since=Subquery(followed_since.order_by("start_date").values("start_date")[:1]),
+        assigned_since=Subquery(assignments_active_on(today).filter(person=OuterRef("pk")).values("start_date")[:1]),
+        last_contact=Max("contacts__date"),
+        has_volunteer=Exists(assignments_active_on(today).filter(person=OuterRef("pk"))),
+    )
+
+
+def work_list(user: Any, today: datetime.date) -> list[WorkItem]:
+    """Everything on the user's list on `today`, most urgent first."""
+    scope = scope_for(user)
+    items: list[WorkItem] = []
+    people = (
+        list(_followed_people(user, today).order_by("search_name", "pk")) if scope.can(Capability.VIEW_CASEWORK) else []
+    )
+    by_id = {p.pk: p for p in people}
+
+    if scope.can(Capability.RECORD_CASEWORK):
+        items += _assessments_due(user, people, today)
+        items += _no_contact(people, today)
+        items += _follow_ups(user, by_id, today)
+    if scope.can(Capability.VIEW_EPISODES):
+        items += _episodes_ending(user, today)
+    if scope.can(Capability.MANAGE_VOLUNTEERS):
+        items += _unassigned(user, people)
+        items += _idle_volunteers(user, today)
+    if scope.can(Capability.CONFIRM_CLASSIFICATION):
+        items += _quarters_to_confirm(user, people, today)
+    never = datetime.date.max
+    return sorted(items, key=lambda i: (not i.overdue, i.due_date or never, i.subject, i.kind))
+
+
+def _assessments_due(user: Any, people: list[Any], today: datetime.date) -> list[WorkItem]:
+    due, overdue = assessment_months(today)
+    months = due + overdue
+    done = set(
+        MonthlyAssessment.objects.filter(person__in=[p.pk for p in people], month__in=months).values_list(
+            "person_id", "month"
+        )
+    )
+    items = []
+    for person in people:
+        scope = scope_for(user)
+        if not scope.can_at(Capability.RECORD_CASEWORK, person.unit.path):
+            continue
+        since = min(d for d in (person.measure_since, person.assigned_since) if d is not None)
+        for month in months:
+            if month < month_start(since) or (person.pk, month) in done:
+                continue
+            kind = NotificationKind.ASSESSMENT_DUE if month in due else NotificationKind.ASSESSMENT_OVERDUE
+            url = reverse("casework:assessment", args=[person.pk]) + f"?month={month:%Y-%m}"
+            items.append(
+                WorkItem(
+                    kind=kind,
+                    subject=person.full_name,
+                    url=url,
+                    due_date=add_months(month, 1)
+                    + datetime.timedelta(days=settings.CASEWORK_ASSESSMENT_GRACE_DAYS - 1),
+                    key=f"assessment:{person.pk}:{month:%Y-%m}",
+                    person_id=person.pk,
+                    detail=f"{month:%m/%Y}",
+                )
+            )
+    return items
+
+
+def _no_contact(people: list[Any], today: datetime.date) -> list[WorkItem]:
+    limit = today - datetime.timedelta(days=settings.CASEWORK_NO_CONTACT_DAYS)
+    items = []
+    for person in people:
+        if person.last_contact is None or person.last_contact < limit:
+            since = person.last_contact or min(d for d in (person.measure_since, person.assigned_since) if d)
+            items.append(
+                WorkItem(
+                    kind=NotificationKind.NO_CONTACT,
+                    subject=person.full_name,
+                    url=reverse("casework:contact_add", args=[person.pk]),
+                    due_date=since + datetime.timedelta(days=settings.CASEWORK_NO_CONTACT_DAYS),
+                    key=f"no_contact:{person.pk}:{since:%Y-%m-%d}",
+                    person_id=person.pk,
+                    detail=f"{person.last_contact:%d/%m/%Y}" if person.last_contact else "",
+                )
+            )
+    return items
+
+
+def _follow_ups(user: Any, by_id: dict[int, Any], today: datetime.date) -> list[WorkItem]:
+    """Next steps whose date has come, with no contact with the person since the one that set them."""
+    later = Contact.objects.filter(person=OuterRef("person"), date__gt=OuterRef("date"))
+    pending = (
+        Contact.objects.accessible_to(user)
+        .filter(person__in=list(by_id), next_step_date__lte=today)
+        .exclude(Exists(later))
+        .order_by("next_step_date", "pk")
+    )
+    return [
+        WorkItem(
+            kind=NotificationKind.FOLLOW_UP,
+            subject=by_id[c.person_id].full_name,
+            url=reverse("casework:contact_add", args=[c.person_id]),
+            due_date=c.next_step_date,
+            key=f"follow_up:{c.pk}",
+            person_id=c.person_id,
+            detail=c.next_step,
+        )
+        for c in pending
+    ]
+
+
+def _episodes_ending(user: Any, today: datetime.date) -> list[WorkItem]:
+    from donghanh.episodes.models import Episode
+
+    horizon = today + datetime.timedelta(days=settings.CASEWORK_EPISODE_ENDING_DAYS)
+    ending = (
+        Episode.objects.accessible_to(user, Capability.VIEW_EPISODES)
+        .filter(actual_end_date__isnull=True, planned_end_date__gte=today, planned_end_date__lte=horizon)
+        .filter(person__merged_into__isnull=True)
+        .select_related("person")
+        .order_by("planned_end_date", "pk")
+    )
+    return [
+        WorkItem(
+            kind=NotificationKind.EPISODE_ENDING,
+            subject=e.person.full_name,
+            url=reverse("people:detail", args=[e.person_id]),
+            due_date=e.planned_end_date,
+            key=f"episode_ending:{e.pk}:{e.planned_end_date:%Y-%m-%d}",
+            person_id=e.person_id,
+            detail=e.get_episode_type_display(),
+        )
+        for e in ending
+    ]
+
+
+def _unassigned(user: Any, people: list[Any]) -> list[WorkItem]:
+    scope = scope_for(user)
+    return [
+        WorkItem(
+            kind=NotificationKind.UNASSIGNED,
+            subject=p.full_name,
+            url=reverse("casework:assign", args=[p.pk]),
+            due_date=None,
+            key=f"unassigned:{p.pk}",
+            person_id=p.pk,
+        )
+        for p in people
+        if not p.has_volunteer and scope.can_at(Capability.MANAGE_VOLUNTEERS, p.unit.path)
+    ]
+
+
+def _idle_volunteers(user: Any, today: datetime.date) -> list[WorkItem]:
+    idle = (
+        volunteers_active_on(today)
+        .filter(pk__in=Volunteer.objects.accessible_to(user, Capability.MANAGE_VOLUNTEERS).values("pk"))
+        .exclude(Exists(assignments_active_on(today).filter(volunteer=OuterRef("pk"))))
+        .order_by("full_name", "pk")
+    )
+    return [
+        WorkItem(
+            kind=NotificationKind.IDLE_VOLUNTEER,
+            subject=v.full_name,
+            url=reverse("casework:volunteer_detail", args=[v.pk]),
+            due_date=None,
+            key=f"idle_volunteer:{v.pk}",
+        )
+        for v in idle
+    ]
+
+
+def _quarters_to_confirm(user: Any, people: list[Any], today: datetime.date) -> list[WorkItem]:
+    """The last finished quarter, for people followed then and not yet classified."""
+    year, quarter = previous_quarter(*quarter_of(today))
+    first_month = quarter_months(year, quarter)[0]
+    confirmed = set(
+        QuarterlyClassification.objects.filter(
+            person__in=[p.pk for p in people], year=year, quarter=quarter
+        ).values_list("person_id", flat=True)
+    )
+    assessed = set(
+        MonthlyAssessment.objects.filter(person__in=[p.pk for p in people], month__in=quarter_months(year, quarter))
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    scope = scope_for(user)
+    return [
+        WorkItem(
+            kind=NotificationKind.QUARTER_TO_CONFIRM,
+            subject=p.full_name,
+            url=reverse("casework:quarter", args=[year, quarter]) + f"#person-{p.pk}",
+            due_date=None,
+            key=f"quarter:{p.pk}:{year}Q{quarter}",
+            person_id=p.pk,
+            detail=f"Q{quarter}/{year}",
+        )
+        for p in people
+        if p.pk not in confirmed
+        and p.pk in assessed
+        and scope.can_at(Capability.CONFIRM_CLASSIFICATION, p.unit.path)
+        and first_month <= month_start(today)
+    ]
