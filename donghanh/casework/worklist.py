@@ -20,7 +20,6 @@ from donghanh.casework.choices import NotificationKind
 from donghanh.casework.models import Contact, MonthlyAssessment, QuarterlyClassification, Volunteer
 from donghanh.casework.periods import add_months, month_start, previous_quarter, quarter_months, quarter_of
 from donghanh.casework.selectors import assignments_active_on, in_casework, volunteers_active_on
-from donghanh.people.models import Person
 
 OVERDUE_KINDS = frozenset({NotificationKind.ASSESSMENT_OVERDUE})
 
@@ -110,8 +109,8 @@ def _assessments_due(user: Any, people: list[Any], today: datetime.date) -> list
         )
     )
     items = []
+    scope = scope_for(user)
     for person in people:
-        scope = scope_for(user)
         if not scope.can_at(Capability.RECORD_CASEWORK, person.unit.path):
             continue
         since = min(d for d in (person.measure_since, person.assigned_since) if d is not None)
@@ -241,7 +240,6 @@ def _idle_volunteers(user: Any, today: datetime.date) -> list[WorkItem]:
 def _quarters_to_confirm(user: Any, people: list[Any], today: datetime.date) -> list[WorkItem]:
     """The last finished quarter, for people followed then and not yet classified."""
     year, quarter = previous_quarter(*quarter_of(today))
-    first_month = quarter_months(year, quarter)[0]
     confirmed = set(
         QuarterlyClassification.objects.filter(
             person__in=[p.pk for p in people], year=year, quarter=quarter
@@ -264,8 +262,39 @@ def _quarters_to_confirm(user: Any, people: list[Any], today: datetime.date) -> 
             detail=f"Q{quarter}/{year}",
         )
         for p in people
-        if p.pk not in confirmed
-        and p.pk in assessed
-        and scope.can_at(Capability.CONFIRM_CLASSIFICATION, p.unit.path)
-        and first_month <= month_start(today)
+        if p.pk not in confirmed and p.pk in assessed and scope.can_at(Capability.CONFIRM_CLASSIFICATION, p.unit.path)
     ]
+
+
+@dataclass(frozen=True)
+class OverdueAssessment:
+    """A month in which someone case work follows was not assessed in time."""
+
+    person: Any
+    month: datetime.date
+    volunteer: str
+
+
+def overdue_assessments(user: Any, today: datetime.date) -> list[OverdueAssessment]:
+    """The monthly assessments overdue on `today` across the user's scope, oldest month first.
+
+    The months the work list calls overdue, for everyone case work follows in the user's
+    communes, whoever is to assess them; three queries whatever the number of people.
+    """
+    _due, overdue = assessment_months(today)
+    current_volunteer = assignments_active_on(today).filter(person=OuterRef("pk")).values("volunteer__full_name")
+    people = list(_followed_people(user, today).annotate(volunteer_name=Subquery(current_volunteer[:1])))
+    done = set(
+        MonthlyAssessment.objects.filter(person__in=[p.pk for p in people], month__in=overdue).values_list(
+            "person_id", "month"
+        )
+    )
+    rows = []
+    for person in people:
+        since = month_start(min(d for d in (person.measure_since, person.assigned_since) if d is not None))
+        rows += [
+            OverdueAssessment(person=person, month=month, volunteer=person.volunteer_name or "")
+            for month in overdue
+            if month >= since and (person.pk, month) not in done
+        ]
+    return sorted(rows, key=lambda r: (r.month, r.person.unit.path, r.person.search_name, r.person.pk))

@@ -46,13 +46,15 @@ def test_database_backend_stores_the_task_and_the_worker_runs_it():
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_TASKS)
-def test_enqueue_housekeeping_queues_the_session_task_for_the_worker():
+def test_enqueue_housekeeping_queues_the_daily_tasks_for_the_worker():
     from django_tasks_db.models import DBTaskResult
 
     _sessions()
     call_command("enqueue_housekeeping", verbosity=0)
-    queued = DBTaskResult.objects.get()
-    assert queued.task_path == "donghanh.core.tasks.sessions_clear_expired"
+    assert set(DBTaskResult.objects.values_list("task_path", flat=True)) == {
+        "donghanh.core.tasks.sessions_clear_expired",
+        "donghanh.casework.tasks.notifications_compute",
+    }
     assert Session.objects.count() == 2
 
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)

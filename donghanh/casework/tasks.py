@@ -1,0 +1,12 @@
+"""Background tasks of case work; `enqueue_housekeeping` queues them daily."""
+
+from django.tasks import task
+from django.utils import timezone
+
+from donghanh.casework.notifications import notifications_refresh_all
+
+
+@task()
+def notifications_compute() -> int:
+    """Refresh every user's notifications from their work list; returns how many were created."""
+    return notifications_refresh_all(timezone.localdate())
