@@ -3,6 +3,19 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from donghanh.casework.api import (
+    AssessmentViewSet,
+    AssignmentViewSet,
+    ClassificationViewSet,
+    ContactViewSet,
+    CoverageViewSet,
+    InstrumentRecordViewSet,
+    PlanGoalViewSet,
+    PlanViewSet,
+    VolunteerTeamViewSet,
+    VolunteerViewSet,
+    WorkListViewSet,
+)
 from donghanh.core.api_views import DocsView, MeView, SchemaView
 from donghanh.episodes.api import EpisodeViewSet
 from donghanh.orgunits.api import OrgUnitViewSet
@@ -15,6 +28,17 @@ router.register("people", PersonViewSet, basename="person")
 router.register("episodes", EpisodeViewSet, basename="episode")
 router.register("drug-tests", DrugTestViewSet, basename="drugtest")
 router.register("determinations", DeterminationViewSet, basename="determination")
+router.register("volunteer-teams", VolunteerTeamViewSet, basename="volunteerteam")
+router.register("volunteers", VolunteerViewSet, basename="volunteer")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("plan-goals", PlanGoalViewSet, basename="plangoal")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("classifications", ClassificationViewSet, basename="classification")
+router.register("instruments", InstrumentRecordViewSet, basename="instrumentrecord")
+router.register("worklist", WorkListViewSet, basename="worklist")
+router.register("coverage", CoverageViewSet, basename="coverage")
 
 urlpatterns = [
     path("", include("donghanh.core.urls")),

@@ -109,6 +109,39 @@ def people_bench(client: object, province: object) -> None:
     print(f"  {'HTML /people/ as of a date, filtered (in-process)':<55} {rate:9.1f} req/s")
 
 
+def casework_bench(province: object) -> None:
+    """Work lists and coverage on the people loaded by people_bench (their measures run until today)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from donghanh.accounts.models import RoleAssignment, User
+    from donghanh.accounts.roles import Role
+    from donghanh.casework.selectors import coverage
+    from donghanh.casework.worklist import work_list
+    from donghanh.orgunits.models import OrgUnit
+
+    today = timezone.localdate()
+    commune = OrgUnit.objects.filter(parent=province, level=OrgUnit.Level.COMMUNE).order_by("path").first()
+    officer = User.objects.create_user(username="bench-commune", password="bench-password-2026", full_name="Bench")
+    RoleAssignment.objects.create(user=officer, role=Role.COMMUNE_OFFICER, unit=commune)
+    province_officer = User.objects.get(username="bench-province")
+    for label, user in (
+        (f"commune officer of {commune}", officer),
+        (f"province officer of {province}", province_officer),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            items = work_list(user, today)
+        timed(
+            f"work list, {label} ({len(items):,} items, {len(queries)} queries)", lambda u=user: work_list(u, today), 5
+        )
+    timed(
+        f"coverage of {commune}",
+        lambda: coverage(officer, commune, today),  # type: ignore[arg-type]
+        10,
+    )
+
+
 def main() -> None:
     scratch = tempfile.mkdtemp(prefix="donghanh-bench-")
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{scratch}/bench.sqlite3"
@@ -171,6 +204,7 @@ def main() -> None:
         rate = 50 / (time.perf_counter() - started)
         print(f"  {'HTML /units/?q=phu (in-process client)':<55} {rate:9.1f} req/s")
         people_bench(client, provinces.get(code="01"))
+        casework_bench(provinces.get(code="01"))
     finally:
         teardown_databases(old, verbosity=0)
         call_command("check", verbosity=0)

@@ -199,6 +199,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Two choice sets behind fields named "status": each gets its own enum name.
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "donghanh.casework.choices.PlanStatus",
+        "GoalStatusEnum": "donghanh.casework.choices.GoalStatus",
+    },
 }
 
 TASKS = {
@@ -232,8 +237,7 @@ CASEWORK_OVERDUE_MONTHS_SHOWN = int(os.environ.get("CASEWORK_OVERDUE_MONTHS_SHOW
 # People under these measures (episode types) are assessed every month.
 CASEWORK_ASSESSED_EPISODE_TYPES = env_list(
     "CASEWORK_ASSESSED_EPISODE_TYPES",
-    "post_rehab_management,drug_user_management,voluntary_community_rehab,administrative_education,"
-    "early_intervention",
+    "post_rehab_management,drug_user_management,voluntary_community_rehab,administrative_education,early_intervention",
 )
 # Send each new notification by email too, to users who have an address (through MAILERS).
 NOTIFICATION_EMAILS = env_bool("NOTIFICATION_EMAILS")

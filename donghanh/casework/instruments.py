@@ -319,9 +319,14 @@ def validate_assist(answers: Mapping[str, Mapping[str, str]], injection: str | N
     """
     messages: list[str] = []
     known = {substance.value: substance for substance in AssistSubstance}
+    if not isinstance(answers, Mapping):  # answers arriving as JSON may have any shape
+        return [gettext("ASSIST answers are an object of substances, each an object of answers.")]
     for key, given in answers.items():
         if key not in known:
             messages.append(gettext("Unknown substance “%(key)s”.") % {"key": key})
+            continue
+        if not isinstance(given, Mapping):
+            messages.append(gettext("ASSIST answers are an object of substances, each an object of answers."))
             continue
         messages.extend(_validate_substance(known[key], given))
     if _answered(injection) and injection not in AssistRecency.values:

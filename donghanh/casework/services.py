@@ -35,7 +35,7 @@ from donghanh.casework.models import (
     VolunteerTeam,
 )
 from donghanh.casework.periods import month_end, month_start, quarter_months
-from donghanh.casework.selectors import rating_scale_for
+from donghanh.casework.selectors import derived_level, rating_scale_for
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import DrugTest, Person
 from donghanh.people.services import require
@@ -105,6 +105,12 @@ def team_update(*, actor: User, team: VolunteerTeam, **fields: Any) -> Volunteer
     return team
 
 
+def _check_volunteer(volunteer: Volunteer) -> None:
+    if volunteer.end_date is not None and volunteer.end_date < volunteer.start_date:
+        raise ValidationError({"end_date": _("The end cannot be before the start.")})
+    _check_login(volunteer)
+
+
 def _check_login(volunteer: Volunteer) -> None:
     if volunteer.user_id is None:
         return
@@ -119,7 +125,7 @@ def volunteer_add(*, actor: User, team: VolunteerTeam, full_name: str, **fields:
     _check_fields(fields, VOLUNTEER_FIELDS)
     fields.setdefault("start_date", _today())
     volunteer = Volunteer(team=team, full_name=full_name, **fields)
-    _check_login(volunteer)
+    _check_volunteer(volunteer)
     _save(volunteer, actor)
     return volunteer
 
@@ -131,7 +137,7 @@ def volunteer_update(*, actor: User, volunteer: Volunteer, **fields: Any) -> Vol
     _check_fields(fields, VOLUNTEER_FIELDS)
     for name, value in fields.items():
         setattr(volunteer, name, value)
-    _check_login(volunteer)
+    _check_volunteer(volunteer)
     _save(volunteer, actor)
     if volunteer.end_date is not None:
         for assignment in volunteer.assignments.filter(end_date__isnull=True):
@@ -188,6 +194,11 @@ def assignment_make(
 @transaction.atomic
 def assignment_end(*, actor: User, assignment: Assignment, end_date: datetime.date, reason: str = "") -> Assignment:
     require_person(actor, Capability.MANAGE_VOLUNTEERS, assignment.person)
+    if assignment.end_date is not None:
+        # Moving an end would let two assignments overlap; a new assignment is made instead.
+        raise ValidationError(
+            {"end_date": _("This assignment already ended on %(day)s.") % {"day": f"{assignment.end_date:%d/%m/%Y}"}}
+        )
     if end_date < assignment.start_date:
         raise ValidationError({"end_date": _("The end cannot be before the start.")})
     assignment.end_date = end_date
@@ -216,6 +227,9 @@ def contact_record(
         raise ValidationError({"next_step_date": _("The next step cannot be before the contact.")})
     if "volunteer" not in fields:
         fields["volunteer"] = Volunteer.objects.filter(user=actor).first()
+    volunteer = fields["volunteer"]
+    if volunteer is not None and volunteer.team.unit_id != person.unit_id:
+        raise ValidationError({"volunteer": _("The volunteer belongs to another commune's team.")})
     contact = Contact(person=person, date=date, mode=mode, topics=topics, recorded_by=actor, **fields)
     _save(contact, actor)
     return contact
@@ -267,14 +281,15 @@ def goal_add(*, actor: User, plan: ReintegrationPlan, **fields: Any) -> PlanGoal
 
 
 @transaction.atomic
-def goal_update(*, actor: User, goal: PlanGoal, **fields: Any) -> PlanGoal:
-    require_person(actor, Capability.RECORD_CASEWORK, goal.plan.person)
+def goal_update(*, actor: User, plan_goal: PlanGoal, **fields: Any) -> PlanGoal:
+    """Change a goal or record its review; `fields` may include the goal's wording (`goal`)."""
+    require_person(actor, Capability.RECORD_CASEWORK, plan_goal.plan.person)
     _check_fields(fields, GOAL_FIELDS)
     for name, value in fields.items():
-        setattr(goal, name, value)
-    _check_goal(goal)
-    _save(goal, actor)
-    return goal
+        setattr(plan_goal, name, value)
+    _check_goal(plan_goal)
+    _save(plan_goal, actor)
+    return plan_goal
 
 
 # --- monthly assessments and the quarterly classification ---------------------------------------
@@ -325,19 +340,13 @@ def assessment_submit(
 
 
 def quarter_derive(person: Person, year: int, quarter: int) -> tuple[RatingLevel | None, list[MonthlyAssessment]]:
-    """The classification the quarter's three monthly ratings give: their median rank.
-
-    Two months agreeing decide it; three different ratings give the middle one. With a month
-    missing nothing is derived, and the officer classifies with a reason.
-    """
+    """The classification the quarter's three monthly ratings give (`selectors.derived_level`), and the ratings."""
     months = quarter_months(year, quarter)
     assessments = list(
         MonthlyAssessment.objects.filter(person=person, month__in=months).select_related("rating").order_by("month")
     )
-    if len(assessments) < len(months):
-        return None, assessments
-    ranked = sorted((a.rating for a in assessments), key=lambda level: level.rank)
-    return ranked[1], assessments
+    by_month = {a.month: a.rating for a in assessments}
+    return derived_level([by_month.get(month) for month in months]), assessments
 
 
 @transaction.atomic

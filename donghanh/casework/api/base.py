@@ -1,0 +1,174 @@
+"""Pieces shared by the case-work endpoints: months as YYYY-MM, fields shown only to roles that may see drug
+use, ids found within the user's scope, and the list/retrieve viewsets."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import mixins, serializers
+from rest_framework.fields import SkipField
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from donghanh.accounts.permissions import Capability
+from donghanh.accounts.scope import scope_for
+from donghanh.people.api import CapabilityViewSet, log_people_seen, service_errors
+from donghanh.people.models import DrugTest, Person
+
+MONTH_PATTERN = re.compile(r"(\d{4})-(\d{1,2})")
+MONTH_FORMAT_ERROR = gettext_lazy("Enter a month as YYYY-MM.")
+
+
+def parse_month(text: str) -> datetime.date | None:
+    """The first day of the month written "YYYY-MM", or None."""
+    match = MONTH_PATTERN.fullmatch(text.strip())
+    if match is None:
+        return None
+    try:
+        return datetime.date(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        return None
+
+
+def may_see_drug_use(user: Any, person: Person) -> bool:
+    return scope_for(user).can_at(Capability.VIEW_DRUG_USE, person.unit.path)
+
+
+@contextmanager
+def service_errors_renamed(renamed: Mapping[str, str]) -> Iterator[None]:
+    """service_errors, with the service's field names changed to the API's."""
+    try:
+        with service_errors():
+            yield
+    except serializers.ValidationError as error:
+        detail = error.detail
+        if isinstance(detail, dict):
+            error.detail = {renamed.get(key, key): value for key, value in detail.items()}
+        raise
+
+
+# Fields -------------------------------------------------------------------------------------
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2025-05"})
+class MonthField(serializers.Field[datetime.date, str, str, Any]):
+    """A month as "YYYY-MM" (stored as its first day)."""
+
+    default_error_messages = {"invalid": MONTH_FORMAT_ERROR}
+
+    def to_internal_value(self, data: Any) -> datetime.date:
+        month = parse_month(data) if isinstance(data, str) else None
+        if month is None:
+            self.fail("invalid")
+        return month
+
+    def to_representation(self, value: datetime.date) -> str:
+        return f"{value:%Y-%m}"
+
+
+class MonthFormField(forms.CharField):
+    default_error_messages = {"invalid": MONTH_FORMAT_ERROR}
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        if not text:
+            return None
+        month = parse_month(text)
+        if month is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return month
+
+
+class MonthFilter(django_filters.CharFilter):
+    field_class = MonthFormField
+
+
+class DrugUseOnly:
+    """A field left out of a row unless the user may see drug use at the person's commune."""
+
+    context: dict[str, Any]
+
+    def get_attribute(self, instance: Any) -> Any:
+        if not may_see_drug_use(self.context["request"].user, instance.person):
+            raise SkipField
+        return super().get_attribute(instance)  # type: ignore[misc]
+
+
+class DrugUseChoiceField(DrugUseOnly, serializers.ChoiceField):
+    pass
+
+
+class DrugTestIdsField(DrugUseOnly, serializers.ManyRelatedField):
+    pass
+
+
+class VisibleDrugTestField(serializers.PrimaryKeyRelatedField[DrugTest]):
+    """A drug test's id; only tests the user may see are found."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", DrugTest.objects.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[DrugTest]:
+        return DrugTest.objects.accessible_to(self.context["request"].user)
+
+
+class ScopedRelatedField[M: Any](serializers.PrimaryKeyRelatedField[M]):
+    """An id among `model.objects.accessible_to(user, capability)`."""
+
+    def __init__(self, model: Any, capability: Capability | None = None, **kwargs: Any) -> None:
+        self.model, self.capability = model, capability
+        kwargs.setdefault("queryset", model.objects.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[M]:
+        return self.model.objects.accessible_to(self.context["request"].user, self.capability)  # type: ignore[no-any-return]
+
+
+def active_today(queryset: QuerySet[Any], active: QuerySet[Any], value: bool) -> QuerySet[Any]:
+    ids = active.values("pk")
+    return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
+
+
+# Shared view pieces ----------------------------------------------------------------------------------
+
+
+class ReadViewSet[M: Any](mixins.ListModelMixin, mixins.RetrieveModelMixin, CapabilityViewSet[M]):
+    """List and retrieve with the read capability; other actions need `write_capability`."""
+
+
+class LoggedRowsViewSet[M: Any](ReadViewSet[M]):
+    """Rows some of which show drug use: each person shown with it is logged (Law 91/2025)."""
+
+    access_detail: str
+
+    def sensitive(self, row: M) -> bool:
+        raise NotImplementedError
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        rows = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())) or [])
+        log_people_seen(request, [row.person for row in rows if self.sensitive(row)], self.access_detail)
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        row = self.get_object()
+        if self.sensitive(row):
+            log_people_seen(request, [row.person], self.access_detail)
+        return Response(self.get_serializer(row).data)
+
+
+PERSON_READ_FIELDS = ["person", "person_code", "person_name"]
+
+
+class PersonRecordSerializer[M: Any](serializers.ModelSerializer[M]):
+    person_code = serializers.CharField(source="person.code", read_only=True)
+    person_name = serializers.CharField(source="person.full_name", read_only=True)

@@ -1,0 +1,123 @@
+"""API: the user's work list and the coverage of a unit (volunteers helping nobody, people without one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from donghanh.accounts.permissions import Capability
+from donghanh.accounts.scope import scope_for
+from donghanh.casework import choices
+from donghanh.casework.models import Volunteer
+from donghanh.casework.selectors import coverage
+from donghanh.casework.worklist import work_list
+from donghanh.core.access import HasCapability
+from donghanh.orgunits.models import OrgUnit
+from donghanh.orgunits.selectors import units_for_user
+from donghanh.people.models import Person
+
+
+class WorkItemSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=choices.NotificationKind.choices)
+    kind_label = serializers.CharField()
+    subject = serializers.CharField()
+    url = serializers.CharField(help_text=gettext_lazy("The page where it is done."))
+    due_date = serializers.DateField(allow_null=True)
+    person_id = serializers.IntegerField(allow_null=True)
+    detail = serializers.CharField()
+    overdue = serializers.BooleanField()
+
+
+class WorkListViewSet(viewsets.ViewSet):
+    """What is due for the user today, most urgent first."""
+
+    capability = Capability.VIEW_CASEWORK
+    permission_classes = [HasCapability]
+
+    @extend_schema(responses=WorkItemSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        items = work_list(request.user, timezone.localdate())
+        return Response(WorkItemSerializer(items, many=True).data)
+
+
+class CoverageQuerySerializer(serializers.Serializer[Any]):
+    unit = serializers.CharField(
+        required=False,
+        help_text=gettext_lazy(
+            "A unit's official code (current units) or id; the unit of the user's role when not given."
+        ),
+    )
+    on = serializers.DateField(required=False, help_text=gettext_lazy("Today when not given."))
+
+
+class CoverageUnitSerializer(serializers.ModelSerializer[OrgUnit]):
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "code", "name"]
+
+
+class CoverageVolunteerSerializer(serializers.ModelSerializer[Volunteer]):
+    team_name = serializers.CharField(source="team.name")
+
+    class Meta:
+        model = Volunteer
+        fields = ["id", "full_name", "team", "team_name"]
+
+
+class CoveragePersonSerializer(serializers.ModelSerializer[Person]):
+    class Meta:
+        model = Person
+        fields = ["id", "code", "full_name"]
+
+
+class CoverageSerializer(serializers.Serializer[Any]):
+    unit = CoverageUnitSerializer()
+    on = serializers.DateField()
+    volunteers = serializers.IntegerField(help_text=gettext_lazy("Volunteers active on the day."))
+    volunteers_helping = serializers.IntegerField(help_text=gettext_lazy("Of them, those helping someone."))
+    volunteers_helping_share = serializers.FloatField(allow_null=True)
+    idle_volunteers = CoverageVolunteerSerializer(many=True)
+    people = serializers.IntegerField(help_text=gettext_lazy("People followed by case work on the day."))
+    people_with_volunteer = serializers.IntegerField()
+    people_covered_share = serializers.FloatField(allow_null=True)
+    people_without_volunteer = CoveragePersonSerializer(many=True)
+
+
+class CoverageViewSet(viewsets.ViewSet):
+    """Both sides of the movement's rule in a unit's subtree: volunteers helping nobody, people without one."""
+
+    capability = Capability.VIEW_CASEWORK
+    permission_classes = [HasCapability]
+
+    @extend_schema(parameters=[CoverageQuerySerializer], responses=CoverageSerializer)
+    def list(self, request: Request) -> Response:
+        query = CoverageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        unit = self.unit_of(request, query.validated_data.get("unit", "").strip())
+        day = query.validated_data.get("on") or timezone.localdate()
+        result = coverage(request.user, unit, day)
+        body = {"unit": unit, "on": day, **vars(result)}
+        body["volunteers_helping_share"] = result.volunteers_helping_share
+        body["people_covered_share"] = result.people_covered_share
+        return Response(CoverageSerializer(body).data)
+
+    def unit_of(self, request: Request, value: str) -> OrgUnit:
+        units = units_for_user(request.user)
+        if not value:
+            grants = scope_for(request.user).grants_for(Capability.VIEW_CASEWORK)
+            unit = units.filter(path=grants[0].unit_path).first()
+        else:
+            unit = units.filter(code=value, era=OrgUnit.Era.CURRENT).order_by("level").first()
+            if unit is None and value.isdigit():
+                unit = units.filter(pk=int(value)).first()
+        if unit is None:
+            raise NotFound(_("No unit %(unit)s in your scope.") % {"unit": value})
+        return unit

@@ -1,0 +1,717 @@
+"""API: the case-work endpoints under /api/v1/ — scoped (a volunteer to their assigned people), written
+through the services, sensitive parts shown only to roles that may see drug use and logged.
+
+The services use today's date, so the dates here are relative to it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from donghanh.accounts.roles import Role
+from donghanh.audit.models import AccessLogEntry
+from donghanh.casework import services
+from donghanh.casework.models import Assignment, RatingLevel, Volunteer
+from donghanh.casework.periods import add_months, month_start, previous_quarter, quarter_months, quarter_of
+from donghanh.episodes.services import episode_open
+from donghanh.people.models import Person
+from donghanh.people.services import drug_test_add, person_register
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/"
+TODAY = timezone.localdate()
+YESTERDAY = TODAY - datetime.timedelta(days=1)
+LONG_AGO = TODAY - datetime.timedelta(days=400)
+THIS_MONTH = month_start(TODAY)
+ENGLISH = {"Accept-Language": "en"}
+BARC10 = [5, 5, 4, 4, 5, 6, 4, 5, 5, 5]
+ASSIST = {
+    "cannabis": {
+        "q1": "yes",
+        "q2": "weekly",
+        "q3": "monthly",
+        "q4": "once_twice",
+        "q5": "never",
+        "q6": "yes_past_3_months",
+        "q7": "no",
+    }
+}
+
+
+def vi(text: str) -> str:
+    """What a Vietnamese response says for this English message (the text itself until it is translated)."""
+    with translation.override("vi"):
+        return translation.gettext(text)
+
+
+@pytest.fixture
+def officer(make_user, phu_thuong):
+    return make_user(Role.COMMUNE_OFFICER, phu_thuong)
+
+
+@pytest.fixture
+def other_officer(make_user, hai_chau):
+    return make_user(Role.COMMUNE_OFFICER, hai_chau)
+
+
+@pytest.fixture
+def api(client, officer):
+    client.force_login(officer)
+    return client
+
+
+@pytest.fixture
+def volunteer_user(make_user, phu_thuong):
+    return make_user(Role.VOLUNTEER, phu_thuong, full_name="Lê Thị Hoa")
+
+
+def register(actor, unit, name="Nguyễn Văn An", **fields) -> Person:
+    fields.setdefault("sex", "male")
+    fields.setdefault("birth_year", 1990)
+    fields.setdefault("registered_on", LONG_AGO)
+    return person_register(actor=actor, unit=unit, full_name=name, **fields)
+
+
+def level(code: str = "good") -> RatingLevel:
+    return RatingLevel.objects.get(scale__unit__isnull=True, code=code)
+
+
+def assess(actor, person, month=THIS_MONTH, rating="good", **fields):
+    fields = {
+        "drug_use": "none",
+        "participation": "full",
+        "work_status": "casual",
+        "family_relations": "good",
+        "compliance": "complies",
+        **fields,
+    }
+    return services.assessment_submit(actor=actor, person=person, month=month, rating=level(rating), **fields)
+
+
+def assessment_data(person, month=THIS_MONTH, **fields) -> dict[str, Any]:
+    return {
+        "person": person.pk,
+        "month": f"{month:%Y-%m}",
+        "drug_use": "none",
+        "participation": "full",
+        "work_status": "stable",
+        "family_relations": "good",
+        "compliance": "complies",
+        "rating": "good",
+        **fields,
+    }
+
+
+def positive_test(actor, person, day=TODAY):
+    return drug_test_add(
+        actor=actor, person=person, date=day, sample="urine", tested_by="Trạm y tế", results={"heroin": "positive"}
+    )
+
+
+def post(client, url, data, **headers):
+    return client.post(API + url, data, content_type="application/json", headers=headers or None)
+
+
+def patch(client, url, data, **headers):
+    return client.patch(API + url, data, content_type="application/json", headers=headers or None)
+
+
+def get(client, url, params=None, **headers) -> Any:
+    response = client.get(API + url, params or {}, headers=headers or None)
+    assert response.status_code == 200, (url, response.content)
+    return response.json()
+
+
+def ids(body) -> list[int]:
+    return [row["id"] for row in body["results"]]
+
+
+def logged(person, detail=None):
+    found = AccessLogEntry.objects.filter(object_id=str(person.pk), content_type__model="person")
+    return found.filter(detail=detail) if detail else found
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def casework(officer, phu_thuong, volunteer_user, assign_volunteer):
+    """Two people of Phú Thượng with a contact, a plan, an assessment and a BARC-10 each; An has a volunteer."""
+    an = register(officer, phu_thuong, "Nguyễn Văn An")
+    binh = register(officer, phu_thuong, "Trần Văn Bình", birth_year=1992)
+    assign_volunteer(volunteer_user, an, LONG_AGO)
+    records: dict[str, Any] = {"an": an, "binh": binh}
+    for key, person in (("an", an), ("binh", binh)):
+        records[f"contact_{key}"] = services.contact_record(actor=officer, person=person, date=TODAY, mode="phone")
+        records[f"plan_{key}"] = services.plan_create(actor=officer, person=person, start_date=LONG_AGO)
+        records[f"goal_{key}"] = services.goal_add(
+            actor=officer, plan=records[f"plan_{key}"], domain="work", goal="Có việc làm ổn định", actions="Học nghề"
+        )
+        records[f"assessment_{key}"] = assess(officer, person)
+        records[f"barc_{key}"] = services.instrument_record(
+            actor=officer, person=person, instrument="barc10", date=TODAY, answers=BARC10
+        )
+    return records
+
+
+PERSON_LISTS = ["contacts/", "plans/", "assessments/", "instruments/", "assignments/", "plan-goals/"]
+
+
+# --- scope -------------------------------------------------------------------------------------------
+
+
+def test_a_volunteer_sees_only_their_people_until_the_assignment_ends(client, officer, volunteer_user, casework):
+    an, binh = casework["an"], casework["binh"]
+    login(client, volunteer_user)
+
+    assert ids(get(client, "contacts/")) == [casework["contact_an"].pk]
+    assert ids(get(client, "plans/")) == [casework["plan_an"].pk]
+    assert ids(get(client, "plan-goals/")) == [casework["goal_an"].pk]
+    assert ids(get(client, "assessments/")) == [casework["assessment_an"].pk]
+    assert ids(get(client, "instruments/")) == [casework["barc_an"].pk]
+    assert [row["person"] for row in get(client, "assignments/")["results"]] == [an.pk]
+    assert ids(get(client, "people/")) == [an.pk]
+    assert client.get(f"{API}contacts/{casework['contact_binh'].pk}/").status_code == 404
+    assert client.get(f"{API}plans/{casework['plan_binh'].pk}/").status_code == 404
+    # Their own volunteer record, not the team's others.
+    [own] = get(client, "volunteers/")["results"]
+    assert own["user"] == volunteer_user.pk and own["is_active"] is True
+    # They write about their people only.
+    visit = {"date": TODAY.isoformat(), "mode": "home_visit"}
+    assert post(client, "contacts/", {**visit, "person": an.pk}).status_code == 201
+    refused = post(client, "contacts/", {**visit, "person": binh.pk})
+    assert refused.status_code == 400 and refused.json().keys() == {"person"}
+
+    assignment = Assignment.objects.get(person=an)
+    services.assignment_end(actor=officer, assignment=assignment, end_date=YESTERDAY, reason="Chuyển đi")
+
+    for url in [*PERSON_LISTS, "people/"]:
+        assert get(client, url)["count"] == 0, url
+    assert client.get(f"{API}contacts/{casework['contact_an'].pk}/").status_code == 404
+    assert client.get(f"{API}assessments/{casework['assessment_an'].pk}/").status_code == 404
+    assert post(client, "contacts/", {**visit, "person": an.pk}).status_code == 400
+
+
+def test_another_communes_officer_gets_empty_lists_and_404(client, other_officer, casework):
+    login(client, other_officer)
+    for url in [*PERSON_LISTS, "volunteers/", "volunteer-teams/", "classifications/"]:
+        assert get(client, url)["count"] == 0, url
+    volunteer = Volunteer.objects.get()
+    for url in [
+        f"contacts/{casework['contact_an'].pk}/",
+        f"plans/{casework['plan_an'].pk}/",
+        f"plan-goals/{casework['goal_an'].pk}/",
+        f"assessments/{casework['assessment_an'].pk}/",
+        f"instruments/{casework['barc_an'].pk}/",
+        f"assignments/{Assignment.objects.get().pk}/",
+        f"volunteers/{volunteer.pk}/",
+        f"volunteer-teams/{volunteer.team_id}/",
+    ]:
+        assert client.get(API + url).status_code == 404, url
+    assert patch(client, f"plan-goals/{casework['goal_an'].pk}/", {"status": "achieved"}).status_code == 404
+    assert post(client, f"plans/{casework['plan_an'].pk}/close/", {}).status_code == 404
+    end = post(client, f"assignments/{Assignment.objects.get().pk}/end/", {"end_date": TODAY.isoformat()})
+    assert end.status_code == 404
+
+
+def test_read_only_roles_are_refused_writes(client, make_user, phu_thuong, unit, casework):
+    an = casework["an"]
+    contact = {"person": an.pk, "date": TODAY.isoformat(), "mode": "phone"}
+    for role, at in ((Role.AUDITOR, phu_thuong), (Role.PROVINCE_OFFICER, unit("01", level=1))):
+        login(client, make_user(role, at))
+        assert get(client, "contacts/")["count"] == 2
+        assert post(client, "contacts/", contact).status_code == 403
+        assert post(client, "plans/", {"person": an.pk, "start_date": TODAY.isoformat()}).status_code == 403
+        assert post(client, "assessments/", assessment_data(an)).status_code == 403
+        assert post(client, "volunteer-teams/", {"unit": phu_thuong.pk, "name": "Đội"}).status_code == 403
+
+    login(client, make_user(Role.HEALTH_STAFF, phu_thuong))  # records case work, does not keep the team
+    assert post(client, "contacts/", contact).status_code == 201
+    assignment = {"person": an.pk, "volunteer": Volunteer.objects.get().pk, "start_date": TODAY.isoformat()}
+    assert post(client, "assignments/", assignment).status_code == 403
+    classification = {"person": an.pk, "year": 2025, "quarter": 1, "level": "good"}
+    assert post(client, "classifications/", classification).status_code == 403
+
+
+def test_anonymous_requests_are_refused(client):
+    for url in ["contacts/", "worklist/", "coverage/", "assessments/"]:
+        assert client.get(API + url).status_code in {401, 403}
+
+
+# --- teams, volunteers, assignments -----------------------------------------------------------------------
+
+
+def test_teams_and_volunteers(api, officer, make_user, phu_thuong, hai_chau):
+    response = post(api, "volunteer-teams/", {"unit": phu_thuong.pk, "name": "Đội TNV Phú Thượng"})
+    assert response.status_code == 201, response.content
+    team = response.json()
+    assert team["unit_code"] == "00091" and team["name"] == "Đội TNV Phú Thượng"
+    again = post(api, "volunteer-teams/", {"unit": phu_thuong.pk, "name": "Đội hai"}, **ENGLISH)
+    assert again.status_code == 400 and again.json()["unit"] == [f"{phu_thuong.name} already has a volunteer team."]
+    assert post(api, "volunteer-teams/", {"unit": hai_chau.pk, "name": "Đội"}).status_code == 403
+    renamed = patch(api, f"volunteer-teams/{team['id']}/", {"decision_number": "12/QĐ-UBND"})
+    assert renamed.status_code == 200 and renamed.json()["decision_number"] == "12/QĐ-UBND"
+    assert get(api, "volunteer-teams/", {"q": "phu thuong"})["count"] == 1
+
+    login_user = make_user(Role.VOLUNTEER, phu_thuong)
+    data = {"team": team["id"], "full_name": "Phạm Thị Hà", "sex": "female", "affiliation": "womens_union"}
+    response = post(api, "volunteers/", {**data, "user": login_user.pk})
+    assert response.status_code == 201, response.content
+    ha = response.json()
+    assert ha["start_date"] == TODAY.isoformat() and ha["user"] == login_user.pk and ha["is_active"]
+    taken = post(api, "volunteers/", {**data, "full_name": "Người khác", "user": login_user.pk}, **ENGLISH)
+    assert taken.status_code == 400 and taken.json()["user"] == ["This login already belongs to volunteer Phạm Thị Hà."]
+    post(api, "volunteers/", {**data, "full_name": "Đỗ Văn Cũ", "affiliation": "veterans", "start_date": "2024-01-01"})
+    assert get(api, "volunteers/", {"team": team["id"]})["count"] == 2
+
+    ended = patch(api, f"volunteers/{ha['id']}/", {"end_date": YESTERDAY.isoformat(), "start_date": "2024-01-01"})
+    assert ended.status_code == 200, ended.content
+    assert [v["full_name"] for v in get(api, "volunteers/", {"active": "true"})["results"]] == ["Đỗ Văn Cũ"]
+    assert [v["full_name"] for v in get(api, "volunteers/", {"active": "false"})["results"]] == ["Phạm Thị Hà"]
+
+
+def test_assignments_make_reassign_and_end(api, officer, phu_thuong):
+    person = register(officer, phu_thuong)
+    team = services.team_create(actor=officer, unit=phu_thuong, name="Đội")
+    first, second = (
+        services.volunteer_add(
+            actor=officer, team=team, full_name=name, sex="female", affiliation="youth_union", start_date=LONG_AGO
+        )
+        for name in ("Hoa", "Lan")
+    )
+    start = TODAY - datetime.timedelta(days=100)
+    response = post(api, "assignments/", {"person": person.pk, "volunteer": first.pk, "start_date": start.isoformat()})
+    assert response.status_code == 201, response.content
+    assert response.json()["volunteer_name"] == "Hoa" and response.json()["end_date"] is None
+    same = post(api, "assignments/", {"person": person.pk, "volunteer": first.pk, "start_date": TODAY.isoformat()})
+    assert same.status_code == 400 and same.json().keys() == {"volunteer"}
+
+    moved = post(
+        api,
+        "assignments/",
+        {"person": person.pk, "volunteer": second.pk, "start_date": TODAY.isoformat(), "reason": "Chuyển"},
+    )
+    assert moved.status_code == 201
+    rows = get(api, "assignments/", {"person": person.pk})["results"]
+    assert [(r["volunteer_name"], r["end_date"], r["end_reason"]) for r in rows] == [
+        ("Lan", None, ""),
+        ("Hoa", YESTERDAY.isoformat(), "Chuyển"),
+    ]
+    assert ids(get(api, "assignments/", {"active": "true"})) == [moved.json()["id"]]
+    assert ids(get(api, "assignments/", {"volunteer": first.pk})) == [response.json()["id"]]
+
+    url = f"assignments/{moved.json()['id']}/end/"
+    assert post(api, url, {"end_date": YESTERDAY.isoformat()}).json().keys() == {"end_date"}
+    done = post(api, url, {"end_date": TODAY.isoformat(), "reason": "Hoàn thành"})
+    assert done.status_code == 200 and done.json()["end_date"] == TODAY.isoformat()
+    assert done.json()["end_reason"] == "Hoàn thành"
+
+
+# --- contacts, plans -----------------------------------------------------------------------------------
+
+
+def test_contacts_record_and_filter(api, officer, phu_thuong):
+    person = register(officer, phu_thuong)
+    data = {
+        "person": person.pk,
+        "date": TODAY.isoformat(),
+        "mode": "home_visit",
+        "topics": ["relapse_prevention", "family"],
+        "notes": "Gia đình hợp tác.",
+        "next_step": "Gặp lại",
+        "next_step_date": (TODAY + datetime.timedelta(days=7)).isoformat(),
+    }
+    response = post(api, "contacts/", data)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["topics"] == ["relapse_prevention", "family"] and body["recorded_by"] == officer.pk
+    assert body["volunteer"] is None and body["volunteer_name"] is None
+    services.contact_record(actor=officer, person=person, date=LONG_AGO, mode="phone")
+    assert get(api, "contacts/", {"person": person.pk})["count"] == 2
+    assert ids(get(api, "contacts/", {"since": (TODAY - datetime.timedelta(days=30)).isoformat()})) == [body["id"]]
+    assert api.get(API + "contacts/", {"since": "31/02/2025"}).status_code == 400
+
+
+def test_validation_errors_are_400_in_vietnamese_by_default(api, officer, phu_thuong):
+    person = register(officer, phu_thuong)
+    future = (TODAY + datetime.timedelta(days=3)).isoformat()
+
+    missing = post(api, "contacts/", {"person": person.pk})
+    assert missing.status_code == 400
+    assert missing.json()["date"] == [vi("This field is required.")] != ["This field is required."]
+    assert post(api, "contacts/", {"person": person.pk}, **ENGLISH).json()["date"] == ["This field is required."]
+
+    message = "The date cannot be in the future."
+    contact = {"person": person.pk, "date": future, "mode": "phone"}
+    assert post(api, "contacts/", contact).json() == {"date": [vi(message)]}
+    assert post(api, "contacts/", contact, **ENGLISH).json() == {"date": [message]}
+    unknown = post(api, "contacts/", {**contact, "date": TODAY.isoformat(), "topics": ["weather"]})
+    assert unknown.status_code == 400 and unknown.json().keys() == {"topics"}
+
+    bad_month = post(api, "assessments/", assessment_data(person) | {"month": "2025-13"})
+    assert bad_month.json() == {"month": [vi("Enter a month as YYYY-MM.")]}
+    later = post(api, "assessments/", assessment_data(person, month=add_months(THIS_MONTH, 1)), **ENGLISH)
+    assert later.json() == {"month": ["A month that has not begun cannot be assessed."]}
+    bad_rating = post(api, "assessments/", assessment_data(person, rating="excellent"))
+    assert bad_rating.json() == {"rating": [vi("Choose a rating of this province's scale.")]}
+
+    assert post(api, "plans/", {"person": person.pk, "start_date": LONG_AGO.isoformat()}).status_code == 201
+    twice = post(api, "plans/", {"person": person.pk, "start_date": TODAY.isoformat()})
+    assert twice.status_code == 400
+    assert twice.json() == {
+        "non_field_errors": [vi("This person already has an active plan; close it before making a new one.")]
+    }
+
+
+def test_plans_goals_and_closing(api, officer, phu_thuong):
+    person = register(officer, phu_thuong)
+    response = post(api, "plans/", {"person": person.pk, "start_date": LONG_AGO.isoformat(), "notes": "Kế hoạch"})
+    assert response.status_code == 201, response.content
+    plan = response.json()
+    assert plan["status"] == "active" and plan["goals"] == []
+
+    goal = {
+        "domain": "work",
+        "goal": "Có việc làm",
+        "actions": "Học nghề hàn\nTìm việc",
+        "target_date": TODAY.isoformat(),
+    }
+    added = post(api, f"plans/{plan['id']}/goals/", goal)
+    assert added.status_code == 201, added.content
+    assert added.json()["status"] == "not_started" and added.json()["plan"] == plan["id"]
+    early = post(api, f"plans/{plan['id']}/goals/", {**goal, "target_date": "2000-01-01"})
+    assert early.status_code == 400 and early.json().keys() == {"target_date"}
+
+    reviewed = patch(
+        api, f"plan-goals/{added.json()['id']}/", {"status": "in_progress", "reviewed_on": TODAY.isoformat()}
+    )
+    assert reviewed.status_code == 200 and reviewed.json()["status"] == "in_progress"
+    shown = get(api, f"plans/{plan['id']}/")
+    assert [(g["goal"], g["status"]) for g in shown["goals"]] == [("Có việc làm", "in_progress")]
+    assert get(api, "plan-goals/", {"plan": plan["id"]})["count"] == 1
+
+    closed = post(api, f"plans/{plan['id']}/close/", {"on": TODAY.isoformat()})
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert closed.json()["end_date"] == TODAY.isoformat()
+    late = post(api, f"plans/{plan['id']}/goals/", goal)
+    assert late.status_code == 400 and "non_field_errors" in late.json()
+    assert get(api, "plans/", {"status": "closed"})["count"] == 1
+
+
+# --- assessments and the sensitive drug-use answer ---------------------------------------------------------
+
+
+def test_drug_use_is_hidden_from_volunteers_and_logged_for_officers(client, api, officer, volunteer_user, casework):
+    an = casework["an"]
+    test = positive_test(officer, an)
+    assessment = assess(officer, an, drug_use="confirmed", drug_tests=[test], rating="poor")
+
+    rows = {row["person"]: row for row in get(api, "assessments/")["results"]}
+    assert rows[an.pk]["drug_use"] == "confirmed" and rows[an.pk]["drug_tests"] == [test.pk]
+    assert rows[an.pk]["rating"] == "poor" and rows[an.pk]["month"] == f"{THIS_MONTH:%Y-%m}"
+    assert logged(an, "API: monthly drug use").count() == 1
+    assert logged(casework["binh"], "API: monthly drug use").count() == 1
+    entry = logged(an).get()
+    assert (entry.user, entry.unit) == (officer, an.unit)
+    assert get(api, f"assessments/{assessment.pk}/")["drug_use"] == "confirmed"
+    assert logged(an, "API: monthly drug use").count() == 2
+
+    login(client, volunteer_user)
+    [row] = get(client, "assessments/")["results"]
+    assert "drug_use" not in row and "drug_tests" not in row
+    assert (row["rating"], row["rating_label"]) == ("poor", "Yếu")  # the scale's own Vietnamese label
+    single = get(client, f"assessments/{assessment.pk}/")
+    assert "drug_use" not in single and "drug_tests" not in single
+    assert not AccessLogEntry.objects.filter(user=volunteer_user).exists()
+
+
+def test_assessment_submit_and_correct(client, officer, volunteer_user, casework):
+    an = casework["an"]
+    login(client, volunteer_user)
+    last_month = add_months(THIS_MONTH, -1)
+    response = post(client, "assessments/", assessment_data(an, month=last_month, notes="Tiến bộ"))
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["month"] == f"{last_month:%Y-%m}" and body["rating"] == "good" and "drug_use" not in body
+    assert body["volunteer_name"] == "Lê Thị Hoa" and body["assessed_by"] == volunteer_user.pk
+
+    corrected = post(client, "assessments/", assessment_data(an, month=last_month, rating="fair"))
+    assert corrected.status_code == 200 and corrected.json()["id"] == body["id"]
+    assert corrected.json()["rating"] == "fair"
+    assert get(client, "assessments/", {"month": f"{last_month:%Y-%m}"})["count"] == 1
+    assert client.get(API + "assessments/", {"month": "May 2025"}).status_code == 400
+
+    # A volunteer cannot link tests, so cannot record use confirmed by a test.
+    test = positive_test(officer, an)
+    linked = post(client, "assessments/", assessment_data(an, drug_use="confirmed", drug_tests=[test.pk]))
+    assert linked.status_code == 400 and linked.json().keys() == {"drug_tests"}
+    confirmed = post(client, "assessments/", assessment_data(an, drug_use="confirmed"), **ENGLISH)
+    assert confirmed.json() == {"drug_use": ["Use confirmed by a test needs the positive test of the month linked."]}
+
+
+# --- classifications ---------------------------------------------------------------------------------
+
+
+def test_classification_confirm_and_override(client, api, officer, make_user, phu_thuong, casework):
+    an = casework["an"]
+    year, quarter = previous_quarter(*quarter_of(TODAY))
+    for month, rating in zip(quarter_months(year, quarter), ("good", "fair", "fair"), strict=True):
+        assess(officer, an, month=month, rating=rating)
+    data = {"person": an.pk, "year": year, "quarter": quarter, "level": "fair"}
+
+    response = post(api, "classifications/", data)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["derived"], body["level"], body["overridden"]) == ("fair", "fair", False)
+
+    unexplained = post(api, "classifications/", {**data, "level": "good"}, **ENGLISH)
+    assert unexplained.status_code == 400
+    assert unexplained.json() == {
+        "reason": ["Give the reason for a classification other than the one the months give."]
+    }
+    overridden = post(api, "classifications/", {**data, "level": "good", "reason": "Có việc làm ổn định"})
+    assert overridden.status_code == 200 and overridden.json()["overridden"] is True
+    assert overridden.json()["override_reason"] == "Có việc làm ổn định"
+    assert post(api, "classifications/", {**data, "quarter": 5}).json().keys() == {"quarter"}
+
+    [row] = get(api, "classifications/", {"person": an.pk})["results"]
+    assert (row["level"], row["derived"]) == ("good", "fair")
+    login(client, make_user(Role.COMMUNE_POLICE, phu_thuong))  # sees it, does not confirm
+    assert get(client, "classifications/")["count"] == 1
+    assert post(client, "classifications/", data).status_code == 403
+
+
+# --- instruments --------------------------------------------------------------------------------------------
+
+
+def test_assist_is_hidden_without_the_right_to_see_drug_use(client, api, officer, volunteer_user, casework):
+    an = casework["an"]
+    response = post(
+        api,
+        "instruments/",
+        {"person": an.pk, "instrument": "assist", "date": TODAY.isoformat(), "answers": ASSIST, "injection": "no"},
+    )
+    assert response.status_code == 201, response.content
+    assist = response.json()
+    assert assist["scores"] == {"cannabis": {"score": assist["score"], "risk": "moderate"}}
+    assert assist["answers"]["injection"] == "no"
+
+    assert get(api, "instruments/", {"person": an.pk})["count"] == 2
+    assert logged(an, "API: ASSIST scores").count() == 1
+    assert not logged(casework["binh"], "API: ASSIST scores").exists()  # BARC-10 only
+    assert get(api, "instruments/", {"instrument": "barc10"})["count"] == 2
+    assert logged(an, "API: ASSIST scores").count() == 1
+    assert get(api, f"instruments/{assist['id']}/")["instrument"] == "assist"
+    assert logged(an, "API: ASSIST scores").count() == 2
+
+    login(client, volunteer_user)
+    assert ids(get(client, "instruments/")) == [casework["barc_an"].pk]
+    assert client.get(f"{API}instruments/{assist['id']}/").status_code == 404
+    barc = {"person": an.pk, "instrument": "barc10", "date": TODAY.isoformat(), "answers": BARC10}
+    recorded = post(client, "instruments/", barc)
+    assert recorded.status_code == 201 and recorded.json()["score"] == sum(BARC10)
+    refused = post(client, "instruments/", {**barc, "instrument": "assist", "answers": ASSIST})
+    assert refused.status_code == 403
+    assert not AccessLogEntry.objects.filter(user=volunteer_user).exists()
+
+
+def test_instrument_answers_are_checked(api, officer, phu_thuong):
+    person = register(officer, phu_thuong)
+    barc = {"person": person.pk, "instrument": "barc10", "date": TODAY.isoformat(), "answers": BARC10[:9]}
+    short = post(api, "instruments/", barc, **ENGLISH)
+    assert short.status_code == 400 and short.json() == {"answers": ["BARC-10 has 10 items; 9 answers were given."]}
+    assert post(api, "instruments/", {**barc, "answers": {"a": 1}}).json().keys() == {"answers"}
+    assist = {**barc, "instrument": "assist", "answers": ["yes"]}
+    assert post(api, "instruments/", assist).json().keys() == {"answers"}
+    unknown = post(api, "instruments/", {**assist, "answers": {"coffee": {"q1": "yes"}}}, **ENGLISH)
+    assert unknown.json() == {"answers": ["Unknown substance “coffee”."]}
+
+
+# --- the work list and coverage -------------------------------------------------------------------------
+
+
+def test_the_work_list_shows_the_due_assessment_until_it_is_posted(
+    client, officer, phu_thuong, volunteer_user, assign_volunteer
+):
+    person = register(officer, phu_thuong)
+    assign_volunteer(volunteer_user, person, THIS_MONTH)
+    login(client, volunteer_user)
+
+    items = client.get(API + "worklist/").json()
+    due = [item for item in items if item["kind"] == "assessment_due"]
+    assert due == [
+        {
+            "kind": "assessment_due",
+            "kind_label": vi("Monthly assessment due"),
+            "subject": person.full_name,
+            "url": reverse("casework:assessment", args=[person.pk]) + f"?month={THIS_MONTH:%Y-%m}",
+            "due_date": (add_months(THIS_MONTH, 1) + datetime.timedelta(days=4)).isoformat(),
+            "person_id": person.pk,
+            "detail": f"{THIS_MONTH:%m/%Y}",
+            "overdue": False,
+        }
+    ]
+    assert post(client, "assessments/", assessment_data(person)).status_code == 201
+    after = client.get(API + "worklist/").json()
+    assert [item for item in after if item["kind"].startswith("assessment")] == []
+    assert {item["kind"] for item in after} == {"no_contact"}
+
+
+def test_coverage_counts_both_sides(client, api, officer, other_officer, phu_thuong, hai_chau, make_user):
+    team = services.team_create(actor=officer, unit=phu_thuong, name="Đội")
+
+    def volunteer(name: str, **fields: Any) -> Volunteer:
+        fields.setdefault("start_date", LONG_AGO)
+        return services.volunteer_add(
+            actor=officer, team=team, full_name=name, sex="female", affiliation="youth_union", **fields
+        )
+
+    hoa, lan, idle = volunteer("Hoa"), volunteer("Lan"), volunteer("Mai")
+    volunteer("Đã nghỉ", end_date=YESTERDAY)
+    an, binh = register(officer, phu_thuong, "Nguyễn Văn An"), register(officer, phu_thuong, "Trần Văn Bình")
+    cuong = register(officer, phu_thuong, "Lê Văn Cường")
+    register(officer, phu_thuong, "Phạm Văn Dũng")  # neither under a measure nor helped: not followed
+    for person, helper in ((an, hoa), (binh, lan)):
+        services.assignment_make(actor=officer, person=person, volunteer=helper, start_date=LONG_AGO)
+    episode_open(actor=officer, person=cuong, episode_type="post_rehab_management", start_date=LONG_AGO)
+    elsewhere = register(other_officer, hai_chau, "Võ Văn Em")
+    episode_open(actor=other_officer, person=elsewhere, episode_type="post_rehab_management", start_date=LONG_AGO)
+
+    body = get(api, "coverage/", {"unit": "00091"})
+    assert body == {
+        "unit": {"id": phu_thuong.pk, "code": "00091", "name": phu_thuong.name},
+        "on": TODAY.isoformat(),
+        "volunteers": 3,
+        "volunteers_helping": 2,
+        "volunteers_helping_share": pytest.approx(2 / 3),
+        "idle_volunteers": [{"id": idle.pk, "full_name": "Mai", "team": team.pk, "team_name": "Đội"}],
+        "people": 3,
+        "people_with_volunteer": 2,
+        "people_covered_share": pytest.approx(2 / 3),
+        "people_without_volunteer": [{"id": cuong.pk, "code": cuong.code, "full_name": "Lê Văn Cường"}],
+    }
+    assert get(api, "coverage/", {"unit": phu_thuong.pk}) == body
+    assert get(api, "coverage/") == body  # the unit of the officer's role
+    earlier = get(api, "coverage/", {"unit": "00091", "on": (LONG_AGO - datetime.timedelta(days=1)).isoformat()})
+    assert (earlier["volunteers"], earlier["people"], earlier["people_covered_share"]) == (0, 0, None)
+    assert api.get(API + "coverage/", {"unit": "20242"}).status_code == 404
+    assert api.get(API + "coverage/", {"on": "31/02/2025"}).status_code == 400
+
+    province = get(login(client, make_user(Role.PROVINCE_OFFICER, phu_thuong.parent)), "coverage/", {"unit": "01"})
+    assert (province["volunteers"], province["people"], province["people_with_volunteer"]) == (3, 3, 2)
+    assert get(login(client, other_officer), "coverage/")["people_without_volunteer"][0]["id"] == elsewhere.pk
+
+
+# --- query counts ----------------------------------------------------------------------------------------
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(API + url)
+    assert response.status_code == 200, response.content
+    return len(queries)
+
+
+def add_casework(officer, person, n: int) -> None:
+    services.contact_record(actor=officer, person=person, date=TODAY, mode="phone", topics=["family"])
+    plan = services.plan_create(actor=officer, person=person, start_date=LONG_AGO)
+    services.goal_add(actor=officer, plan=plan, domain="family", goal=f"Mục tiêu {n}", actions="Gặp gia đình")
+    assess(officer, person, drug_use="confirmed", drug_tests=[positive_test(officer, person)])
+    services.instrument_record(actor=officer, person=person, instrument="assist", date=TODAY, answers=ASSIST)
+    services.instrument_record(actor=officer, person=person, instrument="barc10", date=TODAY, answers=BARC10)
+
+
+# Every list: session, user, grants, then its own queries (count and page, unless said otherwise).
+LIST_QUERIES = {
+    "contacts/": 5,
+    "plans/": 6,  # + goals
+    "plan-goals/": 5,
+    "assessments/": 7,  # + linked tests, access-log entries
+    "instruments/": 6,  # + access-log entries
+    "assignments/": 5,
+    "volunteers/": 5,
+    "volunteer-teams/": 5,
+    "classifications/": 5,
+    "worklist/": 10,  # people followed, assessments done, follow-ups, measures ending, idle volunteers, quarters
+    "coverage/": 6,  # the unit, volunteers, people
+}
+LISTS = list(LIST_QUERIES)
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_list_queries_do_not_grow_with_rows(
+    api, officer, phu_thuong, assign_volunteer, make_user, url, django_assert_max_num_queries
+):
+    def person_with_casework(n: int) -> Person:
+        person = register(officer, phu_thuong, f"Người {n}", birth_year=1980 + n)
+        add_casework(officer, person, n)
+        assign_volunteer(make_user(Role.VOLUNTEER, phu_thuong), person, LONG_AGO)
+        year, quarter = previous_quarter(*quarter_of(TODAY))
+        for month in quarter_months(year, quarter):
+            assess(officer, person, month=month)
+        services.classification_confirm(actor=officer, person=person, year=year, quarter=quarter, level=level())
+        return person
+
+    person_with_casework(0)
+    queries_for(api, url)  # warm the caches (content types)
+    few = queries_for(api, url)
+    for n in range(1, 6):
+        person_with_casework(n)
+    assert queries_for(api, url) == few
+    with django_assert_max_num_queries(LIST_QUERIES[url]):
+        assert api.get(API + url).status_code == 200
+
+
+def test_volunteer_list_queries_do_not_grow(client, officer, phu_thuong, volunteer_user, assign_volunteer):
+    for n in range(2):
+        assign_volunteer(volunteer_user, register(officer, phu_thuong, f"Người {n}"), LONG_AGO)
+        add_casework(officer, Person.objects.get(full_name=f"Người {n}"), n)
+    login(client, volunteer_user)
+    counts = {url: queries_for(client, url) for url in LISTS}
+    for n in range(2, 6):
+        person = register(officer, phu_thuong, f"Người {n}")
+        assign_volunteer(volunteer_user, person, LONG_AGO)
+        add_casework(officer, person, n)
+    assert {url: queries_for(client, url) for url in LISTS} == counts
+
+
+# --- schema -------------------------------------------------------------------------------------------------
+
+
+def test_schema_lists_the_casework_endpoints_without_warnings(api, tmp_path):
+    document = yaml.safe_load(api.get(reverse("api-schema")).content)
+    paths = document["paths"]
+    assert {
+        "/api/v1/volunteer-teams/",
+        "/api/v1/volunteers/{id}/",
+        "/api/v1/assignments/{id}/end/",
+        "/api/v1/contacts/",
+        "/api/v1/plans/{id}/close/",
+        "/api/v1/plans/{id}/goals/",
+        "/api/v1/plan-goals/{id}/",
+        "/api/v1/assessments/",
+        "/api/v1/classifications/",
+        "/api/v1/instruments/{id}/",
+        "/api/v1/worklist/",
+        "/api/v1/coverage/",
+    } <= paths.keys()
+    assert set(paths["/api/v1/plan-goals/{id}/"]) == {"get", "patch"}
+    assert set(paths["/api/v1/contacts/"]) == {"get", "post"}
+    parameters = {p["name"]: p for p in paths["/api/v1/assessments/"]["get"]["parameters"]}
+    assert {"person", "month", "page"} <= parameters.keys()
+    assert {p["name"] for p in paths["/api/v1/coverage/"]["get"]["parameters"]} == {"unit", "on"}
+    assert {p["name"] for p in paths["/api/v1/assignments/"]["get"]["parameters"]} >= {"person", "volunteer", "active"}
+    # Generating the schema leaves no warning behind (a warning is a wrong or ambiguous schema).
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "schema.yaml"))
