@@ -27,7 +27,7 @@ pkg_license() {
 
 rm -rf "$VENDOR"
 mkdir -p "$VENDOR/bootstrap/css" "$VENDOR/bootstrap/js" "$VENDOR/htmx" \
-         "$VENDOR/bootstrap-icons/fonts"
+         "$VENDOR/bootstrap-icons/fonts" "$VENDOR/chartjs"
 
 # --- Bootstrap -------------------------------------------------------------
 cp "$NM/bootstrap/dist/css/bootstrap.min.css" \
@@ -52,6 +52,15 @@ cp "$NM/bootstrap-icons/font/fonts/bootstrap-icons.woff" \
    "$VENDOR/bootstrap-icons/fonts/"
 cp "$NM/bootstrap-icons/LICENSE" "$VENDOR/bootstrap-icons/LICENSE"
 
+# --- Chart.js --------------------------------------------------------------
+# The UMD build defines window.Chart and bundles @kurkle/color (MIT): ship its
+# licence alongside.
+cp "$NM/chart.js/dist/chart.umd.min.js" \
+   "$NM/chart.js/dist/chart.umd.min.js.map" \
+   "$VENDOR/chartjs/"
+cp "$NM/chart.js/LICENSE.md" "$VENDOR/chartjs/LICENSE.md"
+cp "$NM/@kurkle/color/LICENSE.md" "$VENDOR/chartjs/LICENSE-kurkle-color.md"
+
 # --- Source maps -----------------------------------------------------------
 # ManifestStaticFilesStorage's collectstatic fails if a file names a
 # sourceMappingURL that does not exist. Copy any referenced map that is
@@ -62,6 +71,7 @@ declare -A ORIGIN=(
     ["bootstrap/js/bootstrap.bundle.min.js"]="bootstrap/dist/js"
     ["htmx/htmx.min.js"]="htmx.org/dist"
     ["bootstrap-icons/bootstrap-icons.min.css"]="bootstrap-icons/font"
+    ["chartjs/chart.umd.min.js"]="chart.js/dist"
 )
 for rel in "${!ORIGIN[@]}"; do
     file="$VENDOR/$rel"
@@ -85,6 +95,7 @@ done
 BOOTSTRAP_V="$(pkg_version bootstrap)"
 HTMX_V="$(pkg_version htmx.org)"
 ICONS_V="$(pkg_version bootstrap-icons)"
+CHARTJS_V="$(pkg_version chart.js)"
 
 cat > "$VENDOR/README.md" <<README
 # Vendored front-end libraries
@@ -97,9 +108,12 @@ a CDN or npm at run time. **Do not edit them by hand.**
 | Bootstrap | \`bootstrap\` | $BOOTSTRAP_V | $(pkg_license bootstrap) (\`bootstrap/LICENSE\`) | \`bootstrap/css/bootstrap.min.css\` (+ \`.map\`), \`bootstrap/js/bootstrap.bundle.min.js\` (+ \`.map\`, includes Popper) |
 | htmx | \`htmx.org\` | $HTMX_V | $(pkg_license htmx.org) (\`htmx/LICENSE\`) | \`htmx/htmx.min.js\` |
 | Bootstrap Icons | \`bootstrap-icons\` | $ICONS_V | $(pkg_license bootstrap-icons) (\`bootstrap-icons/LICENSE\`) | \`bootstrap-icons/bootstrap-icons.min.css\`, \`bootstrap-icons/fonts/bootstrap-icons.woff\`, \`bootstrap-icons/fonts/bootstrap-icons.woff2\` |
+| Chart.js | \`chart.js\` | $CHARTJS_V | $(pkg_license chart.js) (\`chartjs/LICENSE.md\`) | \`chartjs/chart.umd.min.js\` (+ \`.map\`) |
 
 \`bootstrap.bundle.min.js\` includes Popper (\`@popperjs/core\` $(pkg_version @popperjs/core),
 $(pkg_license @popperjs/core)); its licence is in \`bootstrap/LICENSE-popper.md\`.
+\`chart.umd.min.js\` includes \`@kurkle/color\` $(pkg_version @kurkle/color) ($(pkg_license @kurkle/color)); its
+licence is in \`chartjs/LICENSE-kurkle-color.md\`.
 
 ## Refreshing
 
@@ -112,4 +126,4 @@ repository root. To refresh or upgrade:
 3. commit \`package.json\`, \`package-lock.json\` and \`donghanh/static/vendor/\`.
 README
 
-echo "Vendored bootstrap $BOOTSTRAP_V, htmx.org $HTMX_V, bootstrap-icons $ICONS_V into ${VENDOR#"$ROOT"/}"
+echo "Vendored bootstrap $BOOTSTRAP_V, htmx.org $HTMX_V, bootstrap-icons $ICONS_V, chart.js $CHARTJS_V into ${VENDOR#"$ROOT"/}"

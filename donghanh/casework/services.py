@@ -307,7 +307,9 @@ def assessment_submit(
     """Record (or correct) the assessment of one person for one month.
 
     "Use confirmed by a test" needs a positive test of that month linked to it; linking tests
-    needs the right to see them. The rating comes from the scale of the person's province.
+    needs the right to see them. Someone without that right (a volunteer) correcting the month
+    leaves the linked tests as they are and cannot undo a use confirmed by a test. The rating
+    comes from the scale of the person's province.
     """
     require_person(actor, Capability.RECORD_CASEWORK, person)
     _check_fields(fields, ASSESSMENT_FIELDS)
@@ -318,15 +320,22 @@ def assessment_submit(
     rating = fields.get("rating")
     if rating is not None and rating.scale_id != rating_scale_for(person.unit).pk:
         raise ValidationError({"rating": _("Choose a rating of this province's scale.")})
+    assessment = MonthlyAssessment.objects.filter(person=person, month=month).first()
+    may_see_tests = scope_for(actor).can_at(Capability.VIEW_DRUG_USE, person.unit.path)
     tests = list(drug_tests)
-    if tests:
-        if not scope_for(actor).can_at(Capability.VIEW_DRUG_USE, person.unit.path):
-            raise PermissionDenied(_("Your role does not allow linking drug tests."))
-        if any(t.person_id != person.pk or not month <= t.date <= month_end(month) for t in tests):
-            raise ValidationError({"drug_tests": _("Link only this person's tests taken in the month assessed.")})
+    if tests and not may_see_tests:
+        raise PermissionDenied(_("Your role does not allow linking drug tests."))
+    if any(t.person_id != person.pk or not month <= t.date <= month_end(month) for t in tests):
+        raise ValidationError({"drug_tests": _("Link only this person's tests taken in the month assessed.")})
+    if assessment is not None and not may_see_tests:
+        tests = list(assessment.drug_tests.all())
+        confirmed = assessment.drug_use == choices.DrugUseInMonth.CONFIRMED
+        if confirmed and fields.get("drug_use", assessment.drug_use) != assessment.drug_use:
+            raise ValidationError(
+                {"drug_use": _("A test confirmed use this month; only staff who may see drug tests can change it.")}
+            )
     if fields.get("drug_use") == choices.DrugUseInMonth.CONFIRMED and not any(t.is_positive for t in tests):
         raise ValidationError({"drug_use": _("Use confirmed by a test needs the positive test of the month linked.")})
-    assessment = MonthlyAssessment.objects.filter(person=person, month=month).first()
     if assessment is None:
         assessment = MonthlyAssessment(person=person, month=month)
     for name, value in fields.items():

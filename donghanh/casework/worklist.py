@@ -33,10 +33,11 @@ class WorkItem:
     key: str
     person_id: int | None = None
     detail: str = ""
+    late: bool = False  # its date has passed
 
     @property
     def overdue(self) -> bool:
-        return self.kind in OVERDUE_KINDS
+        return self.late or self.kind in OVERDUE_KINDS
 
     @property
     def kind_label(self) -> str:
@@ -138,17 +139,19 @@ def _no_contact(people: list[Any], today: datetime.date) -> list[WorkItem]:
     limit = today - datetime.timedelta(days=settings.CASEWORK_NO_CONTACT_DAYS)
     items = []
     for person in people:
-        if person.last_contact is None or person.last_contact < limit:
+        if person.last_contact is None or person.last_contact <= limit:
             since = person.last_contact or min(d for d in (person.measure_since, person.assigned_since) if d)
+            due = since + datetime.timedelta(days=settings.CASEWORK_NO_CONTACT_DAYS)
             items.append(
                 WorkItem(
                     kind=NotificationKind.NO_CONTACT,
                     subject=person.full_name,
                     url=reverse("casework:contact_add", args=[person.pk]),
-                    due_date=since + datetime.timedelta(days=settings.CASEWORK_NO_CONTACT_DAYS),
+                    due_date=due,
                     key=f"no_contact:{person.pk}:{since:%Y-%m-%d}",
                     person_id=person.pk,
                     detail=f"{person.last_contact:%d/%m/%Y}" if person.last_contact else "",
+                    late=due < today,
                 )
             )
     return items
@@ -172,6 +175,7 @@ def _follow_ups(user: Any, by_id: dict[int, Any], today: datetime.date) -> list[
             key=f"follow_up:{c.pk}",
             person_id=c.person_id,
             detail=c.next_step,
+            late=c.next_step_date < today,
         )
         for c in pending
     ]

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.services import access_log_record
+from donghanh.casework.person_section import person_casework_context
 from donghanh.core.access import scoped
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.http import AppRequest
@@ -284,6 +285,9 @@ def person_detail(request: AppRequest, pk: int) -> HttpResponse:
         context["show_health"] = True
         context["health"] = HealthStatus.objects.filter(person=person).first()
         seen.append(SEEN_HEALTH)
+    if scope.can_at(Capability.VIEW_CASEWORK, path):
+        context["casework"] = person_casework_context(request, person)
+        seen += context["casework"].pop("seen")
     if seen:
         access_log_record(actor=request.user, obj=person, detail=", ".join(seen), unit=person.unit, request=request)
     return render(request, "people/person_detail.html", context)

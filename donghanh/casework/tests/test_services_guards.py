@@ -61,3 +61,40 @@ def test_assist_answers_of_the_wrong_shape_are_refused_not_crashed(make_user, ph
             actor=health, person=person, instrument="assist", date=timezone.localdate(), answers=answers
         )
     assert "answers" in refused.value.message_dict
+
+
+def _assess(actor, person, month, drug_use, tests=()):
+    from donghanh.casework.models import RatingLevel
+
+    return services.assessment_submit(
+        actor=actor,
+        person=person,
+        month=month,
+        drug_tests=tests,
+        drug_use=drug_use,
+        participation="full",
+        work_status="casual",
+        family_relations="good",
+        compliance="complies",
+        rating=RatingLevel.objects.get(scale__unit__isnull=True, code="poor"),
+    )
+
+
+def test_a_volunteer_correcting_a_month_keeps_the_tests_an_officer_linked(
+    officer, person, make_user, phu_thuong, assign_volunteer
+):
+    from donghanh.people.services import drug_test_add
+
+    volunteer = make_user(Role.VOLUNTEER, phu_thuong)
+    assign_volunteer(volunteer, person, start=D(2025, 1, 1))
+    test = drug_test_add(
+        actor=officer, person=person, date=D(2025, 9, 10), sample="urine", tested_by="Trạm y tế",
+        results={"heroin": "positive"},
+    )  # fmt: skip
+    _assess(officer, person, D(2025, 9, 1), "confirmed", [test])
+    with pytest.raises(ValidationError) as refused:
+        _assess(volunteer, person, D(2025, 9, 1), "none")
+    assert "drug_use" in refused.value.message_dict
+    corrected = _assess(volunteer, person, D(2025, 9, 1), "confirmed")  # other answers change, the test stays
+    assert list(corrected.drug_tests.all()) == [test]
+    assert corrected.assessed_by == volunteer

@@ -117,9 +117,11 @@ def test_an_assessment_done_leaves_the_list(officer, follow):
 
 def test_overdue_items_come_first(officer, follow):
     follow()
-    kinds = [i.kind for i in work_list(officer, D(2025, 10, 6))]
-    assert kinds[:3] == [K.ASSESSMENT_OVERDUE] * 3
-    assert K.ASSESSMENT_DUE in kinds[3:]
+    items = work_list(officer, D(2025, 10, 6))
+    assert [i.overdue for i in items] == [True] * 4 + [False] * (len(items) - 4)
+    # Never contacted since July (due 31/07), then July, August and September's assessments.
+    assert [i.kind for i in items[:4]] == [K.NO_CONTACT] + [K.ASSESSMENT_OVERDUE] * 3
+    assert K.ASSESSMENT_DUE in [i.kind for i in items[4:]]
 
 
 def test_people_not_followed_are_not_due(officer, phu_thuong):
@@ -133,8 +135,8 @@ def test_people_not_followed_are_not_due(officer, phu_thuong):
 def test_no_contact_for_thirty_days(officer, follow):
     person = follow()
     services.contact_record(actor=officer, person=person, date=D(2025, 9, 1), mode="home_visit")
-    assert keys(officer, D(2025, 10, 1), K.NO_CONTACT) == []  # exactly 30 days
-    assert keys(officer, D(2025, 10, 2), K.NO_CONTACT) == [f"no_contact:{person.pk}:2025-09-01"]
+    assert keys(officer, D(2025, 9, 30), K.NO_CONTACT) == []
+    assert keys(officer, D(2025, 10, 1), K.NO_CONTACT) == [f"no_contact:{person.pk}:2025-09-01"]  # 30 days on
 
 
 def test_a_person_never_contacted_is_listed_thirty_days_after_being_followed(officer, follow):
@@ -244,3 +246,23 @@ def test_the_list_costs_the_same_queries_for_two_people_or_ten(officer, follow):
     for n in range(2, 10):
         follow(f"Người số {n}")
     assert count() == few
+
+
+def test_a_contact_or_follow_up_whose_date_has_passed_is_overdue(officer, follow):
+    person = follow()
+    services.contact_record(
+        actor=officer,
+        person=person,
+        date=D(2025, 9, 1),
+        mode="phone",
+        next_step="Gọi lại",
+        next_step_date=D(2025, 9, 5),
+    )
+
+    def overdue_on(day):
+        return {i.kind: i.overdue for i in work_list(officer, day) if i.kind in (K.NO_CONTACT, K.FOLLOW_UP)}
+
+    assert overdue_on(D(2025, 9, 5)) == {K.FOLLOW_UP: False}  # due today
+    assert overdue_on(D(2025, 9, 6)) == {K.FOLLOW_UP: True}
+    assert overdue_on(D(2025, 10, 1)) == {K.FOLLOW_UP: True, K.NO_CONTACT: False}  # 30 days without contact: due
+    assert overdue_on(D(2025, 10, 2)) == {K.FOLLOW_UP: True, K.NO_CONTACT: True}

@@ -1,40 +1,349 @@
-"""Placeholder: replaced by the real views."""
+"""The volunteer's pages, made for a phone: the work list, my people, a person at a glance, a contact, the
+monthly assessment, and notifications.
 
-from django.http import Http404
+People are read through the case-work scope (a volunteer: the people assigned to them now), so
+anyone else answers 404; writes go through the services, and a refused form keeps what was typed.
+The monthly drug-use answer and the month's drug tests are shown only to roles that may see drug
+use at the person's commune, and a page that shows them writes an access-log entry.
+"""
 
-from donghanh.core.access import login_only
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from donghanh.accounts.permissions import Capability
+from donghanh.accounts.roles import Role
+from donghanh.accounts.scope import scope_for
+from donghanh.audit.services import access_log_record
+from donghanh.casework import services
+from donghanh.casework.choices import GoalStatus, NotificationKind, PlanStatus
+from donghanh.casework.forms_field import AssessmentForm, ContactForm
+from donghanh.casework.models import Contact, MonthlyAssessment, Notification, ReintegrationPlan
+from donghanh.casework.notifications import notification_mark_read, unread_count
+from donghanh.casework.periods import month_end, month_start
+from donghanh.casework.selectors import assessments_for, assignments_active_on, in_casework, rating_levels_for
+from donghanh.casework.worklist import WorkItem, work_list
+from donghanh.core.access import login_only, scoped
+from donghanh.core.forms import apply_service_errors
+from donghanh.core.http import AppRequest
+from donghanh.people.models import DrugTest, Person
+
+# What the access log says was seen: stable English words, whatever the viewer's language.
+SEEN_MONTHLY_DRUG_USE = "monthly drug use"
+SEEN_TESTS = "drug tests"
+
+MONTH_PARAM = re.compile(r"^(\d{4})-(\d{2})$")
+# Items done on these pages come back to the work list when done.
+FIELD_KINDS = frozenset(
+    {
+        NotificationKind.ASSESSMENT_DUE,
+        NotificationKind.ASSESSMENT_OVERDUE,
+        NotificationKind.NO_CONTACT,
+        NotificationKind.FOLLOW_UP,
+    }
+)
+RECENT_CONTACTS = 5
+RECENT_ASSESSMENTS = 6
+
+
+def _casework_people(user: Any) -> QuerySet[Person]:
+    """People the user may see case work of (for a volunteer: those assigned to them now)."""
+    return (
+        Person.objects.accessible_to(user, Capability.VIEW_CASEWORK)
+        .filter(merged_into__isnull=True)
+        .select_related("unit__parent")
+    )
+
+
+def _person_for(request: AppRequest, pk: int, capability: Capability) -> Person:
+    """A person in the user's case-work scope (404 otherwise) whom the user may act on with `capability` (403)."""
+    person = get_object_or_404(_casework_people(request.user), pk=pk)
+    if not scope_for(request.user).can_at(capability, person.unit.path):
+        raise PermissionDenied
+    return person
+
+
+def _local(request: AppRequest, target: str) -> bool:
+    """The address is a page of this site (a path, not another host)."""
+    return target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+def _safe_next(request: AppRequest) -> str | None:
+    """The `next` page asked for, if it is a page of this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    return target if _local(request, target) else None
+
+
+def _with_next(url: str, back_to: str) -> str:
+    parts = urlsplit(url)
+    query = f"{parts.query}&" if parts.query else ""
+    return urlunsplit(parts._replace(query=query + urlencode({"next": back_to})))
+
+
+# --- the work list ------------------------------------------------------------------------------
+
+
+@dataclass
+class WorkGroup:
+    title: str
+    tone: str
+    testid: str
+    items: list[tuple[WorkItem, str]] = field(default_factory=list)
+
+
+def _grouped(items: list[WorkItem], back_to: str) -> list[WorkGroup]:
+    """Overdue first, then what falls due on a date, then one group per kind of standing task."""
+    overdue = WorkGroup(_("Overdue"), "danger", "overdue")
+    due = WorkGroup(_("Due"), "warning", "due")
+    others: dict[str, WorkGroup] = {}
+    for item in items:
+        href = _with_next(item.url, back_to) if item.kind in FIELD_KINDS else item.url
+        if item.overdue:
+            group = overdue
+        elif item.due_date is not None:
+            group = due
+        else:
+            group = others.setdefault(item.kind, WorkGroup(item.kind_label, "secondary", item.kind))
+        group.items.append((item, href))
+    return [g for g in (overdue, due, *others.values()) if g.items]
+
+
+@scoped(Capability.VIEW_CASEWORK)
+def work_list_page(request: AppRequest) -> HttpResponse:
+    """What the user should do now, most urgent first, each item a link to where it is done."""
+    today = timezone.localdate()
+    items = work_list(request.user, today)
+    page = Paginator(items, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "groups": _grouped(list(page.object_list), request.get_full_path()),
+        "total": len(items),
+        "today": today,
+        "unread": unread_count(request.user),
+    }
+    return render(request, "casework/field/work_list.html", context)
+
+
+# --- my people ----------------------------------------------------------------------------------
+
+
+@scoped(Capability.VIEW_CASEWORK)
+def my_people(request: AppRequest) -> HttpResponse:
+    """A volunteer's people now; for other roles, the people case work follows in their communes."""
+    today = timezone.localdate()
+    this_month = month_start(today)
+    scope = scope_for(request.user)
+    is_volunteer = Role.VOLUNTEER in scope.roles
+    current = assignments_active_on(today).filter(person=OuterRef("pk"))
+    people = (
+        in_casework(_casework_people(request.user), today)
+        .annotate(
+            last_contact=Subquery(
+                Contact.objects.filter(person=OuterRef("pk")).order_by("-date", "-pk").values("date")[:1]
+            ),
+            assessed_this_month=Exists(MonthlyAssessment.objects.filter(person=OuterRef("pk"), month=this_month)),
+            volunteer_name=Subquery(current.values("volunteer__full_name")[:1]),
+        )
+        .order_by("current_hamlet", "search_name", "pk")
+    )
+    page = Paginator(people, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "people": [(p, scope.can_at(Capability.RECORD_CASEWORK, p.unit.path)) for p in page.object_list],
+        "is_volunteer": is_volunteer,
+        "this_month": this_month,
+        "month_param": f"{this_month:%Y-%m}",
+        "back_to": request.get_full_path(),
+    }
+    return render(request, "casework/field/my_people.html", context)
+
+
+# --- a person at a glance -----------------------------------------------------------------------
+
+
+@scoped(Capability.VIEW_CASEWORK)
+def person_quick_view(request: AppRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(_casework_people(request.user), pk=pk)
+    today = timezone.localdate()
+    scope = scope_for(request.user)
+    path = person.unit.path
+    contacts = list(
+        Contact.objects.accessible_to(request.user)
+        .filter(person=person)
+        .select_related("volunteer")
+        .order_by("-date", "-pk")[:RECENT_CONTACTS]
+    )
+    assessments = list(assessments_for(request.user, person)[:RECENT_ASSESSMENTS])
+    show_drug_use = scope.can_at(Capability.VIEW_DRUG_USE, path)
+    plan = (
+        ReintegrationPlan.objects.accessible_to(request.user)
+        .filter(person=person, status=PlanStatus.ACTIVE)
+        .annotate(
+            goals_open=Count("goals", filter=Q(goals__status__in=[GoalStatus.NOT_STARTED, GoalStatus.IN_PROGRESS])),
+            goals_achieved=Count("goals", filter=Q(goals__status=GoalStatus.ACHIEVED)),
+        )
+        .first()
+    )
+    goals = list(plan.goals.exclude(status=GoalStatus.DROPPED).order_by("target_date", "pk")) if plan else []
+    assignment = assignments_active_on(today).filter(person=person).select_related("volunteer").first()
+    context = {
+        "person": person,
+        "age": person.age_on(today),
+        "volunteer": assignment.volunteer if assignment else None,
+        "assigned_since": assignment.start_date if assignment else None,
+        "next_contact": next((c for c in contacts if c.next_step or c.next_step_date), None),
+        "contacts": contacts,
+        "assessments": assessments,
+        "show_drug_use": show_drug_use,
+        "plan": plan,
+        "goals": goals,
+        "can_record": scope.can_at(Capability.RECORD_CASEWORK, path),
+        "can_assign": scope.can_at(Capability.MANAGE_VOLUNTEERS, path),
+        "can_view_person": scope.can_at(Capability.VIEW_PEOPLE, path),
+        "month_param": f"{month_start(today):%Y-%m}",
+    }
+    if show_drug_use and assessments:
+        access_log_record(
+            actor=request.user, obj=person, detail=SEEN_MONTHLY_DRUG_USE, unit=person.unit, request=request
+        )
+    return render(request, "casework/field/person.html", context)
+
+
+# --- a contact ----------------------------------------------------------------------------------
+
+
+@scoped(Capability.RECORD_CASEWORK)
+def contact_add(request: AppRequest, pk: int) -> HttpResponse:
+    person = _person_for(request, pk, Capability.RECORD_CASEWORK)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_record(actor=request.user, person=person, **form.contact_fields())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Contact with %(name)s recorded.") % {"name": person.full_name})
+            return redirect(_safe_next(request) or reverse("casework:person", args=[person.pk]))
+    context = {"person": person, "form": form, "next": _safe_next(request)}
+    return render(request, "casework/field/contact_form.html", context, status=400 if request.method == "POST" else 200)
+
+
+# --- the monthly assessment ---------------------------------------------------------------------
+
+
+class BadMonth(Exception):
+    pass
+
+
+def _month_asked(text: str | None, today: datetime.date) -> datetime.date:
+    """The month of `?month=YYYY-MM` (this month when not given); a month not begun is refused."""
+    if not text:
+        return month_start(today)
+    match = MONTH_PARAM.match(text.strip())
+    try:
+        month = datetime.date(int(match.group(1)), int(match.group(2)), 1) if match else None
+    except ValueError:
+        month = None
+    if month is None or month.year < 1900:
+        raise BadMonth(_("The month must be written as year-month, for example %(example)s.") % {"example": "2026-01"})
+    if month > month_start(today):
+        raise BadMonth(_("A month that has not begun cannot be assessed."))
+    return month
+
+
+@scoped(Capability.RECORD_CASEWORK)
+def assessment_form(request: AppRequest, pk: int) -> HttpResponse:
+    """Record, or correct, the assessment of one month (`?month=YYYY-MM`, this month by default)."""
+    person = _person_for(request, pk, Capability.RECORD_CASEWORK)
+    today = timezone.localdate()
+    try:
+        month = _month_asked(request.GET.get("month"), today)
+    except BadMonth as error:
+        context = {"person": person, "message": str(error)}
+        return render(request, "casework/field/bad_month.html", context, status=400)
+    may_see_drug_use = scope_for(request.user).can_at(Capability.VIEW_DRUG_USE, person.unit.path)
+    existing = assessments_for(request.user, person).filter(month=month).prefetch_related("drug_tests").first()
+    tests = (
+        DrugTest.objects.accessible_to(request.user)
+        .filter(person=person, date__gte=month, date__lte=month_end(month))
+        .prefetch_related("results")
+        .order_by("date", "pk")
+        if may_see_drug_use
+        else None
+    )
+    initial = AssessmentForm.initial_from(existing, with_drug_use=may_see_drug_use) if existing else {}
+    form = AssessmentForm(request.POST or None, initial=initial, levels=rating_levels_for(person.unit), tests=tests)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_submit(
+                actor=request.user,
+                person=person,
+                month=month,
+                drug_tests=form.linked_tests(),
+                **form.assessment_fields(),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Assessment of %(month)s saved for %(name)s.")
+                % {"month": f"{month:%m/%Y}", "name": person.full_name},
+            )
+            return redirect(_safe_next(request) or "casework:worklist")
+    if request.method == "GET" and may_see_drug_use:
+        seen = [SEEN_MONTHLY_DRUG_USE] if existing else []
+        if tests is not None and tests.exists():
+            seen.append(SEEN_TESTS)
+        if seen:
+            access_log_record(actor=request.user, obj=person, detail=", ".join(seen), unit=person.unit, request=request)
+    context = {
+        "person": person,
+        "form": form,
+        "month": month,
+        "existing": existing,
+        "may_see_drug_use": may_see_drug_use,
+        "next": _safe_next(request),
+    }
+    return render(
+        request, "casework/field/assessment_form.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+# --- notifications ------------------------------------------------------------------------------
 
 
 @login_only
-def work_list_page(request, *args, **kwargs):
-    raise Http404
+def notifications(request: AppRequest) -> HttpResponse:
+    """The user's own notifications, newest first; unread ones stand out."""
+    rows = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
+    page = Paginator(rows, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "casework/field/notifications.html", {"page": page})
 
 
 @login_only
-def my_people(request, *args, **kwargs):
-    raise Http404
-
-
-@login_only
-def person_quick_view(request, *args, **kwargs):
-    raise Http404
-
-
-@login_only
-def contact_add(request, *args, **kwargs):
-    raise Http404
-
-
-@login_only
-def assessment_form(request, *args, **kwargs):
-    raise Http404
-
-
-@login_only
-def notifications(request, *args, **kwargs):
-    raise Http404
-
-
-@login_only
-def notification_read(request, *args, **kwargs):
-    raise Http404
+@require_POST
+def notification_read(request: AppRequest, pk: int) -> HttpResponse:
+    """Mark the notification read and go where it points."""
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    notification_mark_read(actor=request.user, notification=notification)
+    return redirect(notification.url if _local(request, notification.url) else "casework:notifications")
