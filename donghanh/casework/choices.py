@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Affiliation(models.TextChoices):
@@ -11,7 +12,7 @@ class Affiliation(models.TextChoices):
     FARMERS_UNION = "farmers_union", _("Farmers' Union")
     FATHERLAND_FRONT = "fatherland_front", _("Fatherland Front")
     POLICE = "police", _("Police")
-    HEALTH = "health", _("Health")
+    HEALTH = "health", pgettext_lazy("affiliation", "Health")
     RESIDENT = "resident", _("Resident")
 
 
@@ -45,7 +46,7 @@ class PlanDomain(models.TextChoices):
 
 
 class PlanStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("plan status", "Active")
     CLOSED = "closed", _("Closed")
 
 

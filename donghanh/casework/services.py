@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donghanh.accounts.models import User
+from donghanh.accounts.models import RoleAssignment, User
 from donghanh.accounts.permissions import Capability
+from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.history import recorded_save as _save
 from donghanh.casework import choices, instruments
@@ -117,6 +118,11 @@ def _check_login(volunteer: Volunteer) -> None:
     taken = Volunteer.objects.filter(user_id=volunteer.user_id).exclude(pk=volunteer.pk).first()
     if taken is not None:
         raise ValidationError({"user": _("This login already belongs to volunteer %(name)s.") % {"name": taken}})
+    # The login's scope comes from its volunteer role: without one at this commune it would see no one.
+    if not RoleAssignment.objects.filter(
+        user_id=volunteer.user_id, role=Role.VOLUNTEER, unit_id=volunteer.team.unit_id
+    ).exists():
+        raise ValidationError({"user": _("This login does not hold the volunteer role at this commune.")})
 
 
 @transaction.atomic
@@ -447,6 +453,7 @@ def rating_scale_set(
     _save(scale, actor)
     used = set(MonthlyAssessment.objects.filter(rating__scale=scale).values_list("rating__code", flat=True))
     used |= set(QuarterlyClassification.objects.filter(level__scale=scale).values_list("level__code", flat=True))
+    used |= set(QuarterlyClassification.objects.filter(derived__scale=scale).values_list("derived__code", flat=True))
     missing = used - set(codes)
     if missing:
         raise ValidationError(

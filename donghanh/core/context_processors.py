@@ -13,5 +13,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}}
+    from donghanh.casework.selectors import office_grants
+
     scope = scope_for(user)
-    return {"nav": {c.name: scope.can(c) for c in Capability}}
+    nav = {c.name: scope.can(c) for c in Capability}
+    nav["CASEWORK_OFFICE"] = bool(office_grants(user))  # the officers' case-work pages, not for volunteers only
+    return {"nav": nav}

@@ -98,3 +98,14 @@ def test_a_volunteer_correcting_a_month_keeps_the_tests_an_officer_linked(
     corrected = _assess(volunteer, person, D(2025, 9, 1), "confirmed")  # other answers change, the test stays
     assert list(corrected.drug_tests.all()) == [test]
     assert corrected.assessed_by == volunteer
+
+
+def test_a_volunteer_login_must_hold_the_volunteer_role_at_the_commune(officer, make_user, phu_thuong, hai_chau):
+    team = services.team_create(actor=officer, unit=phu_thuong, name="Đội TNV Phú Thượng")
+    fields = {"full_name": "Vũ Minh Tâm", "sex": "male", "affiliation": "youth_union", "start_date": D(2025, 1, 1)}
+    for wrong in (make_user(Role.VOLUNTEER, hai_chau), make_user(Role.COMMUNE_POLICE, phu_thuong)):
+        with pytest.raises(ValidationError) as refused:
+            services.volunteer_add(actor=officer, team=team, user=wrong, **fields)
+        assert "user" in refused.value.message_dict
+    right = make_user(Role.VOLUNTEER, phu_thuong)
+    assert services.volunteer_add(actor=officer, team=team, user=right, **fields).user == right
