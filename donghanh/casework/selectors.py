@@ -80,14 +80,25 @@ def rating_levels_for(unit: OrgUnit) -> QuerySet[RatingLevel]:
 
 @dataclass
 class Coverage:
-    """Both sides of the movement's rule: every volunteer helps someone, everyone followed has a volunteer."""
+    """Both sides of the movement's rule: every volunteer helps someone, everyone followed has a volunteer.
+
+    The figures are counted by the database; the two lists are querysets, read only as far as shown.
+    """
 
     volunteers: int
     volunteers_helping: int
-    idle_volunteers: list[Volunteer]
+    idle_volunteers: QuerySet[Volunteer]
     people: int
     people_with_volunteer: int
-    people_without_volunteer: list[Person]
+    people_without_volunteer: QuerySet[Person]
+
+    @property
+    def idle_count(self) -> int:
+        return self.volunteers - self.volunteers_helping
+
+    @property
+    def unassigned_count(self) -> int:
+        return self.people - self.people_with_volunteer
 
     @property
     def volunteers_helping_share(self) -> float | None:
@@ -99,7 +110,7 @@ class Coverage:
 
 
 def coverage(user: Any, unit: OrgUnit, day: datetime.date) -> Coverage:
-    """Coverage in `unit`'s subtree on `day`, within the user's scope."""
+    """Coverage in `unit`'s subtree on `day`, within the user's scope (four counts, whatever the size)."""
     from donghanh.people.selectors import people_for_user
 
     assigned_on_day = assignments_active_on(day)
@@ -107,24 +118,21 @@ def coverage(user: Any, unit: OrgUnit, day: datetime.date) -> Coverage:
         volunteers_active_on(day)
         .filter(pk__in=Volunteer.objects.accessible_to(user).values("pk"), team__unit__path__startswith=unit.path)
         .annotate(helping=Exists(assigned_on_day.filter(volunteer=OuterRef("pk"))))
-        .select_related("team__unit")
-        .order_by("team__unit__path", "full_name")
     )
     people = (
         in_casework(people_for_user(user), day)
         .filter(unit__path__startswith=unit.path)
         .annotate(has_volunteer=Exists(assigned_on_day.filter(person=OuterRef("pk"))))
-        .order_by("search_name", "pk")
     )
-    volunteer_rows = list(volunteers)
-    people_rows = list(people)
     return Coverage(
-        volunteers=len(volunteer_rows),
-        volunteers_helping=sum(1 for v in volunteer_rows if v.helping),
-        idle_volunteers=[v for v in volunteer_rows if not v.helping],
-        people=len(people_rows),
-        people_with_volunteer=sum(1 for p in people_rows if p.has_volunteer),
-        people_without_volunteer=[p for p in people_rows if not p.has_volunteer],
+        volunteers=volunteers.count(),
+        volunteers_helping=volunteers.filter(helping=True).count(),
+        idle_volunteers=volunteers.filter(helping=False)
+        .select_related("team__unit")
+        .order_by("team__unit__path", "full_name", "pk"),
+        people=people.count(),
+        people_with_volunteer=people.filter(has_volunteer=True).count(),
+        people_without_volunteer=people.filter(has_volunteer=False).order_by("search_name", "pk"),
     )
 
 

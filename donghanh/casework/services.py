@@ -11,9 +11,10 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from donghanh.accounts.models import RoleAssignment, User
@@ -67,6 +68,12 @@ def require_person(actor: User, capability: Capability, person: Person) -> None:
     """The actor holds `capability` over this person (for a volunteer: the person is assigned to them now)."""
     if not Person.objects.filter(pk=person.pk).accessible_to(actor, capability).exists():
         raise PermissionDenied(_("Your role does not allow this for this person."))
+
+
+def _stored(message: str, **values: str) -> str:
+    """Text the system writes into a record: in the installation's language, whoever's page made it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(message) % values if values else _(message)
 
 
 def _check_fields(fields: Mapping[str, Any], allowed: set[str]) -> None:
@@ -151,7 +158,7 @@ def volunteer_update(*, actor: User, volunteer: Volunteer, **fields: Any) -> Vol
                 actor=actor,
                 assignment=assignment,
                 end_date=max(volunteer.end_date, assignment.start_date),
-                reason=_("The volunteer stopped."),
+                reason=_stored(_("The volunteer stopped.")),
             )
     return volunteer
 
@@ -187,7 +194,7 @@ def assignment_make(
             actor=actor,
             assignment=current,
             end_date=start_date - datetime.timedelta(days=1),
-            reason=reason or _("Reassigned to %(name)s.") % {"name": volunteer},
+            reason=reason or _stored(_("Reassigned to %(name)s."), name=str(volunteer)),
         )
     later = Assignment.objects.filter(person=person, end_date__gte=start_date).exists()
     if later:
@@ -308,6 +315,7 @@ def assessment_submit(
     person: Person,
     month: datetime.date,
     drug_tests: Sequence[DrugTest] = (),
+    assessed_on: datetime.date | None = None,
     **fields: Any,
 ) -> MonthlyAssessment:
     """Record (or correct) the assessment of one person for one month.
@@ -323,6 +331,9 @@ def assessment_submit(
     today = _today()
     if month > month_start(today):
         raise ValidationError({"month": _("A month that has not begun cannot be assessed.")})
+    assessed_on = assessed_on or today
+    if not month <= assessed_on <= today:
+        raise ValidationError({"assessed_on": _("The assessment is made between the month's first day and today.")})
     rating = fields.get("rating")
     if rating is not None and rating.scale_id != rating_scale_for(person.unit).pk:
         raise ValidationError({"rating": _("Choose a rating of this province's scale.")})
@@ -347,7 +358,7 @@ def assessment_submit(
     for name, value in fields.items():
         setattr(assessment, name, value)
     assessment.assessed_by = actor
-    assessment.assessed_on = today
+    assessment.assessed_on = assessed_on
     assessment.volunteer = Volunteer.objects.filter(user=actor).first() or assessment.volunteer
     _save(assessment, actor)
     assessment.drug_tests.set(tests)

@@ -56,7 +56,8 @@ class DemoRow:
 def demo_data_create(*, people: bool = True) -> list[DemoRow]:
     """Create what is missing; existing accounts keep their passwords and roles. Safe to run again.
 
-    The demo people come too (several seconds' work) unless `people` is false, or they exist already.
+    The demo people and their case work come too (several seconds' work) unless `people` is false, or they
+    exist already.
     """
     if not OrgUnit.objects.filter(era=CURRENT, level=COMMUNE).exists():
         orgunits_load()
@@ -69,8 +70,11 @@ def demo_data_create(*, people: bool = True) -> list[DemoRow]:
             user.save(update_fields=["password"])
         RoleAssignment.objects.get_or_create(user=user, role=spec.role, unit=unit)
         rows.append(DemoRow(user.username, user.full_name, str(Role(spec.role).label), unit.name, created))
+    from donghanh.core.demo_casework import demo_casework_create, demo_casework_exist
     from donghanh.core.demo_people import demo_people_create, demo_people_exist
 
     if people and not demo_people_exist():
         demo_people_create()
+    if people and not demo_casework_exist():
+        demo_casework_create()
     return rows

@@ -645,7 +645,7 @@ LIST_QUERIES = {
     "volunteer-teams/": 5,
     "classifications/": 5,
     "worklist/": 10,  # people followed, assessments done, follow-ups, measures ending, idle volunteers, quarters
-    "coverage/": 6,  # the unit, volunteers, people
+    "coverage/": 10,  # the unit, four counts, the two lists
 }
 LISTS = list(LIST_QUERIES)
 

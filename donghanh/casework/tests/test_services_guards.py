@@ -109,3 +109,20 @@ def test_a_volunteer_login_must_hold_the_volunteer_role_at_the_commune(officer, 
         assert "user" in refused.value.message_dict
     right = make_user(Role.VOLUNTEER, phu_thuong)
     assert services.volunteer_add(actor=officer, team=team, user=right, **fields).user == right
+
+
+def test_an_assessment_may_be_dated_when_it_was_made(officer, person):
+    from donghanh.casework.models import RatingLevel
+
+    def submit(month, assessed_on):
+        return services.assessment_submit(
+            actor=officer, person=person, month=month, assessed_on=assessed_on, drug_use="none",
+            participation="full", work_status="casual", family_relations="good", compliance="complies",
+            rating=RatingLevel.objects.get(scale__unit__isnull=True, code="good"),
+        )  # fmt: skip
+
+    assert submit(D(2025, 9, 1), D(2025, 10, 3)).assessed_on == D(2025, 10, 3)  # in the grace days
+    for wrong in (D(2025, 8, 31), timezone.localdate() + datetime.timedelta(days=1)):
+        with pytest.raises(ValidationError) as refused:
+            submit(D(2025, 9, 1), wrong)
+        assert "assessed_on" in refused.value.message_dict

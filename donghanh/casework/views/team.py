@@ -297,12 +297,12 @@ def coverage_page(request: AppRequest) -> HttpResponse:
         "helping_share": _share(figures.volunteers_helping, figures.volunteers),
         "covered_share": _share(figures.people_with_volunteer, figures.people),
         "idle": figures.idle_volunteers[:shown],
-        "idle_more": max(len(figures.idle_volunteers) - shown, 0),
+        "idle_more": max(figures.idle_count - shown, 0),
         "unassigned": [
             (person, scope.can_at(Capability.MANAGE_VOLUNTEERS, person.unit.path))
             for person in figures.people_without_volunteer[:shown]
         ],
-        "unassigned_more": max(len(figures.people_without_volunteer) - shown, 0),
+        "unassigned_more": max(figures.unassigned_count - shown, 0),
         "tab": "coverage",
         **unit_choices(request, unit),
     }

@@ -7,11 +7,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from donghanh.core.demo import DEMO_PASSWORD, demo_data_create
+from donghanh.core.demo_casework import demo_casework_exist, demo_casework_summary
 from donghanh.core.demo_people import REPORT_DATE, demo_people_exist, demo_people_summary
 
 
 class Command(BaseCommand):
-    help = "Create demo data: one account per role and the people of two communes (idempotent); prints a summary."
+    help = (
+        "Create demo data: one account per role, the people of two communes and their case work (idempotent); "
+        "prints a summary."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="Run even with the production settings.")
@@ -20,9 +24,10 @@ class Command(BaseCommand):
         if settings.SETTINGS_MODULE.endswith(".production") and not force:
             raise CommandError("Demo accounts have a published password: not created on production settings.")
         with translation.override("vi"):
-            existed = demo_people_exist()
+            existed, casework_existed = demo_people_exist(), demo_casework_exist()
             rows = demo_data_create()
             communes, figures = demo_people_summary()
+            teams = demo_casework_summary()
         width = max(len(r.username) for r in rows)
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}, unless changed since):")
@@ -39,4 +44,14 @@ class Command(BaseCommand):
             f"{figures.in_facility} in rehab facilities, {figures.at_residence} at residence "
             f"({figures.post_rehab} under post-rehab management, {figures.education} under Decree 120 education)"
         )
+        self.stdout.write("")
+        self.stdout.write(f"Demo case work ({'already there, none added' if casework_existed else 'created now'}):")
+        for team in teams:
+            cover = team.coverage
+            self.stdout.write(
+                f"  {team.unit_name}: {team.volunteers} volunteers ({cover.volunteers} active, "
+                f"{len(cover.idle_volunteers)} helping nobody); {cover.people_with_volunteer} of {cover.people} "
+                "people followed today have a volunteer"
+            )
+            self.stdout.write("    " + ", ".join(f"{n} {kind}" for kind, n in team.counts.items()))
         self.stdout.write("")
