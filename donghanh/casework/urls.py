@@ -1,6 +1,6 @@
 from django.urls import path
 
-from donghanh.casework.views import field, plans, team
+from donghanh.casework.views import field, plans, quarter, team
 
 app_name = "casework"
 urlpatterns = [
@@ -24,9 +24,9 @@ urlpatterns = [
     path("people/<int:pk>/assign/", team.assign, name="assign"),
     path("assignments/<int:pk>/end/", team.assignment_end, name="assignment_end"),
     path("overdue/", team.overdue, name="overdue"),
-    path("quarters/", team.quarter_latest, name="quarter_latest"),
-    path("quarters/<int:year>/<int:quarter>/", team.quarter_signoff, name="quarter"),
-    path("scale/", team.rating_scale, name="scale"),
+    path("quarters/", quarter.quarter_latest, name="quarter_latest"),
+    path("quarters/<int:year>/<int:quarter>/", quarter.quarter_signoff, name="quarter"),
+    path("scale/", quarter.rating_scale, name="scale"),
     # Plans and scored instruments.
     path("people/<int:pk>/plan/", plans.plan_page, name="plan"),
     path("plans/<int:pk>/goals/new/", plans.goal_add, name="goal_add"),

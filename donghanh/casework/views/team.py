@@ -1,5 +1,5 @@
 """The commune officer's desktop pages: volunteer teams, volunteers, coverage, assignments and overdue
-assessments (the quarter's sign-off and the rating scale are in `quarter.py`, named here for urls.py).
+assessments (the quarter's sign-off and the rating scale are in `quarter.py`).
 
 Who may open them is in `office.py`. Reads start from the user's scope, so a team, volunteer or
 person outside it answers 404; writes go through the services and need the capability at the
@@ -50,7 +50,6 @@ from donghanh.casework.views.office import (
     unit_asked,
     unit_choices,
 )
-from donghanh.casework.views.quarter import quarter_latest, quarter_signoff, rating_scale  # noqa: F401
 from donghanh.casework.worklist import overdue_assessments
 from donghanh.core.access import scoped
 from donghanh.core.forms import apply_service_errors
