@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from donghanh.accounts.models import RoleAssignment, User
-from donghanh.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from donghanh.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_data_create
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_demo_data_twice_creates_each_account_once_and_keeps_a_changed_password(
 
 
 def test_each_demo_account_holds_its_role_at_its_unit():
-    run()
+    demo_data_create(people=False)
     for spec in DEMO_ACCOUNTS:
         [assignment] = RoleAssignment.objects.filter(user__username=spec.username).select_related("unit")
         assert (assignment.role, assignment.unit.code, assignment.unit.level) == (
@@ -53,7 +53,7 @@ def test_each_demo_account_holds_its_role_at_its_unit():
 
 
 def test_demo_accounts_can_log_in(client):
-    run()
+    demo_data_create(people=False)
     response = client.post(reverse("login"), {"username": "xa.phuthuong", "password": DEMO_PASSWORD})
     assert response.status_code == 302
 

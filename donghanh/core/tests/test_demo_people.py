@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime
 import time
+from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from donghanh.accounts.models import User
@@ -34,12 +36,14 @@ from donghanh.people.models import (
 AT_RESIDENCE, IN_FACILITY = Whereabouts.AT_RESIDENCE, Whereabouts.IN_FACILITY
 
 
-@pytest.fixture
-def demo(db: None) -> float:
-    """Creates the demo data; returns how long that took, in seconds."""
-    started = time.perf_counter()
-    demo_data_create()
-    return time.perf_counter() - started
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[float]:
+    """Creates the demo data once for the module, rolled back after it; yields how long that took, in seconds."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        started = time.perf_counter()
+        demo_data_create()
+        yield time.perf_counter() - started
+        transaction.set_rollback(True)
 
 
 def officer(username: str) -> User:
