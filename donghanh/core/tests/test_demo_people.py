@@ -33,6 +33,9 @@ from donghanh.people.models import (
     WhereaboutsRecord,
 )
 
+# The mark also orders the module with the other database tests, before the transactional ones that empty tables.
+pytestmark = pytest.mark.django_db
+
 AT_RESIDENCE, IN_FACILITY = Whereabouts.AT_RESIDENCE, Whereabouts.IN_FACILITY
 
 
