@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from donghanh.accounts.permissions import Capability
@@ -22,6 +22,7 @@ from donghanh.casework.periods import add_months, month_start, previous_quarter,
 from donghanh.casework.selectors import assignments_active_on, in_casework, volunteers_active_on
 
 OVERDUE_KINDS = frozenset({NotificationKind.ASSESSMENT_OVERDUE})
+ACTING_CAPABILITIES = (Capability.RECORD_CASEWORK, Capability.MANAGE_VOLUNTEERS, Capability.CONFIRM_CLASSIFICATION)
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,13 @@ def work_list(user: Any, today: datetime.date) -> list[WorkItem]:
     """Everything on the user's list on `today`, most urgent first."""
     scope = scope_for(user)
     items: list[WorkItem] = []
-    people = (
-        list(_followed_people(user, today).order_by("search_name", "pk")) if scope.can(Capability.VIEW_CASEWORK) else []
-    )
+    # Only the people of the units where the user acts on case work: a province officer who only reads
+    # gets no person items, and loads no one.
+    acting = [g for cap in ACTING_CAPABILITIES for g in scope.grants_for(cap)]
+    where = Q(pk__in=[])
+    for grant in acting:
+        where |= Q(unit__path__startswith=grant.unit_path)
+    people = list(_followed_people(user, today).filter(where).order_by("search_name", "pk")) if acting else []
     by_id = {p.pk: p for p in people}
 
     if scope.can(Capability.RECORD_CASEWORK):

@@ -266,3 +266,15 @@ def test_a_contact_or_follow_up_whose_date_has_passed_is_overdue(officer, follow
     assert overdue_on(D(2025, 9, 6)) == {K.FOLLOW_UP: True}
     assert overdue_on(D(2025, 10, 1)) == {K.FOLLOW_UP: True, K.NO_CONTACT: False}  # 30 days without contact: due
     assert overdue_on(D(2025, 10, 2)) == {K.FOLLOW_UP: True, K.NO_CONTACT: True}
+
+
+def test_people_items_come_only_from_the_units_where_the_user_acts(officer, follow, make_user, phu_thuong, hai_chau):
+    from donghanh.accounts.models import RoleAssignment
+    from donghanh.orgunits.models import OrgUnit
+
+    follow()
+    # Commune officer in Hải Châu and province officer (reading only) of Hà Nội: nothing from Phú Thượng.
+    user = make_user(Role.COMMUNE_OFFICER, hai_chau)
+    RoleAssignment.objects.create(user=user, role=Role.PROVINCE_OFFICER, unit=phu_thuong.parent)
+    assert phu_thuong.parent.level == OrgUnit.Level.PROVINCE
+    assert [i for i in work_list(user, D(2025, 10, 10)) if i.person_id is not None] == []
