@@ -81,6 +81,7 @@ def demo_world(transactional_db: None) -> Any:
     from donghanh.core.demo import demo_data_create
     from donghanh.episodes.models import EpisodeRule
     from donghanh.orgunits.services import orgunits_load
+    from donghanh.support.models import ServiceType
 
     # A transactional test empties every table, the rows data migrations installed included.
     if not EpisodeRule.objects.exists():
@@ -89,6 +90,9 @@ def demo_world(transactional_db: None) -> Any:
     if not RatingScale.objects.exists():
         call_command("migrate", "casework", "0001", verbosity=0)
         call_command("migrate", "casework", verbosity=0)
+    if not ServiceType.objects.exists():
+        call_command("migrate", "support", "0001", verbosity=0)
+        call_command("migrate", "support", verbosity=0)
     orgunits_load(province_codes={"01", "48"})
     return demo_data_create(people=False)
 

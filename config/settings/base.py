@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "donghanh.people",
     "donghanh.episodes",
     "donghanh.casework",
+    "donghanh.support",
 ]
 
 MIDDLEWARE = [
@@ -241,3 +242,6 @@ CASEWORK_ASSESSED_EPISODE_TYPES = env_list(
 )
 # Send each new notification by email too, to users who have an address (through MAILERS).
 NOTIFICATION_EMAILS = env_bool("NOTIFICATION_EMAILS")
+
+# Support: a job counts as stable once the person has held it this many months.
+SUPPORT_STABLE_JOB_MONTHS = int(os.environ.get("SUPPORT_STABLE_JOB_MONTHS", "3"))

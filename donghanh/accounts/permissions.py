@@ -30,6 +30,9 @@ class Capability(StrEnum):
     RECORD_CASEWORK = "casework.record"
     CONFIRM_CLASSIFICATION = "casework.confirm_classification"
     CONFIGURE_RATING_SCALE = "casework.configure_scale"
+    VIEW_SUPPORT = "support.view"
+    RECORD_SUPPORT = "support.record"
+    MANAGE_PARTNERS = "support.manage_partners"
 
 
 CAPABILITY_LABELS: dict[Capability, Promise] = {
@@ -51,6 +54,9 @@ CAPABILITY_LABELS: dict[Capability, Promise] = {
     Capability.RECORD_CASEWORK: _("Record contacts, reintegration plans, monthly assessments and BARC-10"),
     Capability.CONFIRM_CLASSIFICATION: _("Confirm or override the quarterly classification"),
     Capability.CONFIGURE_RATING_SCALE: _("Set the province's rating scale for monthly assessments"),
+    Capability.VIEW_SUPPORT: _("See the support people received and the partners who give it"),
+    Capability.RECORD_SUPPORT: _("Record loans, training, jobs, aid and other support given"),
+    Capability.MANAGE_PARTNERS: _("Keep the directory of partners"),
 }
 
 ALL_ROLES = frozenset(Role)
@@ -107,6 +113,20 @@ MATRIX: dict[Capability, frozenset[str]] = {
     ),
     Capability.CONFIRM_CLASSIFICATION: frozenset({Role.COMMUNE_OFFICER}),
     Capability.CONFIGURE_RATING_SCALE: frozenset({Role.PROVINCE_OFFICER}),
+    # Support: volunteers see it for the people assigned to them (accounts.scope).
+    Capability.VIEW_SUPPORT: frozenset(
+        {
+            Role.NATIONAL_MANAGER,
+            Role.PROVINCE_OFFICER,
+            Role.COMMUNE_OFFICER,
+            Role.COMMUNE_POLICE,
+            Role.HEALTH_STAFF,
+            Role.VOLUNTEER,
+            Role.AUDITOR,
+        }
+    ),
+    Capability.RECORD_SUPPORT: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_POLICE, Role.HEALTH_STAFF}),
+    Capability.MANAGE_PARTNERS: frozenset({Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER}),
 }
 
 

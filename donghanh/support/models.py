@@ -1,0 +1,145 @@
+"""Support given to people and the partners who give it.
+
+A service record says what a person received (a course, a loan, a job, aid, an exam), from whom,
+when, and for how much. Whether a job is stable is computed from its dates (`selectors`), never
+ticked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from donghanh.accounts.permissions import Capability
+from donghanh.accounts.scope import NATIONAL_ROOT_PATH, Grant, ScopedModel
+from donghanh.audit.history import History
+from donghanh.people.models import PersonPart
+from donghanh.support import choices
+
+
+class Partner(ScopedModel):
+    """An organisation that helps: employer, school, bank branch, clinic, facility, NGO, mass organisation.
+
+    It belongs to the unit where it operates; a partner of a province is visible to the province's communes.
+    """
+
+    scope_capability = Capability.VIEW_SUPPORT
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=choices.PartnerKind.choices)
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("operates in"), on_delete=models.PROTECT, related_name="partners"
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    offers_jobs = models.BooleanField(_("offers jobs"), default=False)
+    offers_training = models.BooleanField(_("offers training places"), default=False)
+    offers_loans = models.BooleanField(_("offers loans"), default=False)
+    offers_treatment = models.BooleanField(_("offers treatment"), default=False)
+    offer_notes = models.TextField(_("what they offer"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = History()
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="partner_unique_name_per_unit")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def scope_filter(cls, grant: Grant, user: Any) -> Q:
+        if grant.unit_path == NATIONAL_ROOT_PATH:
+            return Q(pk__isnull=False)
+        # The grant's subtree, and the units above it (a province's partners serve its communes).
+        parts = grant.unit_path.rstrip("/").split("/")
+        above = ["/".join(parts[:n]) + "/" for n in range(1, len(parts))]
+        return Q(unit__path__startswith=grant.unit_path) | Q(unit__path__in=above)
+
+
+class ServiceType(models.Model):
+    """A kind of help, in the list a user picks from; `category` is what rules and reports go by."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    label_vi = models.CharField(_("label (Vietnamese)"), max_length=100)
+    label_en = models.CharField(_("label (English)"), max_length=100)
+    category = models.CharField(_("category"), max_length=20, choices=choices.ServiceCategory.choices)
+    involves_money = models.BooleanField(_("involves money"), default=False)
+    is_active = models.BooleanField(_("in use"), default=True)
+    position = models.PositiveSmallIntegerField(_("position in lists"), default=0)
+
+    history = History()
+
+    class Meta:
+        verbose_name = _("service type")
+        verbose_name_plural = _("service types")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "vi").startswith("en") else self.label_vi
+
+
+class ServiceRecord(PersonPart):
+    """One service a person received: what, from whom, when, how much (VND) and with what outcome.
+
+    Loans carry their bank branch (the provider), purpose, term and repayment; jobs their employer
+    (the provider), position and start — stable or not follows from the dates.
+    """
+
+    scope_capability = Capability.VIEW_SUPPORT
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="services"
+    )
+    service_type = models.ForeignKey(
+        ServiceType, verbose_name=_("service"), on_delete=models.PROTECT, related_name="records"
+    )
+    provider = models.ForeignKey(
+        Partner, verbose_name=_("provider"), on_delete=models.PROTECT, null=True, blank=True, related_name="services"
+    )
+    provider_name = models.CharField(_("provider (when not a partner)"), max_length=200, blank=True)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    amount = models.PositiveBigIntegerField(_("amount (VND)"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    loan_purpose = models.CharField(_("loan purpose"), max_length=200, blank=True)
+    loan_term_months = models.PositiveSmallIntegerField(_("loan term (months)"), null=True, blank=True)
+    repayment_status = models.CharField(
+        _("repayment"), max_length=20, choices=choices.RepaymentStatus.choices, blank=True
+    )
+    position = models.CharField(_("position"), max_length=150, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    history = History()
+
+    class Meta:
+        verbose_name = _("service given")
+        verbose_name_plural = _("services given")
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="servicerecord_period_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "start_date"], name="servicerecord_person_start_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.service_type} — {self.start_date:%d/%m/%Y}"

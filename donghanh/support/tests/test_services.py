@@ -1,0 +1,183 @@
+"""Support services: validation of what was given, the stable-job rule, and partners' scope."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import override_settings
+
+from donghanh.accounts.roles import Role
+from donghanh.orgunits.models import OrgUnit
+from donghanh.people.choices import Sex
+from donghanh.people.services import person_register
+from donghanh.support import services
+from donghanh.support.models import Partner, ServiceRecord, ServiceType
+from donghanh.support.selectors import is_stable_job, stable_jobs_on
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.fixture
+def officer(make_user, phu_thuong):
+    return make_user(Role.COMMUNE_OFFICER, phu_thuong)
+
+
+@pytest.fixture
+def person(officer, phu_thuong):
+    return person_register(
+        actor=officer, unit=phu_thuong, full_name="Nguyễn Văn Hùng", sex=Sex.MALE, birth_year=1990,
+        registered_on=D(2024, 1, 2),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def employer(officer, phu_thuong):
+    return services.partner_add(
+        actor=officer, unit=phu_thuong, name="Công ty May Tây Hồ", kind="business", offers_jobs=True
+    )
+
+
+def kind(code):
+    return ServiceType.objects.get(code=code)
+
+
+def refused(call, **kwargs):
+    with pytest.raises(ValidationError) as error:
+        call(**kwargs)
+    return error.value.message_dict
+
+
+# --- validation ------------------------------------------------------------------------------------
+
+
+def test_a_loan_needs_its_amount_and_its_bank(officer, person):
+    errors = refused(
+        services.service_record, actor=officer, person=person, service_type=kind("preferential_loan"),
+        start_date=D(2025, 3, 1),
+    )  # fmt: skip
+    assert set(errors) == {"amount", "provider"}
+    loan = services.service_record(
+        actor=officer, person=person, service_type=kind("preferential_loan"), start_date=D(2025, 3, 1),
+        amount=30_000_000, provider_name="NHCSXH quận Tây Hồ", loan_purpose="Mua máy may", loan_term_months=36,
+        repayment_status="current",
+    )  # fmt: skip
+    assert loan.amount == 30_000_000
+
+
+@pytest.mark.parametrize(
+    ("code", "fields", "field"),
+    [
+        ("legal_aid", {"amount": 500_000}, "amount"),  # no money in legal aid
+        ("emergency_aid", {"amount": 0}, "amount"),
+        ("emergency_aid", {"amount": 500_000_001}, "amount"),
+        ("emergency_aid", {"loan_term_months": 12}, "loan_term_months"),  # only loans have a term
+        ("vocational_training", {"position": "Thợ may"}, "position"),
+        ("job_placement", {}, "provider"),  # a job needs its employer
+        ("emergency_aid", {"end_date": D(2025, 2, 28)}, "end_date"),
+    ],
+)
+def test_what_does_not_belong_is_refused_on_its_field(officer, person, code, fields, field):
+    errors = refused(
+        services.service_record, actor=officer, person=person, service_type=kind(code), start_date=D(2025, 3, 1),
+        **fields,
+    )  # fmt: skip
+    assert field in errors
+
+
+def test_a_start_in_the_future_is_refused(officer, person):
+    errors = refused(
+        services.service_record, actor=officer, person=person, service_type=kind("emergency_aid"),
+        start_date=datetime.date.today() + datetime.timedelta(days=1), amount=1_000_000,
+    )  # fmt: skip
+    assert "start_date" in errors
+
+
+def test_a_volunteer_records_no_support(make_user, phu_thuong, person, assign_volunteer):
+    volunteer = make_user(Role.VOLUNTEER, phu_thuong)
+    assign_volunteer(volunteer, person)
+    with pytest.raises(PermissionDenied):
+        services.service_record(
+            actor=volunteer, person=person, service_type=kind("emergency_aid"), start_date=D(2025, 3, 1), amount=1
+        )
+    assert ServiceRecord.objects.count() == 0
+
+
+# --- the stable job -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "stable"),
+    [
+        (D(2025, 4, 30), False),  # the day before three months
+        (D(2025, 5, 1), True),  # three months to the day
+        (D(2025, 8, 31), True),  # the last day of the job
+        (D(2025, 9, 1), False),  # the day after it ended
+    ],
+)
+def test_a_job_is_stable_from_three_months_held_until_it_ends(officer, person, employer, day, stable):
+    job = services.service_record(
+        actor=officer, person=person, service_type=kind("job_placement"), start_date=D(2025, 2, 1),
+        end_date=D(2025, 8, 31), provider=employer, position="Công nhân may",
+    )  # fmt: skip
+    assert list(stable_jobs_on(day)) == ([job] if stable else [])
+    assert is_stable_job(job, day) is stable
+
+
+def test_month_ends_follow_the_calendar(officer, person, employer):
+    job = services.service_record(
+        actor=officer, person=person, service_type=kind("job_placement"), start_date=D(2024, 11, 30), provider=employer
+    )
+    assert not is_stable_job(job, D(2025, 2, 28))  # 30/11 + 3 months is past the end of February
+    assert list(stable_jobs_on(D(2025, 3, 1))) == [job]
+
+
+@override_settings(SUPPORT_STABLE_JOB_MONTHS=6)
+def test_the_threshold_is_a_setting(officer, person, employer):
+    services.service_record(
+        actor=officer, person=person, service_type=kind("job_placement"), start_date=D(2025, 2, 1), provider=employer
+    )
+    assert list(stable_jobs_on(D(2025, 5, 1))) == []
+    assert len(stable_jobs_on(D(2025, 8, 1))) == 1
+
+
+def test_other_services_are_never_stable_jobs(officer, person):
+    services.service_record(
+        actor=officer, person=person, service_type=kind("vocational_training"), start_date=D(2024, 2, 1), amount=1
+    )
+    assert list(stable_jobs_on(D(2025, 5, 1))) == []
+
+
+# --- partners -------------------------------------------------------------------------------------
+
+
+def test_a_province_partner_serves_its_communes_and_a_commune_partner_only_its_own(
+    officer, make_user, phu_thuong, hai_chau, employer
+):
+    province = phu_thuong.parent
+    assert province.level == OrgUnit.Level.PROVINCE
+    province_officer = make_user(Role.PROVINCE_OFFICER, province)
+    bank = services.partner_add(
+        actor=province_officer, unit=province, name="NHCSXH Hà Nội", kind="bank_branch", offers_loans=True
+    )
+    assert set(Partner.objects.accessible_to(officer)) == {employer, bank}
+    assert set(Partner.objects.accessible_to(province_officer)) == {employer, bank}
+    elsewhere = make_user(Role.COMMUNE_OFFICER, hai_chau)
+    assert list(Partner.objects.accessible_to(elsewhere)) == []
+    with pytest.raises(PermissionDenied):
+        services.partner_add(actor=elsewhere, unit=phu_thuong, name="Xưởng mộc", kind="business")
+
+
+def test_a_volunteer_sees_the_support_of_their_people_only(officer, make_user, phu_thuong, person, assign_volunteer):
+    other = person_register(actor=officer, unit=phu_thuong, full_name="Trần Văn Nam", sex=Sex.MALE, birth_year=1991)
+    for someone in (person, other):
+        services.service_record(
+            actor=officer, person=someone, service_type=kind("emergency_aid"), start_date=D(2025, 3, 1),
+            amount=2_000_000,
+        )  # fmt: skip
+    volunteer = make_user(Role.VOLUNTEER, phu_thuong)
+    assign_volunteer(volunteer, person)
+    assert [r.person for r in ServiceRecord.objects.accessible_to(volunteer)] == [person]
