@@ -245,3 +245,5 @@ NOTIFICATION_EMAILS = env_bool("NOTIFICATION_EMAILS")
 
 # Support: a job counts as stable once the person has held it this many months.
 SUPPORT_STABLE_JOB_MONTHS = int(os.environ.get("SUPPORT_STABLE_JOB_MONTHS", "3"))
+# A referral with no answer after this many days appears on the referring user's work list.
+SUPPORT_REFERRAL_ANSWER_DAYS = int(os.environ.get("SUPPORT_REFERRAL_ANSWER_DAYS", "14"))

@@ -36,3 +36,54 @@ class RepaymentStatus(models.TextChoices):
     LATE = "late", _("Repayments late")
     REPAID = "repaid", _("Repaid")
     WRITTEN_OFF = "written_off", _("Written off")
+
+
+class ReferralKind(models.TextChoices):
+    METHADONE = "methadone", _("Methadone treatment")
+    HIV_TREATMENT = "hiv_treatment", _("HIV care and treatment")
+    MENTAL_HEALTH = "mental_health", _("Mental health care")
+    DRUG_TEST = "drug_test", _("Drug test")
+    REHAB_FACILITY = "rehab_facility", _("Rehab at a facility")
+    MEDICAL = "medical", _("Medical care")
+    EMPLOYMENT = "employment", _("Employment")
+    TRAINING = "training", _("Vocational training")
+    LOAN = "loan", _("Loan")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    OTHER = "other", _("Other")
+
+
+# Referrals whose very existence is sensitive, and the right a role needs to see them (Law 91/2025).
+DRUG_USE_REFERRALS = frozenset({ReferralKind.METHADONE, ReferralKind.DRUG_TEST, ReferralKind.REHAB_FACILITY})
+HEALTH_REFERRALS = frozenset({ReferralKind.HIV_TREATMENT, ReferralKind.MENTAL_HEALTH, ReferralKind.MEDICAL})
+# Treatment referrals are followed month by month once accepted.
+TREATMENT_REFERRALS = frozenset({ReferralKind.METHADONE, ReferralKind.HIV_TREATMENT, ReferralKind.MENTAL_HEALTH})
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    COMPLETED = "completed", _("Completed")
+    DECLINED = "declined", _("Declined")
+    LOST = "lost", _("Lost to follow-up")
+
+
+# The closed loop: where a referral may go from each status; the last three end it.
+REFERRAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    ReferralStatus.SENT: frozenset({ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.LOST}),
+    ReferralStatus.ACCEPTED: frozenset({ReferralStatus.COMPLETED, ReferralStatus.DECLINED, ReferralStatus.LOST}),
+    ReferralStatus.COMPLETED: frozenset(),
+    ReferralStatus.DECLINED: frozenset(),
+    ReferralStatus.LOST: frozenset(),
+}
+
+
+class Attendance(models.TextChoices):
+    REGULAR = "regular", _("Attending regularly")
+    IRREGULAR = "irregular", _("Attending irregularly")
+    STOPPED = "stopped", _("Stopped")
+
+
+class FollowUpSource(models.TextChoices):
+    CLINIC = "clinic", _("The clinic")
+    PERSON = "person", _("The person")
+    FAMILY = "family", _("The family")

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.accounts.permissions import Capability
+from donghanh.accounts.permissions import Capability, role_has
 from donghanh.accounts.scope import NATIONAL_ROOT_PATH, Grant, ScopedModel
 from donghanh.audit.history import History
 from donghanh.people.models import PersonPart
@@ -143,3 +143,107 @@ class ServiceRecord(PersonPart):
 
     def __str__(self) -> str:
         return f"{self.service_type} — {self.start_date:%d/%m/%Y}"
+
+
+class Referral(PersonPart):
+    """A person sent to a partner for what the commune cannot give, followed until the loop closes.
+
+    `status` and `status_on` are the latest change; `events` keep every change with its date and
+    author. Health and drug-treatment referrals are visible only to roles that may see that data.
+    """
+
+    scope_capability = Capability.VIEW_SUPPORT
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="referrals"
+    )
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("referred to"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    kind = models.CharField(_("for"), max_length=20, choices=choices.ReferralKind.choices)
+    reason = models.TextField(_("reason"))
+    sent_on = models.DateField(_("sent on"))
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("referred by"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=choices.ReferralStatus.choices, default=choices.ReferralStatus.SENT
+    )
+    status_on = models.DateField(_("status since"))
+
+    history = History()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-sent_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status_on__gte=F("sent_on")), name="referral_status_after_sending"),
+        ]
+        indexes = [models.Index(fields=["status", "sent_on"], name="referral_status_sent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.partner}"
+
+    @classmethod
+    def scope_filter(cls, grant: Grant, user: Any) -> Q:
+        visible = Q(kind__in=[k for k in choices.ReferralKind.values if k not in SENSITIVE_REFERRALS])
+        if role_has(grant.role, Capability.VIEW_DRUG_USE):
+            visible |= Q(kind__in=choices.DRUG_USE_REFERRALS)
+        if role_has(grant.role, Capability.VIEW_HEALTH):
+            visible |= Q(kind__in=choices.HEALTH_REFERRALS)
+        return super().scope_filter(grant, user) & visible
+
+    @property
+    def is_open(self) -> bool:
+        return bool(choices.REFERRAL_TRANSITIONS[self.status])
+
+
+SENSITIVE_REFERRALS = choices.DRUG_USE_REFERRALS | choices.HEALTH_REFERRALS
+
+
+class ReferralEvent(models.Model):
+    """One change of a referral's status: to what, on which day, by whom."""
+
+    referral = models.ForeignKey(Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(_("status"), max_length=10, choices=choices.ReferralStatus.choices)
+    on = models.DateField(_("on"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = History()
+
+    class Meta:
+        verbose_name = _("referral change")
+        verbose_name_plural = _("referral changes")
+        ordering = ["referral", "on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.on:%d/%m/%Y}"
+
+
+class AdherenceFollowUp(models.Model):
+    """How a person in treatment attended in one month, and who said so."""
+
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    month = models.DateField(_("month"))
+    attendance = models.CharField(_("attendance"), max_length=10, choices=choices.Attendance.choices)
+    source = models.CharField(_("according to"), max_length=10, choices=choices.FollowUpSource.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    history = History()
+
+    class Meta:
+        verbose_name = _("treatment follow-up")
+        verbose_name_plural = _("treatment follow-ups")
+        ordering = ["referral", "-month"]
+        constraints = [models.UniqueConstraint(fields=["referral", "month"], name="adherencefollowup_one_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.get_attendance_display()} {self.month:%m/%Y}"

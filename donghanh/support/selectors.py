@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from donghanh.episodes.rules import add_months
-from donghanh.support.choices import ServiceCategory
-from donghanh.support.models import Partner, ServiceRecord
+from donghanh.support.choices import ReferralStatus, ServiceCategory
+from donghanh.support.models import Partner, Referral, ServiceRecord
 
 
 def partners_for_user(user: Any) -> QuerySet[Partner]:
@@ -35,3 +35,14 @@ def is_stable_job(record: ServiceRecord, day: datetime.date) -> bool:
         return False
     held = record.start_date <= add_months(day, -settings.SUPPORT_STABLE_JOB_MONTHS)
     return held and (record.end_date is None or record.end_date >= day)
+
+
+def referrals_overdue(user: Any, today: datetime.date) -> QuerySet[Referral]:
+    """Referrals the user sent that have had no answer for more than `SUPPORT_REFERRAL_ANSWER_DAYS` days."""
+    limit = today - datetime.timedelta(days=settings.SUPPORT_REFERRAL_ANSWER_DAYS)
+    return (
+        Referral.objects.accessible_to(user)
+        .filter(referred_by=user, status=ReferralStatus.SENT, sent_on__lt=limit)
+        .select_related("person", "partner")
+        .order_by("sent_on", "pk")
+    )

@@ -20,8 +20,15 @@ from donghanh.casework.services import require_person
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
 from donghanh.people.services import require
-from donghanh.support.choices import ServiceCategory
-from donghanh.support.models import Partner, ServiceRecord, ServiceType
+from donghanh.support.choices import (
+    DRUG_USE_REFERRALS,
+    HEALTH_REFERRALS,
+    REFERRAL_TRANSITIONS,
+    TREATMENT_REFERRALS,
+    ReferralStatus,
+    ServiceCategory,
+)
+from donghanh.support.models import AdherenceFollowUp, Partner, Referral, ReferralEvent, ServiceRecord, ServiceType
 
 PARTNER_FIELDS = {
     "address", "contact_person", "phone", "email", "offers_jobs", "offers_training", "offers_loans",
@@ -123,3 +130,97 @@ def service_update(*, actor: User, record: ServiceRecord, **fields: Any) -> Serv
     _validate_service(record)
     _save(record, actor)
     return record
+
+
+# --- referrals ------------------------------------------------------------------------------------
+
+
+def _require_referral_kind(actor: User, person: Person, kind: str) -> None:
+    """Sending or changing a health or drug-treatment referral needs the right to see that data."""
+    if kind in DRUG_USE_REFERRALS:
+        require(actor, Capability.VIEW_DRUG_USE, person.unit)
+    elif kind in HEALTH_REFERRALS:
+        require(actor, Capability.VIEW_HEALTH, person.unit)
+
+
+@transaction.atomic
+def referral_send(
+    *, actor: User, person: Person, partner: Partner, kind: str, reason: str, sent_on: datetime.date
+) -> Referral:
+    """Refer a person to a partner; the loop stays open until the referral is completed, declined or lost."""
+    require_person(actor, Capability.RECORD_SUPPORT, person)
+    _require_referral_kind(actor, person, kind)
+    errors: dict[str, str] = {}
+    if sent_on > timezone.localdate():
+        errors["sent_on"] = _("The date cannot be in the future.")
+    if not partner.is_active:
+        errors["partner"] = _("%(partner)s is no longer active.") % {"partner": partner}
+    elif not Partner.objects.accessible_to(actor).filter(pk=partner.pk).exists():
+        errors["partner"] = _("Choose a partner of your area.")
+    if not reason.strip():
+        errors["reason"] = _("Say why the person is referred.")
+    if errors:
+        raise ValidationError(errors)
+    referral = Referral(
+        person=person, partner=partner, kind=kind, reason=reason.strip(), sent_on=sent_on, referred_by=actor,
+        status=ReferralStatus.SENT, status_on=sent_on,
+    )  # fmt: skip
+    _save(referral, actor)
+    _save(ReferralEvent(referral=referral, status=ReferralStatus.SENT, on=sent_on, by=actor), actor)
+    return referral
+
+
+@transaction.atomic
+def referral_change(*, actor: User, referral: Referral, status: str, on: datetime.date, note: str = "") -> Referral:
+    """Move a referral along the loop: sent → accepted → completed, or declined / lost from an open status."""
+    require_person(actor, Capability.RECORD_SUPPORT, referral.person)
+    _require_referral_kind(actor, referral.person, referral.kind)
+    Referral.objects.select_for_update().filter(pk=referral.pk).first()  # one change at a time
+    allowed = REFERRAL_TRANSITIONS[referral.status]
+    if status not in allowed:
+        labels = dict(ReferralStatus.choices)
+        if not allowed:
+            message = _("The referral is already %(status)s; it cannot change any more.")
+        else:
+            message = _("A referral that is %(status)s can become: %(allowed)s.")
+        raise ValidationError(
+            {
+                "status": message
+                % {
+                    "status": str(labels[referral.status]).lower(),
+                    "allowed": ", ".join(str(labels[s]).lower() for s in ReferralStatus.values if s in allowed),
+                }
+            }
+        )
+    if on < referral.status_on:
+        raise ValidationError(
+            {"on": _("The change cannot be before the last one (%(day)s).") % {"day": f"{referral.status_on:%d/%m/%Y}"}}
+        )
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+    referral.status, referral.status_on = status, on
+    _save(referral, actor)
+    _save(ReferralEvent(referral=referral, status=status, on=on, by=actor, note=note.strip()), actor)
+    return referral
+
+
+@transaction.atomic
+def follow_up_record(
+    *, actor: User, referral: Referral, month: datetime.date, attendance: str, source: str, note: str = ""
+) -> AdherenceFollowUp:
+    """Record (or correct) how a person in treatment attended in a month."""
+    require_person(actor, Capability.RECORD_SUPPORT, referral.person)
+    _require_referral_kind(actor, referral.person, referral.kind)
+    month = month.replace(day=1)
+    if referral.kind not in TREATMENT_REFERRALS:
+        raise ValidationError(_("Only treatment referrals are followed month by month."))
+    if referral.status == ReferralStatus.SENT or month < referral.sent_on.replace(day=1):
+        raise ValidationError({"month": _("Follow a referral from the month the treatment was accepted.")})
+    if month > timezone.localdate().replace(day=1):
+        raise ValidationError({"month": _("A month that has not begun cannot be followed.")})
+    follow_up = AdherenceFollowUp.objects.filter(referral=referral, month=month).first() or AdherenceFollowUp(
+        referral=referral, month=month
+    )
+    follow_up.attendance, follow_up.source, follow_up.note, follow_up.recorded_by = attendance, source, note, actor
+    _save(follow_up, actor)
+    return follow_up

@@ -1,0 +1,172 @@
+"""Referrals: the closed loop, who may see which, overdue answers and treatment follow-up."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import override_settings
+from django.utils import translation
+
+from donghanh.accounts.roles import Role
+from donghanh.people.choices import Sex
+from donghanh.people.services import person_register
+from donghanh.support import services
+from donghanh.support.models import Referral
+from donghanh.support.selectors import referrals_overdue
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+MARCH_1 = D(2025, 3, 1)
+
+
+@pytest.fixture
+def officer(make_user, phu_thuong):
+    return make_user(Role.COMMUNE_OFFICER, phu_thuong)
+
+
+@pytest.fixture
+def person(officer, phu_thuong):
+    return person_register(
+        actor=officer, unit=phu_thuong, full_name="Nguyễn Văn Hùng", sex=Sex.MALE, birth_year=1990,
+        registered_on=D(2024, 1, 2),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def clinic(officer, phu_thuong):
+    return services.partner_add(
+        actor=officer, unit=phu_thuong, name="Cơ sở Methadone Tây Hồ", kind="methadone_clinic", offers_treatment=True
+    )
+
+
+@pytest.fixture
+def employer(officer, phu_thuong):
+    return services.partner_add(actor=officer, unit=phu_thuong, name="Công ty May Tây Hồ", kind="business")
+
+
+def send(officer, person, partner, kind="methadone", on=MARCH_1):
+    return services.referral_send(
+        actor=officer, person=person, partner=partner, kind=kind, reason="Điều trị thay thế", sent_on=on
+    )
+
+
+def test_the_loop_from_sent_to_completed_keeps_every_change(officer, person, clinic):
+    referral = send(officer, person, clinic)
+    services.referral_change(actor=officer, referral=referral, status="accepted", on=D(2025, 3, 5))
+    services.referral_change(actor=officer, referral=referral, status="completed", on=D(2025, 9, 30), note="Ổn định")
+    referral.refresh_from_db()
+    assert (referral.status, referral.status_on, referral.is_open) == ("completed", D(2025, 9, 30), False)
+    assert [(e.status, e.on, e.by) for e in referral.events.all()] == [
+        ("sent", D(2025, 3, 1), officer),
+        ("accepted", D(2025, 3, 5), officer),
+        ("completed", D(2025, 9, 30), officer),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "refused", "message"),
+    [
+        ([], "completed", "Một chuyển gửi đang ở trạng thái đã gửi chỉ có thể chuyển sang"),
+        (["declined"], "accepted", "không thể thay đổi nữa"),
+        (["accepted", "completed"], "lost", "không thể thay đổi nữa"),
+        (["accepted"], "sent", "chỉ có thể chuyển sang"),
+    ],
+)
+def test_illegal_transitions_are_refused_with_a_clear_message(officer, person, clinic, path, refused, message):
+    referral = send(officer, person, clinic)
+    for status in path:
+        services.referral_change(actor=officer, referral=referral, status=status, on=D(2025, 3, 10))
+    with translation.override("vi"), pytest.raises(ValidationError) as error:
+        services.referral_change(actor=officer, referral=referral, status=refused, on=D(2025, 3, 20))
+    assert message in error.value.message_dict["status"][0]
+    assert referral.events.count() == 1 + len(path)
+
+
+def test_a_change_is_not_dated_before_the_last_one(officer, person, clinic):
+    referral = send(officer, person, clinic, on=D(2025, 3, 10))
+    with pytest.raises(ValidationError) as error:
+        services.referral_change(actor=officer, referral=referral, status="accepted", on=D(2025, 3, 9))
+    assert "10/03/2025" in error.value.message_dict["on"][0]
+
+
+def test_a_referral_needs_a_reason_and_an_active_partner_of_the_area(officer, person, clinic, make_user, hai_chau):
+    services.partner_update(actor=officer, partner=clinic, is_active=False)
+    with pytest.raises(ValidationError) as error:
+        services.referral_send(
+            actor=officer, person=person, partner=clinic, kind="methadone", reason=" ", sent_on=D(2025, 3, 1)
+        )
+    assert set(error.value.message_dict) == {"partner", "reason"}
+    elsewhere = make_user(Role.COMMUNE_OFFICER, hai_chau)
+    far = services.partner_add(actor=elsewhere, unit=hai_chau, name="Phòng khám Hải Châu", kind="health_facility")
+    with pytest.raises(ValidationError) as error:
+        send(officer, person, far, kind="medical")
+    assert "partner" in error.value.message_dict
+
+
+# --- who sees which --------------------------------------------------------------------------------
+
+
+def test_health_and_drug_treatment_referrals_are_seen_only_by_roles_that_may(
+    officer, person, clinic, employer, make_user, phu_thuong, assign_volunteer
+):
+    methadone = send(officer, person, clinic)
+    job = send(officer, person, employer, kind="employment")
+    health = make_user(Role.HEALTH_STAFF, phu_thuong)
+    hiv = services.referral_send(
+        actor=health, person=person, partner=clinic, kind="hiv_treatment", reason="Điều trị ARV", sent_on=D(2025, 3, 1)
+    )
+    police = make_user(Role.COMMUNE_POLICE, phu_thuong)
+    volunteer = make_user(Role.VOLUNTEER, phu_thuong)
+    assign_volunteer(volunteer, person)
+    seen = {user: set(Referral.objects.accessible_to(user)) for user in (officer, health, police, volunteer)}
+    assert seen[officer] == {methadone, job, hiv}
+    assert seen[health] == {methadone, job, hiv}
+    assert seen[police] == {methadone, job}  # no HIV status for the police
+    assert seen[volunteer] == {job}  # nothing sensitive for a volunteer
+    with pytest.raises(PermissionDenied):
+        services.referral_send(
+            actor=police, person=person, partner=clinic, kind="hiv_treatment", reason="ARV", sent_on=D(2025, 3, 1)
+        )
+
+
+# --- overdue answers -----------------------------------------------------------------------------
+
+
+@override_settings(SUPPORT_REFERRAL_ANSWER_DAYS=14)
+def test_a_referral_unanswered_after_fourteen_days_is_overdue_for_who_sent_it(
+    officer, person, clinic, make_user, phu_thuong
+):
+    referral = send(officer, person, clinic, on=D(2025, 3, 1))
+    assert list(referrals_overdue(officer, D(2025, 3, 15))) == []  # 14 days: still waiting
+    assert list(referrals_overdue(officer, D(2025, 3, 16))) == [referral]
+    assert list(referrals_overdue(make_user(Role.COMMUNE_OFFICER, phu_thuong), D(2025, 3, 16))) == []
+    services.referral_change(actor=officer, referral=referral, status="accepted", on=D(2025, 3, 16))
+    assert list(referrals_overdue(officer, D(2025, 3, 20))) == []
+
+
+# --- treatment follow-up -------------------------------------------------------------------------
+
+
+def test_treatment_is_followed_month_by_month_once_accepted(officer, person, clinic, employer):
+    referral = send(officer, person, clinic)
+    with pytest.raises(ValidationError):
+        services.follow_up_record(
+            actor=officer, referral=referral, month=D(2025, 3, 1), attendance="regular", source="clinic"
+        )
+    services.referral_change(actor=officer, referral=referral, status="accepted", on=D(2025, 3, 5))
+    services.follow_up_record(
+        actor=officer, referral=referral, month=D(2025, 3, 20), attendance="regular", source="clinic"
+    )
+    corrected = services.follow_up_record(
+        actor=officer, referral=referral, month=D(2025, 3, 1), attendance="irregular", source="family"
+    )
+    assert (corrected.month, referral.follow_ups.count()) == (D(2025, 3, 1), 1)
+    job = send(officer, person, employer, kind="employment")
+    services.referral_change(actor=officer, referral=job, status="accepted", on=D(2025, 3, 5))
+    with pytest.raises(ValidationError):
+        services.follow_up_record(
+            actor=officer, referral=job, month=D(2025, 4, 1), attendance="regular", source="person"
+        )
