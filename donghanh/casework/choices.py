@@ -104,3 +104,4 @@ class NotificationKind(models.TextChoices):
     UNASSIGNED = "unassigned", _("Person without a volunteer")
     IDLE_VOLUNTEER = "idle_volunteer", _("Volunteer helping nobody")
     QUARTER_TO_CONFIRM = "quarter_to_confirm", _("Quarterly classification to confirm")
+    REFERRAL_OVERDUE = "referral_overdue", _("Referral without an answer")

@@ -21,7 +21,7 @@ from donghanh.casework.models import Contact, MonthlyAssessment, QuarterlyClassi
 from donghanh.casework.periods import add_months, month_start, previous_quarter, quarter_months, quarter_of
 from donghanh.casework.selectors import assignments_active_on, in_casework, volunteers_active_on
 
-OVERDUE_KINDS = frozenset({NotificationKind.ASSESSMENT_OVERDUE})
+OVERDUE_KINDS = frozenset({NotificationKind.ASSESSMENT_OVERDUE, NotificationKind.REFERRAL_OVERDUE})
 ACTING_CAPABILITIES = (Capability.RECORD_CASEWORK, Capability.MANAGE_VOLUNTEERS, Capability.CONFIRM_CLASSIFICATION)
 
 
@@ -100,6 +100,8 @@ def work_list(user: Any, today: datetime.date) -> list[WorkItem]:
     if scope.can(Capability.MANAGE_VOLUNTEERS):
         items += _unassigned(user, people)
         items += _idle_volunteers(user, today)
+    if scope.can(Capability.RECORD_SUPPORT):
+        items += _referrals_overdue(user, today)
     if scope.can(Capability.CONFIRM_CLASSIFICATION):
         items += _quarters_to_confirm(user, people, today)
     never = datetime.date.max
@@ -208,6 +210,23 @@ def _episodes_ending(user: Any, today: datetime.date) -> list[WorkItem]:
             detail=e.get_episode_type_display(),
         )
         for e in ending
+    ]
+
+
+def _referrals_overdue(user: Any, today: datetime.date) -> list[WorkItem]:
+    from donghanh.support.selectors import referrals_overdue
+
+    return [
+        WorkItem(
+            kind=NotificationKind.REFERRAL_OVERDUE,
+            subject=r.person.full_name,
+            url=reverse("people:detail", args=[r.person_id]),
+            due_date=r.sent_on + datetime.timedelta(days=settings.SUPPORT_REFERRAL_ANSWER_DAYS),
+            key=f"referral:{r.pk}",
+            person_id=r.person_id,
+            detail=str(r.partner),
+        )
+        for r in referrals_overdue(user, today)
     ]
 
 

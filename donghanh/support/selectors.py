@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from donghanh.episodes.rules import add_months
+from donghanh.orgunits.models import OrgUnit
 from donghanh.support.choices import ReferralStatus, ServiceCategory
-from donghanh.support.models import Partner, Referral, ServiceRecord
+from donghanh.support.models import Partner, Referral, ServiceRecord, ServiceType
 
 
 def partners_for_user(user: Any) -> QuerySet[Partner]:
@@ -46,3 +48,32 @@ def referrals_overdue(user: Any, today: datetime.date) -> QuerySet[Referral]:
         .select_related("person", "partner")
         .order_by("sent_on", "pk")
     )
+
+
+@dataclass(frozen=True)
+class SupportTotal:
+    """Support of one type given in a period: how many people, how many times, how much money."""
+
+    service_type: ServiceType
+    people: int
+    records: int
+    amount: int
+
+
+def support_totals(user: Any, unit: OrgUnit, first: datetime.date, last: datetime.date) -> list[SupportTotal]:
+    """Support that started between `first` and `last` for people of `unit`'s subtree in the user's scope, by type.
+
+    One grouped query; a person helped twice with one type counts once in `people`.
+    """
+    rows = (
+        ServiceRecord.objects.accessible_to(user)
+        .filter(person__unit__path__startswith=unit.path, start_date__range=(first, last))
+        .values("service_type")
+        .annotate(people=Count("person", distinct=True), records=Count("pk"), amount=Sum("amount"))
+        .order_by()
+    )
+    by_type = {row["service_type"]: row for row in rows}
+    types = ServiceType.objects.filter(pk__in=list(by_type)).order_by("position", "code")
+    return [
+        SupportTotal(t, by_type[t.pk]["people"], by_type[t.pk]["records"], by_type[t.pk]["amount"] or 0) for t in types
+    ]

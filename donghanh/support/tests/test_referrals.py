@@ -170,3 +170,13 @@ def test_treatment_is_followed_month_by_month_once_accepted(officer, person, cli
         services.follow_up_record(
             actor=officer, referral=job, month=D(2025, 4, 1), attendance="regular", source="person"
         )
+
+
+@override_settings(SUPPORT_REFERRAL_ANSWER_DAYS=14)
+def test_an_overdue_referral_is_on_the_referring_user_s_work_list(officer, person, clinic):
+    from donghanh.casework.worklist import work_list
+
+    referral = send(officer, person, clinic, on=D(2025, 3, 1))
+    [item] = [i for i in work_list(officer, D(2025, 3, 16)) if i.kind == "referral_overdue"]
+    assert (item.key, item.overdue, item.due_date) == (f"referral:{referral.pk}", True, D(2025, 3, 15))
+    assert item.detail == "Cơ sở Methadone Tây Hồ"

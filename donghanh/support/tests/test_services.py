@@ -181,3 +181,33 @@ def test_a_volunteer_sees_the_support_of_their_people_only(officer, make_user, p
     volunteer = make_user(Role.VOLUNTEER, phu_thuong)
     assign_volunteer(volunteer, person)
     assert [r.person for r in ServiceRecord.objects.accessible_to(volunteer)] == [person]
+
+
+def test_totals_per_type_count_people_once_and_sum_the_money(officer, person, make_user, phu_thuong, hai_chau):
+    from donghanh.support.selectors import support_totals
+
+    other = person_register(actor=officer, unit=phu_thuong, full_name="Trần Văn Nam", sex=Sex.MALE, birth_year=1991)
+    aid = kind("emergency_aid")
+    for someone, day, amount in (
+        (person, D(2025, 4, 2), 1_500_000),
+        (person, D(2025, 5, 20), 2_000_000),  # the same person again: one person, two grants
+        (other, D(2025, 6, 30), 500_000),
+        (other, D(2025, 7, 1), 9_000_000),  # the next quarter
+    ):
+        services.service_record(actor=officer, person=someone, service_type=aid, start_date=day, amount=amount)
+    services.service_record(
+        actor=officer, person=other, service_type=kind("vocational_training"), start_date=D(2025, 4, 10)
+    )
+    elsewhere_officer = make_user(Role.COMMUNE_OFFICER, hai_chau)
+    far = person_register(
+        actor=elsewhere_officer, unit=hai_chau, full_name="Phan Văn Hải", sex=Sex.MALE, birth_year=1988
+    )
+    services.service_record(actor=elsewhere_officer, person=far, service_type=aid, start_date=D(2025, 4, 2), amount=7)
+
+    province_officer = make_user(Role.PROVINCE_OFFICER, phu_thuong.parent)
+    totals = support_totals(province_officer, phu_thuong.parent, D(2025, 4, 1), D(2025, 6, 30))
+    assert [(t.service_type.code, t.people, t.records, t.amount) for t in totals] == [
+        ("vocational_training", 1, 1, 0),
+        ("emergency_aid", 2, 3, 4_000_000),
+    ]
+    assert support_totals(officer, hai_chau, D(2025, 4, 1), D(2025, 6, 30)) == []  # outside the officer's scope
