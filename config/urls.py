@@ -20,10 +20,12 @@ from donghanh.core.api_views import DocsView, MeView, SchemaView
 from donghanh.episodes.api import EpisodeViewSet
 from donghanh.orgunits.api import OrgUnitViewSet
 from donghanh.people.api import DeterminationViewSet, DrugTestViewSet, PersonViewSet
+from donghanh.support.api import PartnerViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("org-units", OrgUnitViewSet, basename="orgunit")
+router.register("partners", PartnerViewSet, basename="partner")
 router.register("people", PersonViewSet, basename="person")
 router.register("episodes", EpisodeViewSet, basename="episode")
 router.register("drug-tests", DrugTestViewSet, basename="drugtest")
