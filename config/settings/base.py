@@ -200,10 +200,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    # Two choice sets behind fields named "status": each gets its own enum name.
+    # Choice sets behind fields of the same name ("status", "kind"): each gets its own enum name.
     "ENUM_NAME_OVERRIDES": {
         "PlanStatusEnum": "donghanh.casework.choices.PlanStatus",
         "GoalStatusEnum": "donghanh.casework.choices.GoalStatus",
+        "PartnerKindEnum": "donghanh.support.choices.PartnerKind",
     },
 }
 

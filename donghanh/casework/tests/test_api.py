@@ -644,7 +644,7 @@ LIST_QUERIES = {
     "volunteers/": 5,
     "volunteer-teams/": 5,
     "classifications/": 5,
-    "worklist/": 10,  # people followed, assessments done, follow-ups, measures ending, idle volunteers, quarters
+    "worklist/": 11,  # people followed, assessments done, follow-ups, measures ending, referrals, idle, quarters
     "coverage/": 10,  # the unit, four counts, the two lists
 }
 LISTS = list(LIST_QUERIES)
