@@ -220,7 +220,7 @@ def _referrals_overdue(user: Any, today: datetime.date) -> list[WorkItem]:
         WorkItem(
             kind=NotificationKind.REFERRAL_OVERDUE,
             subject=r.person.full_name,
-            url=reverse("people:detail", args=[r.person_id]),
+            url=reverse("support:person", args=[r.person_id]) + f"#referral-{r.pk}",
             due_date=r.sent_on + datetime.timedelta(days=settings.SUPPORT_REFERRAL_ANSWER_DAYS),
             key=f"referral:{r.pk}",
             person_id=r.person_id,

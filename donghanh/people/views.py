@@ -268,6 +268,7 @@ def person_detail(request: AppRequest, pk: int) -> HttpResponse:
         "show_episodes": False,
         "show_drug_use": False,
         "show_health": False,
+        "support_tab": scope.can_at(Capability.VIEW_SUPPORT, path),
     }
     seen: list[str] = []
     if scope.can_at(Capability.VIEW_EPISODES, path):

@@ -55,7 +55,8 @@ def partner_add(*, actor: User, unit: OrgUnit, name: str, kind: str, **fields: A
     _check_fields(fields, PARTNER_FIELDS)
     if unit.is_legacy or unit.level not in (OrgUnit.Level.PROVINCE, OrgUnit.Level.COMMUNE):
         raise ValidationError({"unit": _("A partner operates in a current province or commune.")})
-    partner = Partner(unit=unit, name=name.strip(), kind=kind, **fields)
+    partner = Partner(unit=unit, name=" ".join(name.split()), kind=kind, **fields)
+    _refuse_duplicate(partner)
     _save(partner, actor)
     return partner
 
@@ -64,10 +65,19 @@ def partner_add(*, actor: User, unit: OrgUnit, name: str, kind: str, **fields: A
 def partner_update(*, actor: User, partner: Partner, **fields: Any) -> Partner:
     require(actor, Capability.MANAGE_PARTNERS, partner.unit)
     _check_fields(fields, PARTNER_FIELDS | {"name", "kind"})
+    if "name" in fields:
+        fields["name"] = " ".join(fields["name"].split())
     for name, value in fields.items():
         setattr(partner, name, value)
+    _refuse_duplicate(partner)
     _save(partner, actor)
     return partner
+
+
+def _refuse_duplicate(partner: Partner) -> None:
+    """One name per unit's directory, said on the name field (the constraint's own message names no field)."""
+    if Partner.objects.filter(unit=partner.unit, name__iexact=partner.name).exclude(pk=partner.pk).exists():
+        raise ValidationError({"name": _("A partner of this name is already in the directory of this unit.")})
 
 
 def _validate_service(record: ServiceRecord) -> None:
@@ -124,7 +134,7 @@ def service_record(
 def service_update(*, actor: User, record: ServiceRecord, **fields: Any) -> ServiceRecord:
     """Change a service record: its end, outcome, repayment, or a correction."""
     require_person(actor, Capability.RECORD_SUPPORT, record.person)
-    _check_fields(fields, SERVICE_FIELDS | {"start_date"})
+    _check_fields(fields, SERVICE_FIELDS | {"start_date", "service_type"})
     for name, value in fields.items():
         setattr(record, name, value)
     _validate_service(record)

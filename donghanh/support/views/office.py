@@ -1,0 +1,115 @@
+"""The commune's support page: referrals still open, and the support given in a period with its totals.
+
+The unit is any the user sees support in (`?unit=`, their own by default) and the period a month,
+quarter or year (`?period=2025-04|2025Q2|2025`, the current quarter by default). Figures and rows come
+from the user's scope, so health and drug-treatment referrals count only for roles that may see them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from donghanh.accounts.permissions import Capability
+from donghanh.accounts.scope import scope_for
+from donghanh.core.access import scoped
+from donghanh.core.http import AppRequest
+from donghanh.core.periods import MONTH, QUARTER, YEAR, Period, parse_period, period_of, recent_periods
+from donghanh.orgunits.models import OrgUnit
+from donghanh.support.choices import ReferralStatus
+from donghanh.support.models import Referral, ServiceRecord
+from donghanh.support.selectors import stable_jobs_on, support_totals
+
+OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
+
+
+def _unit(request: AppRequest) -> OrgUnit:
+    """The unit of `?unit=` if the user sees support there (404 otherwise); their broadest unit without it."""
+    grants = scope_for(request.user).grants_for(Capability.VIEW_SUPPORT)
+    units = OrgUnit.objects.select_related("parent")
+    raw = request.GET.get("unit", "")
+    if raw:
+        unit: OrgUnit | None = get_object_or_404(units, pk=raw) if raw.isdigit() else None
+        if unit is None or not any(g.covers_path(unit.path) for g in grants):
+            raise Http404
+        return unit
+    first = min(grants, key=lambda g: (g.unit_path.count("/"), g.unit_path))
+    own: OrgUnit = units.get(path=first.unit_path)
+    return own
+
+
+def _period(request: AppRequest, today: datetime.date) -> Period:
+    raw = request.GET.get("period", "")
+    period = parse_period(raw) if raw else None
+    if raw and period is None:
+        messages.warning(request, _("“%(period)s” is not a period; showing the current quarter.") % {"period": raw})
+    return period or period_of(QUARTER, today)
+
+
+@scoped(Capability.VIEW_SUPPORT)
+def overview(request: AppRequest) -> HttpResponse:
+    today = timezone.localdate()
+    unit = _unit(request)
+    period = _period(request, today)
+    grants = scope_for(request.user).grants_for(Capability.VIEW_SUPPORT)
+    parent = unit.parent if unit.parent and any(g.covers_path(unit.parent.path) for g in grants) else None
+    sub_units = OrgUnit.objects.filter(parent=unit, era=OrgUnit.Era.CURRENT).order_by("search_name", "path")
+
+    totals = support_totals(request.user, unit, period.first, period.last)
+    given = ServiceRecord.objects.accessible_to(request.user).filter(
+        person__unit__path__startswith=unit.path, start_date__range=(period.first, period.last)
+    )
+    overall = given.aggregate(people=Count("person", distinct=True), amount=Sum("amount"))
+    stable_on = min(period.last, today)
+    stable = (
+        stable_jobs_on(stable_on)
+        .filter(pk__in=ServiceRecord.objects.accessible_to(request.user).values("pk"))
+        .filter(person__unit__path__startswith=unit.path)
+        .aggregate(people=Count("person", distinct=True))["people"]
+    )
+
+    answer_by = today - datetime.timedelta(days=settings.SUPPORT_REFERRAL_ANSWER_DAYS)
+    open_referrals = (
+        Referral.objects.accessible_to(request.user)
+        .filter(person__unit__path__startswith=unit.path, status__in=OPEN_STATUSES)
+        .select_related("person", "partner", "referred_by")
+        .order_by("sent_on", "pk")
+    )
+    page = Paginator(open_referrals, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {
+        "unit": unit,
+        "parent_unit": parent,
+        "sub_units": list(sub_units),
+        "period": period,
+        "periods": _period_choices(today, period),
+        "previous": period.shifted(-1),
+        "next": period.shifted(1) if period.shifted(1).first <= today else None,
+        "totals": totals,
+        "overall_people": overall["people"],
+        "overall_amount": overall["amount"] or 0,
+        "stable_jobs": stable,
+        "stable_on": stable_on,
+        "page": page,
+        "answer_by": answer_by,
+        "answer_days": settings.SUPPORT_REFERRAL_ANSWER_DAYS,
+        "today": today,
+    }
+    return render(request, "support/overview.html", context)
+
+
+def _period_choices(today: datetime.date, chosen: Period) -> list[tuple[str, list[Period]]]:
+    """The picker's groups: recent months, quarters and years, with the chosen period whatever it is."""
+    periods = recent_periods(today)
+    if chosen not in periods:
+        periods.append(chosen)
+    labels = {MONTH: _("Months"), QUARTER: _("Quarters"), YEAR: _("Years")}
+    return [(str(labels[kind]), [p for p in periods if p.kind == kind]) for kind in (MONTH, QUARTER, YEAR)]
