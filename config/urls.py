@@ -20,7 +20,13 @@ from donghanh.core.api_views import DocsView, MeView, SchemaView
 from donghanh.episodes.api import EpisodeViewSet
 from donghanh.orgunits.api import OrgUnitViewSet
 from donghanh.people.api import DeterminationViewSet, DrugTestViewSet, PersonViewSet
-from donghanh.support.api import PartnerViewSet
+from donghanh.support.api import (
+    FollowUpViewSet,
+    PartnerViewSet,
+    ReferralViewSet,
+    ServiceRecordViewSet,
+    ServiceTypeViewSet,
+)
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -41,6 +47,10 @@ router.register("classifications", ClassificationViewSet, basename="classificati
 router.register("instruments", InstrumentRecordViewSet, basename="instrumentrecord")
 router.register("worklist", WorkListViewSet, basename="worklist")
 router.register("coverage", CoverageViewSet, basename="coverage")
+router.register("service-types", ServiceTypeViewSet, basename="servicetype")
+router.register("services", ServiceRecordViewSet, basename="servicerecord")
+router.register("referrals", ReferralViewSet, basename="referral")
+router.register("follow-ups", FollowUpViewSet, basename="followup")
 
 urlpatterns = [
     path("", include("donghanh.core.urls")),
@@ -51,6 +61,7 @@ urlpatterns = [
     path("people/", include("donghanh.people.urls")),
     path("episodes/", include("donghanh.episodes.urls")),
     path("casework/", include("donghanh.casework.urls")),
+    path("support/", include("donghanh.support.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/me/", MeView.as_view(), name="api-me"),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),

@@ -205,6 +205,8 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "donghanh.casework.choices.PlanStatus",
         "GoalStatusEnum": "donghanh.casework.choices.GoalStatus",
         "PartnerKindEnum": "donghanh.support.choices.PartnerKind",
+        "ReferralKindEnum": "donghanh.support.choices.ReferralKind",
+        "ReferralStatusEnum": "donghanh.support.choices.ReferralStatus",
     },
 }
 

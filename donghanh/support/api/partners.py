@@ -1,4 +1,4 @@
-"""API of support: the partner directory (services and referrals follow)."""
+"""API: the partner directory."""
 
 from __future__ import annotations
 
