@@ -8,7 +8,7 @@ about the people assigned to them now.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +38,7 @@ from donghanh.casework.models import (
 )
 from donghanh.casework.periods import month_end, month_start, quarter_months
 from donghanh.casework.selectors import derived_level, rating_scale_for
+from donghanh.core.services import check_fields
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import DrugTest, Person
 from donghanh.people.services import require
@@ -76,12 +77,6 @@ def _stored(message: str, **values: str) -> str:
         return _(message) % values if values else _(message)
 
 
-def _check_fields(fields: Mapping[str, Any], allowed: set[str]) -> None:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
-
-
 def _not_future(day: datetime.date, field: str) -> None:
     if day > _today():
         raise ValidationError({field: _("The date cannot be in the future.")})
@@ -93,7 +88,7 @@ def _not_future(day: datetime.date, field: str) -> None:
 @transaction.atomic
 def team_create(*, actor: User, unit: OrgUnit, name: str, **fields: Any) -> VolunteerTeam:
     require(actor, Capability.MANAGE_VOLUNTEERS, unit)
-    _check_fields(fields, TEAM_FIELDS)
+    check_fields(fields, TEAM_FIELDS)
     if unit.level != OrgUnit.Level.COMMUNE or unit.is_legacy:
         raise ValidationError({"unit": _("A volunteer team belongs to a current commune.")})
     if VolunteerTeam.objects.filter(unit=unit).exists():
@@ -106,7 +101,7 @@ def team_create(*, actor: User, unit: OrgUnit, name: str, **fields: Any) -> Volu
 @transaction.atomic
 def team_update(*, actor: User, team: VolunteerTeam, **fields: Any) -> VolunteerTeam:
     require(actor, Capability.MANAGE_VOLUNTEERS, team.unit)
-    _check_fields(fields, TEAM_FIELDS)
+    check_fields(fields, TEAM_FIELDS)
     for name, value in fields.items():
         setattr(team, name, value)
     _save(team, actor)
@@ -135,7 +130,7 @@ def _check_login(volunteer: Volunteer) -> None:
 @transaction.atomic
 def volunteer_add(*, actor: User, team: VolunteerTeam, full_name: str, **fields: Any) -> Volunteer:
     require(actor, Capability.MANAGE_VOLUNTEERS, team.unit)
-    _check_fields(fields, VOLUNTEER_FIELDS)
+    check_fields(fields, VOLUNTEER_FIELDS)
     fields.setdefault("start_date", _today())
     volunteer = Volunteer(team=team, full_name=full_name, **fields)
     _check_volunteer(volunteer)
@@ -147,7 +142,7 @@ def volunteer_add(*, actor: User, team: VolunteerTeam, full_name: str, **fields:
 def volunteer_update(*, actor: User, volunteer: Volunteer, **fields: Any) -> Volunteer:
     """Change a volunteer; ending their active period ends their assignments on the same day."""
     require(actor, Capability.MANAGE_VOLUNTEERS, volunteer.team.unit)
-    _check_fields(fields, VOLUNTEER_FIELDS)
+    check_fields(fields, VOLUNTEER_FIELDS)
     for name, value in fields.items():
         setattr(volunteer, name, value)
     _check_volunteer(volunteer)
@@ -229,7 +224,7 @@ def contact_record(
 ) -> Contact:
     """Log a contact; a volunteer who logs in is recorded as the volunteer who made it."""
     require_person(actor, Capability.RECORD_CASEWORK, person)
-    _check_fields(fields, CONTACT_FIELDS)
+    check_fields(fields, CONTACT_FIELDS)
     _not_future(date, "date")
     topics = list(dict.fromkeys(topics))
     unknown = [t for t in topics if t not in choices.Topic.values]
@@ -286,7 +281,7 @@ def _check_goal(goal: PlanGoal) -> None:
 @transaction.atomic
 def goal_add(*, actor: User, plan: ReintegrationPlan, **fields: Any) -> PlanGoal:
     require_person(actor, Capability.RECORD_CASEWORK, plan.person)
-    _check_fields(fields, GOAL_FIELDS)
+    check_fields(fields, GOAL_FIELDS)
     goal = PlanGoal(plan=plan, **fields)
     _check_goal(goal)
     _save(goal, actor)
@@ -297,7 +292,7 @@ def goal_add(*, actor: User, plan: ReintegrationPlan, **fields: Any) -> PlanGoal
 def goal_update(*, actor: User, plan_goal: PlanGoal, **fields: Any) -> PlanGoal:
     """Change a goal or record its review; `fields` may include the goal's wording (`goal`)."""
     require_person(actor, Capability.RECORD_CASEWORK, plan_goal.plan.person)
-    _check_fields(fields, GOAL_FIELDS)
+    check_fields(fields, GOAL_FIELDS)
     for name, value in fields.items():
         setattr(plan_goal, name, value)
     _check_goal(plan_goal)
@@ -326,7 +321,7 @@ def assessment_submit(
     comes from the scale of the person's province.
     """
     require_person(actor, Capability.RECORD_CASEWORK, person)
-    _check_fields(fields, ASSESSMENT_FIELDS)
+    check_fields(fields, ASSESSMENT_FIELDS)
     month = month_start(month)
     today = _today()
     if month > month_start(today):

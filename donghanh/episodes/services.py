@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.audit.history import recorded_save as _save
+from donghanh.core.services import check_fields
 from donghanh.episodes.choices import FACILITY_TYPES, EpisodeType
 from donghanh.episodes.models import Episode
 from donghanh.episodes.rules import check_duration, end_after, rule_for
@@ -88,9 +89,7 @@ def episode_open(
 ) -> Episode:
     """Record a measure; its planned end defaults to the usual duration of the rule in force."""
     require(actor, Capability.MANAGE_EPISODES, person.unit)
-    unknown = set(fields) - DECISION_FIELDS
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    check_fields(fields, DECISION_FIELDS)
     if episode_type not in EpisodeType.values:
         raise ValidationError({"episode_type": _("Unknown type of measure.")})
     Person.objects.select_for_update().filter(pk=person.pk).first()  # one writer per person at a time

@@ -18,6 +18,7 @@ from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.history import recorded_save as _save
+from donghanh.core.services import check_fields
 from donghanh.core.text import fold
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Substance, TestResult, Whereabouts
@@ -108,9 +109,7 @@ def person_register(
 ) -> Person:
     """Register a person in a current commune, with their first management period and whereabouts."""
     require(actor, Capability.MANAGE_PEOPLE, unit)
-    unknown = set(fields) - IDENTITY_FIELDS
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    check_fields(fields, IDENTITY_FIELDS)
     if unit.level != OrgUnit.Level.COMMUNE or unit.is_legacy:
         raise ValidationError({"unit": _("People are registered in a current commune.")})
     registered_on = registered_on or _today()
@@ -132,9 +131,7 @@ def person_register(
 @transaction.atomic
 def person_update(*, actor: User, person: Person, **fields: Any) -> Person:
     require(actor, Capability.MANAGE_PEOPLE, person.unit)
-    unknown = set(fields) - IDENTITY_FIELDS
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    check_fields(fields, IDENTITY_FIELDS)
     for name, value in fields.items():
         setattr(person, name, value)
     if "full_name" in fields:

@@ -17,6 +17,7 @@ from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.audit.history import recorded_save as _save
 from donghanh.casework.services import require_person
+from donghanh.core.services import check_fields
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
 from donghanh.people.services import require
@@ -43,16 +44,10 @@ LOAN_ONLY = ("loan_purpose", "loan_term_months", "repayment_status")
 MAX_AMOUNT_VND = 500_000_000
 
 
-def _check_fields(fields: dict[str, Any], allowed: set[str]) -> None:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
-
-
 @transaction.atomic
 def partner_add(*, actor: User, unit: OrgUnit, name: str, kind: str, **fields: Any) -> Partner:
     require(actor, Capability.MANAGE_PARTNERS, unit)
-    _check_fields(fields, PARTNER_FIELDS)
+    check_fields(fields, PARTNER_FIELDS)
     if unit.is_legacy or unit.level not in (OrgUnit.Level.PROVINCE, OrgUnit.Level.COMMUNE):
         raise ValidationError({"unit": _("A partner operates in a current province or commune.")})
     partner = Partner(unit=unit, name=" ".join(name.split()), kind=kind, **fields)
@@ -64,7 +59,7 @@ def partner_add(*, actor: User, unit: OrgUnit, name: str, kind: str, **fields: A
 @transaction.atomic
 def partner_update(*, actor: User, partner: Partner, **fields: Any) -> Partner:
     require(actor, Capability.MANAGE_PARTNERS, partner.unit)
-    _check_fields(fields, PARTNER_FIELDS | {"name", "kind"})
+    check_fields(fields, PARTNER_FIELDS | {"name", "kind"})
     if "name" in fields:
         fields["name"] = " ".join(fields["name"].split())
     for name, value in fields.items():
@@ -123,7 +118,7 @@ def service_record(
 ) -> ServiceRecord:
     """Record a service a person received."""
     require_person(actor, Capability.RECORD_SUPPORT, person)
-    _check_fields(fields, SERVICE_FIELDS)
+    check_fields(fields, SERVICE_FIELDS)
     record = ServiceRecord(person=person, service_type=service_type, start_date=start_date, recorded_by=actor, **fields)
     _validate_service(record)
     _save(record, actor)
@@ -134,7 +129,7 @@ def service_record(
 def service_update(*, actor: User, record: ServiceRecord, **fields: Any) -> ServiceRecord:
     """Change a service record: its end, outcome, repayment, or a correction."""
     require_person(actor, Capability.RECORD_SUPPORT, record.person)
-    _check_fields(fields, SERVICE_FIELDS | {"start_date", "service_type"})
+    check_fields(fields, SERVICE_FIELDS | {"start_date", "service_type"})
     for name, value in fields.items():
         setattr(record, name, value)
     _validate_service(record)

@@ -157,7 +157,8 @@ def test_recording_a_loan_typed_with_dots(client, officer, person, bank):
     response = client.post(
         reverse("support:service_add", args=[person.pk]),
         {
-            "service_type": kind("preferential_loan").pk, "provider": bank.pk, "start_date": "03/02/2025", "amount": "30.000.000",
+            "service_type": kind("preferential_loan").pk, "provider": bank.pk, "start_date": "03/02/2025",
+            "amount": "30.000.000",
             "loan_purpose": "Chăn nuôi", "loan_term_months": "36", "repayment_status": "current",
         },
     )  # fmt: skip
