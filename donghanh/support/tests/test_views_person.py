@@ -76,8 +76,8 @@ def test_the_tab_shows_services_with_money_referrals_with_changes_and_a_timeline
     entries = [e.text for e in response.context["timeline"]]
     assert entries[0].startswith("Điều trị trong tháng 04/2025")
     assert entries[1] == "Chuyển gửi đến Cơ sở Methadone Tây Hồ: đã tiếp nhận"
-    assert entries[2].startswith("Chuyển gửi đến Cơ sở Methadone Tây Hồ để")
-    assert entries[3].startswith("Vay vốn ưu đãi")
+    assert entries[2].startswith("Chuyển gửi đến Cơ sở Methadone Tây Hồ (")
+    assert entries[3] == "Bắt đầu: Vay vốn ưu đãi"
     # A methadone referral is sensitive: the showing is logged.
     entry = AccessLogEntry.objects.get(user=officer, object_id=str(person.pk))
     assert entry.detail == "drug-treatment referrals"

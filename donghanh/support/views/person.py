@@ -134,7 +134,7 @@ def _timeline(services_given: list[ServiceRecord], referrals: list[Referral]) ->
                     "partner": referral.partner,
                     "status": event.get_status_display().lower(),
                 }
-            by = event.by.get_full_name() or event.by.username
+            by = str(event.by)
             detail = " · ".join(part for part in (by, event.note) if part)
             entries.append(
                 TimelineEntry(event.on, "bi-send", text, detail, _STATUS_TONES[event.status], f"referral-{referral.pk}")
@@ -151,7 +151,9 @@ def _timeline(services_given: list[ServiceRecord], referrals: list[Referral]) ->
                     f"referral-{referral.pk}",
                 )
             )
-    return sorted(entries, key=lambda e: e.day, reverse=True)
+    # Newest first; steps of one day keep the order they happened in, the last on top.
+    ordered = sorted(enumerate(entries), key=lambda pair: (pair[1].day, pair[0]), reverse=True)
+    return [entry for _index, entry in ordered]
 
 
 @dataclass

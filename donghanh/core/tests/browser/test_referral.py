@@ -75,7 +75,7 @@ def test_a_methadone_referral_from_sent_to_completed(page: Page, live_server, de
     expect(timeline.nth(0)).to_contain_text("Chuyển gửi đến Cơ sở điều trị Methadone Tây Hồ: hoàn thành")
     expect(timeline.nth(0)).to_contain_text("Đã ổn định liều")
     expect(timeline.nth(1)).to_contain_text("đã tiếp nhận")
-    expect(timeline.nth(2)).to_contain_text("điều trị methadone")
+    expect(timeline.nth(2)).to_contain_text("thuốc thay thế (methadone)")
     for entry in range(3):
         expect(timeline.nth(entry)).to_contain_text(today)
 
