@@ -82,3 +82,35 @@ def test_a_methadone_referral_from_sent_to_completed(page: Page, live_server, de
     referral.refresh_from_db()
     assert [e.status for e in referral.events.all()] == ["sent", "accepted", "completed"]
     assert AccessLogEntry.objects.filter(user=officer, detail__contains="drug-treatment referrals").exists()
+
+
+def test_a_service_form_shows_loan_fields_only_for_a_loan_and_money_reads_back_with_dots(
+    page: Page, live_server, demo_world
+) -> None:
+    officer = User.objects.get(username="xa.phuthuong")
+    commune = officer.role_assignments.get().unit
+    person = person_register(
+        actor=officer, unit=commune, full_name="Lò Thị Mai", sex=Sex.FEMALE, birth_year=1992,
+        registered_on=timezone.localdate() - datetime.timedelta(days=30),
+    )  # fmt: skip
+    base = live_server.url
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", "xa.phuthuong")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{base}/support/people/{person.pk}/")
+    page.click("[data-testid=service-add]")
+    loan_fields = page.locator("fieldset[data-only=loan]")
+    page.select_option("#id_service_type", label="Vay vốn ưu đãi")
+    expect(loan_fields).to_be_visible()
+    page.select_option("#id_service_type", label="Trợ giúp pháp lý")
+    expect(loan_fields).to_be_hidden()
+    expect(page.locator("[data-field=amount]")).to_be_hidden()
+    page.select_option("#id_service_type", label="Hỗ trợ khó khăn đột xuất")
+    expect(page.locator("[data-field=amount]")).to_be_visible()
+    page.fill("#id_start_date", timezone.localdate().strftime("%d/%m/%Y"))
+    page.fill("#id_amount", "1.500.000")
+    page.click("[data-testid=save]")
+    row = page.locator("[data-testid=services] tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator("[data-testid=service-amount]")).to_have_text("1.500.000 ₫")
