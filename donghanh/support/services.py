@@ -223,6 +223,13 @@ def follow_up_record(
         raise ValidationError({"month": _("Follow a referral from the month the treatment was accepted.")})
     if month > timezone.localdate().replace(day=1):
         raise ValidationError({"month": _("A month that has not begun cannot be followed.")})
+    if not referral.is_open and month > referral.status_on.replace(day=1):
+        raise ValidationError(
+            {
+                "month": _("The referral ended on %(day)s; months after it are not followed.")
+                % {"day": f"{referral.status_on:%d/%m/%Y}"}
+            }
+        )
     follow_up = AdherenceFollowUp.objects.filter(referral=referral, month=month).first() or AdherenceFollowUp(
         referral=referral, month=month
     )

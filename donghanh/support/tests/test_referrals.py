@@ -172,6 +172,21 @@ def test_treatment_is_followed_month_by_month_once_accepted(officer, person, cli
         )
 
 
+def test_months_after_a_referral_ended_are_not_followed(officer, person, clinic):
+    referral = send(officer, person, clinic)
+    services.referral_change(actor=officer, referral=referral, status="accepted", on=D(2025, 3, 5))
+    services.referral_change(actor=officer, referral=referral, status="lost", on=D(2025, 6, 10))
+    # The month it ended is still followed (it says how it stopped); the next is not.
+    services.follow_up_record(
+        actor=officer, referral=referral, month=D(2025, 6, 1), attendance="stopped", source="clinic"
+    )
+    with pytest.raises(ValidationError) as refused, translation.override("vi"):
+        services.follow_up_record(
+            actor=officer, referral=referral, month=D(2025, 7, 1), attendance="stopped", source="family"
+        )
+    assert "10/06/2025" in str(refused.value.message_dict["month"])
+
+
 @override_settings(SUPPORT_REFERRAL_ANSWER_DAYS=14)
 def test_an_overdue_referral_is_on_the_referring_user_s_work_list(officer, person, clinic):
     from donghanh.casework.worklist import work_list
