@@ -1,6 +1,7 @@
 """Demo data: a province, a few communes, one account per role, and the people of two demo communes.
 
-The people are made by `demo_people` (seed 002's figures for Phường Phú Thượng).
+The people are made by `demo_people` (seed 002's figures for Phường Phú Thượng), their case work by
+`demo_casework`, the support they received and the partners who gave it by `demo_support`.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class DemoRow:
 def demo_data_create(*, people: bool = True) -> list[DemoRow]:
     """Create what is missing; existing accounts keep their passwords and roles. Safe to run again.
 
-    The demo people and their case work come too (several seconds' work) unless `people` is false, or they
+    The demo people, their case work and support come too (several seconds' work) unless `people` is false, or they
     exist already.
     """
     if not OrgUnit.objects.filter(era=CURRENT, level=COMMUNE).exists():
@@ -72,9 +73,12 @@ def demo_data_create(*, people: bool = True) -> list[DemoRow]:
         rows.append(DemoRow(user.username, user.full_name, str(Role(spec.role).label), unit.name, created))
     from donghanh.core.demo_casework import demo_casework_create, demo_casework_exist
     from donghanh.core.demo_people import demo_people_create, demo_people_exist
+    from donghanh.core.demo_support import demo_support_create, demo_support_exist
 
     if people and not demo_people_exist():
         demo_people_create()
     if people and not demo_casework_exist():
         demo_casework_create()
+    if people and not demo_support_exist():
+        demo_support_create()
     return rows

@@ -9,12 +9,14 @@ from django.utils import translation
 from donghanh.core.demo import DEMO_PASSWORD, demo_data_create
 from donghanh.core.demo_casework import demo_casework_exist, demo_casework_summary
 from donghanh.core.demo_people import REPORT_DATE, demo_people_exist, demo_people_summary
+from donghanh.core.demo_support import demo_support_exist, demo_support_summary
+from donghanh.support.choices import ReferralStatus
 
 
 class Command(BaseCommand):
     help = (
-        "Create demo data: one account per role, the people of two communes and their case work (idempotent); "
-        "prints a summary."
+        "Create demo data: one account per role, the people of two communes, their case work and support "
+        "(idempotent); prints a summary."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,10 +26,15 @@ class Command(BaseCommand):
         if settings.SETTINGS_MODULE.endswith(".production") and not force:
             raise CommandError("Demo accounts have a published password: not created on production settings.")
         with translation.override("vi"):
-            existed, casework_existed = demo_people_exist(), demo_casework_exist()
+            existed, casework_existed, support_existed = (
+                demo_people_exist(),
+                demo_casework_exist(),
+                demo_support_exist(),
+            )
             rows = demo_data_create()
             communes, figures = demo_people_summary()
             teams = demo_casework_summary()
+            support = demo_support_summary()
         width = max(len(r.username) for r in rows)
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}, unless changed since):")
@@ -54,4 +61,13 @@ class Command(BaseCommand):
                 "people followed today have a volunteer"
             )
             self.stdout.write("    " + ", ".join(f"{n} {kind}" for kind, n in team.counts.items()))
+        self.stdout.write("")
+        self.stdout.write(f"Demo support ({'already there, none added' if support_existed else 'created now'}):")
+        for given in support:
+            statuses = ", ".join(f"{given.referrals[s]} {s}" for s in ReferralStatus.values if given.referrals[s])
+            self.stdout.write(
+                f"  {given.unit_name}: {given.partners} partners (with the province's), {given.services} services to "
+                f"{given.people} people; stable jobs today: {given.stable_jobs}"
+            )
+            self.stdout.write(f"    referrals: {statuses}; unanswered too long: {given.overdue}")
         self.stdout.write("")
