@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from donghanh.casework.api.base import MonthFilter
 from donghanh.support.choices import REFERRAL_TRANSITIONS, PartnerKind, ReferralKind, ReferralStatus, ServiceCategory
@@ -26,7 +27,7 @@ class PartnerFilter(django_filters.FilterSet):
             ("treatment", _("Treatment")),
         ],
     )
-    active = django_filters.BooleanFilter(label=_("Active"), field_name="is_active")
+    active = django_filters.BooleanFilter(label=pgettext_lazy("partner", "Active"), field_name="is_active")
 
     class Meta:
         model = Partner

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.services import access_log_record
+from donghanh.casework.periods import month_end
 from donghanh.core.access import scoped
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.http import AppRequest
@@ -84,6 +85,7 @@ class TimelineEntry:
     detail: str
     tone: str  # a Bootstrap colour name
     anchor: str
+    whole_month: bool = False  # a month's follow-up: shown as mm/yyyy, placed at the month's end
 
 
 _STATUS_TONES: dict[str, str] = {
@@ -95,7 +97,9 @@ _STATUS_TONES: dict[str, str] = {
 }
 
 
-def _timeline(services_given: list[ServiceRecord], referrals: list[Referral]) -> list[TimelineEntry]:
+def _timeline(
+    services_given: list[ServiceRecord], referrals: list[Referral], today: datetime.date
+) -> list[TimelineEntry]:
     """Every dated step of the person's support, newest first."""
     entries: list[TimelineEntry] = []
     for record in services_given:
@@ -142,13 +146,14 @@ def _timeline(services_given: list[ServiceRecord], referrals: list[Referral]) ->
         for follow_up in referral.follow_ups.all():
             entries.append(
                 TimelineEntry(
-                    follow_up.month,
+                    min(month_end(follow_up.month), today),
                     "bi-calendar-check",
                     _("Treatment in %(month)s: %(attendance)s")
                     % {"month": f"{follow_up.month:%m/%Y}", "attendance": follow_up.get_attendance_display().lower()},
                     _("according to %(source)s") % {"source": follow_up.get_source_display().lower()},
                     "warning" if follow_up.attendance != "regular" else "info",
                     f"referral-{referral.pk}",
+                    whole_month=True,
                 )
             )
     # Newest first; steps of one day keep the order they happened in, the last on top.
@@ -200,7 +205,7 @@ def person_support(request: AppRequest, pk: int) -> HttpResponse:
         "referrals": referrals,
         "sensitive_kinds": DRUG_USE_REFERRALS | HEALTH_REFERRALS,
         "treatment_kinds": TREATMENT_REFERRALS,
-        "timeline": _timeline(records, referrals),
+        "timeline": _timeline(records, referrals, today),
         "can_record": scope.can_at(Capability.RECORD_SUPPORT, person.unit.path),
         "tab": "support",
     }
