@@ -126,10 +126,10 @@ def test_a_commune_sees_its_own_and_its_province_s_partners_only(client, officer
     assert cells[2] == "Phường Phú Thượng"
     assert vi("Jobs") in cells[3]
     assert cells[4] == "Anh Tuấn 0987000111"
-    assert cells[5] == vi("Active")
+    assert cells[5] == "Đang hoạt động"
     assert (directory["garment"].name, detail(directory["garment"])) in row.links()
     inactive = parse(page).get(data_testid=f"partner-row-{directory['school'].pk}")
-    assert vi("Inactive") in inactive.text
+    assert "Ngừng hoạt động" in inactive.text
     for elsewhere in ("far", "neighbour"):
         assert client.get(detail(directory[elsewhere])).status_code == 404
         assert client.get(edit(directory[elsewhere])).status_code == 404
