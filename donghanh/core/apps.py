@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "donghanh.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.db.models import fields
+
+        # Django's own label of an empty choice has no Vietnamese translation; every select uses this one.
+        fields.BLANK_CHOICE_LABEL = _("— Choose —")

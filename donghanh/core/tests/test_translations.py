@@ -246,3 +246,13 @@ def test_django_serves_vietnamese_and_english():
     with translation.override("en"):
         assert gettext("Log in") == "Log in"
         assert gettext("Your roles") == "Your roles"
+
+
+def test_an_empty_choice_reads_in_vietnamese():
+    from django import forms
+
+    with translation.override("vi"):
+        blank = forms.ModelChoiceField(queryset=None).empty_label  # type: ignore[arg-type]
+        assert str(blank) == "— Chọn —"
+    with translation.override("en"):
+        assert str(blank) == "— Choose —"
