@@ -12,11 +12,6 @@ pytestmark = pytest.mark.django_db
 PARTNERS = "/api/v1/partners/"
 
 
-@pytest.fixture
-def officer(make_user, phu_thuong):
-    return make_user(Role.COMMUNE_OFFICER, phu_thuong)
-
-
 def test_a_commune_sees_its_partners_and_its_province_s_not_another_commune_s(
     client, officer, make_user, phu_thuong, hai_chau
 ):

@@ -19,11 +19,10 @@ from django.utils import timezone
 from donghanh.accounts.roles import Role
 from donghanh.audit.models import AccessLogEntry
 from donghanh.episodes.rules import add_months
-from donghanh.people.choices import Sex
-from donghanh.people.services import person_register
 from donghanh.support import services
 from donghanh.support.api.referrals import FOLLOW_UP_DETAIL, REFERRAL_DETAIL
 from donghanh.support.models import AdherenceFollowUp, Referral
+from donghanh.support.tests.helpers import register
 
 pytestmark = pytest.mark.django_db
 
@@ -35,40 +34,6 @@ SENT = TODAY - datetime.timedelta(days=60)
 LONG_AGO = TODAY - datetime.timedelta(days=400)
 THIS_MONTH = TODAY.replace(day=1)
 ENGLISH = {"Accept-Language": "en"}
-
-
-@pytest.fixture
-def officer(make_user, phu_thuong):
-    return make_user(Role.COMMUNE_OFFICER, phu_thuong)
-
-
-@pytest.fixture
-def api(client, officer):
-    client.force_login(officer)
-    return client
-
-
-def register(officer, unit, name="Nguyễn Văn Hùng", birth_year=1990):
-    return person_register(
-        actor=officer, unit=unit, full_name=name, sex=Sex.MALE, birth_year=birth_year, registered_on=LONG_AGO
-    )
-
-
-@pytest.fixture
-def person(officer, phu_thuong):
-    return register(officer, phu_thuong)
-
-
-@pytest.fixture
-def clinic(officer, phu_thuong):
-    return services.partner_add(
-        actor=officer, unit=phu_thuong, name="Cơ sở Methadone Tây Hồ", kind="methadone_clinic", offers_treatment=True
-    )
-
-
-@pytest.fixture
-def employer(officer, phu_thuong):
-    return services.partner_add(actor=officer, unit=phu_thuong, name="Công ty May Tây Hồ", kind="business")
 
 
 def send(actor, person, partner, kind="methadone", on=SENT) -> Referral:

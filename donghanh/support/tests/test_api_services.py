@@ -15,10 +15,9 @@ from django.utils import timezone
 
 from donghanh.accounts.roles import Role
 from donghanh.episodes.rules import add_months
-from donghanh.people.choices import Sex
-from donghanh.people.services import person_register
 from donghanh.support import services
 from donghanh.support.models import ServiceRecord, ServiceType
+from donghanh.support.tests.helpers import kind, register
 
 pytestmark = pytest.mark.django_db
 
@@ -28,46 +27,6 @@ SERVICES = API + "services/"
 TODAY = timezone.localdate()
 LONG_AGO = TODAY - datetime.timedelta(days=400)
 ENGLISH = {"Accept-Language": "en"}
-
-
-@pytest.fixture
-def officer(make_user, phu_thuong):
-    return make_user(Role.COMMUNE_OFFICER, phu_thuong)
-
-
-@pytest.fixture
-def api(client, officer):
-    client.force_login(officer)
-    return client
-
-
-def register(officer, unit, name="Nguyễn Văn Hùng", birth_year=1990):
-    return person_register(
-        actor=officer, unit=unit, full_name=name, sex=Sex.MALE, birth_year=birth_year, registered_on=LONG_AGO
-    )
-
-
-@pytest.fixture
-def person(officer, phu_thuong):
-    return register(officer, phu_thuong)
-
-
-@pytest.fixture
-def employer(officer, phu_thuong):
-    return services.partner_add(
-        actor=officer, unit=phu_thuong, name="Công ty May Tây Hồ", kind="business", offers_jobs=True
-    )
-
-
-@pytest.fixture
-def bank(officer, phu_thuong):
-    return services.partner_add(
-        actor=officer, unit=phu_thuong, name="NHCSXH Tây Hồ", kind="bank_branch", offers_loans=True
-    )
-
-
-def kind(code: str) -> ServiceType:
-    return ServiceType.objects.get(code=code)
 
 
 def give(officer, person, code="emergency_aid", start=LONG_AGO, **fields) -> ServiceRecord:

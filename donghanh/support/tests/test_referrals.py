@@ -10,8 +10,6 @@ from django.test import override_settings
 from django.utils import translation
 
 from donghanh.accounts.roles import Role
-from donghanh.people.choices import Sex
-from donghanh.people.services import person_register
 from donghanh.support import services
 from donghanh.support.models import Referral
 from donghanh.support.selectors import referrals_overdue
@@ -20,31 +18,6 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 MARCH_1 = D(2025, 3, 1)
-
-
-@pytest.fixture
-def officer(make_user, phu_thuong):
-    return make_user(Role.COMMUNE_OFFICER, phu_thuong)
-
-
-@pytest.fixture
-def person(officer, phu_thuong):
-    return person_register(
-        actor=officer, unit=phu_thuong, full_name="Nguyễn Văn Hùng", sex=Sex.MALE, birth_year=1990,
-        registered_on=D(2024, 1, 2),
-    )  # fmt: skip
-
-
-@pytest.fixture
-def clinic(officer, phu_thuong):
-    return services.partner_add(
-        actor=officer, unit=phu_thuong, name="Cơ sở Methadone Tây Hồ", kind="methadone_clinic", offers_treatment=True
-    )
-
-
-@pytest.fixture
-def employer(officer, phu_thuong):
-    return services.partner_add(actor=officer, unit=phu_thuong, name="Công ty May Tây Hồ", kind="business")
 
 
 def send(officer, person, partner, kind="methadone", on=MARCH_1):

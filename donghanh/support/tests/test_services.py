@@ -13,36 +13,13 @@ from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Sex
 from donghanh.people.services import person_register
 from donghanh.support import services
-from donghanh.support.models import Partner, ServiceRecord, ServiceType
+from donghanh.support.models import Partner, ServiceRecord
 from donghanh.support.selectors import is_stable_job, stable_jobs_on
+from donghanh.support.tests.helpers import kind
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-
-
-@pytest.fixture
-def officer(make_user, phu_thuong):
-    return make_user(Role.COMMUNE_OFFICER, phu_thuong)
-
-
-@pytest.fixture
-def person(officer, phu_thuong):
-    return person_register(
-        actor=officer, unit=phu_thuong, full_name="Nguyễn Văn Hùng", sex=Sex.MALE, birth_year=1990,
-        registered_on=D(2024, 1, 2),
-    )  # fmt: skip
-
-
-@pytest.fixture
-def employer(officer, phu_thuong):
-    return services.partner_add(
-        actor=officer, unit=phu_thuong, name="Công ty May Tây Hồ", kind="business", offers_jobs=True
-    )
-
-
-def kind(code):
-    return ServiceType.objects.get(code=code)
 
 
 def refused(call, **kwargs):

@@ -14,7 +14,7 @@ from donghanh.core.periods import parse_period, period_of, recent_periods
 from donghanh.people.choices import Sex
 from donghanh.people.services import person_register
 from donghanh.support import services
-from donghanh.support.models import ServiceType
+from donghanh.support.tests.helpers import kind
 
 pytestmark = pytest.mark.django_db
 
@@ -51,19 +51,10 @@ def test_shifting_periods_crosses_years():
     assert codes == ["2026-11", "2026-10", "2026Q4", "2026Q3", "2026", "2025"]
 
 
-@pytest.fixture
-def officer(make_user, phu_thuong):
-    return make_user(Role.COMMUNE_OFFICER, phu_thuong)
-
-
 def register(officer, unit, name):
     return person_register(
         actor=officer, unit=unit, full_name=name, sex=Sex.MALE, birth_year=1990, registered_on=D(2024, 1, 2)
     )
-
-
-def kind(code):
-    return ServiceType.objects.get(code=code)
 
 
 @pytest.fixture

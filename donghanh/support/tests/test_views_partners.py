@@ -67,11 +67,6 @@ def partner_post(**fields):
 
 
 @pytest.fixture
-def officer(make_user, phu_thuong):
-    return make_user(Role.COMMUNE_OFFICER, phu_thuong, full_name="Cán bộ Phú Thượng")
-
-
-@pytest.fixture
 def province_officer(make_user, phu_thuong):
     return make_user(Role.PROVINCE_OFFICER, phu_thuong.parent)
 

@@ -10,44 +10,14 @@ from django.utils import timezone
 
 from donghanh.accounts.roles import Role
 from donghanh.audit.models import AccessLogEntry
-from donghanh.people.choices import Sex
-from donghanh.people.services import person_register
 from donghanh.support import services
-from donghanh.support.models import Referral, ServiceRecord, ServiceType
+from donghanh.support.models import Referral, ServiceRecord
+from donghanh.support.tests.helpers import kind
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 MARCH_1 = D(2025, 3, 1)
-
-
-@pytest.fixture
-def officer(make_user, phu_thuong):
-    return make_user(Role.COMMUNE_OFFICER, phu_thuong)
-
-
-@pytest.fixture
-def person(officer, phu_thuong):
-    return person_register(
-        actor=officer, unit=phu_thuong, full_name="Nguyễn Văn Hùng", sex=Sex.MALE, birth_year=1990,
-        registered_on=D(2024, 1, 2),
-    )  # fmt: skip
-
-
-@pytest.fixture
-def clinic(officer, phu_thuong):
-    return services.partner_add(
-        actor=officer, unit=phu_thuong, name="Cơ sở Methadone Tây Hồ", kind="methadone_clinic", offers_treatment=True
-    )
-
-
-@pytest.fixture
-def bank(officer, phu_thuong):
-    return services.partner_add(actor=officer, unit=phu_thuong, name="NHCSXH Tây Hồ", kind="bank_branch")
-
-
-def kind(code):
-    return ServiceType.objects.get(code=code)
 
 
 def page(client, user, person):
