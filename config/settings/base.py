@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "donghanh.episodes",
     "donghanh.casework",
     "donghanh.support",
+    "donghanh.community",
 ]
 
 MIDDLEWARE = [
@@ -250,3 +251,6 @@ NOTIFICATION_EMAILS = env_bool("NOTIFICATION_EMAILS")
 SUPPORT_STABLE_JOB_MONTHS = int(os.environ.get("SUPPORT_STABLE_JOB_MONTHS", "3"))
 # A referral with no answer after this many days appears on the referring user's work list.
 SUPPORT_REFERRAL_ANSWER_DAYS = int(os.environ.get("SUPPORT_REFERRAL_ANSWER_DAYS", "14"))
+# Community models: a member attends "regularly" over a period when present at this share of the
+# model's sessions held while they were a member (seed 004's clubs count regular attendance).
+COMMUNITY_REGULAR_ATTENDANCE_PERCENT = int(os.environ.get("COMMUNITY_REGULAR_ATTENDANCE_PERCENT", "75"))

@@ -33,6 +33,10 @@ class Capability(StrEnum):
     VIEW_SUPPORT = "support.view"
     RECORD_SUPPORT = "support.record"
     MANAGE_PARTNERS = "support.manage_partners"
+    VIEW_COMMUNITY = "community.view"
+    MANAGE_COMMUNITY = "community.manage"
+    RECORD_COMMUNITY = "community.record"
+    SET_ROADMAP = "community.set_roadmap"
 
 
 CAPABILITY_LABELS: dict[Capability, Promise] = {
@@ -57,6 +61,10 @@ CAPABILITY_LABELS: dict[Capability, Promise] = {
     Capability.VIEW_SUPPORT: _("See the support people received and the partners who give it"),
     Capability.RECORD_SUPPORT: _("Record loans, training, jobs, aid and other support given"),
     Capability.MANAGE_PARTNERS: _("Keep the directory of partners"),
+    Capability.VIEW_COMMUNITY: _("See clubs, counselling points and groups, their members and sessions"),
+    Capability.MANAGE_COMMUNITY: _("Set up community models, their status and their board"),
+    Capability.RECORD_COMMUNITY: _("Enrol members, record sessions, attendance and activities"),
+    Capability.SET_ROADMAP: _("Set the roadmap targets for community models"),
 }
 
 ALL_ROLES = frozenset(Role)
@@ -127,6 +135,22 @@ MATRIX: dict[Capability, frozenset[str]] = {
     ),
     Capability.RECORD_SUPPORT: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_POLICE, Role.HEALTH_STAFF}),
     Capability.MANAGE_PARTNERS: frozenset({Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER}),
+    # Community models: a board member sees and runs only the models whose board they sit on (community.models).
+    Capability.VIEW_COMMUNITY: frozenset(
+        {
+            Role.NATIONAL_MANAGER,
+            Role.PROVINCE_OFFICER,
+            Role.COMMUNE_OFFICER,
+            Role.COMMUNE_POLICE,
+            Role.HEALTH_STAFF,
+            Role.VOLUNTEER,
+            Role.BOARD_MEMBER,
+            Role.AUDITOR,
+        }
+    ),
+    Capability.MANAGE_COMMUNITY: frozenset({Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER}),
+    Capability.RECORD_COMMUNITY: frozenset({Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.BOARD_MEMBER}),
+    Capability.SET_ROADMAP: frozenset({Role.NATIONAL_MANAGER, Role.PROVINCE_OFFICER}),
 }
 
 

@@ -90,13 +90,19 @@ def scope_for(user: Any) -> Scope:
 def people_narrowed_for(grant: Grant, user: Any) -> models.QuerySet[Any] | None:
     """The people a grant's role narrows it to (ids, as a subquery), or None when the role sees its whole unit.
 
-    A volunteer sees only the people assigned to them, for as long as the assignment runs.
+    A volunteer sees only the people assigned to them, for as long as the assignment runs; a board
+    member, the members of the models whose board they sit on.
     """
     if grant.role == Role.VOLUNTEER:
         # Imported here: case work builds on the people registry, which reads its scope from this module.
         from donghanh.casework.selectors import people_assigned_to
 
         return people_assigned_to(user)
+    if grant.role == Role.BOARD_MEMBER:
+        # A board member sees the members of the models whose board they sit on today.
+        from donghanh.community.models import members_of_boards_of
+
+        return members_of_boards_of(user)
     return None
 
 
