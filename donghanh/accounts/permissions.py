@@ -62,8 +62,8 @@ CAPABILITY_LABELS: dict[Capability, Promise] = {
     Capability.RECORD_SUPPORT: _("Record loans, training, jobs, aid and other support given"),
     Capability.MANAGE_PARTNERS: _("Keep the directory of partners"),
     Capability.VIEW_COMMUNITY: _("See clubs, counselling points and groups, their members and sessions"),
-    Capability.MANAGE_COMMUNITY: _("Set up community models, their status and their board"),
-    Capability.RECORD_COMMUNITY: _("Enrol members, record sessions, attendance and activities"),
+    Capability.MANAGE_COMMUNITY: _("Set up community models, their status, board and members"),
+    Capability.RECORD_COMMUNITY: _("Record sessions, attendance and community activities"),
     Capability.SET_ROADMAP: _("Set the roadmap targets for community models"),
 }
 

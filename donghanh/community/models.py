@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
-from donghanh.accounts.scope import Grant, ScopedModel, people_narrowed_for
+from donghanh.accounts.scope import Grant, ScopedModel
 from donghanh.audit.history import History
 from donghanh.community import choices
 
@@ -231,14 +231,6 @@ class Membership(ModelPart):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.model}"
-
-    @classmethod
-    def scope_filter(cls, grant: Grant, user: Any) -> Q:
-        condition = super().scope_filter(grant, user)
-        people = people_narrowed_for(grant, user)
-        if people is not None:
-            condition &= Q(person_id__in=people)
-        return condition
 
     def active_on(self, day: datetime.date) -> bool:
         return self.joined_on <= day and (self.left_on is None or day <= self.left_on)

@@ -91,8 +91,9 @@ def _check_model(model: CommunityModel) -> None:
         errors["decision_date"] = _("The date cannot be in the future.")
     if not model.decision_number.strip():
         errors["decision_number"] = _("Give the number of the decision that set the model up.")
-    duplicate = CommunityModel.objects.filter(unit=model.unit, name__iexact=model.name).exclude(pk=model.pk)
-    if duplicate.exists():
+    # Compared in Python: SQLite folds the case of ASCII letters only ("Điểm" and "điểm").
+    names = CommunityModel.objects.filter(unit=model.unit).exclude(pk=model.pk).values_list("name", flat=True)
+    if any(name.casefold() == model.name.casefold() for name in names):
         errors["name"] = _("%(unit)s already has a model of this name.") % {"unit": model.unit.name}
     if errors:
         raise ValidationError(errors)
@@ -145,15 +146,23 @@ def model_update(*, actor: User, model: CommunityModel, **fields: Any) -> Commun
     for name, value in fields.items():
         setattr(model, name, value)
     _check_model(model)
-    first_change = model.status_changes.order_by("on", "pk").first()
-    earliest = min(
-        filter(None, [first_change.on if first_change else None, _first_dated(model)]), default=model.established_on
-    )
-    if model.established_on > earliest:
-        raise ValidationError(
-            {"established_on": _("Records of the model begin on %(day)s, before this date.") % {"day": _day(earliest)}}
-        )
     _not_future(model.established_on, "established_on")
+    changes = list(model.status_changes.order_by("on", "pk"))
+    if changes and model.established_on != changes[0].on:
+        # The first status runs from the establishment: it moves with it, up to the next change or record.
+        limits = [d for d in (changes[1].on if len(changes) > 1 else None, _first_dated(model)) if d is not None]
+        if limits and model.established_on > min(limits):
+            raise ValidationError(
+                {
+                    "established_on": _("Records of the model begin on %(day)s, before this date.")
+                    % {"day": _day(min(limits))}
+                }
+            )
+        first = changes[0]
+        first.on = model.established_on
+        _save(first, actor)
+        if len(changes) == 1:
+            model.status_since = model.established_on
     _save(model, actor)
     return model
 
@@ -325,6 +334,7 @@ def _check_attendance(model: CommunityModel, day: datetime.date, present: Iterab
 def _set_attendance(session: Session, present: list[Membership], actor: User) -> None:
     keep = {m.pk for m in present}
     for row in session.attendance.exclude(membership_id__in=keep):
+        row._history_user = actor  # type: ignore[attr-defined]  # the history row of the removal names the actor
         row.delete()
     have = set(session.attendance.values_list("membership_id", flat=True))
     for membership in present:

@@ -284,3 +284,21 @@ def test_roadmap_progress_counts_models_operating_at_the_year_end(officer, make_
         stable_share_target=None,
     )  # fmt: skip
     assert "models_target" in errors
+
+
+def test_moving_the_establishment_moves_the_first_status_up_to_the_first_record(club, officer, people):
+    services.model_update(actor=officer, model=club, established_on=D(2025, 1, 20))
+    club.refresh_from_db()
+    assert (club.status_since, club.status_changes.get().on) == (D(2025, 1, 20), D(2025, 1, 20))
+    services.member_join(actor=officer, model=club, person=people[0], joined_on=D(2025, 2, 1))
+    assert (
+        "begin on 01/02/2025"
+        in refused(services.model_update, actor=officer, model=club, established_on=D(2025, 2, 5))["established_on"][0]
+    )
+
+
+def test_a_name_is_taken_whatever_its_case(club, officer, phu_thuong):
+    assert "name" in refused(
+        services.model_create, actor=officer, unit=phu_thuong, model_type=kind("self_help_group"), name="clb vững bước",
+        decision_number="1", decision_date=D(2025, 3, 1), established_on=D(2025, 3, 1),
+    )  # fmt: skip
