@@ -208,6 +208,11 @@ SPECTACULAR_SETTINGS = {
         "PartnerKindEnum": "donghanh.support.choices.PartnerKind",
         "ReferralKindEnum": "donghanh.support.choices.ReferralKind",
         "ReferralStatusEnum": "donghanh.support.choices.ReferralStatus",
+        "ModelStatusEnum": "donghanh.community.choices.ModelStatus",
+        "BoardRoleEnum": "donghanh.community.choices.BoardRole",
+        "LeaveReasonEnum": "donghanh.community.choices.LeaveReason",
+        "SessionKindEnum": "donghanh.community.choices.SessionKind",
+        "ActivityKindEnum": "donghanh.community.choices.ActivityKind",
     },
 }
 
