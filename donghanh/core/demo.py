@@ -1,7 +1,8 @@
 """Demo data: a province, a few communes, one account per role, and the people of two demo communes.
 
 The people are made by `demo_people` (seed 002's figures for Phường Phú Thượng), their case work by
-`demo_casework`, the support they received and the partners who gave it by `demo_support`.
+`demo_casework`, the support they received and the partners who gave it by `demo_support`, the community
+models (clubs, counselling point, activities, roadmaps) by `demo_community`.
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ class DemoRow:
 def demo_data_create(*, people: bool = True) -> list[DemoRow]:
     """Create what is missing; existing accounts keep their passwords and roles. Safe to run again.
 
-    The demo people, their case work and support come too (several seconds' work) unless `people` is false, or they
-    exist already.
+    The demo people, their case work, support and community models come too (several seconds' work) unless
+    `people` is false, or they exist already.
     """
     if not OrgUnit.objects.filter(era=CURRENT, level=COMMUNE).exists():
         orgunits_load()
@@ -72,6 +73,7 @@ def demo_data_create(*, people: bool = True) -> list[DemoRow]:
         RoleAssignment.objects.get_or_create(user=user, role=spec.role, unit=unit)
         rows.append(DemoRow(user.username, user.full_name, str(Role(spec.role).label), unit.name, created))
     from donghanh.core.demo_casework import demo_casework_create, demo_casework_exist
+    from donghanh.core.demo_community import demo_community_create, demo_community_exist
     from donghanh.core.demo_people import demo_people_create, demo_people_exist
     from donghanh.core.demo_support import demo_support_create, demo_support_exist
 
@@ -81,4 +83,6 @@ def demo_data_create(*, people: bool = True) -> list[DemoRow]:
         demo_casework_create()
     if people and not demo_support_exist():
         demo_support_create()
+    if people and not demo_community_exist():
+        demo_community_create()
     return rows

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from donghanh.core.demo import DEMO_PASSWORD, demo_data_create
 from donghanh.core.demo_casework import demo_casework_exist, demo_casework_summary
+from donghanh.core.demo_community import demo_community_accounts, demo_community_exist, demo_community_summary
 from donghanh.core.demo_people import REPORT_DATE, demo_people_exist, demo_people_summary
 from donghanh.core.demo_support import demo_support_exist, demo_support_summary
 from donghanh.support.choices import ReferralStatus
@@ -15,8 +16,8 @@ from donghanh.support.choices import ReferralStatus
 
 class Command(BaseCommand):
     help = (
-        "Create demo data: one account per role, the people of two communes, their case work and support "
-        "(idempotent); prints a summary."
+        "Create demo data: one account per role, the people of two communes, their case work and support, "
+        "community models (idempotent); prints a summary."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,15 +27,17 @@ class Command(BaseCommand):
         if settings.SETTINGS_MODULE.endswith(".production") and not force:
             raise CommandError("Demo accounts have a published password: not created on production settings.")
         with translation.override("vi"):
-            existed, casework_existed, support_existed = (
+            existed, casework_existed, support_existed, community_existed = (
                 demo_people_exist(),
                 demo_casework_exist(),
                 demo_support_exist(),
+                demo_community_exist(),
             )
             rows = demo_data_create()
             communes, figures = demo_people_summary()
             teams = demo_casework_summary()
             support = demo_support_summary()
+            community, accounts = demo_community_summary(), demo_community_accounts()
         width = max(len(r.username) for r in rows)
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}, unless changed since):")
@@ -70,4 +73,24 @@ class Command(BaseCommand):
                 f"{given.people} people; stable jobs today: {given.stable_jobs}"
             )
             self.stdout.write(f"    referrals: {statuses}; unanswered too long: {given.overdue}")
+        self.stdout.write("")
+        self.stdout.write(
+            f"Demo community models ({'already there, none added' if community_existed else 'created now'}):"
+        )
+        for models in community:
+            self.stdout.write(
+                f"  {models.unit_name}: {models.models} models ({models.stable} operating stably), {models.members} "
+                f"members today, {models.sessions} sessions in the past year; {models.regular} of {models.rated} "
+                f"members attend regularly; {models.activities} activities"
+            )
+            for p in models.roadmap:
+                kind = p.target.model_type.label if p.target.model_type else "all types"
+                self.stdout.write(
+                    f"    roadmap {p.target.year} ({kind}): {p.models} of {p.target.models_target} models, "
+                    f"{round(100 * (p.stable_share or 0))} % operating stably (target {p.target.stable_share_target} %)"
+                )
+        if accounts:
+            self.stdout.write("  Accounts for Đà Nẵng's clubs (same password):")
+            for account in accounts:
+                self.stdout.write(f"    {account.username.ljust(width)}  {account.role_label} — {account.unit_name}")
         self.stdout.write("")

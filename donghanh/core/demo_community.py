@@ -1,0 +1,606 @@
+"""Demo community models, written through the services: seed 004's six early-intervention clubs of Đà Nẵng,
+Phú Thượng's post-rehab club and counselling point (seed 003), activities in both provinces, and their roadmaps.
+
+Made after the demo people, relative to the day it runs (`today`): a year of monthly sessions to `today`,
+members who joined and left within it; the clubs' history (decisions, status changes) keeps its real dates.
+Seed 004's wards are legacy wards: each club belongs to the current ward its legacy ward passed into,
+and its members are young people registered there under early intervention. Each ward's commune officer
+keeps its club; Đà Nẵng has no demo accounts of its own, so the demo makes a province officer and one
+commune officer per ward (with the demo password; the command prints them under the community models).
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from donghanh.accounts.models import RoleAssignment, User
+from donghanh.accounts.roles import Role
+from donghanh.casework.periods import add_months as month_after
+from donghanh.casework.periods import month_start
+from donghanh.community import services
+from donghanh.community.choices import ActivityKind, BoardRole, LeaveReason, ModelStatus, Schedule, SessionKind
+from donghanh.community.models import Activity, CommunityModel, Membership, ModelType
+from donghanh.community.selectors import RoadmapProgress, attendance_rates, members_on, roadmap_progress, status_on
+from donghanh.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from donghanh.core.demo_people import FAMILY, GIVEN, MIDDLE, PHU_THUONG
+from donghanh.episodes.choices import EndReason, EpisodeType
+from donghanh.episodes.models import Episode
+from donghanh.episodes.rules import add_months
+from donghanh.episodes.services import episode_close, episode_open
+from donghanh.orgunits.models import OrgUnit
+from donghanh.people.choices import Education, MaritalStatus, Sex, Substance, Whereabouts
+from donghanh.people.models import Person
+from donghanh.people.services import drug_use_record, person_register, whereabouts_record
+
+SEED = 2016
+DAY = datetime.timedelta(days=1)
+HA_NOI, DA_NANG = "01", "48"
+CURRENT, LEGACY = OrgUnit.Era.CURRENT, OrgUnit.Era.LEGACY
+PROVINCE, COMMUNE = OrgUnit.Level.PROVINCE, OrgUnit.Level.COMMUNE
+EI_CLUB = "Câu lạc bộ “Can thiệp sớm, dự phòng nghiện ma túy”"
+PROVINCE_OFFICER = ("tinh.danang", "Nguyễn Thị Thu Hiền")
+BOARD_RENEWED = datetime.date(2025, 8, 15)  # the merged wards named their clubs' boards again
+
+# Seed 004's wards: its name, the name the legacy tree (as of 30/06/2025) knows it by, streets around it.
+# Bình Hiên was merged into Phước Ninh before 2025, so the tree has it only under that name.
+SEED_WARDS = (
+    ("Nại Hiên Đông", "Nại Hiên Đông", ("Đường Ngô Quyền", "Đường Yết Kiêu", "Đường Lê Văn Duyệt")),
+    ("Thọ Quang", "Thọ Quang", ("Đường Vân Đồn", "Đường Hoàng Sa", "Đường Khúc Hạo")),
+    ("Hòa Minh", "Hòa Minh", ("Đường Tôn Đức Thắng", "Đường Nguyễn Sinh Sắc", "Đường Đồng Kè")),
+    ("Hòa An", "Hòa An", ("Đường Trường Chinh", "Đường Tôn Đản", "Đường Phạm Như Xương")),
+    ("Bình Hiên", "Phước Ninh", ("Đường Núi Thành", "Đường Trưng Nữ Vương", "Đường Lê Đình Thám")),
+    ("Mỹ An", "Mỹ An", ("Đường Ngũ Hành Sơn", "Đường Lê Văn Hưu", "Đường Châu Thị Vĩnh Tế")),
+)
+OCCUPATIONS = ["Lao động tự do", "Phụ bán quán ăn", "Giao hàng", "Thợ điện", "Học nghề", "Không có việc làm",
+               "Phụ hồ", "Sinh viên cao đẳng", "Bán hàng online"]  # fmt: skip
+EI_TOPICS = (
+    (SessionKind.REGULAR, "Sinh hoạt định kỳ: đánh giá sự tiến bộ của hội viên trong tháng"),
+    (SessionKind.TALK, "Tác hại của ma túy tổng hợp và các chất gây nghiện mới"),
+    (SessionKind.GROUP_COUNSELLING, "Kỹ năng từ chối, ứng phó với rủ rê của bạn bè"),
+    (SessionKind.CULTURE_SPORTS, "Giao lưu bóng đá mini với Đoàn Thanh niên phường"),
+    (SessionKind.FAMILY_DIALOGUE, "Đối thoại với gia đình: cùng xây dựng kế hoạch cá nhân"),
+    (SessionKind.TALK, "Pháp luật về phòng, chống ma túy và xử lý vi phạm hành chính"),
+    (SessionKind.FIELD_TRIP, "Tham quan Cơ sở cai nghiện ma túy thành phố Đà Nẵng"),
+    (SessionKind.GROUP_COUNSELLING, "Quản lý cảm xúc và căng thẳng"),
+    (SessionKind.REGULAR, "Hướng nghiệp, giới thiệu học nghề và việc làm"),
+    (SessionKind.TALK, "Sức khỏe tuổi trẻ, phòng lây nhiễm HIV"),
+    (SessionKind.REGULAR, "Phân loại sự tiến bộ của hội viên theo quý"),
+    (SessionKind.CULTURE_SPORTS, "Văn nghệ, trò chơi tập thể cùng gia đình hội viên"),
+)
+POST_REHAB_TOPICS = (
+    (SessionKind.REGULAR, "Sinh hoạt định kỳ: chia sẻ kinh nghiệm phòng, chống tái nghiện"),
+    (SessionKind.GROUP_COUNSELLING, "Nhận biết và vượt qua cơn thèm nhớ ma túy"),
+    (SessionKind.TALK, "Vay vốn ưu đãi tự tạo việc làm – Ngân hàng Chính sách xã hội"),
+    (SessionKind.REGULAR, "Xây dựng kế hoạch cá nhân về hòa nhập cộng đồng"),
+    (SessionKind.FAMILY_DIALOGUE, "Gia đình đồng hành cùng người sau cai nghiện"),
+    (SessionKind.TALK, "Tư vấn pháp lý: quyền và nghĩa vụ trong thời gian quản lý sau cai nghiện"),
+    (SessionKind.CULTURE_SPORTS, "Giải cầu lông giao hữu của câu lạc bộ"),
+    (SessionKind.GROUP_COUNSELLING, "Giữ việc làm và quản lý thu nhập"),
+    (SessionKind.TALK, "Điều trị Methadone và chăm sóc sức khỏe"),
+    (SessionKind.REGULAR, "Đánh giá sự tiến bộ của hội viên, gặp gỡ hội viên mới"),
+    (SessionKind.FIELD_TRIP, "Thăm cơ sở sản xuất nhận người sau cai nghiện vào làm việc"),
+    (SessionKind.REGULAR, "Sinh hoạt định kỳ và tổng kết hoạt động của tháng"),
+)
+EI_BOARD = ((BoardRole.CHAIR, "Bí thư Đoàn"), (BoardRole.VICE_CHAIR, "Công chức Văn hóa – Xã hội"),
+            (BoardRole.MEMBER, "Cán bộ Công an"))  # fmt: skip
+LEFT = (  # why members left, in turn, and whether they had come regularly until then
+    (LeaveReason.GRADUATED, "Đã có việc làm ổn định, không còn sử dụng ma túy.", True),
+    (LeaveReason.MOVED, "Theo gia đình vào làm ăn tại Thành phố Hồ Chí Minh.", True),
+    (LeaveReason.WITHDREW, "Không tiếp tục sinh hoạt; ban chủ nhiệm vẫn theo dõi, động viên.", False),
+)
+
+
+def past_year(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The twelve months up to `today`, as the demo's sessions and attendance rates count them."""
+    return add_months(today, -12) + DAY, today
+
+
+def demo_community_exist() -> bool:
+    """True once Phú Thượng has a community model: the demo then adds none."""
+    return CommunityModel.objects.filter(unit__era=CURRENT, unit__level=COMMUNE, unit__code=PHU_THUONG).exists()
+
+
+@transaction.atomic
+def demo_community_create(today: datetime.date | None = None) -> None:
+    """The clubs, counselling point, their boards, members and a year of sessions (to `today`), the activities
+    and the roadmaps, through the services; Đà Nẵng's accounts are made first."""
+    today = today or timezone.localdate()
+    demo = _Demo(random.Random(SEED), today)
+    da_nang = OrgUnit.objects.get(era=CURRENT, level=PROVINCE, code=DA_NANG)
+    demo.user(*PROVINCE_OFFICER, Role.PROVINCE_OFFICER, da_nang)
+    sites = da_nang_sites()
+    for index, site in enumerate(sites):
+        demo.early_intervention_club(index, site)
+    demo.phu_thuong()
+    demo.activities(sites)
+    demo.roadmaps()
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where one of seed 004's clubs was founded (a legacy ward) and the current ward it belongs to now."""
+
+    founded_in: OrgUnit  # legacy
+    ward: OrgUnit  # current
+    streets: tuple[str, ...]
+    officer: str  # the username of the ward's commune officer
+
+    @property
+    def founded_name(self) -> str:
+        return SEED_WARD_NAMES.get(self.founded_in.name, self.founded_in.name)
+
+
+SEED_WARD_NAMES = {f"Phường {tree}": f"Phường {seed}" for seed, tree, _streets in SEED_WARDS if seed != tree}
+
+
+def da_nang_sites() -> list[Site]:
+    """Seed 004's wards, each found in the legacy tree by name, with the current ward it passed into."""
+    root = OrgUnit.objects.get(era=LEGACY, level=PROVINCE, code=DA_NANG)
+    sites: list[Site] = []
+    for _seed, tree_name, streets in SEED_WARDS:
+        legacy = OrgUnit.objects.get(era=LEGACY, level=COMMUNE, path__startswith=root.path, name=f"Phường {tree_name}")
+        ward = _successor(legacy)
+        if any(s.ward == ward for s in sites):
+            # Nại Hiên Đông and Thọ Quang both passed into Phường Sơn Trà. For six clubs in six distinct wards,
+            # the second is set in the next current ward formed from the same legacy district (Phường An Hải),
+            # founded in its legacy predecessor: a stand-in, not seed 004's history.
+            taken = [s.ward for s in sites]
+            legacy = (
+                OrgUnit.objects.filter(era=LEGACY, parent=legacy.parent, successions__isnull=False)
+                .exclude(successions__successor__in=taken)
+                .order_by("code")
+                .first()
+            ) or legacy
+            ward = _successor(legacy)
+        slug = ward.search_name.removeprefix("phuong ").removeprefix("xa ").replace(" ", "")
+        sites.append(Site(legacy, ward, streets, f"xa.{slug}"))
+    return sites
+
+
+def _successor(legacy: OrgUnit) -> OrgUnit:
+    succession = legacy.successions.select_related("successor").order_by("partial", "successor__code").first()
+    assert succession is not None, legacy
+    return succession.successor
+
+
+def _phrase(name: str) -> str:
+    """As written inside a phrase: "phường Sơn Trà"."""
+    return name[:1].lower() + name[1:]
+
+
+@dataclass
+class _Member:
+    person: Person
+    joined: datetime.date
+    regular: bool
+    left: tuple[datetime.date, str, str] | None = None  # day, reason, note
+    membership: Membership | None = None
+
+
+class _Demo:
+    """Writes through the services, picking names, numbers and dates from one seeded generator."""
+
+    def __init__(self, rng: random.Random, today: datetime.date) -> None:
+        self.rng, self.today = rng, today
+        self.first, _last = past_year(today)
+        self.names = set(Person.objects.values_list("full_name", flat=True))
+        self.ids = set(Person.objects.exclude(citizen_id="").values_list("citizen_id", flat=True))  # all taken
+        self.password = ""
+        self.types = {t.code: t for t in ModelType.objects.all()}
+        self.users: dict[str, User] = {}
+
+    # Accounts -------------------------------------------------------------------------------------
+
+    def user(self, username: str, full_name: str = "", role: str = "", unit: OrgUnit | None = None) -> User:
+        """A demo account, made (with the demo password and the role at `unit`) when missing."""
+        if username not in self.users:
+            user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
+            if created:  # hashed once for all of them: hashing is slow on purpose
+                user.password = self.password = self.password or make_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            if role and unit is not None:
+                RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit)
+            self.users[username] = user
+        return self.users[username]
+
+    def name(self, sex: str) -> str:
+        while (full := " ".join(self.rng.choice(w.split()) for w in (FAMILY, MIDDLE[sex], GIVEN[sex]))) in self.names:
+            pass
+        self.names.add(full)
+        return full
+
+    def phone(self) -> str:
+        return f"09{self.rng.randint(10**7, 10**8 - 1)}"
+
+    def day(self, ago_from: int, ago_to: int) -> datetime.date:
+        return self.today - self.rng.randint(ago_to, ago_from) * DAY
+
+    # Đà Nẵng ------------------------------------------------------------------------------------
+
+    def early_intervention_club(self, index: int, site: Site) -> None:
+        rng, ward = self.rng, site.ward
+        officer = self.user(site.officer, self.name(Sex.FEMALE if index % 2 else Sex.MALE), Role.COMMUNE_OFFICER, ward)
+        decided = datetime.date(2016, rng.randint(3, 6), rng.randint(1, 28))
+        founded, district = (
+            _phrase(site.founded_name),
+            _phrase(site.founded_in.parent.name if site.founded_in.parent else ""),
+        )
+        club = services.model_create(
+            actor=officer, unit=ward, model_type=self.types["early_intervention_club"],
+            name=f"{EI_CLUB} {_phrase(ward.name)}", decision_number=f"{rng.randint(20, 180)}/QĐ-UBND",
+            decision_date=decided, decision_body=f"Ủy ban nhân dân {founded}",
+            established_on=decided + rng.randint(5, 20) * DAY, status=ModelStatus.PILOT,
+            meeting_place=f"Nhà văn hóa Tổ dân phố {rng.randint(1, 12)} (khu vực {founded} cũ)",
+            schedule=Schedule.MONTHLY,
+            notes=f"Thí điểm từ năm 2016 tại {founded} ({district}) theo kế hoạch của thành phố; "
+            f"từ ngày 01/07/2025 thuộc {_phrase(ward.name)}. Đối tượng: thanh thiếu niên có nguy cơ, "
+            "người sử dụng trái phép chất ma túy đã bị xử lý vi phạm hành chính.",
+        )  # fmt: skip
+        services.model_status_change(
+            actor=officer, model=club, status=ModelStatus.ACTIVE, on=datetime.date(2018, 5, 15),
+            note="Tiếp tục duy trì theo Kế hoạch ngày 03/5/2018 của Chi cục Phòng, chống tệ nạn xã hội thành phố.",
+        )  # fmt: skip
+        services.model_status_change(
+            actor=officer, model=club, status=ModelStatus.STABLE,
+            on=datetime.date(2019, rng.randint(6, 12), rng.randint(1, 28)),
+            note="Sơ kết: câu lạc bộ hoạt động ổn định, hiệu quả.",
+        )  # fmt: skip
+        board = self.board(officer, club, EI_BOARD, BOARD_RENEWED, _phrase(ward.name))
+        members = self.ei_members(index, site, officer, club)
+        self.enrol(officer, club, members)
+        days = self.monthly_days(rng.randint(3, 12))
+        self.sessions(officer, club, members, days, EI_TOPICS[index:] + EI_TOPICS[:index], board)
+
+    def board(
+        self, officer: User, club: CommunityModel, seats: Iterable[tuple[str, str]], start: datetime.date, ward: str
+    ) -> list[str]:
+        names = []
+        for role, position in seats:
+            full_name = self.name(Sex.FEMALE if self.rng.random() < 0.4 else Sex.MALE)
+            services.board_add(actor=officer, model=club, role=role, full_name=full_name, start_date=start,
+                               position=f"{position} {ward}", phone=self.phone())  # fmt: skip
+            names.append(full_name)
+        return names
+
+    def ei_members(self, index: int, site: Site, officer: User, club: CommunityModel) -> list[_Member]:
+        """Young people under early intervention: those the ward had, then new ones; some of them left."""
+        rng, members = self.rng, []
+        already = Episode.objects.filter(
+            person__unit=site.ward, episode_type=EpisodeType.EARLY_INTERVENTION, actual_end_date=None
+        ).select_related("person")
+        for episode in already.order_by("start_date", "pk"):
+            joined = min(max(episode.start_date + 7 * DAY, club.established_on), self.today)
+            members.append(_Member(episode.person, joined, regular=True))
+        staying, leaving = rng.randint(6, 9), 1 + index % 2
+        for k in range(staying - len(members) + leaving):
+            left = None
+            if k < leaving:  # who left within the year
+                reason, note, regular = LEFT[(index + k) % len(LEFT)]
+                joined = self.day(700, 300)
+                left = (self.day(250, 40), reason, note)
+            else:
+                joined = self.day(1000, 380) if rng.random() < 0.6 else self.day(320, 60)
+                regular = rng.random() > 0.15
+            person = self.youth(site, officer, club, joined, left)
+            members.append(_Member(person, joined, regular, left))
+        return members
+
+    def youth(
+        self, site: Site, officer: User, club: CommunityModel, joined: datetime.date,
+        left: tuple[datetime.date, str, str] | None,
+    ) -> Person:  # fmt: skip
+        """Registered in the ward, with light drug use, under early intervention from just before joining."""
+        rng = self.rng
+        sex = Sex.FEMALE if rng.random() < 0.1 else Sex.MALE
+        year, full_name = rng.randint(1998, 2006), self.name(sex)
+        start = joined - rng.randint(0, 10) * DAY
+        registered = start - rng.randint(7, 45) * DAY
+        mother = rng.random() < 0.6
+        parent = self.name(Sex.FEMALE if mother else Sex.MALE).split()
+        if not mother:  # a father shares the family name
+            parent[0] = full_name.split()[0]
+        hamlet, street = f"Tổ dân phố {rng.randint(1, 12)}", f"Số {rng.randint(2, 160)} {rng.choice(site.streets)}"
+        fields: dict[str, Any] = {
+            "permanent_unit": site.ward, "current_hamlet": hamlet, "current_street": street,
+            "permanent_hamlet": hamlet, "permanent_street": street, "occupation": rng.choice(OCCUPATIONS),
+            "education": rng.choice([Education.LOWER_SECONDARY, Education.UPPER_SECONDARY, Education.VOCATIONAL]),
+            "marital_status": MaritalStatus.SINGLE, "dependants": 0,
+            "family_contacts": f"{'Mẹ' if mother else 'Bố'}: {' '.join(parent)}, {self.phone()}",
+        }  # fmt: skip
+        if rng.random() < 0.8:
+            fields["phone"] = self.phone()
+        if rng.random() < 0.85:
+            fields["birth_date"] = datetime.date(year, rng.randint(1, 12), rng.randint(1, 28))
+            century = (1 if sex == Sex.FEMALE else 0) + (2 if year >= 2000 else 0)
+            while (number := f"048{century}{year % 100:02d}{rng.randint(0, 999_999):06d}") in self.ids:
+                pass
+            self.ids.add(number)
+            fields["citizen_id"] = number
+        person = person_register(actor=officer, unit=site.ward, full_name=full_name, sex=sex, birth_year=year,
+                                 registered_on=registered, **fields)  # fmt: skip
+        substances = [rng.choice([Substance.CANNABIS, Substance.SYNTHETIC, Substance.METHAMPHETAMINE])]
+        if rng.random() < 0.4:
+            substances.append(rng.choice([Substance.MDMA, Substance.KETAMINE]))
+        drug_use_record(
+            actor=officer, person=person, substances=substances, primary_substance=substances[0],
+            age_first_use=rng.randint(15, 18), years_of_use=rng.randint(1, 3),
+        )  # fmt: skip
+        episode = episode_open(
+            actor=officer, person=person, episode_type=EpisodeType.EARLY_INTERVENTION, start_date=start,
+            issuing_body=club.name, notes="Vận động tham gia sinh hoạt câu lạc bộ can thiệp sớm.",
+        )  # fmt: skip
+        if left is not None and left[1] in (LeaveReason.GRADUATED, LeaveReason.MOVED):
+            moved = left[1] == LeaveReason.MOVED
+            end_reason = EndReason.MOVED if moved else EndReason.COMPLETED
+            episode_close(actor=officer, episode=episode, end_date=left[0], end_reason=end_reason)
+            if moved:
+                whereabouts_record(actor=officer, person=person, status=Whereabouts.MOVED_AWAY, since=left[0],
+                                   place="Thành phố Hồ Chí Minh", note="Gia đình báo đã đi làm ăn xa")  # fmt: skip
+        return person
+
+    # Members, sessions and attendance ---------------------------------------------------------
+
+    def enrol(self, officer: User, club: CommunityModel, members: list[_Member]) -> None:
+        for member in members:
+            member.membership = services.member_join(
+                actor=officer, model=club, person=member.person, joined_on=member.joined
+            )
+        for member in members:
+            if member.left is not None and member.membership is not None:
+                day, reason, note = member.left
+                services.member_leave(actor=officer, membership=member.membership, left_on=day, reason=reason,
+                                      note=note)  # fmt: skip
+
+    def monthly_days(self, day: int) -> list[datetime.date]:
+        """A session a month, around the same day, for the twelve months to this one (this month's by today)."""
+        this_month = month_start(self.today)
+        days = []
+        for k in range(11, -1, -1):
+            month = month_after(this_month, -k)
+            picked = month.replace(day=max(1, min(28, day + self.rng.randint(-2, 2))))
+            days.append(min(picked, self.today))
+        return days
+
+    def sessions(
+        self, actor: User, club: CommunityModel, members: list[_Member], days: list[datetime.date],
+        topics: tuple[tuple[str, str], ...], board: list[str],
+    ) -> None:  # fmt: skip
+        """Record the sessions: regular members miss at most a quarter of those held while members, others more."""
+        present: dict[datetime.date, list[Membership]] = {day: [] for day in days}
+        for member in members:
+            assert member.membership is not None
+            held = [day for day in days if member.membership.active_on(day)]
+            if not held:
+                continue
+            n = len(held)
+            came = n - self.rng.randint(0, n // 4) if member.regular else self.rng.randint(n // 4, (3 * n - 1) // 4)
+            for day in self.rng.sample(held, came):
+                present[day].append(member.membership)
+        for k, day in enumerate(days):
+            kind, topic = topics[k % len(topics)]
+            family = self.rng.randint(4, 9) if kind == SessionKind.FAMILY_DIALOGUE else self.rng.randint(0, 3)
+            guests = self.rng.randint(1, 3) if kind == SessionKind.TALK else self.rng.randint(0, 2)
+            services.session_record(
+                actor=actor, model=club, date=day, kind=kind, present=present[day], topic=topic,
+                facilitator=board[k % len(board)], place=club.meeting_place, family_count=family, guest_count=guests,
+            )  # fmt: skip
+
+    # Phú Thượng -----------------------------------------------------------------------------------
+
+    def phu_thuong(self) -> None:
+        unit = OrgUnit.objects.get(era=CURRENT, level=COMMUNE, code=PHU_THUONG)
+        officer, board_member = self.user("xa.phuthuong"), self.user("clb.phuthuong")
+        body = "Ủy ban nhân dân phường Phú Thượng"
+        point = services.model_create(
+            actor=officer, unit=unit, model_type=self.types["counselling_point"],
+            name="Điểm tư vấn, chăm sóc, hỗ trợ điều trị nghiện ma túy tại cộng đồng phường Phú Thượng",
+            decision_number="142/QĐ-UBND", decision_date=datetime.date(2024, 6, 3), decision_body=body,
+            established_on=datetime.date(2024, 6, 10), meeting_place="Trạm Y tế phường Phú Thượng",
+            schedule=Schedule.WEEKLY, notes="Tư vấn cá nhân sáng thứ Năm hằng tuần; tư vấn nhóm theo quý.",
+        )  # fmt: skip
+        services.model_status_change(actor=officer, model=point, status=ModelStatus.ACTIVE,
+                                     on=datetime.date(2025, 6, 16), note="Hết giai đoạn thí điểm.")  # fmt: skip
+        for role, full_name, position in (
+            (BoardRole.CHAIR, "Trần Văn Quang", "Trạm trưởng Trạm Y tế phường"),
+            (BoardRole.MEMBER, "Nguyễn Thị Thanh Loan", "Tư vấn viên, Trạm Y tế phường"),
+        ):
+            services.board_add(actor=officer, model=point, role=role, full_name=full_name, position=position,
+                               start_date=point.established_on, phone=self.phone())  # fmt: skip
+        for ago in (300, 210, 120, 30):  # group counselling for families, a quarter apart
+            services.session_record(
+                actor=officer, model=point, date=self.today - ago * DAY, kind=SessionKind.TALK,
+                topic="Tư vấn nhóm cho gia đình người sử dụng ma túy", facilitator="Trần Văn Quang",
+                place=point.meeting_place, family_count=self.rng.randint(6, 12), guest_count=self.rng.randint(3, 8),
+            )  # fmt: skip
+
+        club = services.model_create(
+            actor=officer, unit=unit, model_type=self.types["post_rehab_club"],
+            name="Câu lạc bộ người sau cai nghiện ma túy phường Phú Thượng", decision_number="186/QĐ-UBND",
+            decision_date=datetime.date(2024, 9, 6), decision_body=body, established_on=datetime.date(2024, 9, 16),
+            meeting_place="Nhà văn hóa Tổ dân phố 7, phường Phú Thượng", schedule=Schedule.MONTHLY,
+            notes="Mô hình thí điểm theo lộ trình của thành phố; vận động người trong diện quản lý sau cai nghiện "
+            "ma túy trên địa bàn tham gia sinh hoạt.",
+        )  # fmt: skip
+        services.model_status_change(
+            actor=officer, model=club, status=ModelStatus.ACTIVE, on=datetime.date(2025, 9, 15),
+            note="Hết giai đoạn thí điểm; tiếp tục duy trì.",
+        )  # fmt: skip
+        services.model_status_change(
+            actor=officer, model=club, status=ModelStatus.STABLE, on=datetime.date(2026, 7, 6),
+            note="Sơ kết 6 tháng đầu năm 2026: hoạt động ổn định, hiệu quả.",
+        )  # fmt: skip
+        board = []
+        for role, full_name, position, user in (
+            (BoardRole.CHAIR, "Nguyễn Văn Thịnh", "Phó Chủ tịch Ủy ban Mặt trận Tổ quốc phường", None),
+            (BoardRole.VICE_CHAIR, board_member.full_name, "Cán bộ Hội Liên hiệp Phụ nữ phường", board_member),
+            (BoardRole.MEMBER, "Lê Thị Hồng Nhung", "Nhân viên Trạm Y tế phường", None),
+        ):
+            services.board_add(actor=officer, model=club, role=role, full_name=full_name, position=position,
+                               user=user, start_date=club.established_on, phone=self.phone())  # fmt: skip
+            board.append(full_name)
+        members = self.post_rehab_members(unit, club)
+        self.enrol(officer, club, members)
+        self.sessions(board_member, club, members, self.monthly_days(8), POST_REHAB_TOPICS, board)
+
+    def post_rehab_members(self, unit: OrgUnit, club: CommunityModel) -> list[_Member]:
+        """Most of those under post-rehab management here at some time in the year; those whose management ended
+        badly left then, and half of those who completed it, with its end."""
+        episodes = (
+            Episode.objects.filter(person__unit=unit, episode_type=EpisodeType.POST_REHAB_MANAGEMENT)
+            .filter(start_date__lte=self.today)
+            .filter(Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=self.first))
+            .select_related("person")
+            .order_by("start_date", "pk")
+        )
+        why = {
+            EndReason.RELAPSE: (LeaveReason.RELAPSED, "Tái nghiện, đã đưa đi cai nghiện bắt buộc."),
+            EndReason.DETAINED: (LeaveReason.DETAINED, "Bị tạm giữ."),
+            EndReason.MOVED: (LeaveReason.MOVED, "Đi làm ăn xa, không còn ở địa phương."),
+        }
+        members: dict[int, _Member] = {}
+        for episode in episodes:
+            if episode.person_id in members or (episode.end_reason not in why and self.rng.random() < 0.25):
+                continue  # a few never joined
+            end = episode.actual_end_date
+            joined = min(
+                max(episode.start_date + self.rng.randint(7, 30) * DAY, club.established_on), end or self.today
+            )
+            left = None
+            if end is not None and episode.end_reason in why:
+                left = (end, *why[episode.end_reason])
+            elif end is not None and self.rng.random() < 0.5:
+                left = (end, LeaveReason.GRADUATED, "Hết thời gian quản lý sau cai nghiện; có việc làm ổn định.")
+            regular = left is None or left[1] == LeaveReason.GRADUATED
+            members[episode.person_id] = _Member(episode.person, joined, regular and self.rng.random() > 0.2, left)
+        return list(members.values())
+
+    # Activities and roadmaps ----------------------------------------------------------------------
+
+    def activities(self, sites: list[Site]) -> None:
+        """A campaign, a training, a review and a drug-free-ward event in each province, and a club's match."""
+        ha_noi = OrgUnit.objects.get(era=CURRENT, level=PROVINCE, code=HA_NOI)
+        da_nang = OrgUnit.objects.get(era=CURRENT, level=PROVINCE, code=DA_NANG)
+        phu_thuong = OrgUnit.objects.get(era=CURRENT, level=COMMUNE, code=PHU_THUONG)
+        club = CommunityModel.objects.get(unit=phu_thuong, model_type__code="post_rehab_club")
+        june = datetime.date(self.today.year, 6, 26)  # the International Day against Drug Abuse
+        june = june if june <= self.today else june.replace(year=june.year - 1)
+        hai_chau, my_an = next(s for s in sites if s.officer == "xa.haichau"), sites[-1]
+        officer, province, board = self.user("xa.phuthuong"), self.user("tinh.hanoi"), self.user("clb.phuthuong")
+        da_nang_officer = self.user(PROVINCE_OFFICER[0])
+        # actor, unit, days ago (or the day), kind, title, (people, family, staff, volunteers, public), materials
+        rows: list[tuple[User, OrgUnit, int | datetime.date, str, str, tuple[int, ...], str, CommunityModel | None]]
+        rows = [
+            (officer, phu_thuong, june, ActivityKind.CAMPAIGN,
+             "Hưởng ứng Tháng hành động phòng, chống ma túy và Ngày Quốc tế phòng, chống ma túy 26/6",
+             (14, 22, 18, 12, 240), "Băng rôn, 500 tờ rơi, bài phát trên loa truyền thanh phường", None),
+            (province, ha_noi, 150, ActivityKind.TRAINING,
+             "Tập huấn kỹ năng hỗ trợ người sau cai nghiện cho tình nguyện viên và ban chủ nhiệm câu lạc bộ",
+             (0, 0, 24, 46, 0), "Tài liệu tập huấn; bài tập tình huống", None),
+            (province, ha_noi, 40, ActivityKind.REVIEW,
+             "Hội nghị sơ kết hai năm thực hiện mô hình Câu lạc bộ người sau cai nghiện ma túy",
+             (6, 4, 35, 10, 0), "Báo cáo sơ kết; phim tư liệu về hoạt động của câu lạc bộ", club),
+            (officer, phu_thuong, 95, ActivityKind.DRUG_FREE, "Lễ phát động xây dựng phường Phú Thượng không ma túy",
+             (10, 25, 30, 15, 320), "Phông, khẩu hiệu; cam kết của các tổ dân phố", None),
+            (board, phu_thuong, 60, ActivityKind.CULTURE_SPORTS,
+             "Giải bóng đá giao hữu của câu lạc bộ với Đoàn Thanh niên phường", (12, 8, 3, 6, 40), "", club),
+            (self.user(hai_chau.officer), hai_chau.ward, june, ActivityKind.CAMPAIGN,
+             "Truyền thông phòng, chống ma túy trong thanh thiếu niên tại các tổ dân phố", (9, 15, 12, 20, 180),
+             "Tờ rơi, pa nô; thi tìm hiểu pháp luật về phòng, chống ma túy", None),
+            (da_nang_officer, da_nang, 120, ActivityKind.TRAINING,
+             "Tập huấn kỹ năng tư vấn nhóm, can thiệp sớm cho tình nguyện viên và ban chủ nhiệm 06 câu lạc bộ",
+             (0, 0, 18, 36, 0), "Tài liệu hướng dẫn sinh hoạt câu lạc bộ can thiệp sớm", None),
+            (da_nang_officer, da_nang, 25, ActivityKind.REVIEW,
+             f"Hội nghị tổng kết 10 năm thực hiện mô hình {EI_CLUB} (2016–2026)", (30, 12, 40, 24, 0),
+             "Báo cáo tổng kết; khen thưởng hội viên tiến bộ", None),
+            (self.user(my_an.officer), my_an.ward, 70, ActivityKind.DRUG_FREE,
+             "Ngày hội toàn dân phòng, chống ma túy – xây dựng phường không ma túy", (8, 20, 25, 18, 260),
+             "Sân khấu hóa tuyên truyền; ký cam kết gia đình không ma túy", None),
+        ]  # fmt: skip
+        for actor, unit, when, kind, title, counts, materials, model in rows:
+            people, family, staff, volunteers, public = counts
+            services.activity_record(
+                actor=actor, unit=unit, date=when if isinstance(when, datetime.date) else self.today - when * DAY,
+                kind=kind, title=title, people_count=people, family_count=family, staff_count=staff,
+                volunteer_count=volunteers, public_count=public, materials=materials, model=model,
+            )  # fmt: skip
+
+    def roadmaps(self) -> None:
+        ha_noi = OrgUnit.objects.get(era=CURRENT, level=PROVINCE, code=HA_NOI)
+        da_nang = OrgUnit.objects.get(era=CURRENT, level=PROVINCE, code=DA_NANG)
+        hn, dn = self.user("tinh.hanoi"), self.user(PROVINCE_OFFICER[0])
+        for actor, unit, year, model_type, count, share, note in (
+            (hn, ha_noi, 2025, None, 2, None, "Thí điểm 02 mô hình tại nơi có nhiều người sau cai nghiện ma túy."),
+            (hn, ha_noi, 2026, None, 4, 100, "100% mô hình đã xây dựng đi vào hoạt động ổn định, hiệu quả."),
+            (dn, da_nang, 2026, self.types["early_intervention_club"], 6, 100,
+             "Duy trì 06 câu lạc bộ can thiệp sớm, hoạt động ổn định."),
+        ):  # fmt: skip
+            services.roadmap_target_set(actor=actor, unit=unit, year=year, model_type=model_type,
+                                        models_target=count, stable_share_target=share, note=note)  # fmt: skip
+
+
+# Summary --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommunityFigures:
+    """A demo province's community models as its officer sees them today."""
+
+    unit_name: str
+    models: int
+    stable: int
+    members: int  # today
+    sessions: int  # in the past year
+    regular: int  # members attending regularly over the past year
+    rated: int  # of the members who had sessions held in that year
+    activities: int
+    roadmap: list[RoadmapProgress]  # this year's targets
+
+
+@dataclass(frozen=True)
+class ExtraAccount:
+    """An account the demo made for Đà Nẵng, listed with the community models."""
+
+    username: str
+    role_label: str
+    unit_name: str
+
+
+def demo_community_summary(today: datetime.date | None = None) -> list[CommunityFigures]:
+    today, rows = today or timezone.localdate(), []
+    first, last = past_year(today)
+    for username, code in (("tinh.hanoi", HA_NOI), (PROVINCE_OFFICER[0], DA_NANG)):
+        officer = User.objects.filter(username=username).first()
+        if officer is None:
+            continue
+        unit = OrgUnit.objects.get(era=CURRENT, level=PROVINCE, code=code)
+        models = CommunityModel.objects.accessible_to(officer).filter(unit__path__startswith=unit.path)
+        stable = status_on(models, today).filter(status_then=ModelStatus.STABLE)  # type: ignore[misc]  # annotation
+        memberships = Membership.objects.accessible_to(officer).filter(model__in=models)
+        rates = [r for r in attendance_rates(memberships, first, last) if r.held]
+        members = sum(members_on(model, today).count() for model in models)
+        rows.append(CommunityFigures(
+            unit.name, models.count(), stable.count(), members,
+            sum(m.sessions.filter(date__range=(first, last)).count() for m in models),
+            sum(r.regular for r in rates), len(rates),
+            Activity.objects.accessible_to(officer).filter(unit__path__startswith=unit.path).count(),
+            [p for p in roadmap_progress(officer, unit, today) if p.target.year == today.year],
+        ))  # fmt: skip
+    return rows
+
+
+def demo_community_accounts() -> list[ExtraAccount]:
+    """The accounts the demo made for Đà Nẵng's clubs (not in `DEMO_ACCOUNTS`), when made."""
+    usernames = [PROVINCE_OFFICER[0], *(s.officer for s in da_nang_sites())]
+    roles = RoleAssignment.objects.filter(user__username__in=usernames).select_related("user", "unit")
+    found = {r.user.username: ExtraAccount(r.user.username, str(Role(r.role).label), r.unit.name) for r in roles}
+    demo = {a.username for a in DEMO_ACCOUNTS}
+    return [found[name] for name in dict.fromkeys(usernames) if name in found and name not in demo]
