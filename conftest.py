@@ -84,19 +84,15 @@ def demo_world(transactional_db: None) -> Any:
     from donghanh.orgunits.services import orgunits_load
     from donghanh.support.models import ServiceType
 
-    # A transactional test empties every table, the rows data migrations installed included.
-    if not EpisodeRule.objects.exists():
-        call_command("migrate", "episodes", "0001", verbosity=0)
-        call_command("migrate", "episodes", verbosity=0)
-    if not RatingScale.objects.exists():
-        call_command("migrate", "casework", "0001", verbosity=0)
-        call_command("migrate", "casework", verbosity=0)
-    if not ServiceType.objects.exists():
-        call_command("migrate", "support", "0001", verbosity=0)
-        call_command("migrate", "support", verbosity=0)
-    if not ModelType.objects.exists():
-        call_command("migrate", "community", "0001", verbosity=0)
-        call_command("migrate", "community", verbosity=0)
+    # A transactional test empties every table, the rows data migrations installed included. Each app whose
+    # seed rows are gone goes back to its first migration; unapplying one also unapplies the migrations of the
+    # apps that depend on it, so one full `migrate` afterwards puts every app and its rows back.
+    seeded = {"episodes": EpisodeRule, "casework": RatingScale, "support": ServiceType, "community": ModelType}
+    emptied = [app for app, model in seeded.items() if not model.objects.exists()]
+    for app in emptied:
+        call_command("migrate", app, "0001", verbosity=0)
+    if emptied:
+        call_command("migrate", verbosity=0)
     orgunits_load(province_codes={"01", "48"})
     return demo_data_create(people=False)
 
