@@ -13,7 +13,7 @@ from donghanh.accounts.models import User
 from donghanh.casework.models import Volunteer
 from donghanh.community.choices import OPERATING_STATUSES, BoardRole, LeaveReason, ModelStatus, Schedule
 from donghanh.community.models import BoardMember, CommunityModel, Membership, ModelType, StatusChange
-from donghanh.core.forms import AppForm, date_field
+from donghanh.core.forms import AppForm, UnitChoiceField, date_field
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.forms import label
 from donghanh.people.models import Person
@@ -24,18 +24,6 @@ MODEL_FIELDS = [
     "schedule", "notes",
 ]  # fmt: skip
 SEAT_FIELDS = ["role", "full_name", "position", "phone", "user", "volunteer", "start_date", "end_date"]
-
-
-def unit_label(unit: OrgUnit) -> str:
-    """A commune with its province, so two communes of the same name in two provinces can be told apart."""
-    if unit.level == OrgUnit.Level.COMMUNE and unit.parent is not None:
-        return f"{unit.name} — {unit.parent.name}"
-    return unit.name
-
-
-class UnitChoiceField(forms.ModelChoiceField[OrgUnit]):
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return unit_label(obj)
 
 
 class TypeChoiceField(forms.ModelChoiceField[ModelType]):

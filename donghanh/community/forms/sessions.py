@@ -14,25 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.community.choices import ActivityKind, SessionKind
 from donghanh.community.models import Activity, CommunityModel, Membership, ModelType, RoadmapTarget, Session
-from donghanh.core.forms import AppForm, date_field
+from donghanh.core.forms import AppForm, UnitChoiceField, date_field
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.forms import label
 
 SESSION_FIELDS = ["date", "kind", "topic", "facilitator", "place", "notes"]
 ACTIVITY_COUNTS = ["people_count", "family_count", "staff_count", "volunteer_count", "public_count"]
 ACTIVITY_FIELDS = ["model", *ACTIVITY_COUNTS, "materials", "notes"]
-
-
-def unit_label(unit: OrgUnit) -> str:
-    """A commune with its province, so two communes of the same name in two provinces can be told apart."""
-    if unit.level == OrgUnit.Level.COMMUNE and unit.parent is not None:
-        return f"{unit.name} — {unit.parent.name}"
-    return unit.name
-
-
-class UnitChoiceField(forms.ModelChoiceField[OrgUnit]):
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return unit_label(obj)
 
 
 class ModelTypeChoiceField(forms.ModelChoiceField[ModelType]):

@@ -26,12 +26,11 @@ from donghanh.community.forms.sessions import (
     ActivityFilterForm,
     ActivityForm,
     RoadmapTargetForm,
-    unit_label,
 )
 from donghanh.community.models import Activity, CommunityModel, RoadmapTarget
 from donghanh.community.selectors import model_types, roadmap_progress
 from donghanh.core.access import scoped
-from donghanh.core.forms import apply_service_errors
+from donghanh.core.forms import apply_service_errors, unit_label
 from donghanh.core.http import AppRequest
 from donghanh.orgunits.models import OrgUnit
 

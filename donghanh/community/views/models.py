@@ -35,12 +35,11 @@ from donghanh.community.forms.models import (
     MemberLeaveForm,
     ModelPageForm,
     StatusForm,
-    unit_label,
 )
 from donghanh.community.models import Attendance, BoardMember, CommunityModel, Membership, ModelType, Session
 from donghanh.community.selectors import attendance_rates, members_on, model_types, models_for_user, roadmap_progress
 from donghanh.core.access import scoped
-from donghanh.core.forms import apply_service_errors
+from donghanh.core.forms import apply_service_errors, unit_label
 from donghanh.core.http import AppRequest
 from donghanh.core.text import fold
 from donghanh.orgunits.models import OrgUnit

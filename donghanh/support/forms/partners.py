@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.core.forms import AppForm
+from donghanh.core.forms import AppForm, UnitChoiceField
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.forms import label
 from donghanh.support.choices import PartnerKind
@@ -18,18 +18,6 @@ PARTNER_FIELDS = [
     "name", "kind", "address", "contact_person", "phone", "email", "offers_jobs", "offers_training", "offers_loans",
     "offers_treatment", "offer_notes", "is_active",
 ]  # fmt: skip
-
-
-def unit_label(unit: OrgUnit) -> str:
-    """A commune with its province, so two communes of the same name in two provinces can be told apart."""
-    if unit.level == OrgUnit.Level.COMMUNE and unit.parent is not None:
-        return f"{unit.name} — {unit.parent.name}"
-    return unit.name
-
-
-class UnitChoiceField(forms.ModelChoiceField[OrgUnit]):
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return unit_label(obj)
 
 
 def _flag(text: Any) -> forms.BooleanField:

@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.core.access import scoped
-from donghanh.core.forms import apply_service_errors
+from donghanh.core.forms import apply_service_errors, unit_label
 from donghanh.core.http import AppRequest
 from donghanh.orgunits.models import OrgUnit
 from donghanh.support import services
 from donghanh.support.choices import REFERRAL_TRANSITIONS
 from donghanh.support.filters import PartnerFilter
-from donghanh.support.forms.partners import PartnerForm, unit_label
+from donghanh.support.forms.partners import PartnerForm
 from donghanh.support.models import Partner, Referral, ServiceRecord
 from donghanh.support.selectors import partners_for_user
 
