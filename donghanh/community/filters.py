@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.community.choices import ActivityKind, ModelStatus, SessionKind
 from donghanh.community.models import Activity, BoardMember, CommunityModel, Membership, RoadmapTarget, Session
+from donghanh.core.text import fold
 from donghanh.orgunits.models import OrgUnit
 
 
@@ -55,8 +56,8 @@ class CommunityModelFilter(django_filters.FilterSet):
         fields = ["type", "status", "unit", "q"]
 
     def by_name(self, queryset: QuerySet[CommunityModel], name: str, value: Any) -> QuerySet[CommunityModel]:
-        for word in value.split():
-            queryset = queryset.filter(name__icontains=word)
+        for word in fold(value).split():  # without case or diacritics
+            queryset = queryset.filter(search_name__contains=word)
         return queryset
 
 

@@ -22,6 +22,7 @@ from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import Grant, ScopedModel
 from donghanh.audit.history import History
 from donghanh.community import choices
+from donghanh.core.text import fold
 
 
 def board_models_of(user: Any, day: datetime.date | None = None) -> QuerySet[Any]:
@@ -80,6 +81,9 @@ class CommunityModel(ScopedModel):
         ModelType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="community_models"
     )
     name = models.CharField(_("name"), max_length=250)
+    search_name = models.CharField(
+        _("name without diacritics"), max_length=250, db_index=True, editable=False, default=""
+    )
     decision_number = models.CharField(_("decision number"), max_length=60)
     decision_date = models.DateField(_("decision date"))
     decision_body = models.CharField(_("issued by"), max_length=200)
@@ -97,7 +101,7 @@ class CommunityModel(ScopedModel):
     class Meta:
         verbose_name = _("community model")
         verbose_name_plural = _("community models")
-        ordering = ["unit__path", "name", "pk"]
+        ordering = ["unit__path", "search_name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "name"], name="communitymodel_unique_name_per_unit"),
             models.CheckConstraint(
@@ -107,6 +111,10 @@ class CommunityModel(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_name = fold(self.name)  # for search without diacritics and Vietnamese alphabetical order
+        super().save(*args, **kwargs)
 
     @classmethod
     def scope_filter(cls, grant: Grant, user: Any) -> Q:

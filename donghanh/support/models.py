@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from donghanh.accounts.permissions import Capability, role_has
 from donghanh.accounts.scope import NATIONAL_ROOT_PATH, Grant, ScopedModel
 from donghanh.audit.history import History
+from donghanh.core.text import fold
 from donghanh.people.models import PersonPart
 from donghanh.support import choices
 
@@ -31,6 +32,9 @@ class Partner(ScopedModel):
     scope_capability = Capability.VIEW_SUPPORT
 
     name = models.CharField(_("name"), max_length=200)
+    search_name = models.CharField(
+        _("name without diacritics"), max_length=200, db_index=True, editable=False, default=""
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=choices.PartnerKind.choices)
     unit = models.ForeignKey(
         "orgunits.OrgUnit", verbose_name=_("operates in"), on_delete=models.PROTECT, related_name="partners"
@@ -51,11 +55,15 @@ class Partner(ScopedModel):
     class Meta:
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
-        ordering = ["name", "pk"]
+        ordering = ["search_name", "pk"]
         constraints = [models.UniqueConstraint(fields=["unit", "name"], name="partner_unique_name_per_unit")]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_name = fold(self.name)  # for search without diacritics and Vietnamese alphabetical order
+        super().save(*args, **kwargs)
 
     @classmethod
     def scope_filter(cls, grant: Grant, user: Any) -> Q:

@@ -138,9 +138,7 @@ def test_saving_attendance_replaces_who_came_and_goes_back_to_the_model(client, 
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("community:model", args=[club.pk])
-    assert message_texts(response) == [
-        "Đã lưu điểm danh: 2 / 2 thành viên có mặt."
-    ]
+    assert message_texts(response) == ["Đã lưu điểm danh: 2 / 2 thành viên có mặt."]
     february.refresh_from_db()
     assert set(february.attendees.values_list("pk", flat=True)) == {members["an"].pk, members["binh"].pk}
     assert (february.family_count, february.guest_count) == (3, 1)

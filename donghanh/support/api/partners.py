@@ -54,7 +54,7 @@ class PartnerViewSet(ReadViewSet[Partner]):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Partner]:
-        return partners_for_user(self.request.user).order_by("name", "pk")
+        return partners_for_user(self.request.user).order_by("search_name", "pk")
 
     def get_serializer_class(self) -> Any:
         return {"create": PartnerCreateSerializer, "partial_update": PartnerUpdateSerializer}.get(

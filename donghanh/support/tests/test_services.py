@@ -188,3 +188,16 @@ def test_totals_per_type_count_people_once_and_sum_the_money(officer, person, ma
         ("emergency_aid", 2, 3, 4_000_000),
     ]
     assert support_totals(officer, hai_chau, D(2025, 4, 1), D(2025, 6, 30)) == []  # outside the officer's scope
+
+
+def test_partners_sort_in_vietnamese_order_and_are_found_without_diacritics(officer, phu_thuong):
+    from donghanh.support.filters import PartnerFilter
+    from donghanh.support.models import Partner
+
+    for name in ("Xưởng may Thu Hằng", "Đoàn Thanh niên phường", "Cơ sở rửa xe", "Hội Liên hiệp Phụ nữ"):
+        services.partner_add(actor=officer, unit=phu_thuong, name=name, kind="mass_organisation")
+    assert [p.name for p in Partner.objects.all()] == [
+        "Cơ sở rửa xe", "Đoàn Thanh niên phường", "Hội Liên hiệp Phụ nữ", "Xưởng may Thu Hằng",
+    ]  # fmt: skip
+    found = PartnerFilter({"q": "doan thanh"}, queryset=Partner.objects.all()).qs
+    assert [p.name for p in found] == ["Đoàn Thanh niên phường"]

@@ -37,7 +37,9 @@ OPEN_STATUSES = [status for status, onward in REFERRAL_TRANSITIONS.items() if on
 def partner_list(request: AppRequest) -> HttpResponse:
     """Partners in the user's scope, searched and filtered; the table alone for htmx."""
     filterset = PartnerFilter(request.GET, queryset=partners_for_user(request.user))
-    page = Paginator(filterset.qs.order_by("name", "pk"), settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs.order_by("search_name", "pk"), settings.LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "filterset": filterset,
         "page": page,

@@ -219,7 +219,7 @@ def _service_choices(request: AppRequest, record: ServiceRecord | None = None) -
         types = ServiceType.objects.filter(pk=record.service_type_id) | types
         if record.provider_id:
             partners = partners_for_user(request.user).filter(pk=record.provider_id) | partners
-    return {"types": types.order_by("position", "code"), "partners": partners.order_by("name", "pk")}
+    return {"types": types.order_by("position", "code"), "partners": partners.order_by("search_name", "pk")}
 
 
 def _service_page(request: AppRequest, person: Person, form: ServiceForm, record: ServiceRecord | None) -> HttpResponse:
@@ -288,7 +288,7 @@ def service_edit(request: AppRequest, pk: int) -> HttpResponse:
 def referral_add(request: AppRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
     _require_recording(request, person)
-    partners = partners_for_user(request.user).filter(is_active=True).order_by("name", "pk")
+    partners = partners_for_user(request.user).filter(is_active=True).order_by("search_name", "pk")
     kinds = referral_kinds_for(request, person)
     form = ReferralForm(request.POST or None, partners=partners, kinds=kinds)
     if request.method == "POST" and form.is_valid():
