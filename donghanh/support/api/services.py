@@ -95,7 +95,7 @@ class ServiceUpdateSerializer(serializers.ModelSerializer[ServiceRecord]):
 
     class Meta:
         model = ServiceRecord
-        fields = SERVICE_FIELDS
+        fields = ["service_type", *SERVICE_FIELDS]  # a wrong type may be corrected, as on the page
 
 
 class ServiceCreateSerializer(ServiceUpdateSerializer):

@@ -153,9 +153,12 @@ def test_a_change_is_checked_by_the_same_rules(api, officer, person):
     }
     assert patch(api, url, {"position": "Thợ may"}, **ENGLISH).json() == {"position": ["Only a job has a position."]}
     assert patch(api, url, {"amount": -5}).status_code == 400  # not even a number of VND
-    assert patch(api, url, {"service_type": kind("legal_aid").pk}).json()["service_type"] == kind("emergency_aid").pk
+    # A type may be corrected, by the same rules: legal aid involves no money, so the amount must go with it.
+    assert "amount" in patch(api, url, {"service_type": kind("legal_aid").pk}, **ENGLISH).json()
     record.refresh_from_db()
     assert (record.start_date, record.position, record.amount) == (LONG_AGO, "", 1_500_000)
+    corrected = patch(api, url, {"service_type": kind("legal_aid").pk, "amount": None}).json()
+    assert (corrected["service_type"], corrected["amount"]) == (kind("legal_aid").pk, None)
 
 
 def test_a_job_held_long_enough_is_stable_from_its_dates(api, officer, person, employer):
