@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.community.choices import ActivityKind, ModelStatus, SessionKind
 from donghanh.community.models import Activity, BoardMember, CommunityModel, Membership, RoadmapTarget, Session
-from donghanh.core.text import fold
 from donghanh.orgunits.models import OrgUnit
+from donghanh.orgunits.selectors import filter_by_name
 
 
 def in_unit_subtree(queryset: QuerySet[Any], code: str, path_field: str = "unit__path") -> QuerySet[Any]:
@@ -56,9 +56,7 @@ class CommunityModelFilter(django_filters.FilterSet):
         fields = ["type", "status", "unit", "q"]
 
     def by_name(self, queryset: QuerySet[CommunityModel], name: str, value: Any) -> QuerySet[CommunityModel]:
-        for word in fold(value).split():  # without case or diacritics
-            queryset = queryset.filter(search_name__contains=word)
-        return queryset
+        return filter_by_name(queryset, value)  # without case or diacritics
 
 
 class BoardMemberFilter(django_filters.FilterSet):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
 
-from donghanh.accounts.scope import scope_for
+from donghanh.accounts.permissions import Capability
+from donghanh.accounts.scope import Grant, scope_for
 from donghanh.core.rollup import with_subtree_count
 from donghanh.core.text import fold
 from donghanh.orgunits.models import OrgUnit
@@ -16,11 +18,52 @@ def units_for_user(user: Any) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.accessible_to(user)
 
 
-def filter_by_name(units: QuerySet[OrgUnit], query: str) -> QuerySet[OrgUnit]:
-    """Keep units whose name contains every word of `query`, typed with or without diacritics."""
+def filter_by_name[M: Model](rows: QuerySet[M], query: str) -> QuerySet[M]:
+    """Keep the rows (units, partners, models: anything with a folded `search_name`) whose name contains every
+    word of `query`, typed with or without diacritics."""
     for word in fold(query).split():
-        units = units.filter(search_name__contains=word)
-    return units
+        rows = rows.filter(search_name__contains=word)
+    return rows
+
+
+def acting_units(user: Any, capability: Capability) -> QuerySet[OrgUnit]:
+    """The current provinces and communes where the user holds `capability`: what a form offers as the unit of a
+    new record (a partner, a model, an activity); provinces first."""
+    return (
+        OrgUnit.objects.accessible_to(user, capability)
+        .filter(era=OrgUnit.Era.CURRENT, level__in=[OrgUnit.Level.PROVINCE, OrgUnit.Level.COMMUNE])
+        .select_related("parent")
+        .order_by("level", "search_name", "path")
+    )
+
+
+def units_to_pick_from(grants: list[Grant]) -> QuerySet[OrgUnit]:
+    """The units of `grants` and the current units directly under them (a province's communes, the country's
+    provinces): the short list a page's unit filter offers, whatever the user's level."""
+    paths = [g.unit_path for g in grants]
+    return (
+        OrgUnit.objects.filter(Q(path__in=paths) | Q(parent__path__in=paths, era=OrgUnit.Era.CURRENT))
+        .select_related("parent")
+        .order_by("level", "search_name", "path")
+    )
+
+
+def broadest_unit(grants: list[Grant]) -> OrgUnit:
+    """The unit of the highest of `grants`: what a page shows when no unit is asked for."""
+    first = min(grants, key=lambda g: (g.unit_path.count("/"), g.unit_path))
+    unit: OrgUnit = OrgUnit.objects.select_related("parent").get(path=first.unit_path)
+    return unit
+
+
+def unit_asked_within(raw: str, grants: list[Grant]) -> OrgUnit | None:
+    """The unit of a `?unit=<id>` value if one of `grants` covers it (404 otherwise); None when none is asked."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    unit: OrgUnit | None = OrgUnit.objects.select_related("parent").filter(pk=raw).first() if raw.isdigit() else None
+    if unit is None or not any(g.covers_path(unit.path) for g in grants):
+        raise Http404
+    return unit
 
 
 def unit_search(

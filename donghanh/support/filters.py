@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from donghanh.casework.api.base import MonthFilter
-from donghanh.core.text import fold
+from donghanh.orgunits.selectors import filter_by_name
 from donghanh.support.choices import REFERRAL_TRANSITIONS, PartnerKind, ReferralKind, ReferralStatus, ServiceCategory
 from donghanh.support.models import AdherenceFollowUp, Partner, Referral, ServiceRecord
 
@@ -35,10 +35,7 @@ class PartnerFilter(django_filters.FilterSet):
         fields = ["q", "kind", "offers", "active"]
 
     def by_name(self, queryset: QuerySet[Partner], name: str, value: Any) -> QuerySet[Partner]:
-        words = fold(value).split()  # without case or diacritics: "doan thanh nien" finds "Đoàn Thanh niên"
-        for word in words:
-            queryset = queryset.filter(search_name__contains=word)
-        return queryset
+        return filter_by_name(queryset, value)  # "doan thanh nien" finds "Đoàn Thanh niên"
 
     def by_offer(self, queryset: QuerySet[Partner], name: str, value: Any) -> QuerySet[Partner]:
         return queryset.filter(**{f"offers_{value}": True})

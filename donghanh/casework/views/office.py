@@ -10,8 +10,6 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +18,7 @@ from donghanh.accounts.scope import Scope, scope_for
 from donghanh.casework.selectors import office_grants
 from donghanh.core.http import AppRequest
 from donghanh.orgunits.models import OrgUnit
+from donghanh.orgunits.selectors import broadest_unit, unit_asked_within
 
 
 def office_scope(request: AppRequest) -> Scope:
@@ -49,18 +48,10 @@ def unit_asked(request: AppRequest, *, default_first_grant: bool) -> OrgUnit | N
     Without it: the unit of the user's first grant (the broadest), or None for the whole scope.
     """
     grants = office_grants(request.user)
-    raw = request.GET.get("unit", "")
-    units = OrgUnit.objects.select_related("parent")
-    if raw:
-        unit: OrgUnit | None = get_object_or_404(units, pk=raw) if raw.isdigit() else None
-        if unit is None or not any(g.covers_path(unit.path) for g in grants):
-            raise Http404
+    unit = unit_asked_within(request.GET.get("unit", ""), grants)
+    if unit is not None or not default_first_grant:
         return unit
-    if not default_first_grant:
-        return None
-    first = min(grants, key=lambda g: (g.unit_path.count("/"), g.unit_path))
-    own: OrgUnit = units.get(path=first.unit_path)
-    return own
+    return broadest_unit(grants)
 
 
 def unit_choices(request: AppRequest, unit: OrgUnit | None) -> dict[str, Any]:

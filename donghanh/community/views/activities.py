@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,20 +33,7 @@ from donghanh.core.access import scoped
 from donghanh.core.forms import apply_service_errors, unit_label
 from donghanh.core.http import AppRequest
 from donghanh.orgunits.models import OrgUnit
-
-UNIT_LEVELS = [OrgUnit.Level.PROVINCE, OrgUnit.Level.COMMUNE]
-
-
-def _own_units(request: AppRequest, capability: Capability) -> QuerySet[OrgUnit]:
-    """The units of the user's grants for `capability` and the current units directly under them (a province's
-    communes, the country's provinces): what the user picks among, a short list whatever their level."""
-    ids = [g.unit_id for g in scope_for(request.user).grants_for(capability) if g.unit_id is not None]
-    return (
-        OrgUnit.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids, era=OrgUnit.Era.CURRENT))
-        .select_related("parent")
-        .order_by("level", "search_name", "path")
-    )
-
+from donghanh.orgunits.selectors import acting_units, units_to_pick_from
 
 # --- activities -------------------------------------------------------------------------------------
 
@@ -54,7 +41,7 @@ def _own_units(request: AppRequest, capability: Capability) -> QuerySet[OrgUnit]
 @scoped(Capability.VIEW_COMMUNITY)
 def activity_list(request: AppRequest) -> HttpResponse:
     """Activities in the user's scope, filtered by kind, unit and year, with the participants added up."""
-    units = _own_units(request, Capability.VIEW_COMMUNITY)
+    units = units_to_pick_from(scope_for(request.user).grants_for(Capability.VIEW_COMMUNITY))
     filters = ActivityFilterForm(request.GET, units=units)
     activities = filters.filter(Activity.objects.accessible_to(request.user))
     totals = activities.aggregate(activities=Count("pk"), **{name: Sum(name) for name in ACTIVITY_COUNTS})
@@ -75,19 +62,9 @@ def activity_list(request: AppRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _units_to_record(request: AppRequest) -> QuerySet[OrgUnit]:
-    """The current provinces and communes where the user records activities: a province first, then its communes."""
-    return (
-        OrgUnit.objects.accessible_to(request.user, Capability.RECORD_COMMUNITY)
-        .filter(era=OrgUnit.Era.CURRENT, level__in=UNIT_LEVELS)
-        .select_related("parent")
-        .order_by("level", "search_name", "path")
-    )
-
-
 @scoped(Capability.RECORD_COMMUNITY)
 def activity_create(request: AppRequest) -> HttpResponse:
-    units = _units_to_record(request)
+    units = acting_units(request.user, Capability.RECORD_COMMUNITY)
     models = (
         CommunityModel.objects.accessible_to(request.user, Capability.RECORD_COMMUNITY)
         .exclude(status="dissolved")
@@ -151,7 +128,7 @@ def roadmap(request: AppRequest) -> HttpResponse:
     if can_set:
         form = RoadmapTargetForm(
             request.POST or None,
-            units=_own_units(request, Capability.SET_ROADMAP),
+            units=units_to_pick_from(scope_for(request.user).grants_for(Capability.SET_ROADMAP)),
             types=model_types(),
             initial={"year": today.year},
         )

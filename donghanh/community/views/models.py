@@ -16,14 +16,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
-from donghanh.accounts.scope import Grant, ScopedQuerySet, scope_for
+from donghanh.accounts.scope import ScopedQuerySet, scope_for
 from donghanh.casework.models import Volunteer
 from donghanh.community import services
 from donghanh.community.choices import ModelStatus
@@ -42,7 +42,13 @@ from donghanh.core.access import scoped
 from donghanh.core.forms import apply_service_errors, unit_label
 from donghanh.core.http import AppRequest
 from donghanh.core.text import fold
-from donghanh.orgunits.models import OrgUnit
+from donghanh.orgunits.selectors import (
+    acting_units,
+    broadest_unit,
+    filter_by_name,
+    unit_asked_within,
+    units_to_pick_from,
+)
 from donghanh.people.models import Person
 
 CALENDAR_MONTHS = 12
@@ -70,33 +76,6 @@ def _form_status(request: AppRequest) -> int:
 # --- the directory ------------------------------------------------------------------------------
 
 
-def _broadest(grants: list[Grant]) -> OrgUnit:
-    first = min(grants, key=lambda g: (g.unit_path.count("/"), g.unit_path))
-    unit: OrgUnit = OrgUnit.objects.select_related("parent").get(path=first.unit_path)
-    return unit
-
-
-def _chosen_unit(raw: str, grants: list[Grant]) -> OrgUnit | None:
-    """The unit of `?unit=` if the user sees models there (404 otherwise); None without it."""
-    if not raw:
-        return None
-    unit: OrgUnit | None = (
-        get_object_or_404(OrgUnit.objects.select_related("parent"), pk=raw) if raw.isdigit() else None
-    )
-    if unit is None or not any(g.covers_path(unit.path) for g in grants):
-        raise Http404
-    return unit
-
-
-def _units_to_filter(grants: list[Grant]) -> QuerySet[OrgUnit]:
-    """The units of the user's grants and the current provinces or communes directly under them."""
-    paths = [g.unit_path for g in grants]
-    under = Q(
-        parent__path__in=paths, era=OrgUnit.Era.CURRENT, level__in=[OrgUnit.Level.PROVINCE, OrgUnit.Level.COMMUNE]
-    )
-    return OrgUnit.objects.filter(Q(path__in=paths) | under).select_related("parent").order_by("level", "search_name")
-
-
 @scoped(Capability.VIEW_COMMUNITY)
 def model_list(request: AppRequest) -> HttpResponse:
     """The models in the user's scope, searched and filtered, with the roadmap's progress; the table alone for htmx."""
@@ -105,15 +84,14 @@ def model_list(request: AppRequest) -> HttpResponse:
     filters = DirectoryFilterForm(request.GET)
     filters.is_valid()
     data = filters.cleaned_data
-    unit = _chosen_unit(request.GET.get("unit", "").strip(), grants)
-    shown = unit or _broadest(grants)
+    unit = unit_asked_within(request.GET.get("unit", ""), grants)
+    shown = unit or broadest_unit(grants)
 
     rows = models_for_user(request.user).annotate(
         members_today=_counted(_members_on_day("pk", today)),
         last_session=Subquery(Session.objects.filter(model_id=OuterRef("pk")).order_by("-date").values("date")[:1]),
     )
-    for word in fold(data.get("q", "")).split():  # without case or diacritics: "ba dinh" finds "Ba Đình"
-        rows = rows.filter(search_name__contains=word)
+    rows = filter_by_name(rows, data.get("q", ""))  # without case or diacritics: "ba dinh" finds "Ba Đình"
     if data.get("model_type"):
         rows = rows.filter(model_type=data["model_type"])
     if data.get("status"):
@@ -129,7 +107,7 @@ def model_list(request: AppRequest) -> HttpResponse:
         "filtered": any(request.GET.get(name) for name in ("q", "model_type", "status", "unit")),
         "types": model_types(),
         "statuses": ModelStatus.choices,
-        "units": [(u, unit_label(u)) for u in _units_to_filter(grants)],
+        "units": [(u, unit_label(u)) for u in units_to_pick_from(grants)],
         "unit": unit,
         "progress_unit": shown,
         "progress": roadmap_progress(request.user, shown, today),
@@ -234,19 +212,9 @@ def model_detail(request: AppRequest, pk: int) -> HttpResponse:
 # --- setting a model up, correcting it, changing its status --------------------------------------
 
 
-def _units_to_choose(request: AppRequest) -> QuerySet[OrgUnit]:
-    """The current provinces and communes where the user manages models: a province first, then its communes."""
-    return (
-        OrgUnit.objects.accessible_to(request.user, Capability.MANAGE_COMMUNITY)
-        .filter(era=OrgUnit.Era.CURRENT, level__in=[OrgUnit.Level.PROVINCE, OrgUnit.Level.COMMUNE])
-        .select_related("parent")
-        .order_by("level", "search_name", "path")
-    )
-
-
 @scoped(Capability.MANAGE_COMMUNITY)
 def model_create(request: AppRequest) -> HttpResponse:
-    units = _units_to_choose(request)
+    units = acting_units(request.user, Capability.MANAGE_COMMUNITY)
     offered = list(units[:2])
     only_unit = offered[0] if len(offered) == 1 else None
     initial = {"unit": only_unit.pk} if only_unit else {}
@@ -428,9 +396,7 @@ def member_add(request: AppRequest, pk: int) -> HttpResponse:
             return redirect("community:model", pk=model.pk)
     # The list shows the first people (those found by the search), and the one chosen whatever it is.
     q = fold(request.GET.get("q", ""))
-    shown = people
-    for word in q.split():
-        shown = shown.filter(search_name__contains=word)
+    shown = filter_by_name(people, q)
     chosen = form["person"].value() if form.is_bound else None
     ids = list(shown.values_list("pk", flat=True)[: PEOPLE_SHOWN + 1])
     more = len(ids) > PEOPLE_SHOWN

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from donghanh.core.access import scoped
 from donghanh.core.http import AppRequest
 from donghanh.core.periods import MONTH, QUARTER, YEAR, Period, parse_period, period_of, recent_periods
 from donghanh.orgunits.models import OrgUnit
+from donghanh.orgunits.selectors import broadest_unit, unit_asked_within
 from donghanh.support.choices import ReferralStatus
 from donghanh.support.models import Referral, ServiceRecord
 from donghanh.support.selectors import stable_jobs_on, support_totals
@@ -35,16 +36,7 @@ OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
 def _unit(request: AppRequest) -> OrgUnit:
     """The unit of `?unit=` if the user sees support there (404 otherwise); their broadest unit without it."""
     grants = scope_for(request.user).grants_for(Capability.VIEW_SUPPORT)
-    units = OrgUnit.objects.select_related("parent")
-    raw = request.GET.get("unit", "")
-    if raw:
-        unit: OrgUnit | None = get_object_or_404(units, pk=raw) if raw.isdigit() else None
-        if unit is None or not any(g.covers_path(unit.path) for g in grants):
-            raise Http404
-        return unit
-    first = min(grants, key=lambda g: (g.unit_path.count("/"), g.unit_path))
-    own: OrgUnit = units.get(path=first.unit_path)
-    return own
+    return unit_asked_within(request.GET.get("unit", ""), grants) or broadest_unit(grants)
 
 
 def _period(request: AppRequest, today: datetime.date) -> Period:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from donghanh.accounts.scope import scope_for
 from donghanh.core.access import scoped
 from donghanh.core.forms import apply_service_errors, unit_label
 from donghanh.core.http import AppRequest
-from donghanh.orgunits.models import OrgUnit
+from donghanh.orgunits.selectors import acting_units
 from donghanh.support import services
 from donghanh.support.choices import REFERRAL_TRANSITIONS
 from donghanh.support.filters import PartnerFilter
@@ -76,19 +76,9 @@ def partner_detail(request: AppRequest, pk: int) -> HttpResponse:
     return render(request, "support/partner_detail.html", context)
 
 
-def _units_to_choose(request: AppRequest) -> QuerySet[OrgUnit]:
-    """The current provinces and communes where the user keeps the partners: a province first, then its communes."""
-    return (
-        OrgUnit.objects.accessible_to(request.user, Capability.MANAGE_PARTNERS)
-        .filter(era=OrgUnit.Era.CURRENT, level__in=[OrgUnit.Level.PROVINCE, OrgUnit.Level.COMMUNE])
-        .select_related("parent")
-        .order_by("level", "search_name", "path")
-    )
-
-
 @scoped(Capability.MANAGE_PARTNERS)
 def partner_create(request: AppRequest) -> HttpResponse:
-    units = _units_to_choose(request)
+    units = acting_units(request.user, Capability.MANAGE_PARTNERS)
     offered = list(units[:2])
     only_unit = offered[0] if len(offered) == 1 else None
     initial = {"unit": only_unit.pk} if only_unit else {}
