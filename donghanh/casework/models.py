@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
@@ -21,6 +20,7 @@ from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import Grant, ScopedModel
 from donghanh.audit.history import History
 from donghanh.casework import choices
+from donghanh.core.text import in_language
 from donghanh.people.models import PersonPart
 
 
@@ -312,7 +312,7 @@ class RatingLevel(models.Model):
 
     @property
     def label(self) -> str:
-        return self.label_en if (get_language() or "vi").startswith("en") else self.label_vi
+        return in_language(self.label_vi, self.label_en)
 
 
 class MonthlyAssessment(CaseRecord):

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
@@ -22,7 +21,7 @@ from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import Grant, ScopedModel
 from donghanh.audit.history import History
 from donghanh.community import choices
-from donghanh.core.text import fold
+from donghanh.core.text import fold, in_language
 
 
 def board_models_of(user: Any, day: datetime.date | None = None) -> QuerySet[Any]:
@@ -66,7 +65,7 @@ class ModelType(models.Model):
 
     @property
     def label(self) -> str:
-        return self.label_en if (get_language() or "vi").startswith("en") else self.label_vi
+        return in_language(self.label_vi, self.label_en)
 
 
 class CommunityModel(ScopedModel):

@@ -12,13 +12,12 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability, role_has
 from donghanh.accounts.scope import NATIONAL_ROOT_PATH, Grant, ScopedModel
 from donghanh.audit.history import History
-from donghanh.core.text import fold
+from donghanh.core.text import fold, in_language
 from donghanh.people.models import PersonPart
 from donghanh.support import choices
 
@@ -98,7 +97,7 @@ class ServiceType(models.Model):
 
     @property
     def label(self) -> str:
-        return self.label_en if (get_language() or "vi").startswith("en") else self.label_vi
+        return in_language(self.label_vi, self.label_en)
 
 
 class ServiceRecord(PersonPart):
