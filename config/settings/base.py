@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "donghanh.casework",
     "donghanh.support",
     "donghanh.community",
+    "donghanh.reports",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,8 @@ class Capability(StrEnum):
     MANAGE_COMMUNITY = "community.manage"
     RECORD_COMMUNITY = "community.record"
     SET_ROADMAP = "community.set_roadmap"
+    VIEW_REPORTS = "reports.view"
+    SET_TARGETS = "reports.set_targets"
 
 
 CAPABILITY_LABELS: dict[Capability, Promise] = {
@@ -65,6 +67,8 @@ CAPABILITY_LABELS: dict[Capability, Promise] = {
     Capability.MANAGE_COMMUNITY: _("Set up community models, their status, board and members"),
     Capability.RECORD_COMMUNITY: _("Record sessions, attendance and community activities"),
     Capability.SET_ROADMAP: _("Set the roadmap targets for community models"),
+    Capability.VIEW_REPORTS: _("Read the reports and indicators of the unit, export them, list the people behind a figure"),
+    Capability.SET_TARGETS: _("Set the targets of the indicators"),
 }
 
 ALL_ROLES = frozenset(Role)
@@ -151,6 +155,18 @@ MATRIX: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_COMMUNITY: frozenset({Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER}),
     Capability.RECORD_COMMUNITY: frozenset({Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.BOARD_MEMBER}),
     Capability.SET_ROADMAP: frozenset({Role.NATIONAL_MANAGER, Role.PROVINCE_OFFICER}),
+    # Reports: the roll-ups the offices file upward; not volunteers or boards, who see single people.
+    Capability.VIEW_REPORTS: frozenset(
+        {
+            Role.NATIONAL_MANAGER,
+            Role.PROVINCE_OFFICER,
+            Role.COMMUNE_OFFICER,
+            Role.COMMUNE_POLICE,
+            Role.HEALTH_STAFF,
+            Role.AUDITOR,
+        }
+    ),
+    Capability.SET_TARGETS: frozenset({Role.NATIONAL_MANAGER, Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER}),
 }
 
 
