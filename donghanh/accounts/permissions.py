@@ -67,7 +67,7 @@ CAPABILITY_LABELS: dict[Capability, Promise] = {
     Capability.MANAGE_COMMUNITY: _("Set up community models, their status, board and members"),
     Capability.RECORD_COMMUNITY: _("Record sessions, attendance and community activities"),
     Capability.SET_ROADMAP: _("Set the roadmap targets for community models"),
-    Capability.VIEW_REPORTS: _("Read the reports and indicators of the unit, export them, list the people behind a figure"),
+    Capability.VIEW_REPORTS: _("Read and export the reports, list the people behind a figure"),
     Capability.SET_TARGETS: _("Set the targets of the indicators"),
 }
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -30,6 +31,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -37,8 +39,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
-from donghanh.casework.models import Assignment, Contact, MonthlyAssessment, QuarterlyClassification, Volunteer
-from donghanh.casework.models import RatingLevel, VolunteerTeam
+from donghanh.casework.models import (
+    Assignment,
+    Contact,
+    MonthlyAssessment,
+    QuarterlyClassification,
+    RatingLevel,
+    Volunteer,
+    VolunteerTeam,
+)
 from donghanh.casework.periods import month_end, quarter_of
 from donghanh.community.choices import OPERATING_STATUSES, ModelStatus
 from donghanh.community.models import Attendance, CommunityModel, Membership, ModelType, Session, StatusChange
@@ -113,6 +122,7 @@ class Context:
 
 
 Condition = Callable[[Context], Q]
+PEOPLE = _("people")
 
 
 @dataclass(frozen=True)
@@ -123,7 +133,7 @@ class Indicator:
     family: str
     section: Section
     kind: Kind = Kind.COUNT
-    unit: Promise | str = _("people")
+    unit: Promise | str = PEOPLE
     where: Condition | None = None  # the rows counted; None: all the family's rows
     denominator: str | None = None  # for a share: the code of the indicator counted below the line
     measure: str | None = None  # what is summed instead of counting the family's subject (an annotation)
@@ -219,7 +229,9 @@ STATUS_EPISODES = {
 def _people_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
     day, period = ctx.day, ctx.period
     where = WhereaboutsRecord.objects.filter(person=OuterRef("person_id"), since__lte=day).order_by("-since", "-pk")
-    in_period = Q(start_date__lte=period.last) & (Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=period.first))
+    in_period = Q(start_date__lte=period.last) & (
+        Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=period.first)
+    )
     annotations: dict[str, Any] = {
         "where_at": Subquery(where.values("status")[:1]),
         "followed": _episode_on(day, *settings.CASEWORK_ASSESSED_EPISODE_TYPES),
@@ -252,13 +264,11 @@ def _people_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
         annotations[f"due_{i}"] = _episode_on(month_end(month), *settings.CASEWORK_ASSESSED_EPISODE_TYPES)
         annotations[f"with_{i}"] = _assigned_on(month_end(month))
         annotations[f"done_{i}"] = Exists(MonthlyAssessment.objects.filter(person=OuterRef("person_id"), month=month))
-    rows = (
+    rows: QuerySet[Any] = (
         ManagementPeriod.objects.filter(start_date__lte=day, person__merged_into__isnull=True)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
         .annotate(**annotations)
     )
-    from django.db.models import Case, When
-
     for i, _month in enumerate(ctx.months()):
         is_due = Q(**{f"due_{i}": True}) | Q(**{f"with_{i}": True})
         due = due + Case(When(is_due, then=Value(1)), default=Value(0))  # type: ignore[assignment]
@@ -292,9 +302,11 @@ def _in_casework(ctx: Context) -> Q:
 
 
 def _level_codes() -> list[str]:
-    return list(
-        RatingLevel.objects.order_by("rank", "code").values_list("code", flat=True).distinct()  # type: ignore[misc]
-    )
+    return list(RatingLevel.objects.order_by("rank", "code").values_list("code", flat=True).distinct())
+
+
+def _classified(code: str) -> Condition:
+    return lambda ctx: Q(**{f"level_{code}": True})
 
 
 def _classification_levels(ctx: Context) -> list[Indicator]:
@@ -311,7 +323,7 @@ def _classification_levels(ctx: Context) -> list[Indicator]:
             _("People classified at this level for the last quarter of the period."),
             "people",
             Section.CASEWORK,
-            where=lambda ctx, code=code: Q(**{f"level_{code}": True}),
+            where=_classified(code),
             capability=Capability.VIEW_CASEWORK,
             position=900 + level.rank,
         )
@@ -433,11 +445,12 @@ def _volunteer_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
     helping = Assignment.objects.filter(volunteer=OuterRef("pk"), start_date__lte=day).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=day)
     )
-    return (
+    rows: QuerySet[Any] = (
         Volunteer.objects.filter(start_date__lte=day)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
         .annotate(helping=Exists(helping))
     )
+    return rows
 
 
 def _commune_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
@@ -445,12 +458,13 @@ def _commune_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
     teams = VolunteerTeam.objects.filter(unit=OuterRef("pk")).filter(
         Q(established_on__isnull=True) | Q(established_on__lte=day)
     )
-    return (
+    rows: QuerySet[Any] = (
         OrgUnit.objects.filter(level=OrgUnit.Level.COMMUNE)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
         .annotate(has_team=Exists(teams))
     )
+    return rows
 
 
 _register(
@@ -488,13 +502,18 @@ _register(
 
 def _model_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
     latest = StatusChange.objects.filter(model_id=OuterRef("pk"), on__lte=ctx.day).order_by("-on", "-pk")
-    return CommunityModel.objects.filter(established_on__lte=ctx.day).annotate(
+    rows: QuerySet[Any] = CommunityModel.objects.filter(established_on__lte=ctx.day).annotate(
         status_at=Subquery(latest.values("status")[:1])
     )
+    return rows
 
 
 def _operating(ctx: Context) -> Q:
     return Q(status_at__in=list(OPERATING_STATUSES))
+
+
+def _operating_of_type(pk: int) -> Condition:
+    return lambda ctx: _operating(ctx) & Q(model_type_id=pk)
 
 
 def _model_types(ctx: Context) -> list[Indicator]:
@@ -506,7 +525,7 @@ def _model_types(ctx: Context) -> list[Indicator]:
             "models",
             Section.COMMUNITY,
             unit=_("models"),
-            where=lambda ctx, pk=model_type.pk: _operating(ctx) & Q(model_type_id=pk),
+            where=_operating_of_type(model_type.pk),
             stock=True,
             drill=False,
             position=320 + model_type.position,
@@ -541,12 +560,14 @@ _register(
 
 def _member_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
     day, first, last = ctx.day, ctx.period.first, ctx.period.last
-    held = Session.objects.filter(model_id=OuterRef("model_id"), date__range=(first, last), date__gte=OuterRef("joined_on"))
+    held = Session.objects.filter(
+        model_id=OuterRef("model_id"), date__range=(first, last), date__gte=OuterRef("joined_on")
+    )
     attended = Attendance.objects.filter(membership_id=OuterRef("pk"), session__date__range=(first, last))
     assessed = MonthlyAssessment.objects.filter(person=OuterRef("person_id"), month__range=(first, last))
     latest = assessed.order_by("-month", "-pk").values("rating__counts_as_progress")[:1]
     pct = settings.COMMUNITY_REGULAR_ATTENDANCE_PERCENT
-    return (
+    rows: QuerySet[Any] = (
         Membership.objects.filter(joined_on__lte=day, person__merged_into__isnull=True)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
         .annotate(
@@ -559,6 +580,7 @@ def _member_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
         )
         .annotate(regular_gap=F("attended") * 100 - F("held") * pct)
     )
+    return rows
 
 
 _register(
@@ -600,9 +622,10 @@ _register(
 
 
 def _service_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
-    return ServiceRecord.objects.filter(start_date__range=(ctx.period.first, ctx.period.last)).annotate(
+    rows: QuerySet[Any] = ServiceRecord.objects.filter(start_date__range=(ctx.period.first, ctx.period.last)).annotate(
         unit_path_at=_unit_path_on(OuterRef("start_date")), category=F("service_type__category")
     )
+    return rows
 
 
 def _category(*categories: str) -> Condition:
@@ -647,9 +670,10 @@ CLOSED_REFERRALS = (ReferralStatus.COMPLETED, ReferralStatus.DECLINED, ReferralS
 
 
 def _referral_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
-    return Referral.objects.filter(status__in=CLOSED_REFERRALS, status_on__range=(ctx.period.first, ctx.period.last)).annotate(
-        unit_path_at=_unit_path_on(OuterRef("status_on"))
-    )
+    rows: QuerySet[Any] = Referral.objects.filter(
+        status__in=CLOSED_REFERRALS, status_on__range=(ctx.period.first, ctx.period.last)
+    ).annotate(unit_path_at=_unit_path_on(OuterRef("status_on")))
+    return rows
 
 
 _register(

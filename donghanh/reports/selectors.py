@@ -82,5 +82,6 @@ def people_behind(user: Any, frame: Frame, indicator: Indicator, *, rest: bool =
         rows = rows.filter(below.condition(ctx)).exclude(indicator.condition(ctx))
     else:
         rows = rows.filter(indicator.condition(ctx))
-    visible = people_for_user(user).accessible_to(user, indicator.capability)
-    return visible.filter(pk__in=rows.values(family.person)).order_by("search_name", "pk")
+    allowed = Person.objects.accessible_to(user, indicator.capability).values("pk")
+    people: QuerySet[Person] = people_for_user(user).filter(pk__in=allowed).filter(pk__in=rows.values(family.person))
+    return people.order_by("search_name", "pk")
