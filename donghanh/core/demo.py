@@ -85,4 +85,8 @@ def demo_data_create(*, people: bool = True) -> list[DemoRow]:
         demo_support_create()
     if people and not demo_community_exist():
         demo_community_create()
+    from donghanh.core.demo_reports import demo_reports_create, demo_reports_exist
+
+    if people and not demo_reports_exist():
+        demo_reports_create()
     return rows

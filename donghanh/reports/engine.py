@@ -212,3 +212,10 @@ def share_text(value: float | int | None, kind: Kind) -> str:
         return f"{Decimal(str(value)):.1f}".replace(".", ",") + " %"
     text = f"{int(value):,}".replace(",", ".")
     return f"{text} ₫" if kind == Kind.AMOUNT else text
+
+
+def target_text(target: Any, indicator: Indicator) -> str:
+    """A target as shown beside its figure: "≥ 70 %", "> 50 %", "≥ 1.200", "≤ 40.000.000 ₫"."""
+    value = target.value
+    number = float(value) if indicator.is_share or value != int(value) else int(value)
+    return f"{target.get_comparison_display()} {share_text(number, indicator.kind)}".replace(",0 %", " %")

@@ -10,6 +10,7 @@ from donghanh.core.demo import DEMO_PASSWORD, demo_data_create
 from donghanh.core.demo_casework import demo_casework_exist, demo_casework_summary
 from donghanh.core.demo_community import demo_community_accounts, demo_community_exist, demo_community_summary
 from donghanh.core.demo_people import REPORT_DATE, demo_people_exist, demo_people_summary
+from donghanh.core.demo_reports import demo_reports_exist, demo_reports_summary
 from donghanh.core.demo_support import demo_support_exist, demo_support_summary
 from donghanh.support.choices import ReferralStatus
 
@@ -33,11 +34,13 @@ class Command(BaseCommand):
                 demo_support_exist(),
                 demo_community_exist(),
             )
+            reports_existed = demo_reports_exist()
             rows = demo_data_create()
             communes, figures = demo_people_summary()
             teams = demo_casework_summary()
             support = demo_support_summary()
             community, accounts = demo_community_summary(), demo_community_accounts()
+            targets = demo_reports_summary()
         width = max(len(r.username) for r in rows)
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}, unless changed since):")
@@ -93,4 +96,10 @@ class Command(BaseCommand):
             self.stdout.write("  Accounts for Đà Nẵng's clubs (same password):")
             for account in accounts:
                 self.stdout.write(f"    {account.username.ljust(width)}  {account.role_label} — {account.unit_name}")
+        self.stdout.write("")
+        self.stdout.write(
+            f"Demo targets ({'already there, none added' if reports_existed else 'set now'}), this quarter so far:"
+        )
+        for line in targets:
+            self.stdout.write(f"  {line.unit_name}: {line.indicator} {line.text}")
         self.stdout.write("")
