@@ -29,6 +29,7 @@ from donghanh.core.api_views import DocsView, MeView, SchemaView
 from donghanh.episodes.api import EpisodeViewSet
 from donghanh.orgunits.api import OrgUnitViewSet
 from donghanh.people.api import DeterminationViewSet, DrugTestViewSet, PersonViewSet
+from donghanh.reports.api import ReportIndicatorsView
 from donghanh.support.api import (
     FollowUpViewSet,
     PartnerViewSet,
@@ -79,7 +80,9 @@ urlpatterns = [
     path("casework/", include("donghanh.casework.urls")),
     path("support/", include("donghanh.support.urls")),
     path("community/", include("donghanh.community.urls")),
+    path("reports/", include("donghanh.reports.urls")),
     path("api/v1/", include(router.urls)),
+    path("api/v1/reports/indicators/", ReportIndicatorsView.as_view(), name="api-report-indicators"),
     path("api/v1/me/", MeView.as_view(), name="api-me"),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -3,6 +3,7 @@
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.i18n import set_language as django_set_language
 
 from donghanh.accounts.permissions import CAPABILITY_LABELS, Capability
@@ -11,11 +12,13 @@ from donghanh.core.access import login_only, public
 from donghanh.core.http import AppRequest
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import top_units_for_user
+from donghanh.reports.views.report import dashboard
 
 
 @login_only
 def home(request: AppRequest) -> HttpResponse:
-    """Who the user is, the roles they hold and the units they act in."""
+    """Who the user is, the roles they hold and the units they act in; for those who read reports, the key
+    indicators of their unit this quarter and the targets at risk."""
     scope = scope_for(request.user)
     assignments = request.user.role_assignments.select_related("unit__parent").order_by("unit__path", "role")
     capabilities = [CAPABILITY_LABELS[c] for c in Capability if scope.can(c)]
@@ -27,6 +30,7 @@ def home(request: AppRequest) -> HttpResponse:
             "top_units": top_units_for_user(request.user),
             "capabilities": capabilities,
             "commune_level": OrgUnit.Level.COMMUNE,
+            "dashboard": dashboard(request.user, timezone.localdate()),
         },
     )
 

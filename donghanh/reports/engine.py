@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from donghanh.core.periods import Period
 from donghanh.orgunits.models import REFORM_DATE, OrgUnit
@@ -64,11 +65,23 @@ class Row:
 
 @dataclass
 class ChildRow:
-    """A unit below the report's unit (or, for a period before the reform, what was recorded under the current
-    units: `unit` is then None) with its figures by indicator code."""
+    """A unit below the report's unit with its figures by indicator code.
+
+    `unit` is None on the row of what no unit below accounts for: records of a period before the reform kept
+    under the current units, or records of the report's unit itself (a province's own club or volunteer team).
+    """
 
     unit: OrgUnit | None
     figures: dict[str, Figure]
+    legacy_rest: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.unit is not None:
+            return self.unit.name
+        if self.legacy_rest:
+            return str(_("Recorded under the current units"))
+        return str(_("Recorded at the unit itself"))
 
 
 @dataclass
@@ -168,14 +181,21 @@ def build_report(
             for bucket, values in _family_by_child(FAMILIES[code], frame, ctx, members).items():
                 counts.setdefault(bucket, {}).update(values)
         child_rows = [ChildRow(child, _figures(indicators, counts.get(child.path, {}))) for child in frame.children]
-        if frame.own_bucket is not None and frame.own_bucket in counts:
-            child_rows.append(ChildRow(None, _figures(indicators, counts[frame.own_bucket])))
+        # What lies under no child (the unit's own records, or current units' records before the reform).
+        known = {child.path for child in frame.children}
+        rest: dict[str, int] = {}
+        for bucket, values in counts.items():
+            if bucket not in known:
+                for code, n in values.items():
+                    rest[code] = rest.get(code, 0) + n
+        if any(rest.values()):
+            child_rows.append(ChildRow(None, _figures(indicators, rest), legacy_rest=frame.own_bucket is not None))
 
     trends: dict[str, list[tuple[Period, Figure]]] = {indicator.code: [] for indicator in indicators}
     frames = {frame.is_legacy_structure: frame}
     for back in range(trend - 1, 0, -1):
         earlier = period.shifted(-back)
-        earlier_ctx = context_for(earlier, today)
+        earlier_ctx = Context(earlier, today, ctx.memo)
         earlier_frame = _reframe(frame, earlier, frames)
         # Indicators that depend on data (types, levels) are those of the report's own period.
         figures = compute_totals(earlier_frame, earlier_ctx, indicators)

@@ -67,8 +67,14 @@ def frame_for(unit: OrgUnit, period: Period) -> Frame:
     """The frame of a report on `unit` for `period` (three queries at most, whatever the tree's size)."""
     legacy_period = period.last < REFORM_DATE
     era = OrgUnit.Era.LEGACY if legacy_period else OrgUnit.Era.CURRENT
-    if unit.level == OrgUnit.Level.NATION or unit.is_legacy or not legacy_period:
-        children = _valid_children([unit], period, era if unit.level == OrgUnit.Level.NATION else unit.era)
+    if unit.level == OrgUnit.Level.NATION:
+        # Before the reform the country breaks down by the old provinces; what was recorded under the current
+        # units for that time (every current path starts "VN/N") is shown on a row of its own.
+        children = _valid_children([unit], period, era)
+        own = f"{unit.path}N" if legacy_period else None
+        return Frame(unit, period, (unit.path,), tuple(children), _length(children), own_bucket=own)
+    if unit.is_legacy or not legacy_period:
+        children = _valid_children([unit], period, unit.era)
         return Frame(unit, period, (unit.path,), tuple(children), _length(children))
 
     # A current unit, a period before the reform: the legacy units whose territory passed into it.

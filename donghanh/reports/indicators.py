@@ -93,6 +93,13 @@ class Context:
 
     period: Period
     today: datetime.date
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def remember(self, key: str, load: Callable[[], Any]) -> Any:
+        """What `load` gives, read once per context (the configured lists a report's families share)."""
+        if key not in self.memo:
+            self.memo[key] = load()
+        return self.memo[key]
 
     @property
     def day(self) -> datetime.date:
@@ -274,18 +281,19 @@ def _people_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
         due = due + Case(When(is_due, then=Value(1)), default=Value(0))  # type: ignore[assignment]
         done = done + Case(When(is_due & Q(**{f"done_{i}": True}), then=Value(1)), default=Value(0))  # type: ignore[assignment]
     rows = rows.annotate(months_due=due, months_done=done)
+    # A period that does not end a quarter has no classification: the levels count nobody.
     quarter = ctx.last_quarter()
-    if quarter is not None:
-        for code in _level_codes():
-            rows = rows.annotate(
-                **{
-                    f"level_{code}": Exists(
-                        QuarterlyClassification.objects.filter(
-                            person=OuterRef("person_id"), year=quarter[0], quarter=quarter[1], level__code=code
-                        )
-                    )
-                }
+    for code in _level_codes(ctx):
+        classified = (
+            Exists(
+                QuarterlyClassification.objects.filter(
+                    person=OuterRef("person_id"), year=quarter[0], quarter=quarter[1], level__code=code
+                )
             )
+            if quarter is not None
+            else Value(False)
+        )
+        rows = rows.annotate(**{f"level_{code}": classified})
     return rows
 
 
@@ -301,8 +309,21 @@ def _in_casework(ctx: Context) -> Q:
     return Q(followed=True) | Q(assigned=True)
 
 
-def _level_codes() -> list[str]:
-    return list(RatingLevel.objects.order_by("rank", "code").values_list("code", flat=True).distinct())
+def _level_codes(ctx: Context) -> list[str]:
+    return list(_levels(ctx))
+
+
+def _levels(ctx: Context) -> dict[str, RatingLevel]:
+    """The classification levels in use, by code (the best-ranked label for a code used by several scales)."""
+
+    def load() -> dict[str, RatingLevel]:
+        levels: dict[str, RatingLevel] = {}
+        for level in RatingLevel.objects.order_by("rank", "scale_id", "pk"):
+            levels.setdefault(level.code, level)
+        return levels
+
+    levels: dict[str, RatingLevel] = ctx.remember("levels", load)
+    return levels
 
 
 def _classified(code: str) -> Condition:
@@ -313,9 +334,6 @@ def _classification_levels(ctx: Context) -> list[Indicator]:
     """One indicator per classification level in use (the scales are configured per province)."""
     if ctx.last_quarter() is None:
         return []
-    levels: dict[str, RatingLevel] = {}
-    for level in RatingLevel.objects.order_by("rank", "scale_id", "pk"):
-        levels.setdefault(level.code, level)
     return [
         Indicator(
             f"classification.{code}",
@@ -327,7 +345,7 @@ def _classification_levels(ctx: Context) -> list[Indicator]:
             capability=Capability.VIEW_CASEWORK,
             position=900 + level.rank,
         )
-        for code, level in levels.items()
+        for code, level in _levels(ctx).items()
     ]
 
 
@@ -530,7 +548,7 @@ def _model_types(ctx: Context) -> list[Indicator]:
             drill=False,
             position=320 + model_type.position,
         )
-        for model_type in ModelType.objects.order_by("position", "code")
+        for model_type in ctx.remember("model_types", lambda: list(ModelType.objects.order_by("position", "code")))
     ]
 
 

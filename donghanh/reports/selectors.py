@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import Grant, scope_for
 from donghanh.core.periods import QUARTER, Period, parse_period, period_of
-from donghanh.orgunits.models import OrgUnit
+from donghanh.orgunits.models import OrgUnit, OrgUnitSuccession
 from donghanh.orgunits.selectors import broadest_unit
 from donghanh.people.models import Person
 from donghanh.people.selectors import people_for_user
@@ -51,7 +51,17 @@ def report_unit_by_code(user: Any, code: str) -> OrgUnit | None:
 
 
 def _reportable(user: Any) -> QuerySet[OrgUnit]:
-    return OrgUnit.objects.accessible_to(user, Capability.VIEW_REPORTS).select_related("parent")
+    """The units the user may report on: those under their grants, and the legacy units under a predecessor of
+    a grant's unit (a province officer's old province and its districts; a commune officer's old communes, not
+    the old districts those lie in, which went mostly to other communes)."""
+    paths = [grant.unit_path for grant in report_grants(user)]
+    predecessors = OrgUnitSuccession.objects.filter(successor__path__in=paths).values_list(
+        "predecessor__path", flat=True
+    )
+    covered = Q(pk__in=[])
+    for path in [*paths, *predecessors]:
+        covered |= Q(path__startswith=path)
+    return OrgUnit.objects.filter(covered).select_related("parent")
 
 
 def report_period(raw: str) -> Period:

@@ -80,6 +80,19 @@ def applicable_targets(unit: OrgUnit, period: Period, indicators: list[Any]) -> 
     return chosen
 
 
+def _configured_indicator(code: str) -> bool:
+    """A model type's indicator (`models.type.<code>`) or a level's (`classification.<code>`) that exists."""
+    from donghanh.casework.models import RatingLevel
+    from donghanh.community.models import ModelType
+
+    kind, _sep, item = code.rpartition(".")
+    if kind == "models.type":
+        return ModelType.objects.filter(code=item).exists()
+    if kind == "classification":
+        return RatingLevel.objects.filter(code=item).exists()
+    return False
+
+
 @transaction.atomic
 def target_set(
     *, actor: Any, unit: OrgUnit, indicator: str, period: str, comparison: str, value: Any, note: str = ""
@@ -89,7 +102,7 @@ def target_set(
 
     errors: dict[str, str] = {}
     known = INDICATORS.get(indicator)
-    if known is None and not indicator.startswith(("models.type.", "classification.")):
+    if known is None and not _configured_indicator(indicator):
         errors["indicator"] = str(_("Choose an indicator from the list."))
     parsed = parse_period(period)
     if parsed is None:

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from donghanh.reports.views import exports, report, targets
+
+app_name = "reports"
+urlpatterns = [
+    # A unit's report for a period, and the people behind one of its figures.
+    path("", report.report, name="report"),
+    path("people/", report.people, name="people"),
+    # The files officials send upward.
+    path("export.xlsx", exports.report_xlsx, name="xlsx"),
+    path("export.pdf", exports.report_pdf, name="pdf"),
+    # Targets.
+    path("targets/", targets.target_list, name="targets"),
+    path("targets/new/", targets.target_create, name="target_create"),
+    path("targets/<int:pk>/edit/", targets.target_edit, name="target_edit"),
+]
