@@ -326,7 +326,8 @@ def _queries(client, url, query):
 # and one for the breakdown; the frames of the trend's periods
 # before the reform; the targets.
 REPORT_QUERIES = 61
-# session, user, grants, the unit, the indicators that depend on data (rating levels and model types), the frame, the figure, the people counted and shown, the access-log insert
+# session, user, grants, the unit, the indicators that depend on data (rating levels and model types), the frame,
+# the figure, the people counted and shown, the access-log insert
 DRILL_QUERIES = 12
 
 
