@@ -1,0 +1,404 @@
+"""The report as files: the Excel workbook read back with openpyxl, the PDF read back with pypdf, and the download
+views (who may have them, their names, no access-log entry).
+
+The data: five people in Phường Phú Thượng and three in Phường Ba Đình (Hà Nội), registered in 2024; two of Phú
+Thượng's in a rehab facility, two under post-rehab management (one of them with a volunteer), one given a 40 million
+đồng loan in the fourth quarter of 2025; two targets set by the province. Reports are read on the conftest's TODAY.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from donghanh.accounts.models import User
+from donghanh.accounts.roles import Role
+from donghanh.audit.models import AccessLogEntry
+from donghanh.episodes.choices import EpisodeType
+from donghanh.orgunits.models import OrgUnit
+from donghanh.people.choices import Sex, Whereabouts
+from donghanh.people.services import person_register
+from donghanh.reports import exports
+from donghanh.reports.engine import Report
+from donghanh.reports.indicators import SECTION_LABELS, Section
+from donghanh.reports.targets import STATUS_LABELS, TargetStatus, target_set
+from donghanh.reports.tests.conftest import D, World, report
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = [
+    "Indicator code",
+    "Indicator",
+    "Value",
+    "Numerator",
+    "Denominator",
+    "Unit of measure",
+    "Target",
+    "Assessment",
+]
+
+
+def vi(text: str) -> str:
+    """What a Vietnamese file says for this English message (the text itself until it is translated)."""
+    with translation.override("vi"):
+        return translation.gettext(text)
+
+
+def committee(name: str) -> str:
+    return (vi("People's Committee of %(unit)s") % {"unit": name}).upper()
+
+
+@dataclass
+class Data:
+    world: World
+    hanoi: OrgUnit
+    phu_thuong: OrgUnit
+    ba_dinh: OrgUnit
+    preparer: User
+
+
+@pytest.fixture(scope="module")
+def data(module_world: World, django_db_blocker: Any) -> Data:
+    world = module_world
+    with django_db_blocker.unblock():
+        hanoi = OrgUnit.objects.get(code="01", level=OrgUnit.Level.PROVINCE, era=OrgUnit.Era.CURRENT)
+        phu_thuong = OrgUnit.objects.select_related("parent").get(code="00091", level=3, era=OrgUnit.Era.CURRENT)
+        ba_dinh = OrgUnit.objects.get(code="00004", level=3, era=OrgUnit.Era.CURRENT)
+        people = world.people(phu_thuong, 5)
+        world.people(ba_dinh, 3)
+        for person in people[:2]:
+            world.whereabouts(person, Whereabouts.IN_FACILITY, D(2025, 3, 1))
+        for person in people[2:4]:
+            world.measure(person, EpisodeType.POST_REHAB_MANAGEMENT, D(2025, 2, 1))
+        world.assign(people[2], world.volunteer(phu_thuong), D(2025, 3, 1))
+        world.service(people[4], "preferential_loan", D(2025, 11, 10))
+        province = world.officer(hanoi)
+        target_set(
+            actor=province, unit=hanoi, indicator="people.with_volunteer", period="2025", comparison="gte", value="70"
+        )
+        target_set(
+            actor=province, unit=hanoi, indicator="people.registered", period="2025Q4", comparison="lte", value="10"
+        )
+        preparer = world.officer(phu_thuong)
+        preparer.full_name = "Đỗ Thị Hương"
+        preparer.save()
+    return Data(world, hanoi, phu_thuong, ba_dinh, preparer)
+
+
+def workbook(report_: Report, user: User) -> Any:
+    with translation.override("vi"):
+        content = exports.report_xlsx(report_, user)
+    return load_workbook(io.BytesIO(content))
+
+
+def pdf_text(content: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(content))
+    return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
+def rows_by_code(sheet: Any, start: int) -> dict[str, tuple[Any, ...]]:
+    return {row[0].value: tuple(row) for row in sheet.iter_rows(min_row=start + 1) if row[0].value}
+
+
+def header_row(sheet: Any, first: str) -> int:
+    return next(row[0].row for row in sheet.iter_rows() if row[0].value == first)
+
+
+# --- the workbook -------------------------------------------------------------------------------------------
+
+
+def test_the_workbook_has_a_sheet_per_section_then_the_breakdown_and_the_trend_with_vietnamese_names(data):
+    book = workbook(report(data.hanoi, "2025Q4"), data.preparer)
+    sections = [vi(str(SECTION_LABELS[section]))[:31] for section in Section]
+    assert book.sheetnames == [*sections, vi("By unit"), vi("Trend")]
+    assert all(len(name) <= 31 and not set(name) & set("\\/?*[]:") for name in book.sheetnames)
+
+    status = book[book.sheetnames[0]]
+    start = header_row(status, vi("Indicator code"))
+    assert [cell.value for cell in status[start]][:8] == [vi(text) for text in HEADERS]
+    # The title block: what the sheet is, the unit, the period, the day computed (a date cell), who prepared it.
+    assert status["A1"].value == vi(str(SECTION_LABELS[Section.STATUS]))
+    facts = {status.cell(row, 1).value: status.cell(row, 2) for row in range(2, start)}
+    assert facts[vi("Unit")].value == "Thành phố Hà Nội (01)"
+    assert facts[vi("Reporting period")].value.startswith(
+        vi("Quarter %(quarter)s/%(year)s") % {"quarter": 4, "year": 2025}
+    )
+    assert "01/10/2025 – 31/12/2025" in facts[vi("Reporting period")].value
+    assert facts[vi("Computed on")].value == datetime.datetime(2026, 11, 22)
+    assert facts[vi("Computed on")].number_format == "DD/MM/YYYY"
+    assert facts[vi("Prepared by")].value == "Đỗ Thị Hương"
+
+
+def test_figures_are_numbers_with_number_formats_and_targets_are_judged(data):
+    built = report(data.hanoi, "2025Q4")
+    book = workbook(built, data.preparer)
+    status = book[vi(str(SECTION_LABELS[Section.STATUS]))[:31]]
+    lines = rows_by_code(status, header_row(status, vi("Indicator code")))
+
+    code, name, value, numerator, denominator, unit, target, assessment = lines["people.registered"][:8]
+    assert (code.value, name.value, unit.value) == ("people.registered", vi("People registered"), vi("people"))
+    assert (value.value, value.number_format) == (8, "#,##0")
+    assert type(value.value) is int
+    assert (numerator.value, denominator.value) == (None, None)  # a count has no fraction
+    assert (target.value, target.number_format) == (10, '"≤ "#,##0')  # the number, shown with its comparison
+    assert assessment.value == vi(str(STATUS_LABELS[TargetStatus.MET]))
+    assert lines["people.in_facility"][2].value == 2
+    assert lines["people.at_residence"][2].value == 6
+    assert lines["people.post_rehab"][2].value == 2
+
+    volunteers = book[vi(str(SECTION_LABELS[Section.VOLUNTEERS]))[:31]]
+    share = rows_by_code(volunteers, header_row(volunteers, vi("Indicator code")))["people.with_volunteer"]
+    assert (share[2].value, share[2].number_format) == (50.0, "0.0")  # a percentage, not 0.5, not "50,0 %"
+    assert isinstance(share[2].value, int | float)  # Excel keeps 50.0 as 50: a number either way
+    assert (share[3].value, share[4].value, share[5].value) == (1, 2, "%")
+    assert (share[6].value, share[6].number_format) == (70, '"≥ "0.0')
+    assert share[7].value == vi(str(STATUS_LABELS[TargetStatus.MISSED]))  # 50 % < 70 %, and 2025 is over
+
+    support = book[vi(str(SECTION_LABELS[Section.SUPPORT]))[:31]]
+    money = rows_by_code(support, header_row(support, vi("Indicator code")))["support.loan_amount"]
+    assert (money[2].value, money[2].number_format, money[5].value) == (40_000_000, "#,##0", "₫")
+    # Every figure of the workbook is the report's own.
+    for row in built.rows:
+        sheet = book[vi(str(SECTION_LABELS[row.indicator.section]))[:31]]
+        found = rows_by_code(sheet, header_row(sheet, vi("Indicator code")))[row.indicator.code]
+        assert found[2].value == row.figure.value, row.indicator.code
+
+
+def test_the_breakdown_sheet_has_a_row_per_child_and_a_column_per_indicator(data):
+    built = report(data.hanoi, "2025Q4")
+    sheet = workbook(built, data.preparer)[vi("By unit")]
+    start = header_row(sheet, vi("Unit code"))
+    codes = [cell.value for cell in sheet[start]][2:]
+    assert codes == [row.indicator.code for row in built.rows]
+    assert [cell.value for cell in sheet[start + 1]][1] == vi("Unit")
+    children = {row[0].value: row for row in sheet.iter_rows(min_row=start + 2)}
+    assert len(children) == len(built.children) + 1 == 127  # 126 communes of Hà Nội, then the total
+    registered = 2 + codes.index("people.registered")
+    with_volunteer = 2 + codes.index("people.with_volunteer")
+    assert (children["00091"][1].value, children["00091"][registered].value) == ("Phường Phú Thượng", 5)
+    assert (children["00004"][1].value, children["00004"][registered].value) == ("Phường Ba Đình", 3)
+    assert children["00025"][registered].value == 0
+    assert (children["00091"][with_volunteer].value, children["00091"][with_volunteer].number_format) == (50.0, "0.0")
+    assert children["00004"][with_volunteer].value is None  # a share of nobody is left empty, not 0
+    total = children["01"]
+    assert total[1].value == vi("Total: %(unit)s") % {"unit": "Thành phố Hà Nội"}
+    assert total[registered].value == 8
+
+
+def test_a_period_before_the_reform_breaks_down_by_the_legacy_units_and_what_current_units_recorded(data):
+    built = report(data.phu_thuong, "2025Q2")
+    sheet = workbook(built, data.preparer)[vi("By unit")]
+    start = header_row(sheet, vi("Unit code"))
+    registered = 2 + [cell.value for cell in sheet[start]][2:].index("people.registered")
+    rows = [(row[0].value, row[1].value, row[registered].value) for row in sheet.iter_rows(min_row=start + 2)]
+    legacy = [child.unit for child in built.children if child.unit is not None]
+    assert legacy and all(unit.is_legacy for unit in legacy)
+    assert rows[: len(legacy)] == [(unit.code, unit.name, 0) for unit in legacy]
+    # The people were registered at the current ward (their records say so), before the reform's date.
+    assert rows[len(legacy)] == (None, vi("Recorded under the current units"), 5)
+    assert rows[-1] == ("00091", vi("Total: %(unit)s") % {"unit": "Phường Phú Thượng"}, 5)
+
+
+def test_the_trend_sheet_has_the_six_periods_oldest_first(data):
+    built = report(data.hanoi, "2025Q4")
+    sheet = workbook(built, data.preparer)[vi("Trend")]
+    start = header_row(sheet, vi("Indicator code"))
+    labels = [cell.value for cell in sheet[start]][3:]
+    assert labels == [period.label for period, _figure in built.row("people.registered").trend]
+    assert len(labels) == 6
+    with translation.override("vi"):
+        assert labels[-1] == built.period.label and labels[0] == built.period.shifted(-5).label
+    line = rows_by_code(sheet, start)["people.registered"]
+    assert [cell.value for cell in line[3:]] == [8] * 6  # registered on 02/01/2024, before every one of them
+    assert line[8].number_format == "#,##0"
+
+
+def test_sheet_titles_are_what_excel_accepts():
+    assert exports.sheet_title("Hỗ trợ: việc làm / vay vốn [2025]?") == "Hỗ trợ việc làm vay vốn 2025"
+    long = "Đánh giá hằng tháng và xếp loại hằng quý của người"
+    assert exports.sheet_title(long) == long[:31].strip()
+    assert exports.sheet_title(long, [long[:31].strip()]) == long[:27].rstrip() + " (2)"
+
+
+def test_file_names_are_ascii_and_name_the_place_and_the_period(data):
+    nation = OrgUnit.objects.get(path="VN/")
+    assert exports.export_filename(report(data.phu_thuong, "2025Q2", children=False, trend=1), "xlsx") == (
+        "bao-cao-phu-thuong-2025Q2.xlsx"
+    )
+    assert exports.export_filename(report(data.hanoi, "2025-04", children=False, trend=1), "pdf") == (
+        "bao-cao-ha-noi-2025-04.pdf"
+    )
+    assert (
+        exports.export_filename(report(nation, "2025", children=False, trend=1), "pdf") == "bao-cao-viet-nam-2025.pdf"
+    )
+
+
+# --- the PDF ------------------------------------------------------------------------------------------------
+
+
+def test_the_pdf_is_laid_out_as_an_administrative_report(data):
+    built = report(data.phu_thuong, "2025Q4")
+    started = time.perf_counter()
+    with translation.override("vi"):
+        content = exports.report_pdf(built, data.preparer)
+    elapsed = time.perf_counter() - started
+    assert content.startswith(b"%PDF-")
+    reader, text = pdf_text(content)
+    assert unicodedata.is_normalized("NFC", text)
+    first = reader.pages[0].extract_text()
+    # Top left, the authority above and the issuing unit; top right, the national motto; then place and date.
+    lines = first.splitlines()
+    assert committee("Thành phố Hà Nội") in lines[0]
+    assert committee("Phường Phú Thượng") in lines[1] or committee("Phường Phú Thượng") in lines[0]
+    assert vi("SOCIALIST REPUBLIC OF VIETNAM") in first
+    assert vi("Independence - Freedom - Happiness") in first
+    dated = vi("%(place)s, %(day)s/%(month)s/%(year)s") % {
+        "place": "Phú Thượng",
+        "day": "22",
+        "month": "11",
+        "year": "2026",
+    }
+    assert dated in first
+    assert vi("REPORT") in first
+    with translation.override("vi"):
+        period_line = vi("Reporting period: %(period)s (%(range)s)") % {
+            "period": built.period.label,
+            "range": "01/10/2025 – 31/12/2025",
+        }
+    assert period_line in first
+    assert "Phường Phú Thượng" in first  # every diacritic of the unit's name, extracted intact
+    # The tables: each section's heading, each indicator with its figure.
+    for number, section in zip(("I", "II", "III", "IV", "V"), Section, strict=True):
+        assert f"{number}. {vi(str(SECTION_LABELS[section]))}" in text
+    assert vi("People registered") in text and "people.registered" in text
+    assert "40.000.000 ₫" in text  # the loan, as officials write money
+    assert "50,0 %" in text  # one person of two followed with a volunteer
+    # The signature block, the preparer named under it; page numbers on every page of an A4 document.
+    for words in (vi("PREPARED BY"), vi("HEAD OF UNIT"), vi("(Signature and full name)"), "Đỗ Thị Hương"):
+        assert words in text
+    pages = len(reader.pages)
+    for n, page in enumerate(reader.pages, start=1):
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+        assert f"{vi('Page')} {n}/{pages}" in page.extract_text()
+    assert reader.metadata is not None and reader.metadata.title and "Phường Phú Thượng" in reader.metadata.title
+    print(f"PDF of a commune: {len(content):,} bytes, {pages} pages, {elapsed:.2f} s")
+
+
+def test_the_pdf_of_a_province_breaks_down_by_its_communes(data):
+    built = report(data.hanoi, "2025Q4")
+    started = time.perf_counter()
+    with translation.override("vi"):
+        content = exports.report_pdf(built, data.preparer)
+    elapsed = time.perf_counter() - started
+    reader, text = pdf_text(content)
+    first = reader.pages[0].extract_text()
+    assert committee("Thành phố Hà Nội") in first.splitlines()[0]
+    assert (
+        vi("%(place)s, %(day)s/%(month)s/%(year)s") % {"place": "Hà Nội", "day": "22", "month": "11", "year": "2026"}
+        in first
+    )
+    # After the signatures, an annex in landscape: a row per commune, a column per key indicator.
+    annex = next(n for n, page in enumerate(reader.pages) if vi("ANNEX") in page.extract_text().splitlines()[0])
+    assert all(page.mediabox.width > page.mediabox.height for page in reader.pages[annex:])
+    assert all(page.mediabox.width < page.mediabox.height for page in reader.pages[:annex])
+    assert vi("HEAD OF UNIT") in reader.pages[annex - 1].extract_text()
+    annexed = "\n".join(page.extract_text() for page in reader.pages[annex:])
+    lines = {line.split(" (")[0].split(" ", 1)[-1]: line for line in annexed.splitlines()}
+
+    def figures_of(name: str) -> str:
+        """The figures of a unit's row as extracted, without spaces (cells right-aligned next to each other may
+        run together in the extracted text)."""
+        return "".join(lines[name].split(")", 1)[-1].split())
+
+    # Phú Thượng: registered, in a facility, at residence, post-rehab, whereabouts unknown; one volunteer, helping
+    # someone (100 %); one of two followed people with a volunteer (50 %)…
+    assert figures_of("Phường Phú Thượng").startswith("52320" + "1100,0%" + "50,0%")
+    assert figures_of("Phường Ba Đình").startswith("30300" + "0—" + "—")  # a share of nobody: —
+    [total] = [line for line in annexed.splitlines() if line.startswith("Thành phố Hà Nội ")]
+    assert "".join(total.split()).startswith("ThànhphốHàNội" + "82620" + "1100,0%" + "50,0%")
+    assert len(re.findall(r"\((\d{5})\)", annexed)) == 126
+    assert "≥ 70 %" in text and vi(str(STATUS_LABELS[TargetStatus.MISSED])) in text
+    assert "≤ 10" in text and vi(str(STATUS_LABELS[TargetStatus.MET])) in text
+    print(f"PDF of a province (126 communes): {len(content):,} bytes, {len(reader.pages)} pages, {elapsed:.2f} s")
+
+
+# --- the download views -----------------------------------------------------------------------------------
+
+
+def test_the_downloads_answer_files_named_for_the_unit_and_period_and_log_nothing(client, data):
+    client.force_login(data.preparer)
+    before = AccessLogEntry.objects.count()
+    query = {"unit": data.phu_thuong.pk, "period": "2025Q4"}
+
+    xlsx = client.get(reverse("reports:xlsx"), query)
+    assert xlsx.status_code == 200
+    assert xlsx["Content-Type"] == exports.XLSX_CONTENT_TYPE
+    assert xlsx["Content-Disposition"] == 'attachment; filename="bao-cao-phu-thuong-2025Q4.xlsx"'
+    book = load_workbook(io.BytesIO(xlsx.content))
+    status = book[book.sheetnames[0]]
+    assert rows_by_code(status, header_row(status, vi("Indicator code")))["people.registered"][2].value == 5
+
+    pdf = client.get(reverse("reports:pdf"), query)
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Disposition"] == 'attachment; filename="bao-cao-phu-thuong-2025Q4.pdf"'
+    assert committee("Phường Phú Thượng") in pdf_text(pdf.content)[1]
+    assert "no-store" in pdf["Cache-Control"]
+    # Aggregate figures only: the access log (of who saw whose sensitive record) has nothing to add.
+    assert AccessLogEntry.objects.count() == before
+
+
+def test_the_downloads_are_for_those_who_may_read_the_unit_s_reports(client, data, make_user, hai_chau):
+    query = {"unit": data.phu_thuong.pk, "period": "2025Q4"}
+    client.force_login(make_user(Role.COMMUNE_OFFICER, hai_chau))
+    assert client.get(reverse("reports:xlsx"), query).status_code == 404
+    assert client.get(reverse("reports:pdf"), query).status_code == 404
+    client.force_login(make_user(Role.VOLUNTEER, data.phu_thuong))
+    assert client.get(reverse("reports:xlsx"), query).status_code == 403
+    assert client.get(reverse("reports:pdf"), query).status_code == 403
+    client.logout()
+    assert client.get(reverse("reports:xlsx"), query).status_code == 302  # to the login page
+    # Without a unit, the user's own; without a period, the current quarter.
+    client.force_login(make_user(Role.COMMUNE_POLICE, data.phu_thuong))
+    answer = client.get(reverse("reports:xlsx"))
+    assert answer.status_code == 200
+    assert answer["Content-Disposition"].startswith('attachment; filename="bao-cao-phu-thuong-')
+
+
+def test_the_workbook_download_costs_the_same_queries_whatever_the_people(client, data, make_user):
+    client.force_login(make_user(Role.PROVINCE_OFFICER, data.hanoi))
+    query = {"unit": data.hanoi.pk, "period": "2025Q4"}
+    client.get(reverse("reports:xlsx"), query)  # warm caches (content types, sessions)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("reports:xlsx"), query).status_code == 200
+    for code, count in (("00070", 4), ("00082", 3)):  # two more wards, more people
+        ward = OrgUnit.objects.get(code=code, level=3, era=OrgUnit.Era.CURRENT)
+        officer = make_user(Role.COMMUNE_OFFICER, ward)
+        for n in range(count):
+            person_register(
+                actor=officer,
+                unit=ward,
+                full_name=f"Lê Văn Tú {n}",
+                sex=Sex.MALE,
+                birth_year=1992,
+                registered_on=D(2024, 5, 1),
+            )
+    with CaptureQueriesContext(connection) as more:
+        answer = client.get(reverse("reports:xlsx"), query)
+    assert len(more) == len(few)
+    status = load_workbook(io.BytesIO(answer.content)).worksheets[0]
+    assert rows_by_code(status, header_row(status, vi("Indicator code")))["people.registered"][2].value == 15
+    print(f"queries of the province workbook download: {len(few)}")
