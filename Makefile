@@ -7,6 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The default local PostgreSQL used by `make test` for the second run, when it answers.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/donghanh
+# The same server for `make bench` (it creates and drops test_donghanh_bench there).
+BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/donghanh_bench
 
 .PHONY: run test test-sqlite test-postgres install migrate demo lint typecheck messages vendor worker clean check bench
 
@@ -73,8 +75,19 @@ messages: install
 vendor:
 	scripts/vendor-assets.sh
 
+# The benchmarks on SQLite, then on PostgreSQL when BENCH_DATABASE_URL (or the local default) answers.
 bench: install
-	$(PY) scripts/bench.py
+	@status=0; \
+	echo "== benchmarks on SQLite"; \
+	env -u BENCH_DATABASE_URL $(PY) scripts/bench.py || status=1; \
+	pg_url="$${BENCH_DATABASE_URL:-$(BENCH_POSTGRES_URL)}"; \
+	if $(PY) scripts/pgdb reachable "$$pg_url"; then \
+		echo "== benchmarks on PostgreSQL"; \
+		BENCH_DATABASE_URL="$$pg_url" $(PY) scripts/bench.py || status=1; \
+	else \
+		echo "== PostgreSQL not reachable at $$pg_url: benchmarks ran on SQLite only"; \
+	fi; \
+	exit $$status
 
 clean:
 	rm -rf $(VENV) var/static

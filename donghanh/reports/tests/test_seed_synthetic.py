@@ -1,0 +1,221 @@
+"""manage.py seed_synthetic: the data it makes, read back by the report engine and counted again in Python over
+the rows; the same seed gives the same data; a database with real people is refused unless forced."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Callable
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Q
+
+from donghanh.accounts.roles import Role
+from donghanh.casework.models import MonthlyAssessment, QuarterlyClassification, Volunteer, VolunteerTeam
+from donghanh.community.choices import OPERATING_STATUSES
+from donghanh.community.models import Attendance, CommunityModel, Membership, ModelType, StatusChange
+from donghanh.core.periods import MONTH, QUARTER, Period, period_of
+from donghanh.episodes.choices import EndReason, EpisodeType
+from donghanh.episodes.models import Episode
+from donghanh.orgunits.models import OrgUnit
+from donghanh.people.choices import Sex, Whereabouts
+from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
+from donghanh.people.services import person_register
+from donghanh.reports.engine import build_report
+from donghanh.reports.synthetic import PERSON_PREFIX
+from donghanh.support.choices import ReferralStatus, ServiceCategory
+from donghanh.support.models import Referral, ServiceRecord
+
+pytestmark = pytest.mark.django_db
+
+PROVINCE = "48"
+UNTIL = datetime.date(2026, 11, 20)  # the data's last day; the reports are read on the day after
+TODAY = UNTIL + datetime.timedelta(days=1)
+STATUS = {
+    "people.post_rehab": EpisodeType.POST_REHAB_MANAGEMENT,
+    "people.education": EpisodeType.ADMINISTRATIVE_EDUCATION,
+    "people.user_management": EpisodeType.DRUG_USER_MANAGEMENT,
+    "people.community_rehab": EpisodeType.VOLUNTARY_COMMUNITY_REHAB,
+    "people.methadone": EpisodeType.METHADONE,
+}
+
+
+def seed(*, people: int = 300, communes: int = 3, seed: int = 1, **options: Any) -> str:
+    out = StringIO()
+    call_command(
+        "seed_synthetic", people=people, communes=communes, province=PROVINCE, seed=seed, until=UNTIL, stdout=out,
+        **options,
+    )  # fmt: skip
+    return out.getvalue()
+
+
+def counted(prefix: str, period: Period) -> dict[str, int]:
+    """The figures a report shows, counted in Python over the rows (not through the engine's queries)."""
+    day, first, last = period.last, period.first, period.last
+
+    def on(start: datetime.date, end: datetime.date | None, when: datetime.date = day) -> bool:
+        return start <= when and (end is None or when <= end)
+
+    managed = ManagementPeriod.objects.filter(person__merged_into__isnull=True).values_list(
+        "person_id", "unit__path", "start_date", "end_date"
+    )
+    people = {person for person, path, start, end in managed if path.startswith(prefix) and on(start, end)}
+    latest: dict[int, tuple[tuple[datetime.date, int], str]] = {}
+    for person, since, pk, status in WhereaboutsRecord.objects.values_list("person_id", "since", "pk", "status"):
+        if person in people and since <= day and (person not in latest or (since, pk) > latest[person][0]):
+            latest[person] = ((since, pk), status)
+    where = Counter(status for _, status in latest.values())
+    under: dict[str, set[int]] = {kind: set() for kind in EpisodeType.values}
+    for person, kind, start, end in Episode.objects.values_list(
+        "person_id", "episode_type", "start_date", "actual_end_date"
+    ):
+        if person in people and on(start, end):
+            under[kind].add(person)
+    figures = {
+        "people.registered": len(people),
+        "people.in_facility": where[Whereabouts.IN_FACILITY],
+        "people.at_residence": where[Whereabouts.AT_RESIDENCE],
+        "people.whereabouts_unknown": where[Whereabouts.UNKNOWN],
+        **{code: len(under[kind]) for code, kind in STATUS.items()},
+    }
+
+    # The commune that managed a person on a date: services and referrals count where the person was then.
+    periods: dict[int, list[tuple[str, datetime.date, datetime.date | None]]] = {}
+    for person, path, start, end in managed:
+        periods.setdefault(person, []).append((path, start, end))
+
+    def managed_within(person: int, when: datetime.date) -> bool:
+        return any(path.startswith(prefix) and on(start, end, when) for path, start, end in periods.get(person, []))
+
+    volunteers = Volunteer.objects.values_list("team__unit__path", "start_date", "end_date")
+    figures["volunteers.active"] = sum(
+        1 for path, start, end in volunteers if path.startswith(prefix) and on(start, end)
+    )
+    loans = ServiceRecord.objects.filter(service_type__category=ServiceCategory.LOAN).values_list(
+        "person_id", "start_date", "amount"
+    )
+    in_period = [
+        (person, amount) for person, start, amount in loans if first <= start <= last and managed_within(person, start)
+    ]
+    figures["support.loan_people"] = len({person for person, _ in in_period})
+    figures["support.loan_amount"] = sum(amount for _, amount in in_period)
+    closed = Referral.objects.filter(
+        status__in=[ReferralStatus.COMPLETED, ReferralStatus.DECLINED, ReferralStatus.LOST]
+    ).values_list("person_id", "status_on")
+    figures["referrals.closed"] = sum(
+        1 for person, on_day in closed if first <= on_day <= last and managed_within(person, on_day)
+    )
+    status_at: dict[int, tuple[datetime.date, int, str]] = {}
+    for model, on_day, pk, status in StatusChange.objects.values_list("model_id", "on", "pk", "status"):
+        if on_day <= day and (model not in status_at or (on_day, pk) > status_at[model][:2]):
+            status_at[model] = (on_day, pk, status)
+    models = CommunityModel.objects.filter(established_on__lte=day).values_list("pk", "unit__path")
+    figures["models.operating"] = sum(
+        1 for pk, path in models if path.startswith(prefix) and status_at[pk][2] in OPERATING_STATUSES
+    )
+    members = Membership.objects.filter(person__merged_into__isnull=True).values_list(
+        "person_id", "model__unit__path", "joined_on", "left_on"
+    )
+    figures["members.total"] = len({p for p, path, start, end in members if path.startswith(prefix) and on(start, end)})
+    return figures  # fmt: skip
+
+
+def test_the_reports_on_synthetic_data_give_what_counting_the_rows_gives(unit: Callable[..., Any]) -> None:
+    output = seed()
+
+    province = unit(PROVINCE, level=OrgUnit.Level.PROVINCE)
+    assert "people" in output and "300" in output
+    assert Person.objects.filter(code__startswith=PERSON_PREFIX).count() == 300
+    quarter = period_of(QUARTER, TODAY).shifted(-1)
+    report = build_report(province, quarter, today=TODAY)
+    expected = counted(province.path, quarter)
+    assert {code: report.value(code) for code in expected} == expected
+    assert all(expected[code] > 0 for code in ("people.in_facility", "people.post_rehab", "people.methadone"))
+
+    busiest = Counter(Person.objects.values_list("unit__code", flat=True)).most_common(1)[0][0]
+    commune = unit(busiest)
+    month = period_of(MONTH, TODAY).shifted(-1)
+    report = build_report(commune, month, today=TODAY)
+    expected = counted(commune.path, month)
+    assert {code: report.value(code) for code in expected} == expected
+    assert expected["people.registered"] > 50
+
+
+def test_the_data_covers_every_kind_of_record_the_reports_count() -> None:
+    seed()
+
+    measures = Counter(Episode.objects.values_list("episode_type", flat=True))
+    assert set(measures) >= {
+        EpisodeType.POST_REHAB_MANAGEMENT, EpisodeType.ADMINISTRATIVE_EDUCATION, EpisodeType.DRUG_USER_MANAGEMENT,
+        EpisodeType.VOLUNTARY_COMMUNITY_REHAB, EpisodeType.VOLUNTARY_FACILITY_REHAB, EpisodeType.COMPULSORY_REHAB,
+        EpisodeType.METHADONE,
+    }  # fmt: skip
+    assert Episode.objects.filter(end_reason=EndReason.RELAPSE).exists()
+    assert ManagementPeriod.objects.filter(reason=ManagementPeriod.Reason.TRANSFERRED).exists()
+    assert Episode.objects.exclude(actual_end_date=None).filter(actual_end_date__gt=UNTIL).count() == 0
+    assert VolunteerTeam.objects.count() >= 2 and Volunteer.objects.count() > 5
+    assert MonthlyAssessment.objects.exists() and QuarterlyClassification.objects.exists()
+    categories = set(ServiceRecord.objects.values_list("service_type__category", flat=True))
+    assert categories == set(ServiceCategory.values)
+    assert not ServiceRecord.objects.filter(service_type__category=ServiceCategory.LOAN, amount=None).exists()
+    assert set(Referral.objects.values_list("status", flat=True)) >= {"completed", "declined", "lost"}
+    used = set(CommunityModel.objects.values_list("model_type__code", flat=True))
+    assert used == set(ModelType.objects.values_list("code", flat=True))
+    assert StatusChange.objects.count() > CommunityModel.objects.count()
+    assert Attendance.objects.exists()
+
+
+def signature() -> list[Any]:
+    """The synthetic rows without their ids (a second run inserts new ones)."""
+    people = sorted(Person.objects.values_list("code", "full_name", "birth_year", "unit__code"))
+    measures = sorted(
+        Episode.objects.values_list("person__code", "episode_type", "start_date", "planned_end_date", "actual_end_date")
+    )
+    where = sorted(WhereaboutsRecord.objects.values_list("person__code", "since", "status"))
+    assessments = sorted(MonthlyAssessment.objects.values_list("person__code", "month", "rating__code", "drug_use"))
+    services = sorted(ServiceRecord.objects.values_list("person__code", "service_type__code", "start_date", "amount"))
+    members = sorted(Membership.objects.values_list("person__code", "model__name", "joined_on", "left_on"))
+    return [people, measures, where, assessments, services, members, Attendance.objects.count()]
+
+
+def test_the_same_seed_gives_the_same_data_and_a_second_run_replaces_the_first() -> None:
+    seed(people=120, communes=2)
+    first = signature()
+
+    output = seed(people=120, communes=2)
+
+    assert "Replaced the earlier synthetic data" in output
+    assert signature() == first
+    seed(people=120, communes=2, seed=2)
+    assert signature() != first
+    assert Person.objects.count() == 120
+
+
+def test_a_database_with_real_people_is_refused_unless_forced(
+    unit: Callable[..., Any], make_user: Callable[..., Any]
+) -> None:
+    commune = unit("20194")
+    officer = make_user(Role.COMMUNE_OFFICER, commune)
+    real = person_register(
+        actor=officer, unit=commune, full_name="Nguyễn Văn Thật", sex=Sex.MALE, birth_year=1990,
+        registered_on=datetime.date(2024, 1, 2),
+    )  # fmt: skip
+
+    with pytest.raises(CommandError, match=r"holds real people \(1 whose code"):
+        seed(people=50, communes=1)
+    assert not Person.objects.filter(code__startswith=PERSON_PREFIX).exists()
+
+    output = seed(people=50, communes=1, force=True)
+
+    assert "beside the real people (1)" in output
+    assert Person.objects.filter(code__startswith=PERSON_PREFIX).count() == 50
+    # A second forced run replaces the synthetic people and leaves the real one and their records alone.
+    seed(people=50, communes=1, force=True)
+    real.refresh_from_db()
+    assert real.unit == commune and real.code.startswith("DH")
+    assert ManagementPeriod.objects.filter(person=real).count() == 1
+    assert WhereaboutsRecord.objects.filter(person=real).count() == 1
+    assert Person.objects.filter(~Q(code__startswith=PERSON_PREFIX)).count() == 1
