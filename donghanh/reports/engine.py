@@ -26,6 +26,7 @@ from donghanh.reports.indicators import (
     aggregate_for,
     context_for,
     indicators_for,
+    needs_of,
 )
 from donghanh.reports.targets import TargetStatus, applicable_targets, judge
 
@@ -106,7 +107,7 @@ class Report:
 
 def _family_totals(family: Family, frame: Frame, ctx: Context, indicators: list[Indicator]) -> dict[str, int]:
     aggregates = {f"a{i}": aggregate_for(indicator, family, ctx) for i, indicator in enumerate(indicators)}
-    rows = family.rows(frame, ctx).filter(frame.within(family.path)).order_by()
+    rows = family.rows(frame, ctx, needs_of(indicators, ctx)).filter(frame.within(family.path)).order_by()
     result = rows.aggregate(**aggregates)
     return {indicator.code: int(result[f"a{i}"] or 0) for i, indicator in enumerate(indicators)}
 
@@ -116,7 +117,7 @@ def _family_by_child(
 ) -> dict[str, dict[str, int]]:
     aggregates = {f"a{i}": aggregate_for(indicator, family, ctx) for i, indicator in enumerate(indicators)}
     rows = (
-        family.rows(frame, ctx)
+        family.rows(frame, ctx, needs_of(indicators, ctx))
         .filter(frame.within(family.path))
         .annotate(_bucket=frame.bucket(family.path))
         .values("_bucket")
@@ -163,8 +164,13 @@ def build_report(
     codes: list[str] | None = None,
     children: bool = True,
     trend: int = TREND_PERIODS,
+    trend_codes: list[str] | None = None,
 ) -> Report:
-    """The report on `unit` for `period`: every indicator (or those of `codes`), with breakdown, trend, targets."""
+    """The report on `unit` for `period`: every indicator (or those of `codes`), with breakdown, trend, targets.
+
+    The trend covers every indicator, or only those of `trend_codes` (a page that charts a few); the others'
+    trend is the period alone.
+    """
     today = today or timezone.localdate()
     ctx = context_for(period, today)
     frame = frame_for(unit, period)
@@ -193,12 +199,16 @@ def build_report(
 
     trends: dict[str, list[tuple[Period, Figure]]] = {indicator.code: [] for indicator in indicators}
     frames = {frame.is_legacy_structure: frame}
+    trended = indicators
+    if trend_codes is not None:
+        wanted = set(trend_codes) | {i.denominator for i in indicators if i.code in trend_codes and i.denominator}
+        trended = [indicator for indicator in indicators if indicator.code in wanted]
     for back in range(trend - 1, 0, -1):
         earlier = period.shifted(-back)
         earlier_ctx = Context(earlier, today, ctx.memo)
         earlier_frame = _reframe(frame, earlier, frames)
         # Indicators that depend on data (types, levels) are those of the report's own period.
-        figures = compute_totals(earlier_frame, earlier_ctx, indicators)
+        figures = compute_totals(earlier_frame, earlier_ctx, trended)
         for code, figure in figures.items():
             trends[code].append((earlier, figure))
     for code, figure in totals.items():

@@ -129,6 +129,7 @@ class Context:
 
 
 Condition = Callable[[Context], Q]
+Needs = frozenset[str] | None  # the annotations a family's indicators use (None: all)
 PEOPLE = _("people")
 
 
@@ -163,7 +164,7 @@ class Family:
     """One kind of row counted for a frame and a period, with what its indicators test."""
 
     code: str
-    rows: Callable[[Frame, Context], QuerySet[Any]]
+    rows: Callable[[Frame, Context, Needs], QuerySet[Any]]
     path: str  # lookup from a row to its unit's path (an annotation or a relation)
     subject: str  # what a count counts once: "person_id" or "pk"
     person: str | None = "person_id"  # lookup from a row to the person behind it, for the drill-down
@@ -233,7 +234,7 @@ STATUS_EPISODES = {
 }
 
 
-def _people_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
+def _people_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
     day, period = ctx.day, ctx.period
     where = WhereaboutsRecord.objects.filter(person=OuterRef("person_id"), since__lte=day).order_by("-since", "-pk")
     in_period = Q(start_date__lte=period.last) & (
@@ -265,9 +266,12 @@ def _people_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
     }
     for name, episode_type in STATUS_EPISODES.items():
         annotations[f"ep_{name}"] = _episode_on(day, episode_type)
+    # Only what the indicators asked for: every annotation is a subquery per row, used or not.
+    annotations = {name: value for name, value in annotations.items() if needs is None or name in needs}
+    months = ctx.months() if needs is None or {"months_due", "months_done"} & needs else []
     # Monthly assessments: each month of the period is due for a person followed by case work at its end.
     due, done = Value(0), Value(0)
-    for i, month in enumerate(ctx.months()):
+    for i, month in enumerate(months):
         annotations[f"due_{i}"] = _episode_on(month_end(month), *settings.CASEWORK_ASSESSED_EPISODE_TYPES)
         annotations[f"with_{i}"] = _assigned_on(month_end(month))
         annotations[f"done_{i}"] = Exists(MonthlyAssessment.objects.filter(person=OuterRef("person_id"), month=month))
@@ -276,14 +280,17 @@ def _people_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
         .annotate(**annotations)
     )
-    for i, _month in enumerate(ctx.months()):
+    for i, _month in enumerate(months):
         is_due = Q(**{f"due_{i}": True}) | Q(**{f"with_{i}": True})
         due = due + Case(When(is_due, then=Value(1)), default=Value(0))  # type: ignore[assignment]
         done = done + Case(When(is_due & Q(**{f"done_{i}": True}), then=Value(1)), default=Value(0))  # type: ignore[assignment]
-    rows = rows.annotate(months_due=due, months_done=done)
+    if needs is None or {"months_due", "months_done"} & needs:
+        rows = rows.annotate(months_due=due, months_done=done)
     # A period that does not end a quarter has no classification: the levels count nobody.
     quarter = ctx.last_quarter()
     for code in _level_codes(ctx):
+        if needs is not None and f"level_{code}" not in needs:
+            continue
         classified = (
             Exists(
                 QuarterlyClassification.objects.filter(
@@ -458,7 +465,7 @@ _register(
 # --- volunteers and teams --------------------------------------------------------------------------------
 
 
-def _volunteer_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
+def _volunteer_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
     day = ctx.day
     helping = Assignment.objects.filter(volunteer=OuterRef("pk"), start_date__lte=day).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=day)
@@ -471,7 +478,7 @@ def _volunteer_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
     return rows
 
 
-def _commune_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
+def _commune_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
     day = ctx.day
     teams = VolunteerTeam.objects.filter(unit=OuterRef("pk")).filter(
         Q(established_on__isnull=True) | Q(established_on__lte=day)
@@ -518,7 +525,7 @@ _register(
 # --- community models and their members ------------------------------------------------------------------
 
 
-def _model_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
+def _model_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
     latest = StatusChange.objects.filter(model_id=OuterRef("pk"), on__lte=ctx.day).order_by("-on", "-pk")
     rows: QuerySet[Any] = CommunityModel.objects.filter(established_on__lte=ctx.day).annotate(
         status_at=Subquery(latest.values("status")[:1])
@@ -576,7 +583,7 @@ _register(
 )  # fmt: skip
 
 
-def _member_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
+def _member_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
     day, first, last = ctx.day, ctx.period.first, ctx.period.last
     held = Session.objects.filter(
         model_id=OuterRef("model_id"), date__range=(first, last), date__gte=OuterRef("joined_on")
@@ -639,7 +646,7 @@ _register(
 # --- support and referrals ---------------------------------------------------------------------------------
 
 
-def _service_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
+def _service_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
     rows: QuerySet[Any] = ServiceRecord.objects.filter(start_date__range=(ctx.period.first, ctx.period.last)).annotate(
         unit_path_at=_unit_path_on(OuterRef("start_date")), category=F("service_type__category")
     )
@@ -687,7 +694,7 @@ _register(
 CLOSED_REFERRALS = (ReferralStatus.COMPLETED, ReferralStatus.DECLINED, ReferralStatus.LOST)
 
 
-def _referral_rows(frame: Frame, ctx: Context) -> QuerySet[Any]:
+def _referral_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
     rows: QuerySet[Any] = Referral.objects.filter(
         status__in=CLOSED_REFERRALS, status_on__range=(ctx.period.first, ctx.period.last)
     ).annotate(unit_path_at=_unit_path_on(OuterRef("status_on")))
@@ -719,6 +726,26 @@ def indicators_for(ctx: Context) -> list[Indicator]:
 
 def context_for(period: Period, today: datetime.date | None = None) -> Context:
     return Context(period, today or timezone.localdate())
+
+
+def needs_of(indicators: list[Indicator], ctx: Context) -> frozenset[str]:
+    """The annotations `indicators` read: the fields their conditions name, and what they sum."""
+
+    def fields(condition: Q) -> set[str]:
+        names: set[str] = set()
+        for child in condition.children:
+            if isinstance(child, Q):
+                names |= fields(child)
+            elif isinstance(child, tuple):
+                names.add(str(child[0]).split("__")[0])
+        return names
+
+    needed: set[str] = set()
+    for indicator in indicators:
+        needed |= fields(indicator.condition(ctx))
+        if indicator.measure is not None:
+            needed.add(indicator.measure)
+    return frozenset(needed)
 
 
 def aggregate_for(indicator: Indicator, family: Family, ctx: Context) -> Any:

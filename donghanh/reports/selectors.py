@@ -16,7 +16,15 @@ from donghanh.orgunits.selectors import broadest_unit
 from donghanh.people.models import Person
 from donghanh.people.selectors import people_for_user
 from donghanh.reports.frames import Frame
-from donghanh.reports.indicators import FAMILIES, Context, Indicator, context_for, indicators_for
+from donghanh.reports.indicators import (
+    FAMILIES,
+    INDICATORS,
+    Context,
+    Indicator,
+    context_for,
+    indicators_for,
+    needs_of,
+)
 
 
 def report_grants(user: Any) -> list[Grant]:
@@ -84,11 +92,10 @@ def people_behind(user: Any, frame: Frame, indicator: Indicator, *, rest: bool =
     if not indicator.drill or family.person is None or not scope_for(user).can(indicator.capability):
         return Person.objects.none()
     ctx = context_for(frame.period)
-    rows = family.rows(frame, ctx).filter(frame.within(family.path))
-    if rest and indicator.denominator:
-        from donghanh.reports.indicators import INDICATORS
-
-        below = INDICATORS[indicator.denominator]
+    below = INDICATORS[indicator.denominator] if rest and indicator.denominator else None
+    read = [indicator] if below is None else [indicator, below]
+    rows = family.rows(frame, ctx, needs_of(read, ctx)).filter(frame.within(family.path))
+    if below is not None:
         rows = rows.filter(below.condition(ctx)).exclude(indicator.condition(ctx))
     else:
         rows = rows.filter(indicator.condition(ctx))

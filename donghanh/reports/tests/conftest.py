@@ -55,7 +55,9 @@ def period(code: str) -> Period:
 
 
 def report(unit: OrgUnit, code: str, *, today: datetime.date = TODAY, **options: Any) -> Report:
-    """The report on `unit` for the period `code` (2025, 2025Q2, 2025-04), read on `today`."""
+    """The report on `unit` for the period `code` (2025, 2025Q2, 2025-04), read on `today`; without the earlier
+    periods of the trend unless `trend=` asks for them (the tests of the trend do)."""
+    options.setdefault("trend", 1)
     return build_report(unit, period(code), today=today, **options)
 
 

@@ -89,7 +89,7 @@ def test_the_answer_has_exactly_the_shape_and_build_report_s_figures(client, dat
     answer = get(client, data.province_officer, unit="01", period="2025Q4")
     assert answer.status_code == 200
     body = answer.json()
-    expected = build_report(data.hanoi, parse_period("2025Q4"))
+    expected = build_report(data.hanoi, parse_period("2025Q4"), trend=1)
 
     assert set(body) == {"unit", "period", "indicators", "children"}
     assert body["unit"] == {"code": "01", "name": "Thành phố Hà Nội"}

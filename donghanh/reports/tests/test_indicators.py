@@ -525,7 +525,7 @@ def test_stocks_are_read_on_the_last_day_of_the_month_quarter_or_year(world, phu
 def test_the_trend_has_six_periods_oldest_first(world, phu_thuong, code, expected_periods, expected):
     for day in (D(2024, 5, 10), D(2024, 8, 10), D(2024, 11, 10), D(2025, 2, 10), D(2025, 5, 10), D(2025, 8, 10)):
         world.person(phu_thuong, day)
-    built = report(phu_thuong, code)
+    built = report(phu_thuong, code, trend=6)
     row = built.row("people.registered")
     assert [p.code for p, _figure in row.trend] == expected_periods
     assert [figure.value for _p, figure in row.trend] == expected

@@ -130,7 +130,7 @@ def test_the_reports_on_synthetic_data_give_what_counting_the_rows_gives(unit: C
     assert "people" in output and "300" in output
     assert Person.objects.filter(code__startswith=PERSON_PREFIX).count() == 300
     quarter = period_of(QUARTER, TODAY).shifted(-1)
-    report = build_report(province, quarter, today=TODAY)
+    report = build_report(province, quarter, today=TODAY, trend=1)
     expected = counted(province.path, quarter)
     assert {code: report.value(code) for code in expected} == expected
     assert all(expected[code] > 0 for code in ("people.in_facility", "people.post_rehab", "people.methadone"))
@@ -138,7 +138,7 @@ def test_the_reports_on_synthetic_data_give_what_counting_the_rows_gives(unit: C
     busiest = Counter(Person.objects.values_list("unit__code", flat=True)).most_common(1)[0][0]
     commune = unit(busiest)
     month = period_of(MONTH, TODAY).shifted(-1)
-    report = build_report(commune, month, today=TODAY)
+    report = build_report(commune, month, today=TODAY, trend=1)
     expected = counted(commune.path, month)
     assert {code: report.value(code) for code in expected} == expected
     assert expected["people.registered"] > 50

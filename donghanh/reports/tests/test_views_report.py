@@ -322,10 +322,10 @@ def _queries(client, url, query):
 
 
 # session, user, grants; the unit, its frame, the units to pick from, the breadcrumb; the indicators that depend on
-# data (rating levels, model types); per family of indicators one query for each of the six periods of the trend
-# and one for the breakdown; the frames of the trend's periods
-# before the reform; the targets.
-REPORT_QUERIES = 61
+# data (rating levels, model types); per family one query for the period and one for the breakdown, and per family
+# with a key indicator (the charts' trend) one for each earlier period; the frames of the trend's periods before the
+# reform; the targets.
+REPORT_QUERIES = 51
 # session, user, grants, the unit, the indicators that depend on data (rating levels and model types), the frame,
 # the figure, the people counted and shown, the access-log insert
 DRILL_QUERIES = 12

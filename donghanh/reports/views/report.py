@@ -226,7 +226,9 @@ def report(request: AppRequest) -> HttpResponse:
     unit = report_unit(request.user, request.GET.get("unit", ""))
     period = _period(request)
     scope = scope_for(request.user)
-    result = build_report(unit, period, today=today)
+    # The charts show the key indicators over time: only they need the earlier periods.
+    keys = [code for code, indicator in INDICATORS.items() if indicator.key]
+    result = build_report(unit, period, today=today, trend_codes=keys)
     lines = [_line(scope, result, row) for row in result.rows]
 
     choice = request.GET.get("breakdown", KEY)
