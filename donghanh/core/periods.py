@@ -87,3 +87,12 @@ def recent_periods(today: datetime.date, *, months: int = 12, quarters: int = 8,
     periods += [period_of(QUARTER, today).shifted(-n) for n in range(quarters)]
     periods += [period_of(YEAR, today).shifted(-n) for n in range(years)]
     return periods
+
+
+def period_choices(today: datetime.date, chosen: Period) -> list[tuple[str, list[Period]]]:
+    """A period picker's groups: recent months, quarters and years, with the chosen period whatever it is."""
+    periods = recent_periods(today)
+    if chosen not in periods:
+        periods.append(chosen)
+    labels = {MONTH: _("Months"), QUARTER: _("Quarters"), YEAR: _("Years")}
+    return [(str(labels[kind]), [p for p in periods if p.kind == kind]) for kind in (MONTH, QUARTER, YEAR)]

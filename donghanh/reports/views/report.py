@@ -27,7 +27,7 @@ from donghanh.accounts.scope import Scope, scope_for
 from donghanh.audit.services import access_log_record_many
 from donghanh.core.access import scoped
 from donghanh.core.http import AppRequest
-from donghanh.core.periods import MONTH, QUARTER, YEAR, Period, period_of, recent_periods
+from donghanh.core.periods import QUARTER, Period, period_choices, period_of
 from donghanh.orgunits.models import REFORM_DATE, OrgUnit, OrgUnitSuccession
 from donghanh.orgunits.selectors import broadest_unit, units_to_pick_from
 from donghanh.reports.engine import Figure, Report, Row, build_report, compute_totals, share_text, target_text
@@ -180,15 +180,6 @@ def bar_chart(report: Report, indicator: Indicator | None) -> dict[str, Any] | N
             }
         ],
     }
-
-
-def period_choices(today: datetime.date, chosen: Period) -> list[tuple[str, list[Period]]]:
-    """The period picker's groups: recent months, quarters and years, with the chosen period whatever it is."""
-    periods = recent_periods(today)
-    if chosen not in periods:
-        periods.append(chosen)
-    labels = {MONTH: _("Months"), QUARTER: _("Quarters"), YEAR: _("Years")}
-    return [(str(labels[kind]), [p for p in periods if p.kind == kind]) for kind in (MONTH, QUARTER, YEAR)]
 
 
 def _period(request: AppRequest) -> Period:

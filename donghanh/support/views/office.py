@@ -23,7 +23,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.core.access import scoped
 from donghanh.core.http import AppRequest
-from donghanh.core.periods import MONTH, QUARTER, YEAR, Period, parse_period, period_of, recent_periods
+from donghanh.core.periods import QUARTER, Period, parse_period, period_choices, period_of
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import broadest_unit, unit_asked_within
 from donghanh.support.choices import ReferralStatus
@@ -82,7 +82,7 @@ def overview(request: AppRequest) -> HttpResponse:
         "parent_unit": parent,
         "sub_units": list(sub_units),
         "period": period,
-        "periods": _period_choices(today, period),
+        "periods": period_choices(today, period),
         "previous": period.shifted(-1),
         "next": period.shifted(1) if period.shifted(1).first <= today else None,
         "totals": totals,
@@ -96,12 +96,3 @@ def overview(request: AppRequest) -> HttpResponse:
         "today": today,
     }
     return render(request, "support/overview.html", context)
-
-
-def _period_choices(today: datetime.date, chosen: Period) -> list[tuple[str, list[Period]]]:
-    """The picker's groups: recent months, quarters and years, with the chosen period whatever it is."""
-    periods = recent_periods(today)
-    if chosen not in periods:
-        periods.append(chosen)
-    labels = {MONTH: _("Months"), QUARTER: _("Quarters"), YEAR: _("Years")}
-    return [(str(labels[kind]), [p for p in periods if p.kind == kind]) for kind in (MONTH, QUARTER, YEAR)]
