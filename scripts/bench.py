@@ -240,6 +240,7 @@ def reports_bench(code: str) -> bool:
     from donghanh.core.periods import MONTH, QUARTER, period_of
     from donghanh.orgunits.models import OrgUnit
     from donghanh.people.models import Person
+    from donghanh.reports.indicators import INDICATORS
     from donghanh.reports.synthetic import PERSON_PREFIX
 
     out = io.StringIO()
@@ -273,6 +274,14 @@ def reports_bench(code: str) -> bool:
     ):
         title = f"{label} {period.code}"
         report = measure(rows, title, "report: every indicator, breakdown by child, 6-period trend", unit, period)
+        measure(
+            rows,
+            title,
+            "report page: the same, trend of the key indicators only",
+            unit,
+            period,
+            trend_codes=[code for code, indicator in INDICATORS.items() if indicator.key],
+        )
         measure(
             rows,
             title,
