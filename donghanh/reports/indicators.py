@@ -40,21 +40,21 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
 from donghanh.casework.models import (
-    Assignment,
     Contact,
     MonthlyAssessment,
     QuarterlyClassification,
     RatingLevel,
-    Volunteer,
     VolunteerTeam,
 )
 from donghanh.casework.periods import month_end, quarter_of
+from donghanh.casework.selectors import assignments_active_on, volunteers_active_on
 from donghanh.community.choices import OPERATING_STATUSES, ModelStatus
 from donghanh.community.models import Attendance, CommunityModel, Membership, ModelType, Session, StatusChange
 from donghanh.core.periods import Period
 from donghanh.core.text import in_language
 from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.episodes.models import Episode
+from donghanh.episodes.selectors import episodes_active_on, periods_on
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Whereabouts
 from donghanh.people.models import ManagementPeriod, WhereaboutsRecord
@@ -195,19 +195,11 @@ def _count(rows: QuerySet[Any]) -> Coalesce:
 
 
 def _episode_on(day: datetime.date, *types: str) -> Exists:
-    return Exists(
-        Episode.objects.filter(person=OuterRef("person_id"), episode_type__in=types, start_date__lte=day).filter(
-            Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=day)
-        )
-    )
+    return Exists(episodes_active_on(day).filter(person=OuterRef("person_id"), episode_type__in=types))
 
 
 def _assigned_on(day: datetime.date) -> Exists:
-    return Exists(
-        Assignment.objects.filter(person=OuterRef("person_id"), start_date__lte=day).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=day)
-        )
-    )
+    return Exists(assignments_active_on(day).filter(person=OuterRef("person_id")))
 
 
 def _unit_path_on(day_ref: Any) -> Subquery:
@@ -275,11 +267,7 @@ def _people_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[An
         annotations[f"due_{i}"] = _episode_on(month_end(month), *settings.CASEWORK_ASSESSED_EPISODE_TYPES)
         annotations[f"with_{i}"] = _assigned_on(month_end(month))
         annotations[f"done_{i}"] = Exists(MonthlyAssessment.objects.filter(person=OuterRef("person_id"), month=month))
-    rows: QuerySet[Any] = (
-        ManagementPeriod.objects.filter(start_date__lte=day, person__merged_into__isnull=True)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .annotate(**annotations)
-    )
+    rows: QuerySet[Any] = periods_on(day).filter(person__merged_into__isnull=True).annotate(**annotations)
     for i, _month in enumerate(months):
         is_due = Q(**{f"due_{i}": True}) | Q(**{f"with_{i}": True})
         due = due + Case(When(is_due, then=Value(1)), default=Value(0))  # type: ignore[assignment]
@@ -466,15 +454,8 @@ _register(
 
 
 def _volunteer_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
-    day = ctx.day
-    helping = Assignment.objects.filter(volunteer=OuterRef("pk"), start_date__lte=day).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=day)
-    )
-    rows: QuerySet[Any] = (
-        Volunteer.objects.filter(start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .annotate(helping=Exists(helping))
-    )
+    helping = assignments_active_on(ctx.day).filter(volunteer=OuterRef("pk"))
+    rows: QuerySet[Any] = volunteers_active_on(ctx.day).annotate(helping=Exists(helping))
     return rows
 
 
