@@ -1,4 +1,4 @@
-"""URL configuration. Every view declares its access (see donghanh.core.access); a test enforces it."""
+"""URL configuration. Every view declares its access (see donghanh.accounts.access); a test enforces it."""
 
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
@@ -25,7 +25,7 @@ from donghanh.community.api import (
     RoadmapTargetViewSet,
     SessionViewSet,
 )
-from donghanh.core.api_views import DocsView, MeView, SchemaView
+from donghanh.accounts.api_views import DocsView, MeView, SchemaView
 from donghanh.episodes.api import EpisodeViewSet
 from donghanh.orgunits.api import OrgUnitViewSet
 from donghanh.people.api import DeterminationViewSet, DrugTestViewSet, PersonViewSet
@@ -70,7 +70,7 @@ router.register("community-activities", ActivityViewSet, basename="activity")
 router.register("roadmap-targets", RoadmapTargetViewSet, basename="roadmaptarget")
 
 urlpatterns = [
-    path("", include("donghanh.core.urls")),
+    path("", include("donghanh.web.urls")),
     path("accounts/", include("donghanh.accounts.auth_urls")),
     path("users/", include("donghanh.accounts.urls")),
     path("units/", include("donghanh.orgunits.urls")),

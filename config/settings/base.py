@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "donghanh.support",
     "donghanh.community",
     "donghanh.reports",
+    "donghanh.web",
 ]
 
 MIDDLEWARE = [
@@ -87,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "donghanh.core.context_processors.navigation",
+                "donghanh.web.context_processors.navigation",
             ],
         },
     },
@@ -187,7 +188,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["donghanh.core.access.DenyUndeclared"],
+    "DEFAULT_PERMISSION_CLASSES": ["donghanh.accounts.access.DenyUndeclared"],
     "DEFAULT_PAGINATION_CLASS": "donghanh.core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

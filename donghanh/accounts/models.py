@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import NATIONAL_ROOT_PATH, Grant, ScopedModel, ScopedQuerySet
-from donghanh.audit.history import History
+from donghanh.core.history import History
 
 
 class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from donghanh.accounts import services
+from donghanh.accounts.access import PUBLIC, login_only, scoped
 from donghanh.accounts.forms import (
     LoginForm,
     PasswordSetForm,
@@ -20,14 +21,13 @@ from donghanh.accounts.forms import (
     UserCreateForm,
     UserEditForm,
 )
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.models import RoleAssignment
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import scope_for
 from donghanh.accounts.selectors import history_of_user, user_search, users_for_user
-from donghanh.core.access import PUBLIC, login_only, scoped
 from donghanh.core.forms import apply_service_errors
-from donghanh.core.http import AppRequest
 from donghanh.orgunits.selectors import units_for_user
 
 

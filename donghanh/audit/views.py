@@ -4,11 +4,11 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from donghanh.accounts.access import scoped
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.audit.filters import AccessLogFilter
 from donghanh.audit.selectors import access_log_for_user
-from donghanh.core.access import scoped
-from donghanh.core.http import AppRequest
 
 
 @scoped(Capability.VIEW_ACCESS_LOG)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.casework import instruments
@@ -30,7 +31,6 @@ from donghanh.casework.models import (
 )
 from donghanh.casework.periods import add_months, month_start
 from donghanh.casework.selectors import assessments_for, assignments_active_on
-from donghanh.core.http import AppRequest
 from donghanh.people.models import Person
 
 # What the access log says was seen: stable English words, whatever the viewer's language.

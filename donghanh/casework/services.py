@@ -21,7 +21,6 @@ from donghanh.accounts.models import RoleAssignment, User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import scope_for
-from donghanh.audit.history import recorded_save as _save
 from donghanh.casework import choices, instruments
 from donghanh.casework.models import (
     Assignment,
@@ -38,6 +37,7 @@ from donghanh.casework.models import (
 )
 from donghanh.casework.periods import month_end, month_start, quarter_months
 from donghanh.casework.selectors import derived_level, rating_scale_for
+from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import DrugTest, Person

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import Grant, ScopedModel
-from donghanh.audit.history import History
 from donghanh.community import choices
+from donghanh.core.history import History
 from donghanh.core.text import fold, in_language
 
 

@@ -21,7 +21,6 @@ from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import scope_for
-from donghanh.audit.history import recorded_save as _save
 from donghanh.community.choices import BoardRole, LeaveReason, ModelStatus
 from donghanh.community.models import (
     Activity,
@@ -34,6 +33,7 @@ from donghanh.community.models import (
     Session,
     StatusChange,
 )
+from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person

@@ -9,8 +9,6 @@ from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.orgunits.models import OrgUnit
-
 
 class BootstrapBoundField(BoundField):
     """Renders its widget with Bootstrap's classes, marked invalid when the field has errors."""
@@ -57,15 +55,3 @@ def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
-
-def unit_label(unit: OrgUnit) -> str:
-    """A commune with its province, so two communes of the same name in two provinces can be told apart."""
-    if unit.level == OrgUnit.Level.COMMUNE and unit.parent is not None:
-        return f"{unit.name} — {unit.parent.name}"
-    return unit.name
-
-
-class UnitChoiceField(forms.ModelChoiceField[OrgUnit]):
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return unit_label(obj)

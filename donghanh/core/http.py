@@ -1,21 +1,9 @@
-"""The request type our views receive: behind a declaration the user is logged in, and htmx is detected."""
+"""What a view reads of the HTTP request beyond Django's own: the client's address behind our proxies."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.http import HttpRequest
-
-if TYPE_CHECKING:
-    from django_htmx.middleware import HtmxDetails
-
-    from donghanh.accounts.models import User
-
-
-class AppRequest(HttpRequest):
-    user: User
-    htmx: HtmxDetails
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
-from donghanh.audit.history import History
+from donghanh.core.history import History
 from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.people.models import PersonPart
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
-from donghanh.audit.history import recorded_save as _save
+from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
 from donghanh.episodes.choices import FACILITY_TYPES, EpisodeType
 from donghanh.episodes.models import Episode

@@ -13,12 +13,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from donghanh.accounts.access import scoped
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.services import access_log_record
-from donghanh.core.access import scoped
 from donghanh.core.forms import apply_service_errors
-from donghanh.core.http import AppRequest
 from donghanh.episodes import services
 from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.forms import EpisodeCloseForm, EpisodeDecisionForm, EpisodeOpenForm

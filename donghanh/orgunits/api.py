@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
-from donghanh.core.access import LOGIN_ONLY
+from donghanh.accounts.access import LOGIN_ONLY
 from donghanh.orgunits.filters import OrgUnitFilter
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import units_for_user

@@ -4,8 +4,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from donghanh.core.access import login_only
-from donghanh.core.http import AppRequest
+from donghanh.accounts.access import login_only
+from donghanh.accounts.http import AppRequest
 from donghanh.orgunits.filters import OrgUnitFilter
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import (

@@ -25,11 +25,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from donghanh.accounts.access import HasCapability
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.services import access_log_record, access_log_record_many
-from donghanh.core.access import HasCapability
 from donghanh.episodes.models import Episode
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Whereabouts

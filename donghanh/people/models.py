@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import ScopedModel
-from donghanh.audit.history import History
+from donghanh.core.history import History
 from donghanh.people import choices
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
-from donghanh.audit.history import recorded_save as _save
+from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
 from donghanh.core.text import fold
 from donghanh.orgunits.models import OrgUnit

@@ -24,14 +24,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from donghanh.accounts.access import scoped
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.services import access_log_record
 from donghanh.casework.person_section import person_casework_context
 from donghanh.community.views.sessions import person_memberships
-from donghanh.core.access import scoped
 from donghanh.core.forms import apply_service_errors
-from donghanh.core.http import AppRequest
 from donghanh.episodes.models import Episode
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import filter_by_name as units_by_name

@@ -20,8 +20,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from donghanh.accounts.access import HasCapability
 from donghanh.accounts.permissions import Capability
-from donghanh.core.access import HasCapability
 from donghanh.core.periods import Period, parse_period
 from donghanh.reports.engine import ChildRow, Figure, Report, Row, build_report
 from donghanh.reports.exports import target_number

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import ScopedModel
-from donghanh.audit.history import History
+from donghanh.core.history import History
 
 
 class Comparison(models.TextChoices):

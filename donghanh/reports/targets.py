@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
-from donghanh.audit.history import recorded_save
+from donghanh.core.history import recorded_save
 from donghanh.core.periods import MONTH, QUARTER, YEAR, Period, parse_period, period_of
 from donghanh.orgunits.models import OrgUnit
 from donghanh.reports.models import Comparison, Target

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability, role_has
 from donghanh.accounts.scope import NATIONAL_ROOT_PATH, Grant, ScopedModel
-from donghanh.audit.history import History
+from donghanh.core.history import History
 from donghanh.core.text import fold, in_language
 from donghanh.people.models import PersonPart
 from donghanh.support import choices

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
-from donghanh.audit.history import recorded_save as _save
 from donghanh.casework.services import require_person
+from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person

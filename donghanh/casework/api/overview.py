@@ -13,13 +13,13 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from donghanh.accounts.access import HasCapability
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.casework import choices
 from donghanh.casework.models import Volunteer
 from donghanh.casework.selectors import coverage
 from donghanh.casework.worklist import work_list
-from donghanh.core.access import HasCapability
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import units_for_user
 from donghanh.people.models import Person

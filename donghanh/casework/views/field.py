@@ -28,6 +28,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from donghanh.accounts.access import login_only, scoped
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import scope_for
@@ -40,9 +42,7 @@ from donghanh.casework.notifications import notification_mark_read, unread_count
 from donghanh.casework.periods import month_end, month_start
 from donghanh.casework.selectors import assessments_for, assignments_active_on, in_casework, rating_levels_for
 from donghanh.casework.worklist import WorkItem, work_list
-from donghanh.core.access import login_only, scoped
 from donghanh.core.forms import apply_service_errors
-from donghanh.core.http import AppRequest
 from donghanh.people.models import DrugTest, Person
 
 # What the access log says was seen: stable English words, whatever the viewer's language.

@@ -13,10 +13,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import Scope, scope_for
 from donghanh.casework.selectors import office_grants
-from donghanh.core.http import AppRequest
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import broadest_unit, unit_asked_within
 

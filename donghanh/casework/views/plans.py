@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from donghanh.accounts.access import scoped
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.casework import instruments, services
@@ -35,9 +37,7 @@ from donghanh.casework.forms_plans import (
 )
 from donghanh.casework.models import InstrumentRecord, PlanGoal, ReintegrationPlan
 from donghanh.casework.person_section import review_due
-from donghanh.core.access import scoped
 from donghanh.core.forms import AppForm, apply_service_errors
-from donghanh.core.http import AppRequest
 from donghanh.people.models import Person
 
 

@@ -20,6 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from donghanh.accounts.access import scoped
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.casework import services
@@ -33,9 +35,7 @@ from donghanh.casework.selectors import (
     rating_scale_for,
 )
 from donghanh.casework.views.office import current_day, form_status, office_scope, require_at, unit_asked, unit_choices
-from donghanh.core.access import scoped
 from donghanh.core.forms import apply_service_errors
-from donghanh.core.http import AppRequest
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
 

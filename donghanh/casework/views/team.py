@@ -22,6 +22,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from donghanh.accounts.access import scoped
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
@@ -51,9 +53,7 @@ from donghanh.casework.views.office import (
     unit_choices,
 )
 from donghanh.casework.worklist import overdue_assessments
-from donghanh.core.access import scoped
 from donghanh.core.forms import apply_service_errors
-from donghanh.core.http import AppRequest
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
 

@@ -17,6 +17,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from donghanh.accounts.access import HasCapability
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.casework.api.base import ReadViewSet
@@ -25,7 +26,6 @@ from donghanh.community.api.base import model_field
 from donghanh.community.filters import ActivityFilter, RoadmapTargetFilter
 from donghanh.community.models import Activity, RoadmapTarget
 from donghanh.community.selectors import roadmap_progress
-from donghanh.core.access import HasCapability
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import units_for_user
 from donghanh.people.api import service_errors, user_of

@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from donghanh.accounts.access import HasCapability
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.casework.api.base import ReadViewSet, ScopedRelatedField
@@ -29,7 +30,6 @@ from donghanh.community.choices import ModelStatus
 from donghanh.community.filters import BoardMemberFilter, CommunityModelFilter
 from donghanh.community.models import BoardMember, CommunityModel, Membership, ModelType, StatusChange
 from donghanh.community.selectors import attendance_rates, members_on, models_for_user
-from donghanh.core.access import HasCapability
 from donghanh.people.api import service_errors, user_of
 
 # Types ------------------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from donghanh.accounts.models import User
 from donghanh.casework.models import Volunteer
 from donghanh.community.choices import OPERATING_STATUSES, BoardRole, LeaveReason, ModelStatus, Schedule
 from donghanh.community.models import BoardMember, CommunityModel, Membership, ModelType, StatusChange
-from donghanh.core.forms import AppForm, UnitChoiceField, date_field
+from donghanh.core.forms import AppForm, date_field
+from donghanh.orgunits.forms import UnitChoiceField
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.forms import label
 from donghanh.people.models import Person

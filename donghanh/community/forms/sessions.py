@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.community.choices import ActivityKind, SessionKind
 from donghanh.community.models import Activity, CommunityModel, Membership, ModelType, RoadmapTarget, Session
-from donghanh.core.forms import AppForm, UnitChoiceField, date_field
+from donghanh.core.forms import AppForm, date_field
+from donghanh.orgunits.forms import UnitChoiceField
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.forms import label
 

@@ -18,6 +18,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from donghanh.accounts.access import scoped
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.community import services
@@ -29,9 +31,8 @@ from donghanh.community.forms.sessions import (
 )
 from donghanh.community.models import Activity, CommunityModel, RoadmapTarget
 from donghanh.community.selectors import model_types, roadmap_progress
-from donghanh.core.access import scoped
-from donghanh.core.forms import apply_service_errors, unit_label
-from donghanh.core.http import AppRequest
+from donghanh.core.forms import apply_service_errors
+from donghanh.orgunits.forms import unit_label
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import acting_units, units_to_pick_from
 

@@ -21,6 +21,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from donghanh.accounts.access import scoped
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import ScopedQuerySet, scope_for
@@ -38,10 +40,9 @@ from donghanh.community.forms.models import (
 )
 from donghanh.community.models import Attendance, BoardMember, CommunityModel, Membership, ModelType, Session
 from donghanh.community.selectors import attendance_rates, members_on, model_types, models_for_user, roadmap_progress
-from donghanh.core.access import scoped
-from donghanh.core.forms import apply_service_errors, unit_label
-from donghanh.core.http import AppRequest
+from donghanh.core.forms import apply_service_errors
 from donghanh.core.text import fold
+from donghanh.orgunits.forms import unit_label
 from donghanh.orgunits.selectors import (
     acting_units,
     broadest_unit,

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from donghanh.accounts.access import scoped
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.community import services
@@ -27,9 +29,7 @@ from donghanh.community.choices import SessionKind
 from donghanh.community.forms.sessions import AttendanceForm, NewSessionForm, SessionForm
 from donghanh.community.models import CommunityModel, Membership, Session
 from donghanh.community.selectors import MemberRate, attendance_rates, members_on, models_for_user
-from donghanh.core.access import scoped
 from donghanh.core.forms import apply_service_errors
-from donghanh.core.http import AppRequest
 from donghanh.people.models import Person
 
 # Memberships are measured from joining: any day before every membership does as the start of the period.

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
 from django.urls.exceptions import NoReverseMatch
 
-from donghanh.core.access import PUBLIC, declaration_of, login_only, public
+from donghanh.accounts.access import PUBLIC, declaration_of, login_only, public
 
 
 @dataclass(frozen=True)

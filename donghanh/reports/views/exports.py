@@ -11,9 +11,9 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from donghanh.accounts.access import scoped
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
-from donghanh.core.access import scoped
-from donghanh.core.http import AppRequest
 from donghanh.reports import exports, selectors
 from donghanh.reports.engine import TREND_PERIODS, Report, build_report
 

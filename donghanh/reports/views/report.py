@@ -22,11 +22,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from donghanh.accounts.access import scoped
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import Scope, scope_for
 from donghanh.audit.services import access_log_record_many
-from donghanh.core.access import scoped
-from donghanh.core.http import AppRequest
 from donghanh.core.periods import QUARTER, Period, period_choices, period_of
 from donghanh.orgunits.models import REFORM_DATE, OrgUnit, OrgUnitSuccession
 from donghanh.orgunits.selectors import broadest_unit, units_to_pick_from

@@ -18,12 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from donghanh.accounts.access import scoped
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
-from donghanh.core.access import scoped
-from donghanh.core.forms import apply_service_errors, unit_label
-from donghanh.core.http import AppRequest
+from donghanh.core.forms import apply_service_errors
 from donghanh.core.periods import QUARTER, YEAR, Period, parse_period, period_of
+from donghanh.orgunits.forms import unit_label
 from donghanh.orgunits.models import OrgUnit
 from donghanh.reports.engine import target_text
 from donghanh.reports.forms import TargetForm

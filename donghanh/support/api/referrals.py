@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from donghanh.accounts.access import HasCapability
 from donghanh.accounts.permissions import Capability
 from donghanh.casework.api.base import (
     PERSON_READ_FIELDS,
@@ -24,7 +25,6 @@ from donghanh.casework.api.base import (
     PersonRecordSerializer,
     ScopedRelatedField,
 )
-from donghanh.core.access import HasCapability
 from donghanh.people.api import SensitiveReadViewSet, VisiblePersonField, log_people_seen, service_errors, user_of
 from donghanh.people.models import Person
 from donghanh.support import services

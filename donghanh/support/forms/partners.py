@@ -8,7 +8,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.core.forms import AppForm, UnitChoiceField
+from donghanh.core.forms import AppForm
+from donghanh.orgunits.forms import UnitChoiceField
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.forms import label
 from donghanh.support.choices import PartnerKind

@@ -19,10 +19,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from donghanh.accounts.access import scoped
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
-from donghanh.core.access import scoped
-from donghanh.core.http import AppRequest
 from donghanh.core.periods import QUARTER, Period, parse_period, period_choices, period_of
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import broadest_unit, unit_asked_within

@@ -16,11 +16,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from donghanh.accounts.access import scoped
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
-from donghanh.core.access import scoped
-from donghanh.core.forms import apply_service_errors, unit_label
-from donghanh.core.http import AppRequest
+from donghanh.core.forms import apply_service_errors
+from donghanh.orgunits.forms import unit_label
 from donghanh.orgunits.selectors import acting_units
 from donghanh.support import services
 from donghanh.support.choices import REFERRAL_TRANSITIONS

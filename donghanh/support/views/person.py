@@ -22,13 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from donghanh.accounts.access import scoped
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.services import access_log_record
 from donghanh.casework.periods import month_end
-from donghanh.core.access import scoped
 from donghanh.core.forms import apply_service_errors
-from donghanh.core.http import AppRequest
 from donghanh.people.models import Person
 from donghanh.support import services
 from donghanh.support.choices import (

@@ -9,10 +9,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from donghanh.accounts.access import LOGIN_ONLY
 from donghanh.accounts.models import RoleAssignment, User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
-from donghanh.core.access import LOGIN_ONLY
 
 
 class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from donghanh.core import views
+from donghanh.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),

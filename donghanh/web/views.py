@@ -6,10 +6,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.i18n import set_language as django_set_language
 
+from donghanh.accounts.access import login_only, public
+from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import CAPABILITY_LABELS, Capability
 from donghanh.accounts.scope import scope_for
-from donghanh.core.access import login_only, public
-from donghanh.core.http import AppRequest
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import top_units_for_user
 from donghanh.reports.views.report import dashboard
@@ -24,7 +24,7 @@ def home(request: AppRequest) -> HttpResponse:
     capabilities = [CAPABILITY_LABELS[c] for c in Capability if scope.can(c)]
     return render(
         request,
-        "core/home.html",
+        "web/home.html",
         {
             "assignments": assignments,
             "top_units": top_units_for_user(request.user),
