@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.models import User
 from donghanh.accounts.roles import Role
-from donghanh.orgunits.models import OrgUnit
 
 
 class LoginForm(AuthenticationForm):
@@ -53,9 +52,9 @@ class PasswordSetForm(forms.Form):
 
 class RoleAssignmentForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    unit = forms.ModelChoiceField(
+    unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Unit"),
-        queryset=OrgUnit.objects.none(),
+        queryset=None,  # the units the acting user may see, given by the view
         widget=forms.HiddenInput,
         error_messages={"required": _("Choose a unit from the search results.")},
     )

@@ -4,7 +4,7 @@ from django.utils import translation
 
 from donghanh.accounts.permissions import CAPABILITY_LABELS, MATRIX, Capability
 from donghanh.accounts.roles import ROLE_LEVELS, Role
-from donghanh.orgunits.models import OrgUnit
+from donghanh.core.levels import UnitLevel
 
 
 def render_matrix_markdown() -> str:
@@ -25,7 +25,7 @@ def render_matrix_markdown() -> str:
             lines.append(f"| {CAPABILITY_LABELS[capability]} (`{capability}`) | " + " | ".join(marks) + " |")
         lines += ["", "## Where each role is held", "", "| role | unit levels |", "|---|---|"]
         for role in roles:
-            levels = ", ".join(str(OrgUnit.Level(level).label) for level in sorted(ROLE_LEVELS[role]))
+            levels = ", ".join(str(UnitLevel(level).label) for level in sorted(ROLE_LEVELS[role]))
             lines.append(f"| {role.label} (`{role.value}`) | {levels} |")
         lines.append("")
     return "\n".join(lines)

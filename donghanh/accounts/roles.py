@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.core.levels import UnitLevel
+
 
 class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("System administrator")
@@ -16,8 +18,8 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Read-only auditor")
 
 
-# Unit levels (OrgUnit.Level values) at which each role may be assigned.
-NATION, PROVINCE, DISTRICT, COMMUNE = 0, 1, 2, 3
+# Unit levels at which each role may be assigned.
+NATION, PROVINCE, DISTRICT, COMMUNE = UnitLevel.NATION, UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE
 ROLE_LEVELS: dict[str, frozenset[int]] = {
     Role.SYSTEM_ADMIN: frozenset({NATION}),
     Role.NATIONAL_MANAGER: frozenset({NATION}),

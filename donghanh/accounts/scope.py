@@ -2,16 +2,18 @@
 
 Every read starts from `Model.objects.accessible_to(user)`. A user's scope is the set of
 their role assignments (grants); a grant at a unit covers that unit's subtree. Each model
-says how a grant filters it through the `scope_filter` hook, so a later model can narrow a
-role (a volunteer to their own people, a board member to their own club) without any
-caller changing.
+says how a grant filters it through the `scope_filter` hook. Records about a person also
+follow the narrowing of a role to some of the people of its units, which the apps above
+register (`people_narrowing_register`): a volunteer sees their own people, a board member
+their club's members, and no caller changes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 
@@ -24,6 +26,18 @@ if TYPE_CHECKING:
     from donghanh.accounts.models import User
 
 NATIONAL_ROOT_PATH = "VN/"
+
+
+class Unit(Protocol):
+    """What accounts reads of a unit of the tree (`orgunits.OrgUnit`, an app above this one)."""
+
+    pk: Any
+    name: str
+    path: str
+    level: int
+
+    @property
+    def is_legacy(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -87,23 +101,37 @@ def scope_for(user: Any) -> Scope:
     return Scope.for_user(user)
 
 
-def people_narrowed_for(grant: Grant, user: Any) -> models.QuerySet[Any] | None:
-    """The people a grant's role narrows it to (ids, as a subquery), or None when the role sees its whole unit.
+class PeopleNarrowing(Protocol):
+    """The people a role's grant is narrowed to, for one user: person ids, as a subquery."""
 
-    A volunteer sees only the people assigned to them, for as long as the assignment runs; a board
-    member, the members of the models whose board they sit on.
+    def __call__(self, user: Any) -> models.QuerySet[Any]: ...
+
+
+_people_narrowings: dict[str, PeopleNarrowing] = {}
+
+
+def people_narrowing_register(role: str, narrowing: PeopleNarrowing) -> None:
+    """Narrow a role to some of the people of its units.
+
+    The app that defines whom a role follows registers it from its `AppConfig.ready()`: case work
+    narrows a volunteer to the people assigned to them, community models a board member to their
+    models' members. A role registered by nobody sees the people of its whole unit.
     """
-    if grant.role == Role.VOLUNTEER:
-        # Imported here: case work builds on the people registry, which reads its scope from this module.
-        from donghanh.casework.selectors import people_assigned_to
+    registered = _people_narrowings.get(role)
+    if registered is not None and registered is not narrowing:
+        raise ImproperlyConfigured(f"The people of role {role!r} are already narrowed by {registered!r}.")
+    _people_narrowings[role] = narrowing
 
-        return people_assigned_to(user)
-    if grant.role == Role.BOARD_MEMBER:
-        # A board member sees the members of the models whose board they sit on today.
-        from donghanh.community.models import members_of_boards_of
 
-        return members_of_boards_of(user)
-    return None
+def narrowed_roles() -> frozenset[str]:
+    """The roles some app narrows to some of the people of their units."""
+    return frozenset(_people_narrowings)
+
+
+def people_narrowed_for(grant: Grant, user: Any) -> models.QuerySet[Any] | None:
+    """The people a grant's role narrows it to (ids, as a subquery), or None when the role sees its whole unit."""
+    narrowing = _people_narrowings.get(grant.role)
+    return None if narrowing is None else narrowing(user)
 
 
 class ScopedQuerySet(models.QuerySet[Any]):

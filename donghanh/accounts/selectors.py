@@ -14,6 +14,16 @@ def users_for_user(user: Any) -> QuerySet[User]:
     return users.prefetch_related(Prefetch("role_assignments", queryset=assignments))
 
 
+def units_to_assign(user: Any) -> QuerySet[Any]:
+    """The units of the tree the user may see, to pick the unit of a role from.
+
+    The tree (`orgunits`) is built on the scope defined here, so accounts reaches its units
+    through its own relation, `RoleAssignment.unit`, rather than by importing the app above it.
+    """
+    units: Any = RoleAssignment._meta.get_field("unit").related_model
+    return cast(QuerySet[Any], units.objects.accessible_to(user))
+
+
 def user_search(user: Any, query: str = "", role: str = "") -> QuerySet[User]:
     users = users_for_user(user)
     if role:

@@ -16,14 +16,14 @@ from rest_framework.authtoken.models import Token
 from donghanh.accounts.models import RoleAssignment, User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import ROLE_LEVELS, Role
-from donghanh.accounts.scope import scope_for
-from donghanh.orgunits.models import OrgUnit
+from donghanh.accounts.scope import Unit, scope_for
+from donghanh.core.levels import UnitLevel
 
 # Stored as the history record's change reason; shown translated by the history page.
 PASSWORD_CHANGED = "password changed"
 
 
-def _require_manager(actor: User, unit: OrgUnit | None = None) -> None:
+def _require_manager(actor: User, unit: Unit | None = None) -> None:
     scope = scope_for(actor)
     allowed = scope.can_at(Capability.MANAGE_USERS, unit.path) if unit else scope.can(Capability.MANAGE_USERS)
     if not allowed:
@@ -78,18 +78,18 @@ def user_set_password(*, actor: User, user: User, password: str) -> User:
 
 
 @transaction.atomic
-def role_assignment_add(*, actor: User, user: User, role: str, unit: OrgUnit) -> RoleAssignment:
+def role_assignment_add(*, actor: User, user: User, role: str, unit: Any) -> RoleAssignment:
     """Give `user` the role at `unit`; the role must fit the unit's level and the unit must be current."""
     _require_manager(actor, unit)
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     if unit.level not in ROLE_LEVELS[role]:
-        levels = ", ".join(str(OrgUnit.Level(level).label).lower() for level in sorted(ROLE_LEVELS[role]))
+        levels = ", ".join(str(UnitLevel(level).label).lower() for level in sorted(ROLE_LEVELS[role]))
         message = _("The role “%(role)s” is given only at %(levels)s; “%(unit)s” is at %(level)s.") % {
             "role": Role(role).label,
             "levels": levels,
             "unit": unit.name,
-            "level": str(OrgUnit.Level(unit.level).label).lower(),
+            "level": str(UnitLevel(unit.level).label).lower(),
         }
         raise ValidationError({"unit": message})
     if unit.is_legacy:

@@ -26,9 +26,8 @@ from donghanh.accounts.models import RoleAssignment
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import scope_for
-from donghanh.accounts.selectors import history_of_user, user_search, users_for_user
+from donghanh.accounts.selectors import history_of_user, units_to_assign, user_search, users_for_user
 from donghanh.core.forms import apply_service_errors
-from donghanh.orgunits.selectors import units_for_user
 
 
 class LoginView(auth_views.LoginView):
@@ -72,7 +71,7 @@ def _detail_context(request: AppRequest, account: Any, role_form: RoleAssignment
 @scoped(Capability.VIEW_USERS)
 def user_detail(request: AppRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(users_for_user(request.user), pk=pk)
-    form = RoleAssignmentForm(units=units_for_user(request.user))
+    form = RoleAssignmentForm(units=units_to_assign(request.user))
     return render(request, "accounts/user_detail.html", _detail_context(request, account, form))
 
 
@@ -148,7 +147,7 @@ def user_password(request: AppRequest, pk: int) -> HttpResponse:
 @scoped(Capability.MANAGE_USERS)
 def role_add(request: AppRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(users_for_user(request.user), pk=pk)
-    form = RoleAssignmentForm(request.POST, units=units_for_user(request.user))
+    form = RoleAssignmentForm(request.POST, units=units_to_assign(request.user))
     if form.is_valid():
         try:
             services.role_assignment_add(

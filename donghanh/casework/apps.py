@@ -8,4 +8,10 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("Volunteers and case work")
 
     def ready(self) -> None:
+        from donghanh.accounts.roles import Role
+        from donghanh.accounts.scope import people_narrowing_register
         from donghanh.casework import tasks  # noqa: F401  (registers the daily notifications task)
+        from donghanh.casework.selectors import people_assigned_to
+
+        # A volunteer sees the people assigned to them, for as long as the assignment runs.
+        people_narrowing_register(Role.VOLUNTEER, people_assigned_to)

@@ -6,3 +6,11 @@ class CommunityConfig(AppConfig):
     name = "donghanh.community"
     label = "community"
     verbose_name = _("Community models")
+
+    def ready(self) -> None:
+        from donghanh.accounts.roles import Role
+        from donghanh.accounts.scope import people_narrowing_register
+        from donghanh.community.models import members_of_boards_of
+
+        # A board member sees the members of the models whose board they sit on today.
+        people_narrowing_register(Role.BOARD_MEMBER, members_of_boards_of)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from donghanh.accounts.scope import NATIONAL_ROOT_PATH, Grant, ScopedModel
+from donghanh.core.levels import UnitLevel
 
 REFORM_DATE = datetime.date(2025, 7, 1)
 LEGACY_END_DATE = datetime.date(2025, 6, 30)
@@ -23,11 +24,7 @@ class OrgUnit(ScopedModel):
     starts with the root's, so subtree queries and roll-ups are one indexed query on any database.
     """
 
-    class Level(models.IntegerChoices):
-        NATION = 0, _("National level")
-        PROVINCE = 1, _("Province level")
-        DISTRICT = 2, _("District level")
-        COMMUNE = 3, _("Commune level")
+    Level = UnitLevel
 
     class Kind(models.TextChoices):
         COUNTRY = "country", _("Country")

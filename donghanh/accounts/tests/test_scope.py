@@ -2,12 +2,22 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
 
 from donghanh.accounts.models import RoleAssignment, User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
-from donghanh.accounts.scope import Grant, Scope, scope_for
+from donghanh.accounts.scope import (
+    Grant,
+    Scope,
+    narrowed_roles,
+    people_narrowed_for,
+    people_narrowing_register,
+    scope_for,
+)
 from donghanh.orgunits.models import OrgUnit
+from donghanh.people.models import Person
 
 Level = OrgUnit.Level
 
@@ -73,3 +83,21 @@ def test_inactive_or_anonymous_users_have_no_grant(make_user, unit):
     assert scope_for(inactive).grants == ()
     assert scope_for(AnonymousUser()).grants == ()
     assert not OrgUnit.objects.accessible_to(inactive).exists()
+
+
+def test_the_apps_above_register_the_narrowed_roles():
+    # Case work narrows volunteers, community models their board members; no other role is narrowed.
+    assert narrowed_roles() == {Role.VOLUNTEER, Role.BOARD_MEMBER}
+
+
+def test_a_role_is_narrowed_by_one_app_only():
+    def anyone(user: object) -> QuerySet[Person]:
+        return Person.objects.none()
+
+    with pytest.raises(ImproperlyConfigured, match="already narrowed"):
+        people_narrowing_register(Role.VOLUNTEER, anyone)
+
+
+def test_an_unnarrowed_role_sees_its_whole_unit():
+    grant = Grant(role=Role.COMMUNE_OFFICER, unit_id=None, unit_path="VN/")
+    assert people_narrowed_for(grant, object()) is None
