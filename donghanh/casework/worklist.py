@@ -1,12 +1,14 @@
 """Each user's work list: what is due, computed from their scope, each item linking to where it is done.
 
 The list is read in a fixed number of queries whatever the number of people; thresholds are
-settings (`CASEWORK_*`), not literals.
+settings (`CASEWORK_*`), not literals. Apps above case work add their own items by registering
+a source (`work_list_source_register`) from their `AppConfig.ready()`.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +45,24 @@ class WorkItem:
     @property
     def kind_label(self) -> str:
         return str(NotificationKind(self.kind).label)
+
+
+@dataclass(frozen=True)
+class WorkListSource:
+    """Items an app above case work puts on the list of the users who hold `capability`."""
+
+    capability: Capability
+    items: Callable[[Any, datetime.date], list[WorkItem]]
+
+
+_sources: list[WorkListSource] = []
+
+
+def work_list_source_register(capability: Capability, items: Callable[[Any, datetime.date], list[WorkItem]]) -> None:
+    """Add `items(user, today)` to the work list of those who hold `capability`; once per source."""
+    source = WorkListSource(capability, items)
+    if source not in _sources:
+        _sources.append(source)
 
 
 def assessment_months(today: datetime.date) -> tuple[list[datetime.date], list[datetime.date]]:
@@ -100,10 +120,11 @@ def work_list(user: Any, today: datetime.date) -> list[WorkItem]:
     if scope.can(Capability.MANAGE_VOLUNTEERS):
         items += _unassigned(user, people)
         items += _idle_volunteers(user, today)
-    if scope.can(Capability.RECORD_SUPPORT):
-        items += _referrals_overdue(user, today)
     if scope.can(Capability.CONFIRM_CLASSIFICATION):
         items += _quarters_to_confirm(user, people, today)
+    for source in _sources:
+        if scope.can(source.capability):
+            items += source.items(user, today)
     never = datetime.date.max
     return sorted(items, key=lambda i: (not i.overdue, i.due_date or never, i.subject, i.kind))
 
@@ -210,23 +231,6 @@ def _episodes_ending(user: Any, today: datetime.date) -> list[WorkItem]:
             detail=e.get_episode_type_display(),
         )
         for e in ending
-    ]
-
-
-def _referrals_overdue(user: Any, today: datetime.date) -> list[WorkItem]:
-    from donghanh.support.selectors import referrals_overdue
-
-    return [
-        WorkItem(
-            kind=NotificationKind.REFERRAL_OVERDUE,
-            subject=r.person.full_name,
-            url=reverse("support:person", args=[r.person_id]) + f"#referral-{r.pk}",
-            due_date=r.sent_on + datetime.timedelta(days=settings.SUPPORT_REFERRAL_ANSWER_DAYS),
-            key=f"referral:{r.pk}",
-            person_id=r.person_id,
-            detail=str(r.partner),
-        )
-        for r in referrals_overdue(user, today)
     ]
 
 

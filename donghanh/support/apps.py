@@ -6,3 +6,10 @@ class SupportConfig(AppConfig):
     name = "donghanh.support"
     label = "support"
     verbose_name = _("Support and referrals")
+
+    def ready(self) -> None:
+        from donghanh.accounts.permissions import Capability
+        from donghanh.casework.worklist import work_list_source_register
+        from donghanh.support.worklist import referrals_overdue_items
+
+        work_list_source_register(Capability.RECORD_SUPPORT, referrals_overdue_items)
