@@ -17,17 +17,8 @@ from django.utils.translation import gettext as _
 from donghanh.core.periods import Period
 from donghanh.orgunits.models import REFORM_DATE, OrgUnit
 from donghanh.reports.frames import Frame, frame_for
-from donghanh.reports.indicators import (
-    FAMILIES,
-    Context,
-    Family,
-    Indicator,
-    Kind,
-    aggregate_for,
-    context_for,
-    indicators_for,
-    needs_of,
-)
+from donghanh.reports.indicators import FAMILIES, Context, Family, Indicator, Kind, context_for, indicators_for
+from donghanh.reports.indicators.base import aggregate_for, needs_of
 from donghanh.reports.targets import TargetStatus, applicable_targets, judge
 
 TREND_PERIODS = 6  # the period and the five before it

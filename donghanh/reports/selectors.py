@@ -16,15 +16,8 @@ from donghanh.orgunits.selectors import broadest_unit
 from donghanh.people.models import Person
 from donghanh.people.selectors import people_for_user
 from donghanh.reports.frames import Frame
-from donghanh.reports.indicators import (
-    FAMILIES,
-    INDICATORS,
-    Context,
-    Indicator,
-    context_for,
-    indicators_for,
-    needs_of,
-)
+from donghanh.reports.indicators import FAMILIES, INDICATORS, Context, Indicator, context_for, indicators_for
+from donghanh.reports.indicators.base import needs_of
 
 
 def report_grants(user: Any) -> list[Grant]:

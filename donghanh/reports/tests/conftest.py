@@ -42,6 +42,11 @@ DAY = datetime.timedelta(days=1)
 TODAY = D(2026, 11, 22)  # the day the reports are read on: after every period the tests build
 REGISTERED = D(2024, 1, 2)  # when people are registered, unless said
 TEAM_SINCE = D(2023, 1, 1)  # when volunteer teams and volunteers start, unless said
+Q3 = "2025Q3"  # the period most tests read: after the reform, its stocks measured on LAST
+FIRST, LAST = D(2025, 7, 1), D(2025, 9, 30)
+POST = EpisodeType.POST_REHAB_MANAGEMENT
+USER = EpisodeType.DRUG_USER_MANAGEMENT
+EDUCATION = EpisodeType.ADMINISTRATIVE_EDUCATION
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô")
 MIDDLE = ("Văn", "Đức", "Minh", "Quang", "Hữu", "Thanh")
 GIVEN = ("Hùng", "Dũng", "Tuấn", "Nam", "Hải", "Long", "Sơn", "Thắng", "Cường", "Phong", "Quân", "Trung")
@@ -59,6 +64,10 @@ def report(unit: OrgUnit, code: str, *, today: datetime.date = TODAY, **options:
     periods of the trend unless `trend=` asks for them (the tests of the trend do)."""
     options.setdefault("trend", 1)
     return build_report(unit, period(code), today=today, **options)
+
+
+def values(report: Report, codes: Iterable[str]) -> dict[str, Any]:
+    return {code: report.value(code) for code in codes}
 
 
 def child(report: Report, unit: OrgUnit | None) -> dict[str, Any]:
