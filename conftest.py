@@ -79,7 +79,7 @@ def demo_world(transactional_db: None) -> Any:
 
     from donghanh.casework.models import RatingScale
     from donghanh.community.models import ModelType
-    from donghanh.core.demo import demo_data_create
+    from donghanh.demo.world import demo_data_create
     from donghanh.episodes.models import EpisodeRule
     from donghanh.orgunits.services import orgunits_load
     from donghanh.support.models import ServiceType

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "donghanh.community",
     "donghanh.reports",
     "donghanh.web",
+    "donghanh.demo",
 ]
 
 MIDDLEWARE = [

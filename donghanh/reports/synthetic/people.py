@@ -12,7 +12,6 @@ from typing import Any
 from django.conf import settings
 
 from donghanh.accounts.models import User
-from donghanh.core.demo_people import FAMILY, GIVEN, MIDDLE, OCCUPATIONS
 from donghanh.core.text import fold
 from donghanh.episodes.choices import FACILITY_TYPES, EndReason, EpisodeType
 from donghanh.episodes.models import Episode, EpisodeRule
@@ -21,6 +20,7 @@ from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Education, MaritalStatus, Sex, Whereabouts
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
 from donghanh.reports.synthetic import DAY, PERSON_PREFIX, insert, insert_values
+from donghanh.reports.synthetic.names import FAMILY, GIVEN, MIDDLE, OCCUPATIONS
 
 T = EpisodeType
 # What usually follows a measure (or the start, None), with weights; None: nothing more for now.

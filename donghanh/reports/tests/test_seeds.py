@@ -22,8 +22,9 @@ import pytest
 from donghanh.community.choices import ModelStatus
 from donghanh.community.selectors import roadmap_progress
 from donghanh.community.services import roadmap_target_set
-from donghanh.core.demo_community import da_nang_sites
-from donghanh.core.demo_people import REPORT_DATE, report_figures
+from donghanh.demo.communes import REPORT_DATE
+from donghanh.demo.community_sites import da_nang_sites
+from donghanh.demo.people import report_figures
 from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.rules import add_months, end_after
 from donghanh.orgunits.models import OrgUnit, OrgUnitSuccession

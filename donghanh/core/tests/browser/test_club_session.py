@@ -14,7 +14,7 @@ from donghanh.accounts.models import User
 from donghanh.community import services
 from donghanh.community.choices import SessionKind
 from donghanh.community.models import Membership, ModelType, Session
-from donghanh.core.demo import DEMO_PASSWORD
+from donghanh.demo.world import DEMO_PASSWORD
 from donghanh.people.choices import Sex
 from donghanh.people.services import person_register
 

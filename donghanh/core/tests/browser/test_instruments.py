@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from donghanh.accounts.models import User
 from donghanh.casework import services
-from donghanh.core.demo import DEMO_PASSWORD
+from donghanh.demo.world import DEMO_PASSWORD
 from donghanh.people.choices import Sex
 from donghanh.people.models import Person
 from donghanh.people.services import person_register

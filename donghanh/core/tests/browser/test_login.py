@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from donghanh.core.demo import DEMO_PASSWORD
+from donghanh.demo.world import DEMO_PASSWORD
 
 SCREENSHOT = "/tmp/donghanh-home.png"
 WRONG_LOGIN_VI = "Sai tên đăng nhập hoặc mật khẩu. Lưu ý phân biệt chữ hoa, chữ thường."

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from donghanh.core.demo import DEMO_PASSWORD
+from donghanh.demo.world import DEMO_PASSWORD
 
 
 def log_in(page: Page, base: str, username: str) -> None:

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from donghanh.accounts.models import User
 from donghanh.audit.models import AccessLogEntry
-from donghanh.core.demo import DEMO_PASSWORD
+from donghanh.demo.world import DEMO_PASSWORD
 from donghanh.people.choices import Sex
 from donghanh.people.services import person_register
 from donghanh.support import services

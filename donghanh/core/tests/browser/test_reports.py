@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from donghanh.accounts.models import User
-from donghanh.core.demo import DEMO_PASSWORD
 from donghanh.core.periods import QUARTER, period_of
+from donghanh.demo.world import DEMO_PASSWORD
 from donghanh.people.choices import Sex, Whereabouts
 from donghanh.people.services import person_register, whereabouts_record
 

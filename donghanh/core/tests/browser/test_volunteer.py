@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from donghanh.accounts.models import User
 from donghanh.casework import services
-from donghanh.core.demo import DEMO_PASSWORD
+from donghanh.demo.world import DEMO_PASSWORD
 from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.services import episode_open
 from donghanh.people.choices import Sex

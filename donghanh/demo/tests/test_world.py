@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from donghanh.accounts.models import RoleAssignment, User
-from donghanh.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_data_create
+from donghanh.demo.world import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_data_create
 
 pytestmark = pytest.mark.django_db
 

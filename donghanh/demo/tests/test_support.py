@@ -20,16 +20,17 @@ from django.db import transaction
 from donghanh.accounts.models import User
 from donghanh.casework.choices import NotificationKind
 from donghanh.casework.worklist import work_list
-from donghanh.core.demo import demo_data_create
-from donghanh.core.demo_casework import demo_casework_create
-from donghanh.core.demo_people import HAI_CHAU, PHU_THUONG, demo_people_create
-from donghanh.core.demo_support import demo_support_create
+from donghanh.demo.casework import demo_casework_create
+from donghanh.demo.communes import HAI_CHAU, PHU_THUONG
+from donghanh.demo.people import demo_people_create
+from donghanh.demo.support import demo_support_create
+from donghanh.demo.world import demo_data_create
 from donghanh.episodes.rules import add_months
 from donghanh.support.choices import HEALTH_REFERRALS, ReferralStatus
 from donghanh.support.models import AdherenceFollowUp, Partner, Referral, ReferralEvent, ServiceRecord
 from donghanh.support.selectors import partners_for_user, stable_jobs_on, support_totals
 
-TODAY = datetime.date(2026, 11, 20)  # as in test_demo_casework
+TODAY = datetime.date(2026, 11, 20)  # as in test_casework
 D = datetime.date
 SUPPORT = (Partner, ServiceRecord, Referral, ReferralEvent, AdherenceFollowUp)
 

@@ -33,9 +33,10 @@ from donghanh.casework.models import (
 from donghanh.casework.periods import add_months, month_start
 from donghanh.casework.selectors import coverage, people_assigned_to
 from donghanh.casework.worklist import work_list
-from donghanh.core.demo import demo_data_create
-from donghanh.core.demo_casework import TEAMS, TNV_PEOPLE, WAITING, demo_casework_create
-from donghanh.core.demo_people import HAI_CHAU, PHU_THUONG, demo_people_create
+from donghanh.demo.casework import TEAMS, TNV_PEOPLE, WAITING, demo_casework_create
+from donghanh.demo.communes import HAI_CHAU, PHU_THUONG
+from donghanh.demo.people import demo_people_create
+from donghanh.demo.world import demo_data_create
 
 TODAY = datetime.date(2026, 11, 20)  # after the demo people's last record; the 20th: last month is overdue
 CASEWORK = (Assignment, Contact, MonthlyAssessment, QuarterlyClassification, ReintegrationPlan, PlanGoal)

@@ -1,8 +1,8 @@
 """Demo data: a province, a few communes, one account per role, and the people of two demo communes.
 
-The people are made by `demo_people` (seed 002's figures for Phường Phú Thượng), their case work by
-`demo_casework`, the support they received and the partners who gave it by `demo_support`, the community
-models (clubs, counselling point, activities, roadmaps) by `demo_community`.
+The people are made by `demo.people` (seed 002's figures for Phường Phú Thượng), their case work by
+`demo.casework`, the support they received and the partners who gave it by `demo.support`, the community
+models (clubs, counselling point, activities, roadmaps) by `demo.community`, the targets by `demo.reports`.
 """
 
 from __future__ import annotations
@@ -72,10 +72,12 @@ def demo_data_create(*, people: bool = True) -> list[DemoRow]:
             user.save(update_fields=["password"])
         RoleAssignment.objects.get_or_create(user=user, role=spec.role, unit=unit)
         rows.append(DemoRow(user.username, user.full_name, str(Role(spec.role).label), unit.name, created))
-    from donghanh.core.demo_casework import demo_casework_create, demo_casework_exist
-    from donghanh.core.demo_community import demo_community_create, demo_community_exist
-    from donghanh.core.demo_people import demo_people_create, demo_people_exist
-    from donghanh.core.demo_support import demo_support_create, demo_support_exist
+    # The parts of the demo import these accounts: they are imported here, when needed, not at the top.
+    from donghanh.demo.casework import demo_casework_create, demo_casework_exist
+    from donghanh.demo.community import demo_community_create, demo_community_exist
+    from donghanh.demo.people import demo_people_create, demo_people_exist
+    from donghanh.demo.reports import demo_reports_create, demo_reports_exist
+    from donghanh.demo.support import demo_support_create, demo_support_exist
 
     if people and not demo_people_exist():
         demo_people_create()
@@ -85,8 +87,6 @@ def demo_data_create(*, people: bool = True) -> list[DemoRow]:
         demo_support_create()
     if people and not demo_community_exist():
         demo_community_create()
-    from donghanh.core.demo_reports import demo_reports_create, demo_reports_exist
-
     if people and not demo_reports_exist():
         demo_reports_create()
     return rows

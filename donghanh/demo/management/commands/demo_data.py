@@ -6,12 +6,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from donghanh.core.demo import DEMO_PASSWORD, demo_data_create
-from donghanh.core.demo_casework import demo_casework_exist, demo_casework_summary
-from donghanh.core.demo_community import demo_community_accounts, demo_community_exist, demo_community_summary
-from donghanh.core.demo_people import REPORT_DATE, demo_people_exist, demo_people_summary
-from donghanh.core.demo_reports import demo_reports_exist, demo_reports_summary
-from donghanh.core.demo_support import demo_support_exist, demo_support_summary
+from donghanh.demo.casework import demo_casework_exist, demo_casework_summary
+from donghanh.demo.communes import REPORT_DATE
+from donghanh.demo.community import demo_community_accounts, demo_community_exist, demo_community_summary
+from donghanh.demo.people import demo_people_exist, demo_people_summary
+from donghanh.demo.reports import demo_reports_exist, demo_reports_summary
+from donghanh.demo.support import demo_support_exist, demo_support_summary
+from donghanh.demo.world import DEMO_PASSWORD, demo_data_create
 from donghanh.support.choices import ReferralStatus
 
 

@@ -32,7 +32,7 @@ from donghanh.casework.models import (
 from donghanh.casework.periods import add_months, month_start, months_between, quarter_months, quarter_of
 from donghanh.casework.selectors import Coverage, coverage, in_casework, rating_levels_for
 from donghanh.casework.worklist import assessment_months
-from donghanh.core.demo_people import HAI_CHAU, PHU_THUONG
+from donghanh.demo.communes import HAI_CHAU, PHU_THUONG
 from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.episodes.models import Episode
 from donghanh.orgunits.models import OrgUnit

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from donghanh.accounts.models import User
-from donghanh.core.demo import demo_data_create
-from donghanh.core.demo_people import HAI_CHAU, LAST_DAY, PHU_THUONG, REPORT_DATE
+from donghanh.demo.communes import HAI_CHAU, LAST_DAY, PHU_THUONG, REPORT_DATE
+from donghanh.demo.world import demo_data_create
 from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.models import Episode
 from donghanh.episodes.selectors import status_as_of

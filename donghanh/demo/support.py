@@ -23,7 +23,7 @@ from django.utils import timezone
 from donghanh.accounts.models import User
 from donghanh.casework.periods import add_months, month_start
 from donghanh.casework.selectors import in_casework
-from donghanh.core.demo_people import HAI_CHAU, PHU_THUONG
+from donghanh.demo.communes import HAI_CHAU, PHU_THUONG
 from donghanh.episodes.selectors import episodes_active_on
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import ManagementPeriod, Person

@@ -30,14 +30,16 @@ from donghanh.community.models import (
     StatusChange,
 )
 from donghanh.community.selectors import attendance_rates, is_regular, members_on, roadmap_progress, status_on
-from donghanh.core.demo import demo_data_create
-from donghanh.core.demo_community import demo_community_create, past_year
-from donghanh.core.demo_people import HAI_CHAU, PHU_THUONG, demo_people_create
+from donghanh.demo.communes import HAI_CHAU, PHU_THUONG
+from donghanh.demo.community import demo_community_create
+from donghanh.demo.community_members import past_year
+from donghanh.demo.people import demo_people_create
+from donghanh.demo.world import demo_data_create
 from donghanh.episodes.models import Episode
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
 
-TODAY = datetime.date(2026, 11, 20)  # as in test_demo_support
+TODAY = datetime.date(2026, 11, 20)  # as in test_support
 D = datetime.date
 FIRST = D(2025, 11, 21)  # the past year's first day
 COMMUNITY = (CommunityModel, StatusChange, BoardMember, Membership, Session, Attendance, Activity, RoadmapTarget)
@@ -119,7 +121,7 @@ def test_members_are_young_people_of_the_club_s_ward_under_early_intervention() 
     left = [m for m in memberships if m.left_on]
     assert Counter(m.leave_reason for m in left) == {"graduated": 3, "moved": 3, "withdrew": 3}
     assert all(FIRST <= m.left_on <= TODAY and m.note for m in left if m.left_on)
-    # Hải Châu's two young people under early intervention (demo_people's) are members too.
+    # Hải Châu's two young people under early intervention (demo.people's) are members too.
     hai_chau = [m for m in memberships if m.model.unit.code == HAI_CHAU]
     earlier = Episode.objects.filter(person__unit__code=HAI_CHAU, episode_type="early_intervention", notes="")
     assert earlier.count() == 2 and set(earlier.values_list("person", flat=True)) <= {m.person_id for m in hai_chau}
