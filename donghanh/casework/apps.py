@@ -11,7 +11,14 @@ class CaseworkConfig(AppConfig):
         from donghanh.accounts.roles import Role
         from donghanh.accounts.scope import people_narrowing_register
         from donghanh.casework import tasks  # noqa: F401  (registers the daily notifications task)
+        from donghanh.casework.person_section import casework_section
         from donghanh.casework.selectors import people_assigned_to
+        from donghanh.people.extensions import PersonSection, person_section_register
 
         # A volunteer sees the people assigned to them, for as long as the assignment runs.
         people_narrowing_register(Role.VOLUNTEER, people_assigned_to)
+        person_section_register(
+            PersonSection(
+                name="casework", order=60, template="casework/_person_casework.html", context=casework_section
+            )
+        )

@@ -31,6 +31,7 @@ from donghanh.casework.models import (
 )
 from donghanh.casework.periods import add_months, month_start
 from donghanh.casework.selectors import assessments_for, assignments_active_on
+from donghanh.people.extensions import SectionContext
 from donghanh.people.models import Person
 
 # What the access log says was seen: stable English words, whatever the viewer's language.
@@ -192,3 +193,12 @@ def person_casework_context(request: AppRequest, person: Person) -> dict[str, An
         "can_record_assist": scope.can_at(Capability.RECORD_DRUG_USE, path),
         "can_manage_volunteers": scope.can_at(Capability.MANAGE_VOLUNTEERS, path),
     }
+
+
+def casework_section(request: AppRequest, person: Person) -> SectionContext | None:
+    """The case-work section of the person page, for roles that may see case work at the person's commune."""
+    if not scope_for(request.user).can_at(Capability.VIEW_CASEWORK, person.unit.path):
+        return None
+    context = person_casework_context(request, person)
+    seen = context.pop("seen")
+    return SectionContext({"casework": context}, seen)

@@ -20,6 +20,14 @@ from donghanh.episodes.services import DECISION_FIELDS, episode_close, episode_o
 from donghanh.people.api import SensitiveReadViewSet, VisiblePersonField, service_errors, user_of
 
 
+class ActiveEpisodeSerializer(serializers.ModelSerializer[Episode]):
+    """A measure running on the day of a people list."""
+
+    class Meta:
+        model = Episode
+        fields = ["id", "episode_type", "start_date", "planned_end_date"]
+
+
 class EpisodeFilter(django_filters.FilterSet):
     person = django_filters.NumberFilter(field_name="person_id", label=_("Person"))
     episode_type = django_filters.MultipleChoiceFilter(choices=EpisodeType.choices, label=_("Type of measure"))

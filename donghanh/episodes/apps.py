@@ -1,8 +1,43 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _episode_type_choices() -> list[tuple[str, Any]]:
+    from donghanh.episodes.choices import EpisodeType
+
+    return list(EpisodeType.choices)
 
 
 class EpisodesConfig(AppConfig):
     name = "donghanh.episodes"
     label = "episodes"
     verbose_name = _("Legal episodes")
+
+    def ready(self) -> None:
+        from donghanh.episodes.api import ActiveEpisodeSerializer
+        from donghanh.episodes.person_section import (
+            measures_section,
+            merge_check_conflicts,
+            merge_drop_measures_on_both,
+        )
+        from donghanh.episodes.selectors import status_as_of
+        from donghanh.people.extensions import (
+            PersonMergeStep,
+            PersonSection,
+            RosterMeasures,
+            person_merge_step_register,
+            person_section_register,
+            roster_measures_register,
+        )
+
+        roster_measures_register(
+            RosterMeasures(status_as_of=status_as_of, choices=_episode_type_choices, serializer=ActiveEpisodeSerializer)
+        )
+        person_section_register(
+            PersonSection(name="measures", order=10, template="episodes/_timeline.html", context=measures_section)
+        )
+        person_merge_step_register(
+            PersonMergeStep(name="measures", before=merge_drop_measures_on_both, after=merge_check_conflicts)
+        )

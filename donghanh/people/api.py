@@ -30,9 +30,9 @@ from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.services import access_log_record, access_log_record_many
-from donghanh.episodes.models import Episode
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Whereabouts
+from donghanh.people.extensions import roster_measures
 from donghanh.people.filters import PersonFilter
 from donghanh.people.models import AddictionDetermination, DrugTest, DrugTestResult, ManagementPeriod, Person
 from donghanh.people.selectors import people_for_user, with_current_whereabouts
@@ -133,12 +133,6 @@ class SensitiveReadViewSet[M: Model](CapabilityViewSet[M]):
 # People -----------------------------------------------------------------------------------------
 
 
-class ActiveEpisodeSerializer(serializers.ModelSerializer[Episode]):
-    class Meta:
-        model = Episode
-        fields = ["id", "episode_type", "start_date", "planned_end_date"]
-
-
 @extend_schema_field(
     # The choice set of `whereabouts`, under that one name: two names for one enum is a schema warning.
     {"allOf": [{"$ref": "#/components/schemas/WhereaboutsEnum"}], "nullable": True, "readOnly": True}
@@ -155,11 +149,6 @@ class PersonListSerializer(serializers.ModelSerializer[Person]):
     unit_at = serializers.IntegerField(read_only=True, help_text=gettext_lazy("The managing commune on that date."))
     whereabouts_at = WhereaboutsAtField(choices=Whereabouts.choices, read_only=True, allow_null=True)
     whereabouts_since = serializers.DateField(read_only=True, allow_null=True)
-    active_episodes = ActiveEpisodeSerializer(
-        many=True,
-        read_only=True,
-        help_text=gettext_lazy("Legal measures running on that date; only for roles that may see legal history."),
-    )
 
     class Meta:
         model = Person
@@ -179,14 +168,19 @@ class PersonListSerializer(serializers.ModelSerializer[Person]):
             "unit_at",
             "whereabouts_at",
             "whereabouts_since",
-            "active_episodes",
         ]
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         request = self.context.get("request")
-        if request is not None and not scope_for(request.user).can(Capability.VIEW_EPISODES):
-            fields.pop("active_episodes")
+        if request is None or scope_for(request.user).can(Capability.VIEW_EPISODES):
+            fields["active_episodes"] = roster_measures().serializer(
+                many=True,
+                read_only=True,
+                help_text=gettext_lazy(
+                    "Legal measures running on that date; only for roles that may see legal history."
+                ),
+            )
         return fields
 
 

@@ -1,7 +1,8 @@
 """One filter definition for the people list page and the people API.
 
 Status filters (measure, whereabouts, "as of") go through `status_as_of`, the only place that
-knows what a person's status was on a date; the others narrow its result.
+knows what a person's status was on a date (defined with the legal measures, which register it
+with the roster: `people.extensions`); the others narrow its result.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.rules import add_months
-from donghanh.episodes.selectors import status_as_of
 from donghanh.people.choices import Sex, Whereabouts
+from donghanh.people.extensions import MeasureChoices, roster_measures
 from donghanh.people.models import Person
 from donghanh.people.selectors import filter_by_name
 
@@ -42,7 +42,7 @@ class PersonFilter(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(method="filter_name", label=_("Name or code"))
     episode_type = django_filters.MultipleChoiceFilter(
-        method="noop", choices=EpisodeType.choices, label=_("Under the measure")
+        method="noop", choices=MeasureChoices(), label=_("Under the measure")
     )
     whereabouts = django_filters.MultipleChoiceFilter(
         method="noop", choices=Whereabouts.choices, label=_("Whereabouts")
@@ -72,7 +72,7 @@ class PersonFilter(django_filters.FilterSet):
         if not hasattr(self, "_qs"):
             valid = self.is_valid()
             cleaned = self.form.cleaned_data if valid else {}
-            self.queryset = status_as_of(
+            self.queryset = roster_measures().status_as_of(
                 self.request.user,
                 self.day if valid else timezone.localdate(),
                 episode_types=cleaned.get("episode_type") or None,

@@ -22,6 +22,7 @@ from donghanh.core.services import check_fields
 from donghanh.core.text import fold
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Substance, TestResult, Whereabouts
+from donghanh.people.extensions import person_merge_steps
 from donghanh.people.identity import check_citizen_id
 from donghanh.people.models import (
     AddictionDetermination,
@@ -196,14 +197,10 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person) -> Person:
         raise ValidationError(_("Choose two different records."))
     if keep.merged_into_id or duplicate.merged_into_id:
         raise ValidationError(_("A record that was already merged cannot be merged again."))
-    from donghanh.episodes.services import episode_check_conflicts  # episodes build on people
-
-    # A measure recorded on both records (same type, same start) is one measure: keep's copy stays.
-    kept_measures = set(keep.episodes.values_list("episode_type", "start_date"))
-    for episode in duplicate.episodes.all():
-        if (episode.episode_type, episode.start_date) in kept_measures:
-            episode._history_user = actor
-            episode.delete()
+    steps = person_merge_steps()  # what the apps above do with their rows (legal measures on both records)
+    for step in steps:
+        if step.before is not None:
+            step.before(actor, keep, duplicate)
     # Every visible relation to Person (history tables relate with related_name="+", hidden).
     for relation in Person._meta.related_objects:
         model = relation.related_model
@@ -225,8 +222,9 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person) -> Person:
     if not keep.citizen_id and duplicate.citizen_id:
         keep.citizen_id = duplicate.citizen_id
         keep.id_kind = duplicate.id_kind
-    for episode in keep.episodes.select_related("rule"):
-        episode_check_conflicts(episode)  # the two records' measures must not clash
+    for step in steps:
+        if step.after is not None:
+            step.after(actor, keep, duplicate)
     names = [n.strip() for n in keep.other_names.split(",") if n.strip()]
     for name in [duplicate.full_name, *(n.strip() for n in duplicate.other_names.split(","))]:
         if name and name != keep.full_name and name not in names:

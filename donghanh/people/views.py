@@ -29,14 +29,12 @@ from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.services import access_log_record
-from donghanh.casework.person_section import person_casework_context
-from donghanh.community.views.sessions import person_memberships
 from donghanh.core.forms import apply_service_errors
-from donghanh.episodes.models import Episode
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import filter_by_name as units_by_name
 from donghanh.people import services
 from donghanh.people.choices import Whereabouts
+from donghanh.people.extensions import person_sections
 from donghanh.people.filters import PersonFilter
 from donghanh.people.forms import (
     DeterminationForm,
@@ -96,7 +94,7 @@ class PersonRow:
     commune: str
     whereabouts: str
     since: datetime.date | None
-    measures: list[Episode] | None = field(default=None)
+    measures: list[Any] | None = field(default=None)
 
 
 @scoped(Capability.VIEW_PEOPLE)
@@ -270,14 +268,17 @@ def person_detail(request: AppRequest, pk: int) -> HttpResponse:
         "show_drug_use": False,
         "show_health": False,
         "support_tab": scope.can_at(Capability.VIEW_SUPPORT, path),
-        "memberships": person_memberships(request.user, person),
+        "sections": [],
     }
+    # The sections of the apps above, in their order; the registry's own sensitive ones come at 50.
+    seen_by_order: list[tuple[int, list[str]]] = []
+    for section in person_sections():
+        shown = section.context(request, person)
+        if shown is not None:
+            context.update(shown.values)
+            context["sections"].append(section.template)
+            seen_by_order.append((section.order, shown.seen))
     seen: list[str] = []
-    if scope.can_at(Capability.VIEW_EPISODES, path):
-        context["show_episodes"] = True
-        context["episodes"] = person.episodes.select_related("rule").order_by("-start_date", "-pk")
-        context["can_manage_episodes"] = scope.can_at(Capability.MANAGE_EPISODES, path)
-        seen.append(SEEN_EPISODES)
     if scope.can_at(Capability.VIEW_DRUG_USE, path):
         context["show_drug_use"] = True
         context["drug_use"] = DrugUseHistory.objects.filter(person=person).first()
@@ -288,9 +289,8 @@ def person_detail(request: AppRequest, pk: int) -> HttpResponse:
         context["show_health"] = True
         context["health"] = HealthStatus.objects.filter(person=person).first()
         seen.append(SEEN_HEALTH)
-    if scope.can_at(Capability.VIEW_CASEWORK, path):
-        context["casework"] = person_casework_context(request, person)
-        seen += context["casework"].pop("seen")
+    seen_by_order.append((50, seen))
+    seen = [word for _order, words in sorted(seen_by_order, key=lambda s: s[0]) for word in words]
     if seen:
         access_log_record(actor=request.user, obj=person, detail=", ".join(seen), unit=person.unit, request=request)
     return render(request, "people/person_detail.html", context)

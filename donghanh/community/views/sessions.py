@@ -30,6 +30,7 @@ from donghanh.community.forms.sessions import AttendanceForm, NewSessionForm, Se
 from donghanh.community.models import CommunityModel, Membership, Session
 from donghanh.community.selectors import MemberRate, attendance_rates, members_on, models_for_user
 from donghanh.core.forms import apply_service_errors
+from donghanh.people.extensions import SectionContext
 from donghanh.people.models import Person
 
 # Memberships are measured from joining: any day before every membership does as the start of the period.
@@ -243,3 +244,9 @@ def person_memberships(user: Any, person: Person) -> list[MemberRate] | None:
     )
     rates = attendance_rates(memberships, first=SINCE_EVER, last=timezone.localdate())
     return sorted(rates, key=lambda r: (r.membership.joined_on, r.membership.pk), reverse=True)
+
+
+def memberships_section(request: AppRequest, person: Person) -> SectionContext | None:
+    """The "Clubs and groups" section of the person page, for roles that see community models."""
+    memberships = person_memberships(request.user, person)
+    return None if memberships is None else SectionContext({"memberships": memberships})
