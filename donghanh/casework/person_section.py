@@ -29,8 +29,8 @@ from donghanh.casework.models import (
     QuarterlyClassification,
     ReintegrationPlan,
 )
-from donghanh.casework.periods import add_months, month_start
 from donghanh.casework.selectors import assessments_for, assignments_active_on
+from donghanh.core.dates import month_start, shift_month_start
 from donghanh.people.extensions import SectionContext
 from donghanh.people.models import Person
 
@@ -153,7 +153,7 @@ def person_casework_context(request: AppRequest, person: Person) -> dict[str, An
         .select_related("volunteer", "recorded_by")
         .order_by("-date", "-pk")[:CONTACTS_SHOWN]
     )
-    first_month = add_months(month_start(today), -(ASSESSMENT_MONTHS_SHOWN - 1))
+    first_month = shift_month_start(month_start(today), -(ASSESSMENT_MONTHS_SHOWN - 1))
     assessments = list(assessments_for(user, person).filter(month__gte=first_month))
     classifications = list(
         QuarterlyClassification.objects.accessible_to(user)

@@ -24,7 +24,7 @@ from donghanh.casework.models import (
     Volunteer,
     VolunteerTeam,
 )
-from donghanh.casework.periods import month_end, quarter_months
+from donghanh.core.dates import month_end, quarter_months
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
 

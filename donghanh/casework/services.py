@@ -35,8 +35,8 @@ from donghanh.casework.models import (
     Volunteer,
     VolunteerTeam,
 )
-from donghanh.casework.periods import month_end, month_start, quarter_months
 from donghanh.casework.selectors import derived_level, rating_scale_for
+from donghanh.core.dates import month_end, month_start, quarter_months
 from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
 from donghanh.orgunits.models import OrgUnit

@@ -20,8 +20,8 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.casework.choices import NotificationKind
 from donghanh.casework.models import Contact, MonthlyAssessment, QuarterlyClassification, Volunteer
-from donghanh.casework.periods import add_months, month_start, previous_quarter, quarter_months, quarter_of
 from donghanh.casework.selectors import assignments_active_on, in_casework, volunteers_active_on
+from donghanh.core.dates import month_start, previous_quarter, quarter_months, quarter_of, shift_month_start
 
 OVERDUE_KINDS = frozenset({NotificationKind.ASSESSMENT_OVERDUE, NotificationKind.REFERRAL_OVERDUE})
 ACTING_CAPABILITIES = (Capability.RECORD_CASEWORK, Capability.MANAGE_VOLUNTEERS, Capability.CONFIRM_CLASSIFICATION)
@@ -72,14 +72,14 @@ def assessment_months(today: datetime.date) -> tuple[list[datetime.date], list[d
     and is overdue after them; earlier months (as many as the setting shows) are overdue.
     """
     current = month_start(today)
-    previous = add_months(current, -1)
+    previous = shift_month_start(current, -1)
     due = [current]
     if today.day <= settings.CASEWORK_ASSESSMENT_GRACE_DAYS:
         due.append(previous)
-        first_overdue = add_months(current, -2)
+        first_overdue = shift_month_start(current, -2)
     else:
         first_overdue = previous
-    overdue = [add_months(first_overdue, -i) for i in range(settings.CASEWORK_OVERDUE_MONTHS_SHOWN)]
+    overdue = [shift_month_start(first_overdue, -i) for i in range(settings.CASEWORK_OVERDUE_MONTHS_SHOWN)]
     return due, overdue
 
 
@@ -153,7 +153,7 @@ def _assessments_due(user: Any, people: list[Any], today: datetime.date) -> list
                     kind=kind,
                     subject=person.full_name,
                     url=url,
-                    due_date=add_months(month, 1)
+                    due_date=shift_month_start(month, 1)
                     + datetime.timedelta(days=settings.CASEWORK_ASSESSMENT_GRACE_DAYS - 1),
                     key=f"assessment:{person.pk}:{month:%Y-%m}",
                     person_id=person.pk,

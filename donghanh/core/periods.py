@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from donghanh.casework.periods import add_months, month_end, quarter_of
+from donghanh.core.dates import month_end, month_start, quarter_end, quarter_of, quarter_start, shift_month_start
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 _PATTERNS = (
@@ -44,8 +44,8 @@ class Period:
     def shifted(self, count: int) -> Period:
         """The period `count` periods of the same kind later (earlier when negative)."""
         months = {MONTH: 1, QUARTER: 3, YEAR: 12}[self.kind] * count
-        first = add_months(self.first, months)
-        return Period(self.kind, first, month_end(add_months(self.last.replace(day=1), months)))
+        first = shift_month_start(self.first, months)
+        return Period(self.kind, first, month_end(shift_month_start(self.last, months)))
 
     def __str__(self) -> str:
         return self.code
@@ -54,11 +54,10 @@ class Period:
 def period_of(kind: str, day: datetime.date) -> Period:
     """The month, quarter or year that contains `day`."""
     if kind == MONTH:
-        first = day.replace(day=1)
-        return Period(MONTH, first, month_end(first))
+        return Period(MONTH, month_start(day), month_end(day))
     if kind == QUARTER:
-        first = datetime.date(day.year, 3 * (quarter_of(day)[1] - 1) + 1, 1)
-        return Period(QUARTER, first, month_end(add_months(first, 2)))
+        year, quarter = quarter_of(day)
+        return Period(QUARTER, quarter_start(year, quarter), quarter_end(year, quarter))
     return Period(YEAR, datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31))
 
 
@@ -76,7 +75,7 @@ def parse_period(text: str) -> Period | None:
             month = int(match.group(2))
             return period_of(MONTH, datetime.date(year, month, 1)) if 1 <= month <= 12 else None
         if kind == QUARTER:
-            return period_of(QUARTER, datetime.date(year, 3 * (int(match.group(2)) - 1) + 1, 1))
+            return period_of(QUARTER, quarter_start(year, int(match.group(2))))
         return period_of(YEAR, datetime.date(year, 1, 1))
     return None
 

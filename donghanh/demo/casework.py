@@ -29,9 +29,9 @@ from donghanh.casework.models import (
     Volunteer,
     VolunteerTeam,
 )
-from donghanh.casework.periods import add_months, month_start, months_between, quarter_months, quarter_of
 from donghanh.casework.selectors import Coverage, coverage, in_casework, rating_levels_for
 from donghanh.casework.worklist import assessment_months
+from donghanh.core.dates import month_start, month_starts, quarter_months, quarter_of, shift_month_start
 from donghanh.demo.communes import HAI_CHAU, PHU_THUONG
 from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.episodes.models import Episode
@@ -309,7 +309,7 @@ class _Commune:
             last = self.ago(STOPPED + rng.randint(4, 10))
         days: set[datetime.date] = set()
         first = max(case.start, self.first)
-        for month in months_between(first, last):
+        for month in month_starts(first, last):
             span = [d for n in range(31) if (d := month + n * DAY).month == month.month and first <= d <= last]
             days.update(rng.sample(span, min(len(span), rng.choice((1, 1, 2, 2, 3)))))
         if follow_up:
@@ -334,7 +334,7 @@ class _Commune:
         """Every month followed, less those tnv.phuthuong still has to do and those since a volunteer stopped."""
         rng, current = self.rng, month_start(self.today)
         due, overdue = assessment_months(self.today)
-        months = months_between(max(case.start, add_months(current, -11)), case.end or self.today)
+        months = month_starts(max(case.start, shift_month_start(current, -11)), case.end or self.today)
         skip: set[datetime.date] = set()
         if case.group == "tnv" and 1 <= case.slot <= 3:
             skip |= set(due) | ({overdue[0]} if case.slot == 3 else set())
@@ -342,12 +342,12 @@ class _Commune:
             skip |= {m for m in months if m > self.ago(STOPPED)}
         elif case.group == "other" and rng.random() < 0.5:
             skip |= set(due)
-        if confirmed and add_months(current, -4) in months:
-            case.test_month = add_months(current, -4)
+        if confirmed and shift_month_start(current, -4) in months:
+            case.test_month = shift_month_start(current, -4)
         base, young = rng.choice((2, 3, 3, 4)), case.kinds == {EpisodeType.EARLY_INTERVENTION}
         for k, month in enumerate(m for m in months if m not in skip):
             rank, use = max(1, min(4, base - k // 4 + rng.choice((0, 0, 0, 1, -1)))), U.NONE
-            actor, _volunteer = self._actor(case, min(add_months(month, 1) - DAY, self.today))
+            actor, _volunteer = self._actor(case, min(shift_month_start(month, 1) - DAY, self.today))
             tests = []
             if month == case.test_month:  # the police tested positive; linking the test needs the officer
                 use, rank, actor = U.CONFIRMED, 4, self.officer
@@ -365,14 +365,14 @@ class _Commune:
                 participation=rng.choice(participation), work_status=rng.choice([W.STUDYING] if young else work),
                 family_relations=rng.choice(family), compliance=C.NOT_APPLICABLE if young else rng.choice(compliance),
                 rating=self.rating[rank], notes=USE_NOTES.get(use, notes),
-                assessed_on=min(add_months(month, 1) - DAY, self.today),
+                assessed_on=min(shift_month_start(month, 1) - DAY, self.today),
             )  # fmt: skip
 
     def _classify(self, cases: list[_Case], confirmed: _Case | None, pending: list[_Case]) -> None:
         """Every quarter fully assessed, but the last one of the `pending`, which the officer has yet to confirm."""
-        last = quarter_of(add_months(month_start(self.today), -3))  # the last quarter finished
+        last = quarter_of(shift_month_start(month_start(self.today), -3))  # the last quarter finished
         for case in cases:
-            quarter = quarter_of(add_months(month_start(self.today), -11))
+            quarter = quarter_of(shift_month_start(month_start(self.today), -11))
             while quarter <= last:
                 months = quarter_months(*quarter)
                 ranks = sorted(case.ranks[m] for m in months if m in case.ranks)
@@ -391,7 +391,8 @@ class _Commune:
         if start > (case.end or self.today):
             return
         actor, _volunteer = self._actor(case, self.today if case.end is None else start)
-        plan = services.plan_create(actor=actor, person=case.person, start_date=start, end_date=add_months(start, 12),
+        plan = services.plan_create(actor=actor, person=case.person, start_date=start,
+                                    end_date=shift_month_start(start, 12),
                                     notes="Lập cùng người được hỗ trợ và gia đình.")  # fmt: skip
         for k, (domain, goal, actions) in enumerate(rng.sample(GOALS, rng.randint(2, 4))):
             late = review_passed and k == 0

@@ -15,9 +15,9 @@ from typing import Any
 from django.db import transaction
 
 from donghanh.accounts.models import User
+from donghanh.core.dates import term_end
 from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.episodes.models import Episode
-from donghanh.episodes.rules import end_after
 from donghanh.episodes.services import episode_close, episode_open
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Education, HivStatus, MaritalStatus, Sex, Substance, TestResult, Whereabouts
@@ -285,7 +285,7 @@ class PeopleWriter:
             fields = {"facility": c.methadone, "issuing_body": c.methadone, "notes": notes}
         elif kind == EpisodeType.EARLY_INTERVENTION:
             fields = {"issuing_body": f"Câu lạc bộ Can thiệp sớm, dự phòng nghiện ma túy {c.name}", "notes": notes}
-        planned = end_after(start, months) if months else None
+        planned = term_end(start, months) if months else None
         episode = episode_open(
             actor=c.officer, person=person, episode_type=kind, start_date=start, planned_end_date=planned, **fields
         )

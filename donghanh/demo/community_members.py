@@ -16,16 +16,14 @@ from django.contrib.auth.hashers import make_password
 from django.db.models import Q
 
 from donghanh.accounts.models import RoleAssignment, User
-from donghanh.casework.periods import add_months as month_after
-from donghanh.casework.periods import month_start
 from donghanh.community import services
 from donghanh.community.choices import LeaveReason, SessionKind
 from donghanh.community.models import CommunityModel, Membership, ModelType
+from donghanh.core.dates import add_months_civil, month_start, shift_month_start
 from donghanh.demo.community_sites import Site
 from donghanh.demo.world import DEMO_PASSWORD
 from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.episodes.models import Episode
-from donghanh.episodes.rules import add_months
 from donghanh.episodes.services import episode_close, episode_open
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Education, MaritalStatus, Sex, Substance, Whereabouts
@@ -46,7 +44,7 @@ LEFT = (  # why members left, in turn, and whether they had come regularly until
 
 def past_year(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The twelve months up to `today`, as the demo's sessions and attendance rates count them."""
-    return add_months(today, -12) + DAY, today
+    return add_months_civil(today, -12) + DAY, today
 
 
 @dataclass
@@ -226,7 +224,7 @@ class CommunityWriter:
         this_month = month_start(self.today)
         days = []
         for k in range(11, -1, -1):
-            month = month_after(this_month, -k)
+            month = shift_month_start(this_month, -k)
             picked = month.replace(day=max(1, min(28, day + self.rng.randint(-2, 2))))
             days.append(min(picked, self.today))
         return days

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from donghanh.core.dates import add_months_civil, term_end
 from donghanh.demo.communes import (
     COMMUNE,
     CURRENT,
@@ -24,7 +25,6 @@ from donghanh.demo.communes import (
 )
 from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.episodes.models import Episode
-from donghanh.episodes.rules import add_months, end_after
 from donghanh.episodes.selectors import status_as_of
 from donghanh.episodes.services import episode_close
 from donghanh.orgunits.models import OrgUnit
@@ -62,9 +62,9 @@ def _phu_thuong_on_report_date(demo: PeopleWriter, c: Commune, hai_chau: Commune
         compulsory = index % 4 != 3
         facility_kind = EpisodeType.COMPULSORY_REHAB if compulsory else EpisodeType.VOLUNTARY_FACILITY_REHAB
         months = rng.choice([24, 24, 18]) if compulsory else rng.choice([6, 12])
-        start = add_months(back, -months)
+        start = add_months_civil(back, -months)
         managed_before = compulsory and start >= datetime.date(2023, 1, 1) and rng.random() < 0.5
-        first = add_months(start, -8) if managed_before else start - datetime.timedelta(days=60)
+        first = add_months_civil(start, -8) if managed_before else start - datetime.timedelta(days=60)
         person = demo.person(c, first - datetime.timedelta(days=rng.randint(10, 150)))
         demo.drug_use(c, person, opioid=index == 0)
         if managed_before:
@@ -137,7 +137,7 @@ def _phu_thuong_on_report_date(demo: PeopleWriter, c: Commune, hai_chau: Commune
         if index < 15:
             kind, start = EpisodeType.COMPULSORY_REHAB, demo.day(datetime.date(2023, 8, 7), datetime.date(2025, 6, 9))
             months = rng.choice(
-                [m for m in (24, 24, 18, 12) if end_after(start, m) >= REPORT_DATE + datetime.timedelta(days=14)]
+                [m for m in (24, 24, 18, 12) if term_end(start, m) >= REPORT_DATE + datetime.timedelta(days=14)]
             )
         else:
             kind, start = (
@@ -146,7 +146,7 @@ def _phu_thuong_on_report_date(demo: PeopleWriter, c: Commune, hai_chau: Commune
             )
             months = rng.choice([6, 12])
         managed_before = kind == EpisodeType.COMPULSORY_REHAB and rng.random() < 0.4
-        first = add_months(start, -6) if managed_before else start - datetime.timedelta(days=60)
+        first = add_months_civil(start, -6) if managed_before else start - datetime.timedelta(days=60)
         person = demo.person(c, first - datetime.timedelta(days=rng.randint(10, 200)))
         demo.drug_use(c, person)
         if managed_before:
@@ -235,7 +235,7 @@ def _hai_chau(demo: PeopleWriter, c: Commune) -> None:
     ]:
         person = new(start - datetime.timedelta(days=120), opioid=methadone is not None)
         demo.rehab(c, person, kind, start, months)
-        demo.home(c, person, end_after(start, months) + DAY)
+        demo.home(c, person, term_end(start, months) + DAY)
         if methadone:
             demo.measure(c, person, EpisodeType.METHADONE, methadone)
 

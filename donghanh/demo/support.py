@@ -21,8 +21,8 @@ from django.db.models import Min
 from django.utils import timezone
 
 from donghanh.accounts.models import User
-from donghanh.casework.periods import add_months, month_start
 from donghanh.casework.selectors import in_casework
+from donghanh.core.dates import month_start, shift_month_start
 from donghanh.demo.communes import HAI_CHAU, PHU_THUONG
 from donghanh.episodes.selectors import episodes_active_on
 from donghanh.orgunits.models import OrgUnit
@@ -393,9 +393,9 @@ class _Commune:
         self, referral: Referral, sent: _Sent, accepted: datetime.date, until: datetime.date, actor: User
     ) -> None:
         """A follow-up a month from the month accepted, to the month `until` but never the month not yet over."""
-        last = min(month_start(until), add_months(month_start(self.today), -1))
+        last = min(month_start(until), shift_month_start(month_start(self.today), -1))
         for k, (attendance, source, note) in enumerate(sent.follow_ups):
-            month = add_months(month_start(accepted), k)
+            month = shift_month_start(month_start(accepted), k)
             if month > last:
                 break
             services.follow_up_record(actor=actor, referral=referral, month=month, attendance=attendance,

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from donghanh.core.dates import term_end
 from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.models import EpisodeRule
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def end_after(start: datetime.date, months: int) -> datetime.date:
-    """The last day of a measure of `months` months starting on `start`, the start day counted.
-
-    12 months from 01/07 end on 30/06. When the last month has no day corresponding to the start
-    (one month from 31/01), the measure runs to that month's last day (Civil Code 2015, art. 148).
-    """
-    corresponding = add_months(start, months)
-    if corresponding.day < start.day:
-        return corresponding
-    return corresponding - datetime.timedelta(days=1)
 
 
 def rule_for(episode_type: str, start: datetime.date, age: int) -> EpisodeRule:
@@ -53,8 +35,8 @@ def check_duration(rule: EpisodeRule, start: datetime.date, planned_end: datetim
         return
     if planned_end is None:
         raise ValidationError({"planned_end_date": _("Give the planned end of the measure.")})
-    earliest = end_after(start, rule.min_months) if rule.min_months else start
-    latest = end_after(start, rule.max_months) if rule.max_months else None
+    earliest = term_end(start, rule.min_months) if rule.min_months else start
+    latest = term_end(start, rule.max_months) if rule.max_months else None
     if planned_end < earliest or (latest and planned_end > latest):
         if rule.min_months == rule.max_months:
             span = _("%(months)s months") % {"months": rule.min_months}

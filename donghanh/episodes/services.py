@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
+from donghanh.core.dates import term_end
 from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
 from donghanh.episodes.choices import FACILITY_TYPES, EpisodeType
 from donghanh.episodes.models import Episode
-from donghanh.episodes.rules import check_duration, end_after, rule_for
+from donghanh.episodes.rules import check_duration, rule_for
 from donghanh.people.models import Person
 from donghanh.people.services import require
 
@@ -70,7 +71,7 @@ def _validate(episode: Episode) -> None:
         raise ValidationError({"facility": _("Name the facility or clinic.")})
     episode.rule = rule_for(episode.episode_type, episode.start_date, episode.person.age_on(episode.start_date))
     if episode.planned_end_date is None and episode.rule.default_months:
-        episode.planned_end_date = end_after(episode.start_date, episode.rule.default_months)
+        episode.planned_end_date = term_end(episode.start_date, episode.rule.default_months)
     if episode.planned_end_date and episode.planned_end_date < episode.start_date:
         raise ValidationError({"planned_end_date": _("The planned end is before the start.")})
     check_duration(episode.rule, episode.start_date, episode.planned_end_date)

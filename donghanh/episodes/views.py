@@ -18,12 +18,13 @@ from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.services import access_log_record
+from donghanh.core.dates import term_end
 from donghanh.core.forms import apply_service_errors
 from donghanh.episodes import services
 from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.forms import EpisodeCloseForm, EpisodeDecisionForm, EpisodeOpenForm
 from donghanh.episodes.models import Episode, EpisodeRule
-from donghanh.episodes.rules import end_after, rule_for
+from donghanh.episodes.rules import rule_for
 from donghanh.people.models import Person
 from donghanh.people.selectors import people_for_user
 
@@ -92,11 +93,11 @@ def rule_hint_for(person: Person, episode_type: str, start: Any) -> RuleHint:
         return hint
     hint.rule = rule
     if rule.min_months:
-        hint.earliest_end = end_after(start, rule.min_months)
+        hint.earliest_end = term_end(start, rule.min_months)
     if rule.max_months:
-        hint.latest_end = end_after(start, rule.max_months)
+        hint.latest_end = term_end(start, rule.max_months)
     if rule.default_months:
-        hint.usual_end = end_after(start, rule.default_months)
+        hint.usual_end = term_end(start, rule.default_months)
     hint.conflicts = [str(EpisodeType(code).label) for code in rule.conflicts_with if code in EpisodeType.values]
     return hint
 

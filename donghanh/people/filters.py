@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.episodes.rules import add_months
+from donghanh.core.dates import add_months_civil
 from donghanh.people.choices import Sex, Whereabouts
 from donghanh.people.extensions import MeasureChoices, roster_measures
 from donghanh.people.models import Person
@@ -94,9 +94,9 @@ class PersonFilter(django_filters.FilterSet):
         """Age on the chosen day: from the date of birth when known, else from the year of birth alone."""
         _label, lowest, highest = AGE_BANDS[value]
         day = self.day
-        by_date = Q(birth_date__isnull=False, birth_date__lte=add_months(day, -12 * lowest))
+        by_date = Q(birth_date__isnull=False, birth_date__lte=add_months_civil(day, -12 * lowest))
         by_year = Q(birth_date__isnull=True, birth_year__lte=day.year - lowest)
         if highest is not None:
-            by_date &= Q(birth_date__gt=add_months(day, -12 * (highest + 1)))
+            by_date &= Q(birth_date__gt=add_months_civil(day, -12 * (highest + 1)))
             by_year &= Q(birth_year__gte=day.year - highest)
         return queryset.filter(by_date | by_year)

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
-from donghanh.episodes.rules import add_months
+from donghanh.core.dates import add_months_civil
 from donghanh.orgunits.models import OrgUnit
 from donghanh.support.choices import ReferralStatus, ServiceCategory
 from donghanh.support.models import Partner, Referral, ServiceRecord, ServiceType
@@ -25,7 +25,7 @@ def stable_jobs_on(day: datetime.date) -> QuerySet[ServiceRecord]:
     Computed from the dates, so a job becomes stable on the day it reaches the threshold and stops
     counting the day after it ends.
     """
-    started_by = add_months(day, -settings.SUPPORT_STABLE_JOB_MONTHS)
+    started_by = add_months_civil(day, -settings.SUPPORT_STABLE_JOB_MONTHS)
     return ServiceRecord.objects.filter(
         service_type__category=ServiceCategory.JOB_PLACEMENT, start_date__lte=started_by
     ).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
@@ -35,7 +35,7 @@ def is_stable_job(record: ServiceRecord, day: datetime.date) -> bool:
     """The same rule for one record in hand."""
     if record.service_type.category != ServiceCategory.JOB_PLACEMENT:
         return False
-    held = record.start_date <= add_months(day, -settings.SUPPORT_STABLE_JOB_MONTHS)
+    held = record.start_date <= add_months_civil(day, -settings.SUPPORT_STABLE_JOB_MONTHS)
     return held and (record.end_date is None or record.end_date >= day)
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.casework.services import require_person
+from donghanh.core.dates import month_start
 from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
 from donghanh.orgunits.models import OrgUnit
@@ -216,14 +217,14 @@ def follow_up_record(
     """Record (or correct) how a person in treatment attended in a month."""
     require_person(actor, Capability.RECORD_SUPPORT, referral.person)
     _require_referral_kind(actor, referral.person, referral.kind)
-    month = month.replace(day=1)
+    month = month_start(month)
     if referral.kind not in TREATMENT_REFERRALS:
         raise ValidationError(_("Only treatment referrals are followed month by month."))
-    if referral.status == ReferralStatus.SENT or month < referral.sent_on.replace(day=1):
+    if referral.status == ReferralStatus.SENT or month < month_start(referral.sent_on):
         raise ValidationError({"month": _("Follow a referral from the month the treatment was accepted.")})
-    if month > timezone.localdate().replace(day=1):
+    if month > month_start(timezone.localdate()):
         raise ValidationError({"month": _("A month that has not begun cannot be followed.")})
-    if not referral.is_open and month > referral.status_on.replace(day=1):
+    if not referral.is_open and month > month_start(referral.status_on):
         raise ValidationError(
             {
                 "month": _("The referral ended on %(day)s; months after it are not followed.")

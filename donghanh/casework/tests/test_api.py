@@ -21,7 +21,7 @@ from donghanh.accounts.roles import Role
 from donghanh.audit.models import AccessLogEntry
 from donghanh.casework import services
 from donghanh.casework.models import Assignment, RatingLevel, Volunteer
-from donghanh.casework.periods import add_months, month_start, previous_quarter, quarter_months, quarter_of
+from donghanh.core.dates import month_start, previous_quarter, quarter_months, quarter_of, shift_month_start
 from donghanh.episodes.services import episode_open
 from donghanh.people.models import Person
 from donghanh.people.services import drug_test_add, person_register
@@ -362,7 +362,7 @@ def test_validation_errors_are_400_in_vietnamese_by_default(api, officer, phu_th
 
     bad_month = post(api, "assessments/", assessment_data(person) | {"month": "2025-13"})
     assert bad_month.json() == {"month": [vi("Enter a month as YYYY-MM.")]}
-    later = post(api, "assessments/", assessment_data(person, month=add_months(THIS_MONTH, 1)), **ENGLISH)
+    later = post(api, "assessments/", assessment_data(person, month=shift_month_start(THIS_MONTH, 1)), **ENGLISH)
     assert later.json() == {"month": ["A month that has not begun cannot be assessed."]}
     bad_rating = post(api, "assessments/", assessment_data(person, rating="excellent"))
     assert bad_rating.json() == {"rating": [vi("Choose a rating of this province's scale.")]}
@@ -440,7 +440,7 @@ def test_drug_use_is_hidden_from_volunteers_and_logged_for_officers(client, api,
 def test_assessment_submit_and_correct(client, officer, volunteer_user, casework):
     an = casework["an"]
     login(client, volunteer_user)
-    last_month = add_months(THIS_MONTH, -1)
+    last_month = shift_month_start(THIS_MONTH, -1)
     response = post(client, "assessments/", assessment_data(an, month=last_month, notes="Tiến bộ"))
     assert response.status_code == 201, response.content
     body = response.json()
@@ -557,7 +557,7 @@ def test_the_work_list_shows_the_due_assessment_until_it_is_posted(
             "kind_label": vi("Monthly assessment due"),
             "subject": person.full_name,
             "url": reverse("casework:assessment", args=[person.pk]) + f"?month={THIS_MONTH:%Y-%m}",
-            "due_date": (add_months(THIS_MONTH, 1) + datetime.timedelta(days=4)).isoformat(),
+            "due_date": (shift_month_start(THIS_MONTH, 1) + datetime.timedelta(days=4)).isoformat(),
             "person_id": person.pk,
             "detail": f"{THIS_MONTH:%m/%Y}",
             "overdue": False,

@@ -15,7 +15,7 @@ from donghanh.accounts.roles import Role
 from donghanh.casework import services
 from donghanh.casework.choices import ContactMode, DrugUseInMonth, GoalStatus, PlanDomain, PlanStatus, Topic
 from donghanh.casework.models import Contact, InstrumentRecord, MonthlyAssessment, PlanGoal, RatingLevel
-from donghanh.casework.periods import add_months, month_start
+from donghanh.core.dates import month_start, shift_month_start
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Sex
 from donghanh.people.models import Person
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - datetime.timedelta(days=1)
 THIS_MONTH = month_start(TODAY)
-LAST_MONTH = add_months(THIS_MONTH, -1)
+LAST_MONTH = shift_month_start(THIS_MONTH, -1)
 
 # WHO ASSIST manual's worked example: Q2 weekly 4 + Q3 monthly 4 + Q4 once/twice 4 + Q5 never 0
 # + Q6 yes in the past 3 months 6 + Q7 no 0 = 18, moderate risk.
@@ -241,7 +241,7 @@ def test_a_volunteer_plans_only_for_the_person_assigned_to_them(volunteer, hung,
 
 def test_a_month_that_has_not_begun_cannot_be_assessed(officer, hung):
     with pytest.raises(ValidationError) as refused:
-        services.assessment_submit(actor=officer, person=hung, month=add_months(THIS_MONTH, 1), **assessment())
+        services.assessment_submit(actor=officer, person=hung, month=shift_month_start(THIS_MONTH, 1), **assessment())
     assert "month" in refused.value.message_dict
     done = services.assessment_submit(actor=officer, person=hung, month=TODAY, **assessment())
     assert done.month == THIS_MONTH  # any day of the month names the month
@@ -272,7 +272,7 @@ def test_confirmed_drug_use_needs_a_positive_test_of_that_month(officer, hung):
     earlier = drug_test_add(
         actor=officer,
         person=hung,
-        date=add_months(LAST_MONTH, -1),
+        date=shift_month_start(LAST_MONTH, -1),
         sample="urine",
         tested_by="Trạm y tế",
         results={"heroin": "positive"},

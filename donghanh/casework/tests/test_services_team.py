@@ -15,8 +15,8 @@ from donghanh.accounts.roles import Role
 from donghanh.casework import services
 from donghanh.casework.choices import Compliance, DrugUseInMonth, FamilyRelations, Participation, WorkStatus
 from donghanh.casework.models import Assignment, MonthlyAssessment, QuarterlyClassification, RatingLevel, RatingScale
-from donghanh.casework.periods import previous_quarter, quarter_months, quarter_of
 from donghanh.casework.selectors import derived_level, rating_levels_for
+from donghanh.core.dates import previous_quarter, quarter_months, quarter_of
 from donghanh.people.choices import Sex
 from donghanh.people.services import person_register
 

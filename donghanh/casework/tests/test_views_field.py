@@ -22,7 +22,7 @@ from donghanh.casework import services
 from donghanh.casework.choices import DrugUseInMonth, Topic
 from donghanh.casework.models import Assignment, Contact, MonthlyAssessment, Notification, RatingLevel, VolunteerTeam
 from donghanh.casework.notifications import notifications_refresh
-from donghanh.casework.periods import add_months, month_start
+from donghanh.core.dates import month_start, shift_month_start
 from donghanh.core.tests.pages import Node, parse
 from donghanh.core.tests.test_security import assert_csp_and_no_inline_code
 from donghanh.episodes.choices import EpisodeType
@@ -192,7 +192,7 @@ def test_the_work_list_groups_what_is_due_and_links_to_where_it_is_done(client, 
     assert "assessment_due" in kinds
     [current] = [n for n in due if f"month={THIS_MONTH:%Y-%m}" in (n.attrs["href"] or "")]
     assert "Nguyễn Văn Hùng" in current.text and f"{THIS_MONTH:%m/%Y}" in current.text
-    due_date = add_months(THIS_MONTH, 1) + datetime.timedelta(days=4)  # the last of the five grace days
+    due_date = shift_month_start(THIS_MONTH, 1) + datetime.timedelta(days=4)  # the last of the five grace days
     assert f"{due_date:%d/%m/%Y}" in current.text
     href = urlsplit(current.attrs["href"] or "")
     assert href.path == url("assessment", hung)
@@ -316,7 +316,7 @@ def test_a_volunteer_never_sees_monthly_drug_use_and_leaves_no_access_log(client
     services.assessment_submit(
         actor=officer,
         person=hung,
-        month=add_months(THIS_MONTH, -1),
+        month=shift_month_start(THIS_MONTH, -1),
         **assessment_post(drug_use="suspected", rating=good()),
     )
     client.force_login(volunteer)
@@ -324,7 +324,7 @@ def test_a_volunteer_never_sees_monthly_drug_use_and_leaves_no_access_log(client
     assert len(page.get(data_testid="assessments").rows()) == 1
     assert page.find(data_testid="drug-use-column") is None
     assert vi(DrugUseInMonth.SUSPECTED.label) not in page.get(data_testid="assessments").text
-    form = parse(client.get(assessment_url(hung, add_months(THIS_MONTH, -1))))
+    form = parse(client.get(assessment_url(hung, shift_month_start(THIS_MONTH, -1))))
     assert form.find("input", name="drug_tests") is None
     assert form.find(data_field="drug_tests") is None
     # The recorded drug-use answer is not put back in the form for someone who may not see it.
@@ -493,7 +493,7 @@ def test_a_bad_month_is_a_clear_400(client, volunteer, hung, month):
 
 def test_a_month_not_begun_cannot_be_assessed(client, volunteer, hung):
     client.force_login(volunteer)
-    next_month = add_months(THIS_MONTH, 1)
+    next_month = shift_month_start(THIS_MONTH, 1)
     response = client.get(assessment_url(hung, next_month))
     assert response.status_code == 400
     text = parse(response).get(data_testid="bad-month").text

@@ -18,7 +18,7 @@ from donghanh.audit.models import AccessLogEntry
 from donghanh.casework import services
 from donghanh.casework.choices import ContactMode, DrugUseInMonth, GoalStatus, PlanDomain, PlanStatus
 from donghanh.casework.models import InstrumentRecord, MonthlyAssessment, PlanGoal, RatingLevel, ReintegrationPlan
-from donghanh.casework.periods import add_months, month_start
+from donghanh.core.dates import month_start, shift_month_start
 from donghanh.core.tests.pages import Node, parse
 from donghanh.core.tests.test_security import assert_csp_and_no_inline_code
 from donghanh.orgunits.models import OrgUnit
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - datetime.timedelta(days=1)
 THIS_MONTH = month_start(TODAY)
-LAST_MONTH = add_months(THIS_MONTH, -1)
+LAST_MONTH = shift_month_start(THIS_MONTH, -1)
 ASSIST_SUBSTANCES = [
     "tobacco", "alcohol", "cannabis", "cocaine", "amphetamines", "inhalants", "sedatives", "hallucinogens", "opioids",
     "other",
@@ -488,11 +488,11 @@ def fill(officer, person, contacts: int = 6, months: int = 3, instruments: int =
             topics=["harms", "family"],
             next_step=f"Bước {n}",
         )
-    plan = services.plan_create(actor=officer, person=person, start_date=add_months(THIS_MONTH, -months))
+    plan = services.plan_create(actor=officer, person=person, start_date=shift_month_start(THIS_MONTH, -months))
     for domain in (PlanDomain.WORK, PlanDomain.FAMILY, PlanDomain.HEALTH):
         services.goal_add(actor=officer, plan=plan, domain=domain, goal=f"Mục tiêu {domain}", actions="Làm")
     for n in range(months):
-        assess(officer, person, add_months(THIS_MONTH, -n), drug_use=DrugUseInMonth.SUSPECTED if n else "none")
+        assess(officer, person, shift_month_start(THIS_MONTH, -n), drug_use=DrugUseInMonth.SUSPECTED if n else "none")
     for n in range(instruments):
         day = TODAY - datetime.timedelta(days=30 * n)
         services.instrument_record(
@@ -524,7 +524,7 @@ def test_the_person_page_shows_case_work_with_links(client, officer, hung, volun
     contacts = section.get(data_testid="contacts").rows()
     assert len(contacts) == 5 and contacts[0][0] == dmy(TODAY)
     assessments = section.get(data_testid="assessments").rows()
-    assert [row[0] for row in assessments] == [f"{add_months(THIS_MONTH, -n):%m/%Y}" for n in range(3)]
+    assert [row[0] for row in assessments] == [f"{shift_month_start(THIS_MONTH, -n):%m/%Y}" for n in range(3)]
     assert section.get(data_testid="assessments").find(data_drug_use="suspected") is not None
     assert len(section.get(data_testid="barc10-table").rows()) == 2
     # The charts read the same figures from data blocks; their scripts are static files.
@@ -606,8 +606,8 @@ def test_the_person_page_reads_case_work_in_a_fixed_number_of_queries(
 
 def test_monthly_assessments_older_than_a_year_are_left_out(client, officer, hung):
     for n in (0, 11, 12):
-        assess(officer, hung, add_months(THIS_MONTH, -n))
+        assess(officer, hung, shift_month_start(THIS_MONTH, -n))
     assert MonthlyAssessment.objects.count() == 3
     client.force_login(officer)
     rows = parse(client.get(person_page(hung))).get(data_testid="assessments").rows()
-    assert [row[0] for row in rows] == [f"{add_months(THIS_MONTH, -n):%m/%Y}" for n in (0, 11)]
+    assert [row[0] for row in rows] == [f"{shift_month_start(THIS_MONTH, -n):%m/%Y}" for n in (0, 11)]

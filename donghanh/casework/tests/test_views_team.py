@@ -20,9 +20,9 @@ from donghanh.accounts.roles import Role
 from donghanh.casework import services
 from donghanh.casework.choices import Compliance, DrugUseInMonth, FamilyRelations, Participation, WorkStatus
 from donghanh.casework.models import Assignment, QuarterlyClassification, RatingScale, Volunteer, VolunteerTeam
-from donghanh.casework.periods import previous_quarter, quarter_months, quarter_of
 from donghanh.casework.selectors import rating_levels_for
 from donghanh.casework.worklist import assessment_months
+from donghanh.core.dates import previous_quarter, quarter_months, quarter_of
 from donghanh.core.tests.pages import parse
 from donghanh.core.tests.test_security import assert_csp_and_no_inline_code
 from donghanh.episodes.choices import EpisodeType

@@ -39,9 +39,9 @@ from donghanh.casework.choices import GoalStatus, NotificationKind, PlanStatus
 from donghanh.casework.forms_field import AssessmentForm, ContactForm
 from donghanh.casework.models import Contact, MonthlyAssessment, Notification, ReintegrationPlan
 from donghanh.casework.notifications import notification_mark_read, unread_count
-from donghanh.casework.periods import month_end, month_start
 from donghanh.casework.selectors import assessments_for, assignments_active_on, in_casework, rating_levels_for
 from donghanh.casework.worklist import WorkItem, work_list
+from donghanh.core.dates import month_end, month_start
 from donghanh.core.forms import apply_service_errors
 from donghanh.people.models import DrugTest, Person
 

@@ -26,7 +26,6 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.casework import services
 from donghanh.casework.forms_team import ClassificationForm, RatingLevelFormSet, ScaleForm
-from donghanh.casework.periods import add_months, month_start, previous_quarter, quarter_months, quarter_of
 from donghanh.casework.selectors import (
     QuarterRow,
     classification_summary,
@@ -35,6 +34,7 @@ from donghanh.casework.selectors import (
     rating_scale_for,
 )
 from donghanh.casework.views.office import current_day, form_status, office_scope, require_at, unit_asked, unit_choices
+from donghanh.core.dates import month_start, previous_quarter, quarter_months, quarter_of, shift_month_start
 from donghanh.core.forms import apply_service_errors
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
@@ -145,7 +145,7 @@ def quarter_signoff(request: AppRequest, year: int, quarter: int) -> HttpRespons
         "unconfirmed": page.paginator.count - confirmed,
         "confirmable": confirmable,
         "previous": (prev_year, prev_quarter),
-        "next": (next_year, next_quarter) if add_months(months[-1], 1) <= month_start(today) else None,
+        "next": (next_year, next_quarter) if shift_month_start(months[-1], 1) <= month_start(today) else None,
         "tab": "quarter",
         **unit_choices(request, unit),
     }

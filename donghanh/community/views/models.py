@@ -40,6 +40,7 @@ from donghanh.community.forms.models import (
 )
 from donghanh.community.models import Attendance, BoardMember, CommunityModel, Membership, ModelType, Session
 from donghanh.community.selectors import attendance_rates, members_on, model_types, models_for_user, roadmap_progress
+from donghanh.core.dates import month_start, shift_month_start
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.text import fold
 from donghanh.orgunits.forms import unit_label
@@ -138,8 +139,7 @@ def _percent(attended: int, held: int) -> int:
 def _calendar(model: CommunityModel, today: datetime.date) -> list[tuple[datetime.date, list[Session]]]:
     """The model's sessions of the latest months of its life, newest first, grouped by month."""
     end = min(model.ended_on or today, today)
-    month = end.month - (CALENDAR_MONTHS - 1)
-    since = datetime.date(end.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+    since = shift_month_start(end, -(CALENDAR_MONTHS - 1))
     sessions = (
         model.sessions.filter(date__gte=since)
         .annotate(
@@ -150,7 +150,7 @@ def _calendar(model: CommunityModel, today: datetime.date) -> list[tuple[datetim
     )
     months: list[tuple[datetime.date, list[Session]]] = []
     for session in sessions:
-        first = session.date.replace(day=1)
+        first = month_start(session.date)
         if not months or months[-1][0] != first:
             months.append((first, []))
         months[-1][1].append(session)

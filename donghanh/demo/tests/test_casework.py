@@ -30,9 +30,9 @@ from donghanh.casework.models import (
     Volunteer,
     VolunteerTeam,
 )
-from donghanh.casework.periods import add_months, month_start
 from donghanh.casework.selectors import coverage, people_assigned_to
 from donghanh.casework.worklist import work_list
+from donghanh.core.dates import month_start, shift_month_start
 from donghanh.demo.casework import TEAMS, TNV_PEOPLE, WAITING, demo_casework_create
 from donghanh.demo.communes import HAI_CHAU, PHU_THUONG
 from donghanh.demo.people import demo_people_create
@@ -132,7 +132,7 @@ def test_a_year_of_contacts_with_notes_and_next_steps() -> None:
 
 def test_monthly_assessments_and_quarterly_classifications() -> None:
     assessments = MonthlyAssessment.objects.all()
-    assert all(add_months(month_start(TODAY), -11) <= a.month <= month_start(TODAY) for a in assessments)
+    assert all(shift_month_start(month_start(TODAY), -11) <= a.month <= month_start(TODAY) for a in assessments)
     assert len({a.rating.code for a in assessments}) == 4
     uses = Counter(assessments.values_list("drug_use", flat=True))
     assert uses["confirmed"] == 2 and uses["suspected"] >= 2 and uses["none"] > 10 * uses["suspected"]

@@ -20,12 +20,12 @@ from django.db import transaction
 from donghanh.accounts.models import User
 from donghanh.casework.choices import NotificationKind
 from donghanh.casework.worklist import work_list
+from donghanh.core.dates import add_months_civil
 from donghanh.demo.casework import demo_casework_create
 from donghanh.demo.communes import HAI_CHAU, PHU_THUONG
 from donghanh.demo.people import demo_people_create
 from donghanh.demo.support import demo_support_create
 from donghanh.demo.world import demo_data_create
-from donghanh.episodes.rules import add_months
 from donghanh.support.choices import HEALTH_REFERRALS, ReferralStatus
 from donghanh.support.models import AdherenceFollowUp, Partner, Referral, ReferralEvent, ServiceRecord
 from donghanh.support.selectors import partners_for_user, stable_jobs_on, support_totals
@@ -114,7 +114,7 @@ def test_three_stable_jobs_in_phu_thuong_and_one_in_hai_chau() -> None:
     [ended] = not_stable.filter(end_date__isnull=False)
     [recent] = not_stable.filter(end_date__isnull=True)
     assert recent.start_date == TODAY - datetime.timedelta(days=30)
-    held = add_months(recent.start_date, 3)  # stable once three months held
+    held = add_months_civil(recent.start_date, 3)  # stable once three months held
     assert recent in stable_jobs_on(held) and recent not in stable_jobs_on(held - datetime.timedelta(days=1))
     assert ended.provider and not ended.provider.is_active
 

@@ -1,4 +1,4 @@
-"""The rules that bound legal episodes: month arithmetic, and which rule is in force for whom.
+"""The rules that bound legal episodes: which rule is in force for whom, and the durations it allows.
 
 The seeded rules are those of migration 0002 (Law 73/2021 and its decrees); the expected
 durations below are the ones of the law as DOMAIN.md tabulates them, not read back from the code.
@@ -6,19 +6,16 @@ durations below are the ones of the law as DOMAIN.md tabulates them, not read ba
 
 from __future__ import annotations
 
-import calendar
 import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from donghanh.accounts.roles import Role
 from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.models import EpisodeRule
-from donghanh.episodes.rules import add_months, check_duration, end_after, rule_for
+from donghanh.episodes.rules import check_duration, rule_for
 from donghanh.episodes.services import episode_open
 from donghanh.people.choices import Sex
 from donghanh.people.services import person_register
@@ -29,104 +26,7 @@ D = datetime.date
 ONE_DAY = datetime.timedelta(days=1)
 LAW_73_IN_FORCE = D(2022, 1, 1)
 LAW_120_IN_FORCE = D(2026, 7, 1)
-NO_DB_PER_EXAMPLE = [HealthCheck.function_scoped_fixture]
 T = EpisodeType
-
-
-def last_day_of_month(year: int, month: int) -> datetime.date:
-    return D(year, month, calendar.monthrange(year, month)[1])
-
-
-# --- add_months --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("day", "months", "expected"),
-    [
-        (D(2024, 7, 1), 12, D(2025, 7, 1)),
-        (D(2025, 11, 15), 3, D(2026, 2, 15)),  # across the new year
-        (D(2023, 1, 31), 1, D(2023, 2, 28)),  # no 31 February: the last day of February
-        (D(2024, 1, 31), 1, D(2024, 2, 29)),  # a leap year
-        (D(2024, 1, 30), 1, D(2024, 2, 29)),
-        (D(2025, 8, 31), 1, D(2025, 9, 30)),
-        (D(2025, 8, 31), 6, D(2026, 2, 28)),
-        (D(2024, 2, 29), 12, D(2025, 2, 28)),  # from a leap day to a common year
-        (D(2024, 2, 29), 48, D(2028, 2, 29)),  # to the next leap day
-        (D(2024, 2, 29), 1, D(2024, 3, 29)),
-        (D(2026, 1, 15), -1, D(2025, 12, 15)),  # backwards across the new year
-        (D(2026, 3, 31), -1, D(2026, 2, 28)),
-        (D(2026, 5, 20), 0, D(2026, 5, 20)),
-    ],
-)
-def test_add_months(day, months, expected):
-    assert add_months(day, months) == expected
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=NO_DB_PER_EXAMPLE)
-@given(day=st.dates(min_value=D(1990, 1, 1), max_value=D(2090, 12, 31)), months=st.integers(-120, 120))
-def test_add_months_moves_the_month_and_keeps_the_day_when_it_exists(day, months):
-    moved = add_months(day, months)
-    assert (moved.year * 12 + moved.month) - (day.year * 12 + day.month) == months
-    assert moved.day == min(day.day, last_day_of_month(moved.year, moved.month).day)
-
-
-# --- end_after: the last day of a measure of N months ------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("start", "months", "expected"),
-    [
-        (D(2024, 7, 1), 12, D(2025, 6, 30)),  # the example of the docstring
-        (D(2026, 1, 1), 6, D(2026, 6, 30)),
-        (D(2025, 3, 15), 3, D(2025, 6, 14)),
-        (D(2023, 3, 1), 1, D(2023, 3, 31)),
-        (D(2024, 2, 1), 1, D(2024, 2, 29)),  # February of a leap year, whole
-        (D(2023, 2, 1), 1, D(2023, 2, 28)),
-        (D(2024, 3, 1), 12, D(2025, 2, 28)),
-        (D(2024, 2, 28), 12, D(2025, 2, 27)),
-    ],
-)
-def test_end_after(start, months, expected):
-    assert end_after(start, months) == expected
-
-
-@pytest.mark.parametrize(
-    ("start", "months", "expected"),
-    [
-        # One month from 31/01: February has no 31st (nor a 30th), so the month runs to its last day.
-        (D(2024, 1, 31), 1, D(2024, 2, 29)),
-        (D(2023, 1, 31), 1, D(2023, 2, 28)),
-        # Twelve months from the leap day 29/02/2024: no 29/02/2025, so the last day of February 2025.
-        (D(2024, 2, 29), 12, D(2025, 2, 28)),
-        # Six months from 31/08: September to February, whatever February's length.
-        (D(2025, 8, 31), 6, D(2026, 2, 28)),
-        (D(2025, 10, 31), 4, D(2026, 2, 28)),
-    ],
-)
-def test_a_measure_starting_on_a_day_its_last_month_lacks_runs_to_that_months_last_day(start, months, expected):
-    """Civil Code 2015, art. 148(3): a period in months ends on the corresponding day of its last
-    month, or on that month's last day when it has no corresponding day. Counting the start day
-    as the first day (so 12 months from 01/07 end on 30/06), a measure from 31/01 for one month
-    ends on the last day of February, not the day before it."""
-    assert end_after(start, months) == expected
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=NO_DB_PER_EXAMPLE)
-@given(start=st.dates(min_value=D(2000, 1, 1), max_value=D(2090, 12, 31)), months=st.integers(1, 36))
-def test_a_measure_starting_on_the_first_ends_on_a_months_last_day(start, months):
-    first = start.replace(day=1)
-    end = end_after(first, months)
-    month_index = first.year * 12 + first.month - 1 + months - 1
-    assert end == last_day_of_month(month_index // 12, month_index % 12 + 1)
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=NO_DB_PER_EXAMPLE)
-@given(start=st.dates(min_value=D(2000, 1, 1), max_value=D(2090, 12, 31)), months=st.integers(1, 36))
-def test_a_later_start_never_ends_earlier_and_the_end_is_near_the_anniversary(start, months):
-    end = end_after(start, months)
-    assert end >= end_after(start - ONE_DAY, months)
-    assert start <= end < add_months(start, months) + ONE_DAY
-    assert end >= add_months(start, months) - ONE_DAY
 
 
 # --- rule_for ----------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
-from donghanh.casework.periods import month_end, quarter_of
+from donghanh.core.dates import month_end, quarter_of
 from donghanh.core.periods import Period
 from donghanh.reports.frames import Frame
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
 from donghanh.casework.models import MonthlyAssessment, QuarterlyClassification, RatingLevel
-from donghanh.casework.periods import month_end
 from donghanh.casework.selectors import assignments_active_on
+from donghanh.core.dates import month_end
 from donghanh.core.text import in_language
 from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.episodes.models import Episode

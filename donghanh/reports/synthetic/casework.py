@@ -18,8 +18,8 @@ from donghanh.casework.models import (
     Volunteer,
     VolunteerTeam,
 )
-from donghanh.casework.periods import add_months, month_end, month_start, quarter_months
 from donghanh.casework.selectors import derived_level, rating_scale_for
+from donghanh.core.dates import month_end, month_start, quarter_months, quarter_of, shift_month_start
 from donghanh.reports.synthetic import DAY, SYNTHETIC_NOTE, insert, insert_values
 from donghanh.reports.synthetic.people import Someone, World, assessed_types
 
@@ -137,7 +137,7 @@ def _contacts(world: World) -> Iterator[dict[str, Any]]:
                         "mode": rng.choices(MODES, [40, 30, 10, 10, 10])[0],
                         "topics": rng.sample(TOPICS, rng.randint(1, 2)), "recorded_by_id": world.actor.pk,
                     }  # fmt: skip
-                month = add_months(month, 1)
+                month = shift_month_start(month, 1)
 
 
 def _assessments(
@@ -169,7 +169,7 @@ def _assessments(
                     "volunteer_id": volunteer, "assessed_by_id": world.actor.pk,
                     "assessed_on": min(last + rng.randint(0, 8) * DAY, world.until),
                 }  # fmt: skip
-            month = add_months(month, 1)
+            month = shift_month_start(month, 1)
 
 
 def _classifications(
@@ -179,7 +179,7 @@ def _classifications(
     rng = world.rng
     for someone in world.people:
         mine = ratings.get(someone.pk, {})
-        quarters = sorted({(month.year, (month.month - 1) // 3 + 1) for month in mine})
+        quarters = sorted({quarter_of(month) for month in mine})
         for year, quarter in quarters:
             derived = derived_level([mine.get(month) for month in quarter_months(year, quarter)])
             if derived is None or rng.random() >= 0.9:

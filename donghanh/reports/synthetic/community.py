@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from donghanh.casework.periods import add_months, month_start
 from donghanh.community.choices import BoardRole, LeaveReason, ModelStatus, Schedule, SessionKind
 from donghanh.community.models import (
     Attendance,
@@ -20,6 +19,7 @@ from donghanh.community.models import (
     Session,
     StatusChange,
 )
+from donghanh.core.dates import month_start, shift_month_start
 from donghanh.core.text import fold
 from donghanh.episodes.choices import EpisodeType
 from donghanh.reports.synthetic import DAY, SYNTHETIC_NOTE, insert, insert_values
@@ -202,7 +202,7 @@ def _session_days(m: _Model, first: datetime.date, last: datetime.date) -> Itera
                 day = month + offset * DAY
                 if first <= day <= last:
                     yield day
-        month = add_months(month, 1)
+        month = shift_month_start(month, 1)
 
 
 def _sessions(world: World, made: list[_Model]) -> Iterator[tuple[Session, _Model]]:

@@ -12,10 +12,10 @@ from typing import Any
 from django.conf import settings
 
 from donghanh.accounts.models import User
+from donghanh.core.dates import term_end
 from donghanh.core.text import fold
 from donghanh.episodes.choices import FACILITY_TYPES, EndReason, EpisodeType
 from donghanh.episodes.models import Episode, EpisodeRule
-from donghanh.episodes.rules import end_after
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Education, MaritalStatus, Sex, Whereabouts
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
@@ -173,7 +173,7 @@ def _history(world: World, someone: Someone, birth_year: int, rules: list[Episod
         if rule is None:
             break
         months = rng.randint(rule.min_months, rule.max_months) if rule.min_months and rule.max_months else None
-        planned = end_after(start, months) if months else None
+        planned = term_end(start, months) if months else None
         end: datetime.date | None = planned
         reason: str = EndReason.COMPLETED
         then: str = kind  # what decides the next measure
@@ -208,7 +208,7 @@ def _history(world: World, someone: Someone, birth_year: int, rules: list[Episod
             continue
         start = world.day(first, horizon - 30 * DAY)
         measure = Measure(kind, rule, start, None, None)
-        end = end_after(start, rng.randint(shortest, longest))
+        end = term_end(start, rng.randint(shortest, longest))
         if rng.random() < (0.35 if kind == T.METHADONE else 0.8) and end < horizon:
             measure.end, measure.reason = end, rng.choice([EndReason.COMPLETED, EndReason.WITHDREW])
         elif horizon < world.until:

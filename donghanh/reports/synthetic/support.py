@@ -8,8 +8,8 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from donghanh.core.dates import term_end
 from donghanh.core.text import fold
-from donghanh.episodes.rules import end_after
 from donghanh.reports.synthetic import DAY, SYNTHETIC_NOTE, insert, insert_values
 from donghanh.reports.synthetic.people import World
 from donghanh.support.choices import PartnerKind, ReferralKind, ReferralStatus, RepaymentStatus, ServiceCategory
@@ -108,7 +108,7 @@ def _details(world: World, record: dict[str, Any], category: str, start: datetim
     rng = world.rng
 
     def ended(months: int) -> datetime.date | None:
-        end = end_after(start, months)
+        end = term_end(start, months)
         return end if end <= world.until else None
 
     if category == C.LOAN:

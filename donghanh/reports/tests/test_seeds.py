@@ -22,11 +22,11 @@ import pytest
 from donghanh.community.choices import ModelStatus
 from donghanh.community.selectors import roadmap_progress
 from donghanh.community.services import roadmap_target_set
+from donghanh.core.dates import add_months_civil, term_end
 from donghanh.demo.communes import REPORT_DATE
 from donghanh.demo.community_sites import da_nang_sites
 from donghanh.demo.people import report_figures
 from donghanh.episodes.choices import EpisodeType
-from donghanh.episodes.rules import add_months, end_after
 from donghanh.orgunits.models import OrgUnit, OrgUnitSuccession
 from donghanh.people.choices import Whereabouts
 from donghanh.reports.targets import TargetStatus, target_set
@@ -48,10 +48,10 @@ def phu_thuong_2025(world: World, phu_thuong: OrgUnit, hai_chau: OrgUnit) -> Wor
     for k in range(31):
         back = D(2024, 7, 8) + 11 * k * DAY  # 08/07/2024 … 03/06/2025
         back = back.replace(day=min(back.day, 28))
-        start = add_months(back, -12)
+        start = add_months_civil(back, -12)
         person = world.person(phu_thuong, start - 40 * DAY)
         kind = EpisodeType.COMPULSORY_REHAB if k % 4 else EpisodeType.VOLUNTARY_FACILITY_REHAB
-        world.measure(person, kind, start, planned_end=end_after(start, 12), end=back - DAY)
+        world.measure(person, kind, start, planned_end=term_end(start, 12), end=back - DAY)
         world.whereabouts(person, Whereabouts.IN_FACILITY, start)
         world.whereabouts(person, Whereabouts.AT_RESIDENCE, back)
         world.measure(person, EpisodeType.POST_REHAB_MANAGEMENT, back)
@@ -66,7 +66,7 @@ def phu_thuong_2025(world: World, phu_thuong: OrgUnit, hai_chau: OrgUnit) -> Wor
         start = start.replace(day=min(start.day, 28))
         person = world.person(phu_thuong, start - 60 * DAY)
         kind = EpisodeType.COMPULSORY_REHAB if compulsory else EpisodeType.VOLUNTARY_FACILITY_REHAB
-        world.measure(person, kind, start, planned_end=end_after(start, 24 if compulsory else 12))
+        world.measure(person, kind, start, planned_end=term_end(start, 24 if compulsory else 12))
         world.whereabouts(person, Whereabouts.IN_FACILITY, start)
     # Not Phú Thượng's on 30/06/2025: moved to Hải Châu on 01/06, and registered in August.
     moved = world.person(phu_thuong, D(2024, 3, 4))

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.core.dates import month_start
 from donghanh.core.forms import AppForm, date_field
 from donghanh.people.forms import label
 from donghanh.support import choices
@@ -150,5 +151,5 @@ class FollowUpForm(AppForm):
     note = forms.CharField(label=label("note", AdherenceFollowUp), max_length=300, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"month": timezone.localdate().replace(day=1)})
+        kwargs.setdefault("initial", {"month": month_start(timezone.localdate())})
         super().__init__(*args, **kwargs)

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from donghanh.accounts.roles import Role
 from donghanh.audit.models import AccessLogEntry
-from donghanh.episodes.rules import add_months
+from donghanh.core.dates import add_months_civil
 from donghanh.support import services
 from donghanh.support.api.referrals import FOLLOW_UP_DETAIL, REFERRAL_DETAIL
 from donghanh.support.models import AdherenceFollowUp, Referral
@@ -174,14 +174,14 @@ def test_treatment_is_followed_through_the_referral_and_listed(api, officer, per
     }
     corrected = post(api, url, {**month, "attendance": "irregular", "source": "family", "note": "Bỏ 3 buổi"})
     assert corrected.json()["id"] == recorded.json()["id"] and corrected.json()["attendance"] == "irregular"
-    last_month = add_months(THIS_MONTH, -1)
+    last_month = add_months_civil(THIS_MONTH, -1)
     post(api, url, {**month, "month": f"{last_month:%Y-%m}", "attendance": "regular"})
     assert [(f["month"], f["attendance"]) for f in get(api, url)] == [
         (f"{THIS_MONTH:%Y-%m}", "irregular"),
         (f"{last_month:%Y-%m}", "regular"),
     ]
     assert post(api, url, {**month, "month": "03/2025"}).status_code == 400
-    next_month = add_months(THIS_MONTH, 1)
+    next_month = add_months_civil(THIS_MONTH, 1)
     assert post(api, url, {**month, "month": f"{next_month:%Y-%m}"}).json().keys() == {"month"}
     job = accepted(officer, send(officer, person, employer, kind="employment"))
     not_treatment = post(api, f"{REFERRALS}{job.pk}/follow-ups/", month, **ENGLISH)

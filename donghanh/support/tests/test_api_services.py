@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from donghanh.accounts.roles import Role
-from donghanh.episodes.rules import add_months
+from donghanh.core.dates import add_months_civil
 from donghanh.support import services
 from donghanh.support.models import ServiceRecord, ServiceType
 from donghanh.support.tests.helpers import kind, register
@@ -162,12 +162,12 @@ def test_a_change_is_checked_by_the_same_rules(api, officer, person):
 
 
 def test_a_job_held_long_enough_is_stable_from_its_dates(api, officer, person, employer):
-    start = add_months(TODAY, -4)
+    start = add_months_civil(TODAY, -4)
     job = give(officer, person, "job_placement", start=start, provider=employer, position="Công nhân may")
     recent = give(officer, person, "job_placement", start=TODAY, provider=employer)
     assert api.get(f"{SERVICES}{job.pk}/").json()["is_stable_job"] is True
     assert api.get(f"{SERVICES}{recent.pk}/").json()["is_stable_job"] is False
-    ended = patch(api, f"{SERVICES}{job.pk}/", {"end_date": add_months(TODAY, -2).isoformat()})
+    ended = patch(api, f"{SERVICES}{job.pk}/", {"end_date": add_months_civil(TODAY, -2).isoformat()})
     assert ended.json()["is_stable_job"] is False
 
 

@@ -27,7 +27,7 @@ from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.services import access_log_record
-from donghanh.casework.periods import month_end
+from donghanh.core.dates import month_end
 from donghanh.core.forms import apply_service_errors
 from donghanh.people.models import Person
 from donghanh.support import services
