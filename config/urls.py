@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from donghanh.accounts.api_views import DocsView, MeView, SchemaView
 from donghanh.casework.api import (
     AssessmentViewSet,
     AssignmentViewSet,
@@ -25,10 +26,10 @@ from donghanh.community.api import (
     RoadmapTargetViewSet,
     SessionViewSet,
 )
-from donghanh.accounts.api_views import DocsView, MeView, SchemaView
 from donghanh.episodes.api import EpisodeViewSet
 from donghanh.orgunits.api import OrgUnitViewSet
-from donghanh.people.api import DeterminationViewSet, DrugTestViewSet, PersonViewSet
+from donghanh.people.api.people import PersonViewSet
+from donghanh.people.api.records import DeterminationViewSet, DrugTestViewSet
 from donghanh.reports.api import ReportIndicatorsView
 from donghanh.support.api import (
     FollowUpViewSet,

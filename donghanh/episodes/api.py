@@ -17,7 +17,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.episodes.models import Episode
 from donghanh.episodes.services import DECISION_FIELDS, episode_close, episode_open, episode_update
-from donghanh.people.api import SensitiveReadViewSet, VisiblePersonField, service_errors, user_of
+from donghanh.people.api.base import SensitiveReadViewSet, VisiblePersonField, service_errors, user_of
 
 
 class ActiveEpisodeSerializer(serializers.ModelSerializer[Episode]):

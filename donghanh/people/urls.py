@@ -1,20 +1,20 @@
 from django.urls import path
 
-from donghanh.people import views
+from donghanh.people.views import records, registry
 
 app_name = "people"
 urlpatterns = [
-    path("", views.person_list, name="list"),
-    path("new/", views.person_register, name="register"),
-    path("similar/", views.similar_people, name="similar"),
-    path("communes/", views.commune_picker, name="commune_picker"),
-    path("<int:pk>/", views.person_detail, name="detail"),
-    path("<int:pk>/edit/", views.person_edit, name="edit"),
-    path("<int:pk>/whereabouts/", views.whereabouts_add, name="whereabouts"),
-    path("<int:pk>/transfer/", views.person_transfer, name="transfer"),
-    path("<int:pk>/merge/", views.person_merge, name="merge"),
-    path("<int:pk>/drug-use/", views.drug_use_edit, name="drug_use"),
-    path("<int:pk>/determinations/new/", views.determination_add, name="determination_add"),
-    path("<int:pk>/tests/new/", views.drug_test_add, name="test_add"),
-    path("<int:pk>/health/", views.health_edit, name="health"),
+    path("", registry.person_list, name="list"),
+    path("new/", registry.person_register, name="register"),
+    path("similar/", registry.similar_people, name="similar"),
+    path("communes/", registry.commune_picker, name="commune_picker"),
+    path("<int:pk>/", registry.person_detail, name="detail"),
+    path("<int:pk>/edit/", registry.person_edit, name="edit"),
+    path("<int:pk>/whereabouts/", registry.whereabouts_add, name="whereabouts"),
+    path("<int:pk>/transfer/", registry.person_transfer, name="transfer"),
+    path("<int:pk>/merge/", registry.person_merge, name="merge"),
+    path("<int:pk>/drug-use/", records.drug_use_edit, name="drug_use"),
+    path("<int:pk>/determinations/new/", records.determination_add, name="determination_add"),
+    path("<int:pk>/tests/new/", records.drug_test_add, name="test_add"),
+    path("<int:pk>/health/", records.health_edit, name="health"),
 ]

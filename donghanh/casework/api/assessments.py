@@ -33,7 +33,7 @@ from donghanh.casework.api.base import (
 from donghanh.casework.instruments import AssistRecency
 from donghanh.casework.models import InstrumentRecord, MonthlyAssessment, QuarterlyClassification, RatingLevel
 from donghanh.casework.selectors import rating_levels_for
-from donghanh.people.api import VisiblePersonField, service_errors, user_of
+from donghanh.people.api.base import VisiblePersonField, service_errors, user_of
 from donghanh.people.models import DrugTest, Person
 
 # Filters ------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
-from donghanh.people.api import CapabilityViewSet, log_people_seen, service_errors
+from donghanh.people.api.base import CapabilityViewSet, log_people_seen, service_errors
 from donghanh.people.models import DrugTest, Person
 
 MONTH_PATTERN = re.compile(r"(\d{4})-(\d{1,2})")

@@ -18,7 +18,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.casework import choices, services
 from donghanh.casework.api.base import PERSON_READ_FIELDS, PersonRecordSerializer, ReadViewSet, ScopedRelatedField
 from donghanh.casework.models import Contact, PlanGoal, ReintegrationPlan, Volunteer
-from donghanh.people.api import VisiblePersonField, service_errors, user_of
+from donghanh.people.api.base import VisiblePersonField, service_errors, user_of
 
 # Filters ------------------------------------------------------------------------------------------
 

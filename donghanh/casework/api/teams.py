@@ -27,7 +27,7 @@ from donghanh.casework.api.base import (
 from donghanh.casework.filters import VolunteerTeamFilter
 from donghanh.casework.models import Assignment, Volunteer, VolunteerTeam
 from donghanh.casework.selectors import assignments_active_on, teams_for_user, volunteers_active_on
-from donghanh.people.api import VisiblePersonField, service_errors, user_of
+from donghanh.people.api.base import VisiblePersonField, service_errors, user_of
 
 # Filters ------------------------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from donghanh.community.models import Activity, RoadmapTarget
 from donghanh.community.selectors import roadmap_progress
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import units_for_user
-from donghanh.people.api import service_errors, user_of
+from donghanh.people.api.base import service_errors, user_of
 
 # Activities -------------------------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from donghanh.community.choices import ModelStatus
 from donghanh.community.filters import BoardMemberFilter, CommunityModelFilter
 from donghanh.community.models import BoardMember, CommunityModel, Membership, ModelType, StatusChange
 from donghanh.community.selectors import attendance_rates, members_on, models_for_user
-from donghanh.people.api import service_errors, user_of
+from donghanh.people.api.base import service_errors, user_of
 
 # Types ------------------------------------------------------------------------------------------------
 

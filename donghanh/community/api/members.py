@@ -20,7 +20,7 @@ from donghanh.community.api.base import MembershipSerializer, model_field
 from donghanh.community.choices import LeaveReason
 from donghanh.community.filters import MembershipFilter, SessionFilter
 from donghanh.community.models import Attendance, CommunityModel, Membership, Session
-from donghanh.people.api import VisiblePersonField, service_errors, user_of
+from donghanh.people.api.base import VisiblePersonField, service_errors, user_of
 
 # Memberships ------------------------------------------------------------------------------------------
 

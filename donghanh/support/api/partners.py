@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from donghanh.accounts.permissions import Capability
 from donghanh.casework.api.base import ReadViewSet
-from donghanh.people.api import service_errors, user_of
+from donghanh.people.api.base import service_errors, user_of
 from donghanh.support import services
 from donghanh.support.filters import PartnerFilter
 from donghanh.support.models import Partner

@@ -25,7 +25,7 @@ from donghanh.casework.api.base import (
     PersonRecordSerializer,
     ScopedRelatedField,
 )
-from donghanh.people.api import SensitiveReadViewSet, VisiblePersonField, log_people_seen, service_errors, user_of
+from donghanh.people.api.base import SensitiveReadViewSet, VisiblePersonField, log_people_seen, service_errors, user_of
 from donghanh.people.models import Person
 from donghanh.support import services
 from donghanh.support.choices import ReferralStatus

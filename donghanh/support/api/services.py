@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from donghanh.accounts.permissions import Capability
 from donghanh.casework.api.base import PERSON_READ_FIELDS, PersonRecordSerializer, ReadViewSet, ScopedRelatedField
-from donghanh.people.api import VisiblePersonField, service_errors, user_of
+from donghanh.people.api.base import VisiblePersonField, service_errors, user_of
 from donghanh.support import services
 from donghanh.support.choices import ServiceCategory
 from donghanh.support.filters import ServiceRecordFilter

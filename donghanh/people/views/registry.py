@@ -18,7 +18,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -37,10 +36,6 @@ from donghanh.people.choices import Whereabouts
 from donghanh.people.extensions import person_sections
 from donghanh.people.filters import PersonFilter
 from donghanh.people.forms import (
-    DeterminationForm,
-    DrugTestForm,
-    DrugUseForm,
-    HealthForm,
     PersonForm,
     PersonRegisterForm,
     TransferForm,
@@ -446,89 +441,3 @@ def person_merge(request: AppRequest, pk: int) -> HttpResponse:
         "error": error,
     }
     return render(request, "people/person_merge_confirm.html", context, status=400 if error else 200)
-
-
-# --- sensitive records --------------------------------------------------------------------------
-
-
-@scoped(Capability.RECORD_DRUG_USE)
-def drug_use_edit(request: AppRequest, pk: int) -> HttpResponse:
-    person = _person_for(request, pk, Capability.RECORD_DRUG_USE)
-    existing = DrugUseHistory.objects.filter(person=person).first()
-    initial = model_to_dict(existing, fields=list(DrugUseForm.base_fields)) if existing else {}
-    form = DrugUseForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.drug_use_record(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Drug-use history saved."))
-            return redirect("people:detail", pk=person.pk)
-    if existing and request.method == "GET":  # the form shows the recorded history
-        access_log_record(actor=request.user, obj=person, detail=SEEN_DRUG_USE, unit=person.unit, request=request)
-    return _record_page(request, person, form, _("Drug-use history"))
-
-
-@scoped(Capability.RECORD_DRUG_USE)
-def determination_add(request: AppRequest, pk: int) -> HttpResponse:
-    person = _person_for(request, pk, Capability.RECORD_DRUG_USE)
-    form = DeterminationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            determination = services.determination_add(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("Determination recorded: %(result)s.") % {"result": determination.get_result_display()}
-            )
-            return redirect("people:detail", pk=person.pk)
-    return _record_page(request, person, form, _("Add an addiction determination"))
-
-
-@scoped(Capability.RECORD_DRUG_USE)
-def drug_test_add(request: AppRequest, pk: int) -> HttpResponse:
-    person = _person_for(request, pk, Capability.RECORD_DRUG_USE)
-    form = DrugTestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.drug_test_add(
-                actor=request.user,
-                person=person,
-                date=data["date"],
-                sample=data["sample"],
-                tested_by=data["tested_by"],
-                note=data["note"],
-                results=form.results(),
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Drug test recorded."))
-            return redirect("people:detail", pk=person.pk)
-    groups = [
-        (None, [form[name] for name in ("date", "sample", "tested_by", "note")]),
-        (_("Result for each substance tested"), form.result_fields()),
-    ]
-    return _record_page(request, person, form, _("Add a drug test"), groups=groups)
-
-
-@scoped(Capability.RECORD_HEALTH)
-def health_edit(request: AppRequest, pk: int) -> HttpResponse:
-    person = _person_for(request, pk, Capability.RECORD_HEALTH)
-    existing = HealthStatus.objects.filter(person=person).first()
-    initial = model_to_dict(existing, fields=list(HealthForm.base_fields)) if existing else {}
-    form = HealthForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.health_record(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Health status saved."))
-            return redirect("people:detail", pk=person.pk)
-    if existing and request.method == "GET":  # the form shows the recorded status
-        access_log_record(actor=request.user, obj=person, detail=SEEN_HEALTH, unit=person.unit, request=request)
-    return _record_page(request, person, form, _("Health status"))

@@ -7,128 +7,43 @@ Every read of a sensitive record leaves one access-log entry per person shown.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any
 
-import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from donghanh.accounts.access import HasCapability
-from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
-from donghanh.audit.services import access_log_record, access_log_record_many
 from donghanh.orgunits.models import OrgUnit
+from donghanh.people.api.base import (
+    CapabilityViewSet,
+    VisiblePersonField,
+    log_people_seen,
+    service_errors,
+    user_of,
+)
 from donghanh.people.choices import Whereabouts
 from donghanh.people.extensions import roster_measures
 from donghanh.people.filters import PersonFilter
-from donghanh.people.models import AddictionDetermination, DrugTest, DrugTestResult, ManagementPeriod, Person
+from donghanh.people.models import ManagementPeriod, Person
 from donghanh.people.selectors import people_for_user, with_current_whereabouts
 from donghanh.people.services import (
     IDENTITY_FIELDS,
     DuplicateCitizenId,
-    determination_add,
-    drug_test_add,
     person_merge,
     person_register,
     person_transfer,
     person_update,
 )
-
-# Building blocks shared with the episodes API ---------------------------------------------------
-
-READ_ACTIONS = frozenset({"list", "retrieve", "metadata"})
-
-
-def user_of(request: Request) -> User:
-    return cast(User, request.user)
-
-
-@contextmanager
-def service_errors() -> Iterator[None]:
-    """A service's ValidationError becomes the API's 400 {field: [messages]}."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
-
-
-def log_people_seen(request: Request, people: Iterable[Person], detail: str) -> None:
-    """One access-log entry per person whose sensitive records the response shows."""
-    access_log_record_many(
-        actor=user_of(request), records=[(person, person.unit) for person in people], detail=detail, request=request
-    )
-
-
-class VisiblePersonField(serializers.PrimaryKeyRelatedField[Person]):
-    """A person's id; only people in the user's scope are found."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Person.objects.none())
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> QuerySet[Person]:
-        return people_for_user(self.context["request"].user)
-
-
-class CapabilityViewSet[M: Model](viewsets.GenericViewSet[M]):
-    """`capability` declares the reads (and is what the URL walk reads); writes need `write_capability`.
-
-    HasCapability reads `view.capability`, so the capability of the action at hand is put there
-    before the permissions are checked.
-    """
-
-    capability: Capability
-    write_capability: Capability
-    read_serializer_class: type[serializers.BaseSerializer[Any]]
-    permission_classes = [HasCapability]
-
-    def get_permissions(self) -> Any:
-        if self.action not in READ_ACTIONS:
-            self.capability = self.write_capability
-        return super().get_permissions()
-
-    def respond(self, obj: M, status_code: int = status.HTTP_200_OK) -> Response:
-        """The object as a read shows it, fetched again through the scoped queryset."""
-        fresh = self.get_queryset().get(pk=obj.pk)
-        serializer = self.read_serializer_class(fresh, context=self.get_serializer_context())
-        return Response(serializer.data, status=status_code)
-
-
-class SensitiveReadViewSet[M: Model](CapabilityViewSet[M]):
-    """List and retrieve records of people, logging each person shown (Law 91/2025)."""
-
-    access_detail: str
-
-    def person_of(self, obj: M) -> Person:
-        return cast(Person, obj.person)  # type: ignore[attr-defined]
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        rows = list(page or [])
-        log_people_seen(request, [self.person_of(row) for row in rows], self.access_detail)
-        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        obj = self.get_object()
-        person = self.person_of(obj)
-        access_log_record(
-            actor=user_of(request), obj=person, detail=self.access_detail, unit=person.unit, request=request
-        )
-        return Response(self.get_serializer(obj).data)
-
 
 # People -----------------------------------------------------------------------------------------
 
@@ -385,129 +300,3 @@ class PersonViewSet(CapabilityViewSet[Person]):
         if people_for_user(request.user).filter(pk=error.existing.pk).exists():
             body["existing_person"] = {"id": error.existing.pk, "code": error.existing.code}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
-
-
-# Drug tests and addiction determinations ------------------------------------------------------
-
-
-class PersonRecordFilter(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=gettext_lazy("Person"))
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=gettext_lazy("From"))
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=gettext_lazy("Until"))
-
-
-class DrugTestFilter(PersonRecordFilter):
-    class Meta:
-        model = DrugTest
-        fields = ["person", "date_from", "date_to"]
-
-
-class DeterminationFilter(PersonRecordFilter):
-    class Meta:
-        model = AddictionDetermination
-        fields = ["person", "date_from", "date_to"]
-
-
-class DrugTestResultSerializer(serializers.ModelSerializer[DrugTestResult]):
-    class Meta:
-        model = DrugTestResult
-        fields = ["substance", "result"]
-
-
-class DrugTestSerializer(serializers.ModelSerializer[DrugTest]):
-    person = VisiblePersonField()
-    person_code = serializers.CharField(source="person.code", read_only=True)
-    results = DrugTestResultSerializer(many=True, allow_empty=False)
-    is_positive = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = DrugTest
-        fields = [
-            "id",
-            "person",
-            "person_code",
-            "date",
-            "sample",
-            "tested_by",
-            "note",
-            "results",
-            "is_positive",
-            "recorded_by",
-        ]
-        read_only_fields = ["recorded_by"]
-
-    def validate_results(self, results: list[dict[str, str]]) -> list[dict[str, str]]:
-        substances = [row["substance"] for row in results]
-        repeated = sorted({s for s in substances if substances.count(s) > 1})
-        if repeated:
-            raise serializers.ValidationError(
-                _("Give each substance once: %(codes)s.") % {"codes": ", ".join(repeated)}
-            )
-        return results
-
-
-class DrugTestViewSet(SensitiveReadViewSet[DrugTest]):
-    """Drug tests of the people in the user's scope (sensitive: each read is logged)."""
-
-    capability = Capability.VIEW_DRUG_USE
-    write_capability = Capability.RECORD_DRUG_USE
-    serializer_class = DrugTestSerializer
-    read_serializer_class = DrugTestSerializer
-    filterset_class = DrugTestFilter
-    access_detail = "API: drug tests"
-    http_method_names = ["get", "post", "head", "options"]
-
-    def get_queryset(self) -> QuerySet[DrugTest]:
-        return (
-            DrugTest.objects.accessible_to(self.request.user)
-            .filter(person__merged_into__isnull=True)
-            .select_related("person__unit")
-            .prefetch_related("results")
-            .order_by("-date", "-pk")
-        )
-
-    def create(self, request: Request) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        results = {row["substance"]: row["result"] for row in data.pop("results")}
-        with service_errors():
-            test = drug_test_add(actor=user_of(request), results=results, **data)
-        return self.respond(test, status.HTTP_201_CREATED)
-
-
-class DeterminationSerializer(serializers.ModelSerializer[AddictionDetermination]):
-    person = VisiblePersonField()
-    person_code = serializers.CharField(source="person.code", read_only=True)
-
-    class Meta:
-        model = AddictionDetermination
-        fields = ["id", "person", "person_code", "date", "facility", "criteria_met", "result", "recorded_by"]
-        read_only_fields = ["result", "recorded_by"]
-
-
-class DeterminationViewSet(SensitiveReadViewSet[AddictionDetermination]):
-    """Addiction determinations (Circular 18/2021: addicted when at least 3 of the 6 criteria are met)."""
-
-    capability = Capability.VIEW_DRUG_USE
-    write_capability = Capability.RECORD_DRUG_USE
-    serializer_class = DeterminationSerializer
-    read_serializer_class = DeterminationSerializer
-    filterset_class = DeterminationFilter
-    access_detail = "API: addiction determinations"
-    http_method_names = ["get", "post", "head", "options"]
-
-    def get_queryset(self) -> QuerySet[AddictionDetermination]:
-        return (
-            AddictionDetermination.objects.accessible_to(self.request.user)
-            .filter(person__merged_into__isnull=True)
-            .select_related("person__unit")
-            .order_by("-date", "-pk")
-        )
-
-    def create(self, request: Request) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            determination = determination_add(actor=user_of(request), **serializer.validated_data)
-        return self.respond(determination, status.HTTP_201_CREATED)
