@@ -1,5 +1,7 @@
-"""The commune officer's pages as users see them: teams, volunteers, coverage, assignments, overdue
-assessments, the quarter's sign-off and the rating scale.
+"""The commune officer's pages as users see them: who may open them, the teams and their volunteers.
+
+The pages' helpers are here, and test_views_coverage and test_views_quarter import them; the team and its
+`world` of volunteers and people are in conftest.
 
 State is built through the services; the pages use today's date, so dates here are relative to it.
 Assertions read the rendered pages (elements by data-testid) and the records the pages leave behind.
@@ -11,31 +13,24 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from donghanh.accounts.roles import Role
 from donghanh.casework import services
 from donghanh.casework.choices import Compliance, DrugUseInMonth, FamilyRelations, Participation, WorkStatus
-from donghanh.casework.models import Assignment, QuarterlyClassification, RatingScale, Volunteer, VolunteerTeam
+from donghanh.casework.models import Assignment, Volunteer, VolunteerTeam
 from donghanh.casework.selectors import rating_levels_for
-from donghanh.casework.worklist import assessment_months
-from donghanh.core.dates import previous_quarter, quarter_months, quarter_of
+from donghanh.casework.tests.conftest import DAY, LONG_AGO, TODAY, add_volunteer, register
+from donghanh.core.dates import previous_quarter, quarter_of
 from donghanh.core.tests.pages import parse
 from donghanh.core.tests.test_security import assert_csp_and_no_inline_code
 from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.services import episode_open
-from donghanh.people.choices import Sex
-from donghanh.people.models import Person
-from donghanh.people.services import person_register
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-DAY = datetime.timedelta(days=1)
-LONG_AGO = TODAY - 400 * DAY
 LAST_QUARTER = previous_quarter(*quarter_of(TODAY))
 TEAMS = reverse("casework:teams")
 COVERAGE = reverse("casework:coverage")
@@ -53,10 +48,6 @@ def quarter_url(year: int, quarter: int) -> str:
     return reverse("casework:quarter", args=[year, quarter])
 
 
-def texts(response, testid: str) -> list[str]:
-    return [node.text for node in parse(response).find_all(data_testid=testid)]
-
-
 def text(response, testid: str) -> str:
     return parse(response).get(data_testid=testid).text
 
@@ -66,19 +57,6 @@ def selected(select):
     chosen = [option for option in select.find_all("option") if "selected" in option.attrs]
     assert len(chosen) == 1, chosen
     return chosen[0]
-
-
-def add_volunteer(officer, team, name, **fields):
-    fields.setdefault("sex", "female")
-    fields.setdefault("affiliation", "youth_union")
-    fields.setdefault("start_date", LONG_AGO)
-    return services.volunteer_add(actor=officer, team=team, full_name=name, **fields)
-
-
-def register(officer, at, name):
-    return person_register(
-        actor=officer, unit=at, full_name=name, sex=Sex.MALE, birth_year=1990, registered_on=LONG_AGO - 10 * DAY
-    )
 
 
 def follow(officer, person, start=LONG_AGO):
@@ -104,49 +82,6 @@ def assess(officer, person, month, rating):
 @pytest.fixture
 def officer(make_user, phu_thuong):
     return make_user(Role.COMMUNE_OFFICER, phu_thuong, full_name="Cán bộ Phú Thượng")
-
-
-@pytest.fixture
-def hai_chau_officer(make_user, hai_chau):
-    return make_user(Role.COMMUNE_OFFICER, hai_chau)
-
-
-@pytest.fixture
-def volunteer_user(make_user, phu_thuong):
-    return make_user(Role.VOLUNTEER, phu_thuong, full_name="Trần Thị Lan")
-
-
-@pytest.fixture
-def team(officer, phu_thuong):
-    return services.team_create(actor=officer, unit=phu_thuong, name="Đội tình nguyện Phú Thượng")
-
-
-@pytest.fixture
-def world(officer, team, phu_thuong, volunteer_user):
-    """Phú Thượng: 3 active volunteers (Lan helps two, Mai one, Hoa nobody) and one who stopped;
-    4 people followed (3 with a volunteer, Dũng without one) and one registered but not followed."""
-    lan = add_volunteer(officer, team, "Trần Thị Lan", user=volunteer_user, phone="0912000111", hamlet="Tổ 3")
-    mai = add_volunteer(officer, team, "Lê Thị Mai", affiliation="womens_union")
-    hoa = add_volunteer(officer, team, "Phạm Thị Hoa", affiliation="veterans")
-    gone = add_volunteer(officer, team, "Đỗ Văn Cũ", end_date=TODAY - 30 * DAY)
-    hung = follow(officer, register(officer, phu_thuong, "Nguyễn Văn Hùng"))
-    binh = register(officer, phu_thuong, "Trần Văn Bình")
-    cuong = register(officer, phu_thuong, "Lê Văn Cường")
-    dung = follow(officer, register(officer, phu_thuong, "Phạm Văn Dũng"))
-    register(officer, phu_thuong, "Hoàng Văn Em")  # registered, not followed
-    for person, volunteer in ((hung, lan), (binh, lan), (cuong, mai)):
-        services.assignment_make(actor=officer, person=person, volunteer=volunteer, start_date=LONG_AGO)
-    return {
-        "team": team,
-        "lan": lan,
-        "mai": mai,
-        "hoa": hoa,
-        "gone": gone,
-        "hung": hung,
-        "binh": binh,
-        "cuong": cuong,
-        "dung": dung,
-    }
 
 
 # --- who may open the pages ---------------------------------------------------------------------
@@ -418,343 +353,3 @@ def test_an_idle_volunteer_is_offered_the_people_without_one(client, world, offi
     assert offered == [("Phạm Văn Dũng " + world["dung"].code, f"{assign}?volunteer={hoa.pk}")]
     form = parse(client.get(f"{assign}?volunteer={hoa.pk}")).get("select", name="volunteer")
     assert selected(form).attrs["value"] == str(hoa.pk)
-
-
-# --- coverage -----------------------------------------------------------------------------------
-
-
-def test_coverage_counts_both_sides_of_the_rule(client, world, officer):
-    client.force_login(officer)
-    page = client.get(COVERAGE)
-    assert text(page, "volunteers") == "3"
-    assert text(page, "volunteers-helping") == "2 (66,7 %)"
-    assert text(page, "people") == "4"
-    assert text(page, "people-covered") == "3 (75 %)"
-    idle = parse(page).get(data_testid="idle-volunteers")
-    assert idle.links() == [("Phạm Thị Hoa", reverse("casework:volunteer_detail", args=[world["hoa"].pk]))]
-    unassigned = parse(page).get(data_testid="unassigned-people")
-    assert ("Phạm Văn Dũng", reverse("people:detail", args=[world["dung"].pk])) in unassigned.links()
-    assert (vi("Assign"), reverse("casework:assign", args=[world["dung"].pk])) in unassigned.links()
-    assert len(unassigned.find_all("li")) == 1
-
-
-def test_coverage_of_a_province_goes_down_to_its_communes(client, world, make_user, unit, phu_thuong):
-    province_officer = make_user(Role.PROVINCE_OFFICER, unit("01", level=1))
-    client.force_login(province_officer)
-    page = client.get(COVERAGE)
-    assert text(page, "volunteers") == "3" and text(page, "people") == "4"
-    assert parse(page).find(data_testid="assign-link") is None  # the province does not assign
-    choices = {o.attrs["value"] for o in parse(page).get("select", name="unit").find_all("option")}
-    assert str(phu_thuong.pk) in choices
-    commune = client.get(COVERAGE, {"unit": phu_thuong.pk})
-    assert text(commune, "people-covered") == "3 (75 %)"
-    assert client.get(COVERAGE, {"unit": unit("20242").pk}).status_code == 404  # Hải Châu: outside the province
-
-
-def test_long_coverage_lists_show_the_first_rows(client, world, officer, settings):
-    settings.LIST_PAGE_SIZE = 1
-    add_volunteer(officer, world["team"], "Vũ Thị Hằng")
-    client.force_login(officer)
-    page = parse(client.get(COVERAGE))
-    assert len(page.get(data_testid="idle-volunteers").find_all("li")) == 1
-    more = "and %(count)s more: choose a commune to see them all."
-    with translation.override("vi"):
-        expected = translation.ngettext(more, more, 1) % {"count": 1}
-    assert page.get(data_testid="idle-more").text == expected
-
-
-def test_percentages_use_the_decimal_comma():
-    template = Template('{{ share|floatformat:"-1" }} %')
-    for language in ("vi", "en"):
-        with translation.override(language):
-            assert template.render(Context({"share": 62.5})) == "62,5 %"
-            assert template.render(Context({"share": 100.0})) == "100 %"
-
-
-def test_coverage_queries_do_not_grow_with_rows(client, world, officer, phu_thuong):
-    client.force_login(officer)
-
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(COVERAGE).status_code == 200
-        return len(queries)
-
-    few = count()
-    for n in range(4):
-        add_volunteer(officer, world["team"], f"Tình nguyện viên {n}")
-        follow(officer, register(officer, phu_thuong, f"Người Thứ {n}"))
-    many = count()
-    assert text(client.get(COVERAGE), "people") == "8"
-    assert few == many
-    # session, user, roles, the unit, its sub-units, four counts, the two lists
-    assert many <= 11
-
-
-# --- assignments --------------------------------------------------------------------------------
-
-
-def test_a_reassignment_shows_the_history(client, world, officer):
-    client.force_login(officer)
-    hung, mai = world["hung"], world["mai"]
-    assign = reverse("casework:assign", args=[hung.pk])
-    page = client.get(assign)
-    assert "Trần Thị Lan" in text(page, "current-volunteer")
-    offered = {o.text for o in parse(page).get("select", name="volunteer").find_all("option")}
-    assert not any("Trần Thị Lan" in o for o in offered)  # not the one helping now
-    assert not any("Đỗ Văn Cũ" in o for o in offered)  # not one who stopped
-    start = TODAY - 5 * DAY
-    response = client.post(
-        assign, {"volunteer": mai.pk, "start_date": start.strftime("%d/%m/%Y"), "reason": "Gần nhà hơn"}
-    )
-    assert response.status_code == 302 and response["Location"] == assign
-    page = client.get(assign)
-    assert "Lê Thị Mai" in text(page, "current-volunteer")
-    history = parse(page).get(data_testid="assignment-history").rows()
-    assert history == [
-        ["Trần Thị Lan", LONG_AGO.strftime("%d/%m/%Y"), (start - DAY).strftime("%d/%m/%Y"), "Gần nhà hơn"]
-    ]
-
-
-def test_a_reassignment_before_the_current_start_is_refused_on_the_field(client, world, officer):
-    client.force_login(officer)
-    assign = reverse("casework:assign", args=[world["hung"].pk])
-    too_early = (LONG_AGO - DAY).strftime("%d/%m/%Y")
-    refused = client.post(assign, {"volunteer": world["mai"].pk, "start_date": too_early, "reason": "x"})
-    assert refused.status_code == 400
-    field = parse(refused).get(data_testid="assign-form").get(data_field="start_date")
-    assert field.get("input").attrs["value"] == too_early
-    assert Assignment.objects.get(person=world["hung"]).volunteer == world["lan"]
-
-
-def test_an_assignment_is_ended_with_a_reason(client, world, officer):
-    client.force_login(officer)
-    assignment = Assignment.objects.get(person=world["cuong"])
-    end = reverse("casework:assignment_end", args=[assignment.pk])
-    assert client.get(end).status_code == 405
-    refused = client.post(end, {"end_date": TODAY.strftime("%d/%m/%Y"), "reason": ""})
-    assert refused.status_code == 400
-    assert parse(refused).find(data_testid="end-form") is not None
-    response = client.post(end, {"end_date": TODAY.strftime("%d/%m/%Y"), "reason": "Chuyển đi nơi khác"})
-    assert response["Location"] == reverse("casework:assign", args=[world["cuong"].pk])
-    assignment.refresh_from_db()
-    assert (assignment.end_date, assignment.end_reason) == (TODAY, "Chuyển đi nơi khác")
-
-
-def test_a_person_without_a_team_is_pointed_to_setting_it_up(client, hai_chau_officer, hai_chau):
-    person = follow(hai_chau_officer, register(hai_chau_officer, hai_chau, "Nguyễn Văn An"))
-    client.force_login(hai_chau_officer)
-    page = client.get(reverse("casework:assign", args=[person.pk]))
-    assert page.status_code == 200
-    assert parse(page).find(data_testid="no-team") is not None
-
-
-# --- overdue assessments ------------------------------------------------------------------------
-
-
-def test_overdue_assessments_across_the_scope(client, world, officer):
-    _due, overdue = assessment_months(TODAY)
-    hung = world["hung"]
-    assess(officer, hung, overdue[0], "good")  # the latest overdue month of Hùng is done
-    client.force_login(officer)
-    page = client.get(OVERDUE)
-    rows = parse(page).get(data_testid="overdue-table").rows()
-    # Four people followed, each missing every overdue month, but Hùng one fewer.
-    assert len(rows) == 4 * len(overdue) - 1
-    hung_rows = [row for row in rows if row[0].startswith("Nguyễn Văn Hùng")]
-    assert [row[2] for row in hung_rows] == [m.strftime("%m/%Y") for m in sorted(overdue[1:])]
-    assert all(row[3] == "Trần Thị Lan" for row in hung_rows)
-    dung = next(row for row in rows if row[0].startswith("Phạm Văn Dũng"))
-    assert dung[3] == "—"
-    oldest = min(overdue)
-    assess_link = f"{reverse('casework:assessment', args=[hung.pk])}?month={oldest:%Y-%m}"
-    assert assess_link in [href for _text, href in parse(page).get(data_testid="overdue-table").links()]
-    assert rows[0][2] == oldest.strftime("%m/%Y")  # oldest month first
-
-
-def test_no_overdue_assessment_shows_the_empty_state(client, officer):
-    client.force_login(officer)
-    assert parse(client.get(OVERDUE)).find(data_testid="empty") is not None
-
-
-# --- the quarter's sign-off ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def quarter(world, officer):
-    """Last quarter: Hùng rated good, fair, poor (derives fair); Bình good, good, poor (derives good);
-    Cường rated in one month only; Dũng not rated at all."""
-    year, q = LAST_QUARTER
-    months = quarter_months(year, q)
-    for month, rating in zip(months, ["good", "fair", "poor"], strict=True):
-        assess(officer, world["hung"], month, rating)
-    for month, rating in zip(months, ["good", "good", "poor"], strict=True):
-        assess(officer, world["binh"], month, rating)
-    assess(officer, world["cuong"], months[1], "average")
-    return year, q
-
-
-def row_of(response, person: Person):
-    return parse(response).get(data_testid="quarter-row", data_person=str(person.pk))
-
-
-def test_the_latest_quarter_is_the_last_finished_one(client, officer):
-    client.force_login(officer)
-    response = client.get(reverse("casework:quarter_latest"))
-    assert response.status_code == 302 and response["Location"] == quarter_url(*LAST_QUARTER)
-
-
-def test_the_quarter_shows_the_months_and_what_they_give(client, world, officer, quarter):
-    client.force_login(officer)
-    page = client.get(quarter_url(*quarter))
-    rows = {row[0].split(" DH")[0]: row for row in parse(page).get(data_testid="quarter-table").rows()}
-    assert set(rows) == {"Nguyễn Văn Hùng", "Trần Văn Bình", "Lê Văn Cường", "Phạm Văn Dũng"}
-    labels = {lv.code: lv.label_vi for lv in rating_levels_for(world["hung"].unit)}
-    assert rows["Nguyễn Văn Hùng"][1:5] == [labels["good"], labels["fair"], labels["poor"], labels["fair"]]
-    assert rows["Trần Văn Bình"][4] == labels["good"]
-    assert rows["Lê Văn Cường"][1:4] == ["—", labels["average"], "—"]
-    assert rows["Lê Văn Cường"][4] == vi("A month is missing")
-    form = row_of(page, world["hung"]).get("form", id=f"person-{world['hung'].pk}")
-    chosen = selected(form.get("select", name="level"))
-    assert chosen.text == labels["fair"]  # one click confirms what the months give
-
-
-def test_confirming_without_override_needs_no_reason(client, world, officer, quarter):
-    client.force_login(officer)
-    year, q = quarter
-    fair = next(lv for lv in rating_levels_for(world["hung"].unit) if lv.code == "fair")
-    url = quarter_url(year, q)
-    response = client.post(url, {"person": world["hung"].pk, "level": fair.pk, "override_reason": ""})
-    assert response.status_code == 302 and response["Location"] == f"{url}#person-{world['hung'].pk}"
-    confirmed = QuarterlyClassification.objects.get(person=world["hung"], year=year, quarter=q)
-    assert confirmed.level == fair and not confirmed.overridden and confirmed.confirmed_by == officer
-    page = client.get(url)
-    assert row_of(page, world["hung"]).get(data_testid="confirmed").text.startswith(fair.label_vi)
-    summary = texts(page, "summary-level")
-    assert summary == [f"{fair.label_vi}: 1"]
-
-
-def test_an_override_needs_a_reason_shown_on_its_row(client, world, officer, quarter):
-    client.force_login(officer)
-    year, q = quarter
-    good = next(lv for lv in rating_levels_for(world["hung"].unit) if lv.code == "good")
-    url = quarter_url(year, q)
-    refused = client.post(url, {"person": world["hung"].pk, "level": good.pk, "override_reason": "  "})
-    assert refused.status_code == 400
-    row = row_of(refused, world["hung"])
-    errors = " ".join(node.text for node in row.find_all(data_testid="row-errors"))
-    assert vi("Give the reason for a classification other than the one the months give.") in errors
-    assert selected(row.get("select", name="level")).attrs["value"] == str(good.pk)
-    assert row_of(refused, world["binh"]).find(data_testid="row-errors") is None  # only the row acted on
-    assert not QuarterlyClassification.objects.exists()
-
-    reason = "Đã có việc làm ổn định từ tháng cuối"
-    response = client.post(url, {"person": world["hung"].pk, "level": good.pk, "override_reason": reason})
-    assert response.status_code == 302
-    confirmed = QuarterlyClassification.objects.get(person=world["hung"])
-    assert confirmed.overridden and confirmed.override_reason == reason
-    shown = row_of(client.get(url), world["hung"]).get(data_testid="override-reason").text
-    assert reason in shown
-
-
-def test_the_quarter_moves_back_and_not_past_the_current_one(client, officer, quarter):
-    client.force_login(officer)
-    page = parse(client.get(quarter_url(*quarter)))
-    assert page.get(data_testid="quarter-previous").attrs["href"] == quarter_url(*previous_quarter(*quarter))
-    assert page.get(data_testid="quarter-next").attrs["href"] == quarter_url(*quarter_of(TODAY))
-    current = parse(client.get(quarter_url(*quarter_of(TODAY))))
-    assert current.find(data_testid="quarter-next") is None
-    assert client.get(quarter_url(2026, 5)).status_code == 404
-
-
-def test_roles_that_may_only_look_see_no_form_and_cannot_post(client, world, make_user, phu_thuong, quarter):
-    police = make_user(Role.COMMUNE_POLICE, phu_thuong)
-    client.force_login(police)
-    url = quarter_url(*quarter)
-    page = client.get(url)
-    assert page.status_code == 200 and parse(page).find(data_testid="classification-form") is None
-    fair = next(lv for lv in rating_levels_for(world["hung"].unit) if lv.code == "fair")
-    assert client.post(url, {"person": world["hung"].pk, "level": fair.pk}).status_code == 403
-
-
-def test_another_communes_officer_cannot_confirm(client, world, hai_chau_officer, quarter):
-    client.force_login(hai_chau_officer)
-    url = quarter_url(*quarter)
-    assert parse(client.get(url)).find(data_testid="quarter-table") is None
-    fair = next(lv for lv in rating_levels_for(world["hung"].unit) if lv.code == "fair")
-    assert client.post(url, {"person": world["hung"].pk, "level": fair.pk}).status_code == 404
-
-
-def test_the_quarter_queries_do_not_grow_with_rows(client, world, officer, quarter, phu_thuong):
-    client.force_login(officer)
-
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(quarter_url(*quarter)).status_code == 200
-        return len(queries)
-
-    few = count()
-    for n in range(3):
-        person = follow(officer, register(officer, phu_thuong, f"Người Thứ {n}"))
-        assess(officer, person, quarter_months(*quarter)[0], "good")
-    assert count() == few
-
-
-# --- the rating scale ---------------------------------------------------------------------------
-
-
-def scale_post(name, rows):
-    data = {
-        "name": name,
-        "levels-TOTAL_FORMS": "6",
-        "levels-INITIAL_FORMS": "0",
-        "levels-MIN_NUM_FORMS": "0",
-        "levels-MAX_NUM_FORMS": "6",
-    }
-    for i in range(6):
-        code, label_vi, label_en, progress = rows[i] if i < len(rows) else ("", "", "", False)
-        data |= {f"levels-{i}-code": code, f"levels-{i}-label_vi": label_vi, f"levels-{i}-label_en": label_en}
-        if progress:
-            data[f"levels-{i}-counts_as_progress"] = "on"
-    return data
-
-
-def test_a_province_officer_sets_the_provinces_scale(client, make_user, unit):
-    ha_noi = unit("01", level=1)
-    client.force_login(make_user(Role.PROVINCE_OFFICER, ha_noi))
-    page = client.get(SCALE)
-    default = RatingScale.objects.get(unit__isnull=True)
-    assert default.name in text(page, "scale-in-force")
-    rows = parse(page).get(data_testid="scale-levels").rows()
-    assert [row[1] for row in rows] == ["good", "fair", "average", "poor"]
-    assert parse(page).get("input", name="levels-0-code").attrs["value"] == "good"  # the form starts from it
-
-    two = [("progressing", "Tiến bộ", "Progressing", True), ("not_progressing", "Chưa tiến bộ", "Not yet", False)]
-    refused = client.post(SCALE, scale_post("Thang Hà Nội", [(c, vi_, en, True) for c, vi_, en, _p in two]))
-    assert refused.status_code == 400
-    assert vi("Some levels must count as progressing and some not.") in text(refused, "form-errors")
-    assert parse(refused).get("input", name="levels-1-label_vi").attrs["value"] == "Chưa tiến bộ"
-    half_filled = client.post(SCALE, scale_post("Thang Hà Nội", [*two, ("bad", "", "", False)]))
-    assert half_filled.status_code == 400
-    assert not RatingScale.objects.filter(unit=ha_noi).exists()
-
-    response = client.post(SCALE, scale_post("Thang Hà Nội", two))
-    assert response.status_code == 302
-    scale = RatingScale.objects.get(unit=ha_noi)
-    assert scale.name == "Thang Hà Nội"
-    assert list(scale.levels.order_by("rank").values_list("code", "counts_as_progress")) == [
-        ("progressing", True),
-        ("not_progressing", False),
-    ]
-    assert "Thang Hà Nội" in text(client.get(SCALE), "scale-in-force")
-
-
-def test_a_commune_officer_cannot_open_the_scale(client, officer):
-    client.force_login(officer)
-    assert client.get(SCALE).status_code == 403
-    assert client.post(SCALE, scale_post("x", [])).status_code == 403
-
-
-def test_the_nav_shows_volunteers_to_officers(client, officer):
-    client.force_login(officer)
-    link = parse(client.get(reverse("home"))).get(data_testid="nav-volunteers")
-    assert link.attrs["href"] == TEAMS
