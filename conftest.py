@@ -1,9 +1,9 @@
 """Fixtures shared by the whole suite.
 
-The full organisation tree (both eras, about 14,000 units) is loaded once per test session, so
-every test reads the real tree. Transactional tests (the browser tests under `live_server`)
-run last and flush the database; they load the provinces they need themselves
-(`demo_world`).
+The full organisation tree (both eras, about 14,000 units) is loaded once per test session (once per
+pytest-xdist worker), so every test reads the real tree. Transactional tests (the browser tests under
+`live_server`) run last and flush the database; they load the provinces they need themselves
+(`demo_world`). docs/development/checks.md tells how `make test` spreads the suite over the cores.
 """
 
 from __future__ import annotations
@@ -19,12 +19,78 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "Mat-khau-thu-2026"
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadfile` (what `make test` uses), made safe for pytest-django's order.
+
+    Each xdist worker runs a module's tests together, so a module-scoped fixture (a demo world, seed 004's clubs)
+    is built once, not once per worker. Plain loadfile would also send a module's transactional tests with its
+    other tests, though pytest-django runs them last because they empty the database (the organisation tree
+    included): here a unit of work is a run of consecutive tests of one module in pytest-django's order, and the
+    units are handed out in that order.
+    """
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleRunScheduling(LoadScopeScheduling):
+        scopes: dict[str, str]
+
+        def schedule(self) -> None:
+            if self.collection is None and self.collection_is_completed:
+                self.scopes, module, runs = {}, None, 0
+                for nodeid in next(iter(self.registered_collections.values())):
+                    if nodeid.split("::", 1)[0] != module:
+                        module, runs = nodeid.split("::", 1)[0], runs + 1
+                    self.scopes[nodeid] = f"{module} (run {runs})"
+                self.config.option.loadscopereorder = False  # biggest units first would break the order
+            super().schedule()
+
+        def _split_scope(self, nodeid: str) -> str:
+            return self.scopes[nodeid]
+
+    return ModuleRunScheduling(config, log)
+
+
+# The rows the data migrations install (rating scale, service types…), as (model, JSON), read once per session (per
+# xdist worker) right after the migrations, before any transactional test empties them.
+SEED_ROWS: list[tuple[Any, str]] = []
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    from django.apps import apps
+    from django.core import serializers
+
     from donghanh.orgunits.services import orgunits_load
 
+    # Content types and permissions are not seeds: flush's post_migrate signal puts them back.
+    recreated = {"contenttypes.ContentType", "auth.Permission"}
     with django_db_blocker.unblock():
+        for model in apps.get_models():
+            if model._meta.label in recreated or model._meta.proxy or not model._meta.managed:
+                continue
+            rows = model._base_manager.order_by("pk")
+            if rows.exists():
+                SEED_ROWS.append((model, serializers.serialize("json", rows)))
         orgunits_load()
+
+
+def seed_rows_restore() -> None:
+    """Put back the rows of the data migrations that a transactional test's flush removed."""
+    from django.core import serializers
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    emptied = [(model, data) for model, data in SEED_ROWS if not model._base_manager.exists()]
+    with transaction.atomic():  # foreign keys are checked at commit, whatever the order of the rows
+        for _model, data in emptied:
+            for row in serializers.deserialize("json", data):
+                row.save()  # a raw save: no change history, as in the migration
+        # The rows keep their primary keys: move each sequence past them (PostgreSQL).
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in emptied]):
+                cursor.execute(statement)
 
 
 @pytest.fixture
@@ -75,24 +141,12 @@ def make_user(db: None) -> Callable[..., Any]:
 @pytest.fixture
 def demo_world(transactional_db: None) -> Any:
     """For transactional tests: Hà Nội and Đà Nẵng (both eras) and the demo accounts (not the demo people)."""
-    from django.core.management import call_command
-
-    from donghanh.casework.models import RatingScale
-    from donghanh.community.models import ModelType
     from donghanh.demo.world import demo_data_create
-    from donghanh.episodes.models import EpisodeRule
     from donghanh.orgunits.services import orgunits_load
-    from donghanh.support.models import ServiceType
 
-    # A transactional test empties every table, the rows data migrations installed included. Each app whose
-    # seed rows are gone goes back to its first migration; unapplying one also unapplies the migrations of the
-    # apps that depend on it, so one full `migrate` afterwards puts every app and its rows back.
-    seeded = {"episodes": EpisodeRule, "casework": RatingScale, "support": ServiceType, "community": ModelType}
-    emptied = [app for app, model in seeded.items() if not model.objects.exists()]
-    for app in emptied:
-        call_command("migrate", app, "0001", verbosity=0)
-    if emptied:
-        call_command("migrate", verbosity=0)
+    # A transactional test empties every table, the rows data migrations installed included: put those back
+    # from the copy read after the migrations (much faster than unapplying and reapplying the migrations).
+    seed_rows_restore()
     orgunits_load(province_codes={"01", "48"})
     return demo_data_create(people=False)
 

@@ -20,4 +20,10 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 if not os.environ.get("DATABASE_URL"):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
-DATABASES["default"]["TEST"] = {"NAME": None if "sqlite" in DATABASES["default"]["ENGINE"] else "test_donghanh"}
+# PostgreSQL: test_donghanh, or TEST_DATABASE_NAME so that two checkouts on one server do not collide. Under
+# pytest-xdist each worker adds its suffix (test_donghanh_gw0, test_donghanh_gw1…).
+DATABASES["default"]["TEST"] = {
+    "NAME": None
+    if "sqlite" in DATABASES["default"]["ENGINE"]
+    else os.environ.get("TEST_DATABASE_NAME") or "test_donghanh"
+}

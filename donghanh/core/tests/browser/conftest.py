@@ -1,13 +1,15 @@
 """Browser tests: Playwright drives Debian's Chromium (/usr/bin/chromium) against `live_server`.
 
 Playwright's own browser downloads are not used. Every test in this folder is marked `browser`
-(deselect with `-m "not browser"`) and is skipped when Debian's Chromium is not installed.
+(deselect with `-m "not browser"`) and is skipped when Debian's Chromium is not installed, except
+with `CI` set, where that fails the tests.
 Any console error (a Content-Security-Policy violation, a JavaScript error, a failed resource)
 or uncaught page error fails the test that caused it.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,8 +32,9 @@ document.addEventListener("securitypolicyviolation", (event) => {
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # tryfirst: the marks must be on the items before `-m` deselects by mark.
+    # In CI a missing Chromium is a failure (see `browser_type_launch_args`), never a skip.
     skip_without_chromium = pytest.mark.skipif(
-        not CHROMIUM.exists(),
+        not CHROMIUM.exists() and not os.environ.get("CI"),
         reason=f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)",
     )
     for item in items:
@@ -42,6 +45,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"CI is set and Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     return {
         **browser_type_launch_args,
         "executable_path": str(CHROMIUM),
