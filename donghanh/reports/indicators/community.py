@@ -31,7 +31,7 @@ def _model_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any
 
 
 def _operating(ctx: Context) -> Q:
-    return Q(status_at__in=list(OPERATING_STATUSES))
+    return Q(status_at__in=sorted(OPERATING_STATUSES))
 
 
 def _operating_of_type(pk: int) -> Condition:
