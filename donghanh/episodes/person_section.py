@@ -21,7 +21,6 @@ def measures_section(request: AppRequest, person: Person) -> SectionContext | No
     if not scope.can_at(Capability.VIEW_EPISODES, path):
         return None
     values = {
-        "show_episodes": True,
         "episodes": person.episodes.select_related("rule").order_by("-start_date", "-pk"),
         "can_manage_episodes": scope.can_at(Capability.MANAGE_EPISODES, path),
     }

@@ -17,9 +17,7 @@ from donghanh.casework.choices import ContactMode, DrugUseInMonth, GoalStatus, P
 from donghanh.casework.models import Contact, InstrumentRecord, MonthlyAssessment, PlanGoal, RatingLevel
 from donghanh.core.dates import month_start, shift_month_start
 from donghanh.orgunits.models import OrgUnit
-from donghanh.people.choices import Sex
-from donghanh.people.models import Person
-from donghanh.people.services import drug_test_add, person_register
+from donghanh.people.services import drug_test_add
 
 pytestmark = pytest.mark.django_db
 
@@ -39,35 +37,6 @@ CANNABIS_18 = {
     "q6": "yes_past_3_months",
     "q7": "no",
 }
-
-
-@pytest.fixture
-def officer(make_user, phu_thuong):
-    return make_user(Role.COMMUNE_OFFICER, phu_thuong)
-
-
-@pytest.fixture
-def hung(officer, phu_thuong) -> Person:
-    return person_register(
-        actor=officer,
-        unit=phu_thuong,
-        full_name="Nguyễn Văn Hùng",
-        sex=Sex.MALE,
-        birth_year=1990,
-        registered_on=TODAY - datetime.timedelta(days=400),
-    )
-
-
-@pytest.fixture
-def lan(officer, phu_thuong) -> Person:
-    return person_register(
-        actor=officer,
-        unit=phu_thuong,
-        full_name="Trần Thị Lan",
-        sex=Sex.FEMALE,
-        birth_year=1992,
-        registered_on=TODAY - datetime.timedelta(days=400),
-    )
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
-"""API: the people registry, and their drug tests and addiction determinations (sensitive).
+"""API of the people registry: the list as of a day, a person, registration, changes, transfers and merges.
 
 Reads start from the user's scope, so a record outside it answers 404. Writes go through the
 services; their ValidationErrors come back as 400 {field: [messages]} in the request's language.
-Every read of a sensitive record leaves one access-log entry per person shown.
+A list showing legal measures leaves one access-log entry per person shown.
 """
 
 from __future__ import annotations

@@ -48,7 +48,6 @@ from donghanh.people.selectors import filter_by_name, likely_duplicates, people_
 PICKER_FIELD = re.compile(r"^[a-z_]{1,30}$")
 
 # What the access log says was seen: stable English words, whatever the viewer's language.
-SEEN_EPISODES = "legal measures"
 SEEN_DRUG_USE = "drug use"
 SEEN_DETERMINATIONS = "addiction determinations"
 SEEN_TESTS = "drug tests"
@@ -259,7 +258,6 @@ def person_detail(request: AppRequest, pk: int) -> HttpResponse:
         "can_manage": scope.can_at(Capability.MANAGE_PEOPLE, path),
         "can_record_drug_use": scope.can_at(Capability.RECORD_DRUG_USE, path),
         "can_record_health": scope.can_at(Capability.RECORD_HEALTH, path),
-        "show_episodes": False,
         "show_drug_use": False,
         "show_health": False,
         "support_tab": scope.can_at(Capability.VIEW_SUPPORT, path),
