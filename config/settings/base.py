@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "donghanh.audit",
     "donghanh.people",
     "donghanh.episodes",
+    "donghanh.roster",
     "donghanh.casework",
     "donghanh.support",
     "donghanh.community",
@@ -257,6 +258,8 @@ CASEWORK_ASSESSED_EPISODE_TYPES = env_list(
     "CASEWORK_ASSESSED_EPISODE_TYPES",
     "post_rehab_management,drug_user_management,voluntary_community_rehab,administrative_education,early_intervention",
 )
+# Roster: days the receiving commune has to answer a move before the province may complete it.
+ROSTER_TRANSFER_ANSWER_DAYS = int(os.environ.get("ROSTER_TRANSFER_ANSWER_DAYS", "7"))
 # Send each new notification by email too, to users who have an address (through MAILERS).
 NOTIFICATION_EMAILS = env_bool("NOTIFICATION_EMAILS")
 

@@ -19,6 +19,8 @@ class Capability(StrEnum):
     VIEW_ACCESS_LOG = "audit.view_access_log"
     VIEW_PEOPLE = "people.view"
     MANAGE_PEOPLE = "people.manage"
+    CORRECT_DEATH = "people.correct_death"
+    COMPLETE_TRANSFERS = "people.complete_transfers"
     VIEW_DRUG_USE = "people.view_drug_use"
     RECORD_DRUG_USE = "people.record_drug_use"
     VIEW_HEALTH = "people.view_health"
@@ -49,6 +51,8 @@ CAPABILITY_LABELS: dict[Capability, Promise] = {
     Capability.VIEW_ACCESS_LOG: _("Read the log of who viewed or exported sensitive records"),
     Capability.VIEW_PEOPLE: _("See the people registered in the units (identity, residence, whereabouts)"),
     Capability.MANAGE_PEOPLE: _("Register people, edit them, record whereabouts, transfers and merges"),
+    Capability.CORRECT_DEATH: _("Correct a death recorded by mistake"),
+    Capability.COMPLETE_TRANSFERS: _("Complete a move between two communes that the receiving one leaves unanswered"),
     Capability.VIEW_DRUG_USE: _("See drug-use history, addiction determinations and drug tests (sensitive)"),
     Capability.RECORD_DRUG_USE: _("Record drug-use history, addiction determinations and drug tests"),
     Capability.VIEW_HEALTH: _("See HIV and other health status (sensitive)"),
@@ -95,6 +99,8 @@ MATRIX: dict[Capability, frozenset[str]] = {
         }
     ),
     Capability.MANAGE_PEOPLE: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_POLICE}),
+    Capability.CORRECT_DEATH: frozenset({Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER}),
+    Capability.COMPLETE_TRANSFERS: frozenset({Role.PROVINCE_OFFICER}),
     # Sensitive data (Law 91/2025): only the roles whose work needs it; no volunteer by default.
     Capability.VIEW_DRUG_USE: frozenset(
         {Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.COMMUNE_POLICE, Role.HEALTH_STAFF}

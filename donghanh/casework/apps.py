@@ -13,12 +13,23 @@ class CaseworkConfig(AppConfig):
         from donghanh.casework import tasks  # noqa: F401  (registers the daily notifications task)
         from donghanh.casework.person_section import casework_section
         from donghanh.casework.selectors import people_assigned_to
-        from donghanh.people.extensions import PersonSection, person_section_register
+        from donghanh.casework.lifecycle import (
+            assignments_close_at_death,
+            assignments_reopen_after_death_correction,
+        )
+        from donghanh.people.extensions import DeathStep, PersonSection, death_step_register, person_section_register
 
         # A volunteer sees the people assigned to them, for as long as the assignment runs.
         people_narrowing_register(Role.VOLUNTEER, people_assigned_to)
         person_section_register(
             PersonSection(
                 name="casework", order=60, template="casework/_person_casework.html", context=casework_section
+            )
+        )
+        death_step_register(
+            DeathStep(
+                name="assignments",
+                close=assignments_close_at_death,
+                undo=assignments_reopen_after_death_correction,
             )
         )

@@ -42,6 +42,7 @@ from donghanh.core.services import check_fields
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import DrugTest, Person
 from donghanh.people.services import require
+from donghanh.roster.relapse import relapse_from_assessment
 
 TEAM_FIELDS = {"name", "established_on", "decision_number", "notes"}
 VOLUNTEER_FIELDS = {
@@ -357,6 +358,7 @@ def assessment_submit(
     assessment.volunteer = Volunteer.objects.filter(user=actor).first() or assessment.volunteer
     _save(assessment, actor)
     assessment.drug_tests.set(tests)
+    relapse_from_assessment(actor, assessment)
     return assessment
 
 

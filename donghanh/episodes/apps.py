@@ -22,13 +22,17 @@ class EpisodesConfig(AppConfig):
             merge_check_conflicts,
             merge_drop_measures_on_both,
         )
-        from donghanh.episodes.selectors import status_as_of
+        from donghanh.episodes.selectors import measures_hold, status_as_of
+        from donghanh.episodes.services import measures_close_at_death, measures_reopen_after_death_correction
         from donghanh.people.extensions import (
+            DeathStep,
             PersonMergeStep,
             PersonSection,
             RosterMeasures,
+            death_step_register,
             person_merge_step_register,
             person_section_register,
+            roster_holder_register,
             roster_measures_register,
         )
 
@@ -40,4 +44,8 @@ class EpisodesConfig(AppConfig):
         )
         person_merge_step_register(
             PersonMergeStep(name="measures", before=merge_drop_measures_on_both, after=merge_check_conflicts)
+        )
+        roster_holder_register("measures", measures_hold)
+        death_step_register(
+            DeathStep(name="measures", close=measures_close_at_death, undo=measures_reopen_after_death_correction)
         )

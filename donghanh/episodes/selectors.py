@@ -89,3 +89,9 @@ def status_as_of(
             Prefetch("episodes", queryset=visible_episodes.order_by("start_date"), to_attr="active_episodes")
         )
     return cast(QuerySet[Person], people.select_related("unit").order_by("search_name", "pk"))
+
+
+def measures_hold(person: Person, day: datetime.date) -> str:
+    """The measures that keep the person on the roster after `day` (open, or closing later), in words."""
+    running = Episode.objects.filter(person=person).filter(Q(actual_end_date__isnull=True) | Q(actual_end_date__gt=day))
+    return ", ".join(str(e.get_episode_type_display()) for e in running.order_by("start_date"))

@@ -15,10 +15,12 @@ from donghanh.accounts.permissions import Capability
 from donghanh.core.dates import term_end
 from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
-from donghanh.episodes.choices import FACILITY_TYPES, EpisodeType
+from donghanh.episodes.choices import FACILITY_TYPES, EndReason, EpisodeType
 from donghanh.episodes.models import Episode
 from donghanh.episodes.rules import check_duration, rule_for
-from donghanh.people.models import Person
+from donghanh.people.choices import RosterExit
+from donghanh.people.models import ManagementPeriod, Person
+from donghanh.people.roster import current_period, roster_holds, roster_keep_clear, roster_return, roster_settle
 from donghanh.people.services import require
 
 DECISION_FIELDS = {"decision_number", "decision_date", "issuing_body", "facility", "notes"}
@@ -104,7 +106,37 @@ def episode_open(
     )
     _validate(episode)
     _save(episode, actor)
+    _on_roster(actor, person, episode)
     return episode
+
+
+# A person who left the roster for these reasons and is under a measure again never really left it.
+_REOPENABLE = frozenset({RosterExit.COMPLETED, RosterExit.REMOVED})
+
+
+def _on_roster(actor: User, person: Person, episode: Episode) -> None:
+    """A new measure keeps the person on the roster: back on it if they had left, no longer kept on by hand."""
+    if person.died_on is not None and episode.start_date > person.died_on:
+        raise ValidationError({"start_date": _("The person died on %(day)s.") % {"day": f"{person.died_on:%d/%m/%Y}"}})
+    if current_period(person) is not None:
+        roster_keep_clear(actor, person)
+        return
+    last = person.periods.order_by("-end_date").first()
+    if episode.actual_end_date is not None and last is not None and last.end_date and episode.actual_end_date <= last.end_date:
+        return  # a past measure entered late, within a past period
+    if last is not None and last.end_date and last.end_reason in _REOPENABLE:
+        if episode.start_date <= last.end_date + datetime.timedelta(days=1):
+            _reopen(actor, last)
+            return
+    roster_return(actor, person, episode.start_date, note=str(episode.get_episode_type_display()))
+
+
+def _reopen(actor: User, period: ManagementPeriod) -> None:
+    period.end_date = None
+    period.end_reason = ""
+    period.end_decision_number = ""
+    period.end_note = ""
+    _save(period, actor, reason="a measure covers the days after leaving")
 
 
 @transaction.atomic
@@ -123,12 +155,64 @@ def episode_update(*, actor: User, episode: Episode, **fields: Any) -> Episode:
 
 
 @transaction.atomic
-def episode_close(*, actor: User, episode: Episode, end_date: datetime.date, end_reason: str) -> Episode:
+def episode_close(
+    *, actor: User, episode: Episode, end_date: datetime.date, end_reason: str, keep_reason: str = ""
+) -> Episode:
+    """Close a measure. Completing the last thing that keeps the person on the roster takes them off it
+    that day, unless `keep_reason` says why they stay (e.g. a new decision is being prepared)."""
     require(actor, Capability.MANAGE_EPISODES, episode.person.unit)
     if episode.actual_end_date:
         raise ValidationError(_("This measure is already closed."))
+    if end_reason not in EndReason.values:
+        raise ValidationError(
+            {"end_reason": _("Unknown end reason “%(code)s”; accepted: %(codes)s.")
+             % {"code": end_reason, "codes": ", ".join(EndReason.values)}}
+        )
+    Person.objects.select_for_update().filter(pk=episode.person_id).first()
     episode.actual_end_date = end_date
     episode.end_reason = end_reason
     _validate(episode)
     _save(episode, actor)
+    if end_reason == EndReason.COMPLETED or keep_reason.strip():
+        roster_settle(actor, episode.person, end_date, reason=RosterExit.COMPLETED, keep_reason=keep_reason)
     return episode
+
+
+def episode_close_outcome(episode: Episode, end_date: datetime.date, end_reason: str) -> datetime.date | None:
+    """The day the person would leave the roster if the measure closed so (None: they would stay).
+
+    Worked out by closing it inside a savepoint that is rolled back: the same rules, nothing written.
+    """
+    if end_reason != EndReason.COMPLETED or episode.actual_end_date is not None:
+        return None
+    left: datetime.date | None = None
+    try:
+        with transaction.atomic():
+            episode.actual_end_date, episode.end_reason = end_date, end_reason
+            Episode.objects.filter(pk=episode.pk).update(actual_end_date=end_date, end_reason=end_reason)
+            period = current_period(episode.person)
+            if period is not None and not period.kept_on_reason and not roster_holds(episode.person, end_date):
+                left = end_date
+            transaction.set_rollback(True)
+    finally:
+        episode.actual_end_date, episode.end_reason = None, ""
+    return left
+
+
+def measures_close_at_death(actor: User, person: Person, day: datetime.date) -> None:
+    """Every measure still open closes on the day of death, with reason "died"."""
+    for episode in Episode.objects.filter(person=person, actual_end_date__isnull=True):
+        if episode.start_date > day:
+            raise ValidationError(
+                {"died_on": _("“%(measure)s” starts on %(start)s, after the date of death.")
+                 % {"measure": episode.get_episode_type_display(), "start": f"{episode.start_date:%d/%m/%Y}"}}
+            )
+        episode.actual_end_date, episode.end_reason = day, EndReason.DIED
+        _save(episode, actor, reason="died")
+
+
+def measures_reopen_after_death_correction(actor: User, person: Person, day: datetime.date) -> None:
+    """The death was recorded by mistake: the measures it closed run again."""
+    for episode in Episode.objects.filter(person=person, actual_end_date=day, end_reason=EndReason.DIED):
+        episode.actual_end_date, episode.end_reason = None, ""
+        _save(episode, actor, reason="death corrected")

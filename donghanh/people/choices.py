@@ -92,3 +92,41 @@ class HivStatus(models.TextChoices):
 class DeterminationResult(models.TextChoices):
     ADDICTED = "addicted", _("Addicted")
     NOT_ADDICTED = "not_addicted", _("Not addicted")
+
+
+class DeathSource(models.TextChoices):
+    FAMILY = "family", _("The family")
+    POLICE = "police", _("The police")
+    HEALTH_STATION = "health_station", _("The health station")
+    OTHER = "other", _("Other source")
+
+
+class RosterEntry(models.TextChoices):
+    """How a period on a commune's roster began."""
+
+    REGISTERED = "registered", _("Registered")
+    TRANSFERRED = "transferred", _("Moved to this commune")
+    RETURNED = "returned", _("Back on the roster")
+
+
+class RosterExit(models.TextChoices):
+    """Why a period on a commune's roster ended."""
+
+    TRANSFERRED = "transferred", _("Moved to another commune")
+    COMPLETED = "completed", _("Completed the measures")
+    DIED = "died", _("Died")
+    MOVED_ABROAD = "moved_abroad", _("Moved abroad")
+    REMOVED = "removed", _("Removed by an officer's decision")
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the other commune")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+    COMPLETED_BY_PROVINCE = "completed_by_province", _("Completed by the province")
+    CANCELLED = "cancelled", _("Withdrawn")
+
+
+class TransferSide(models.TextChoices):
+    LEAVING = "leaving", _("The commune the person leaves")
+    ARRIVING = "arriving", _("The commune the person arrives in")

@@ -9,7 +9,13 @@ registry's own pages need what an app above knows, that app registers it here:
 - **sections** of the person page (`person_section_register`): legal measures, case work,
   community models each add their part, in a fixed order, with the sensitive words it showed;
 - **merge steps** (`person_merge_step_register`): what an app does when two records of one
-  person are merged, before and after the rows that point at the person move.
+  person are merged, before and after the rows that point at the person move;
+- **roster holders** (`roster_holder_register`): what else keeps a person on a commune's roster
+  (an open measure, waiting for a post-rehab decision), read by `people.roster`;
+- **drug-test hooks** (`drug_test_hook_register`): what an app does when a test is recorded (a
+  positive one during management is a possible relapse);
+- **death steps** (`death_step_register`): what an app closes when a death is recorded, and
+  reopens when it is corrected.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ if TYPE_CHECKING:
     from donghanh.accounts.http import AppRequest
     from donghanh.accounts.models import User
     from donghanh.orgunits.models import OrgUnit
-    from donghanh.people.models import Person
+    from donghanh.people.models import DrugTest, Person
 
 
 class StatusAsOf(Protocol):
@@ -146,3 +152,63 @@ def person_merge_step_register(step: PersonMergeStep) -> None:
 
 def person_merge_steps() -> list[PersonMergeStep]:
     return list(_merge_steps.values())
+
+
+# (person, day) -> what keeps the person on the roster after `day`, in words, or "" when nothing.
+Holder = Callable[["Person", datetime.date], str]
+
+
+_holders: dict[str, Holder] = {}
+
+
+def roster_holder_register(name: str, holds: Holder) -> None:
+    """Tell the roster of one more thing that keeps a person on it; once per name."""
+    registered = _holders.get(name)
+    if registered is not None and registered is not holds:
+        raise ImproperlyConfigured(f"A roster holder named {name!r} is already registered.")
+    _holders[name] = holds
+
+
+def roster_holders() -> list[Holder]:
+    return list(_holders.values())
+
+
+# What apps above do when something is recorded that they follow (a drug test), and at a death.
+DrugTestHook = Callable[["User", "DrugTest"], None]
+_test_hooks: list[DrugTestHook] = []
+
+
+def drug_test_hook_register(hook: DrugTestHook) -> None:
+    """`hook(actor, test)` runs in the transaction that records a drug test, after its results."""
+    if hook not in _test_hooks:
+        _test_hooks.append(hook)
+
+
+def drug_test_hooks() -> list[DrugTestHook]:
+    return list(_test_hooks)
+
+
+DeathAction = Callable[["User", "Person", datetime.date], None]
+
+
+@dataclass(frozen=True)
+class DeathStep:
+    """What an app closes for a person who died on a day, and how it reopens it when the death was a mistake."""
+
+    name: str
+    close: DeathAction
+    undo: DeathAction
+
+
+_death_steps: dict[str, DeathStep] = {}
+
+
+def death_step_register(step: DeathStep) -> None:
+    registered = _death_steps.get(step.name)
+    if registered is not None and registered != step:
+        raise ImproperlyConfigured(f"A death step named {step.name!r} is already registered.")
+    _death_steps[step.name] = step
+
+
+def death_steps() -> list[DeathStep]:
+    return list(_death_steps.values())

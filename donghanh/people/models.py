@@ -83,6 +83,11 @@ class Person(ScopedModel):
         related_name="merged_records",
         editable=False,
     )
+    died_on = models.DateField(_("date of death"), null=True, blank=True, editable=False)
+    death_source = models.CharField(
+        _("death reported by"), max_length=20, choices=choices.DeathSource.choices, blank=True, editable=False
+    )
+    death_note = models.CharField(_("note on the death"), max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
 
     history = History()
@@ -121,11 +126,16 @@ class PersonPart(ScopedModel):
 
 
 class ManagementPeriod(PersonPart):
-    """Which commune managed the person from `start_date` to `end_date` (open while current)."""
+    """A period on a commune's roster: from `start_date` to `end_date` (inclusive; open while current).
 
-    class Reason(models.TextChoices):
-        REGISTERED = "registered", _("Registered")
-        TRANSFERRED = "transferred", _("Moved to this commune")
+    A person is on the roster while something keeps them there (an open measure, being in a
+    facility, detained or missing, waiting for the post-rehab decision, or an officer keeping
+    them on); the period ends on the day the last of these ends, or when they move to another
+    commune, with `end_reason`. Coming back starts a new period: history is never rewritten.
+    """
+
+    Reason = choices.RosterEntry
+    EndReason = choices.RosterExit
 
     scope_capability = Capability.VIEW_PEOPLE
 
@@ -138,7 +148,17 @@ class ManagementPeriod(PersonPart):
     )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
-    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    reason = models.CharField(_("reason"), max_length=20, choices=choices.RosterEntry.choices)
+    start_note = models.CharField(_("why the person is back"), max_length=300, blank=True)
+    end_reason = models.CharField(_("why the period ended"), max_length=20, choices=choices.RosterExit.choices, blank=True)
+    end_decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
+    end_note = models.CharField(_("note on leaving"), max_length=300, blank=True)
+    kept_on_reason = models.CharField(
+        _("kept on the roster because"),
+        max_length=300,
+        blank=True,
+        help_text=_("An officer keeps the person on although nothing else does (e.g. a new decision is coming)."),
+    )
 
     history = History()
 
@@ -151,7 +171,15 @@ class ManagementPeriod(PersonPart):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="managementperiod_end_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True, end_reason="") | Q(end_date__isnull=False) & ~Q(end_reason=""),
+                name="managementperiod_end_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(end_date__isnull=True), name="managementperiod_one_open_per_person"
+            ),
         ]
+        indexes = [models.Index(fields=["person", "start_date"], name="period_person_start_idx")]
 
     def __str__(self) -> str:
         return f"{self.person} — {self.unit}"

@@ -22,7 +22,7 @@ from donghanh.core.services import check_fields
 from donghanh.core.text import fold
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Substance, TestResult, Whereabouts
-from donghanh.people.extensions import person_merge_steps
+from donghanh.people.extensions import drug_test_hooks, person_merge_steps
 from donghanh.people.identity import check_citizen_id
 from donghanh.people.models import (
     AddictionDetermination,
@@ -162,6 +162,11 @@ def person_transfer(*, actor: User, person: Person, to_unit: OrgUnit, on: dateti
     where they were.
     """
     require(actor, Capability.MANAGE_PEOPLE, person.unit)
+    return period_move(actor, person, to_unit, on)
+
+
+def period_move(actor: User, person: Person, to_unit: OrgUnit, on: datetime.date) -> ManagementPeriod:
+    """Move the person's roster period to `to_unit` from `on`; the caller has checked who may."""
     if to_unit.level != OrgUnit.Level.COMMUNE or to_unit.is_legacy:
         raise ValidationError({"to_unit": _("Choose a current commune.")})
     if to_unit.pk == person.unit_id:
@@ -169,14 +174,19 @@ def person_transfer(*, actor: User, person: Person, to_unit: OrgUnit, on: dateti
     if on > _today():
         raise ValidationError({"on": _("A move is recorded on or after the day it happens, not before.")})
     current = person.periods.select_for_update().filter(end_date__isnull=True).order_by("-start_date").first()
-    if current is None or on <= current.start_date:
-        start = current.start_date.strftime("%d/%m/%Y") if current else "—"
+    if current is None:
+        raise ValidationError({"on": _("The person is not on a roster: put them back on it before moving them.")})
+    if on <= current.start_date:
+        start = current.start_date.strftime("%d/%m/%Y")
         raise ValidationError(
             {"on": _("The move must come after the start of the current period (%(start)s).") % {"start": start}}
         )
     current.end_date = on - datetime.timedelta(days=1)
+    current.end_reason = ManagementPeriod.EndReason.TRANSFERRED
     _save(current, actor)
-    period = ManagementPeriod(person=person, unit=to_unit, start_date=on, reason="transferred")
+    period = ManagementPeriod(
+        person=person, unit=to_unit, start_date=on, reason="transferred", kept_on_reason=current.kept_on_reason
+    )
     _save(period, actor)
     person.unit = to_unit
     _save(person, actor, reason="transferred")
@@ -328,6 +338,8 @@ def drug_test_add(
     _save(test, actor)
     for substance, result in results.items():
         _save(DrugTestResult(test=test, substance=substance, result=result), actor)
+    for hook in drug_test_hooks():
+        hook(actor, test)
     return test
 
 
