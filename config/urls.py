@@ -78,6 +78,7 @@ urlpatterns = [
     path("audit/", include("donghanh.audit.urls")),
     path("people/", include("donghanh.people.urls")),
     path("episodes/", include("donghanh.episodes.urls")),
+    path("roster/", include("donghanh.roster.urls")),
     path("casework/", include("donghanh.casework.urls")),
     path("support/", include("donghanh.support.urls")),
     path("community/", include("donghanh.community.urls")),
