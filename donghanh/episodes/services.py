@@ -23,6 +23,7 @@ from donghanh.people.models import ManagementPeriod, Person
 from donghanh.people.roster import current_period, roster_holds, roster_keep_clear, roster_return, roster_settle
 from donghanh.people.services import require
 
+ONE_DAY = datetime.timedelta(days=1)
 DECISION_FIELDS = {"decision_number", "decision_date", "issuing_body", "facility", "notes"}
 
 
@@ -121,13 +122,11 @@ def _on_roster(actor: User, person: Person, episode: Episode) -> None:
     if current_period(person) is not None:
         roster_keep_clear(actor, person)
         return
-    last = person.periods.order_by("-end_date").first()
-    if episode.actual_end_date is not None and last is not None and last.end_date and episode.actual_end_date <= last.end_date:
-        return  # a past measure entered late, within a past period
-    if last is not None and last.end_date and last.end_reason in _REOPENABLE:
-        if episode.start_date <= last.end_date + datetime.timedelta(days=1):
-            _reopen(actor, last)
-            return
+    last = person.periods.order_by("-end_date").first()  # all closed: none is current
+    reopenable = last is not None and last.end_date is not None and last.end_reason in _REOPENABLE
+    if reopenable and last is not None and last.end_date and episode.start_date <= last.end_date + ONE_DAY:
+        _reopen(actor, last)  # the measure covers the days after leaving: the person never really left
+        return
     roster_return(actor, person, episode.start_date, note=str(episode.get_episode_type_display()))
 
 
@@ -165,8 +164,10 @@ def episode_close(
         raise ValidationError(_("This measure is already closed."))
     if end_reason not in EndReason.values:
         raise ValidationError(
-            {"end_reason": _("Unknown end reason “%(code)s”; accepted: %(codes)s.")
-             % {"code": end_reason, "codes": ", ".join(EndReason.values)}}
+            {
+                "end_reason": _("Unknown end reason “%(code)s”; accepted: %(codes)s.")
+                % {"code": end_reason, "codes": ", ".join(EndReason.values)}
+            }
         )
     Person.objects.select_for_update().filter(pk=episode.person_id).first()
     episode.actual_end_date = end_date
@@ -204,8 +205,10 @@ def measures_close_at_death(actor: User, person: Person, day: datetime.date) -> 
     for episode in Episode.objects.filter(person=person, actual_end_date__isnull=True):
         if episode.start_date > day:
             raise ValidationError(
-                {"died_on": _("“%(measure)s” starts on %(start)s, after the date of death.")
-                 % {"measure": episode.get_episode_type_display(), "start": f"{episode.start_date:%d/%m/%Y}"}}
+                {
+                    "died_on": _("“%(measure)s” starts on %(start)s, after the date of death.")
+                    % {"measure": episode.get_episode_type_display(), "start": f"{episode.start_date:%d/%m/%Y}"}
+                }
             )
         episode.actual_end_date, episode.end_reason = day, EndReason.DIED
         _save(episode, actor, reason="died")

@@ -150,7 +150,9 @@ class ManagementPeriod(PersonPart):
     end_date = models.DateField(_("until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=20, choices=choices.RosterEntry.choices)
     start_note = models.CharField(_("why the person is back"), max_length=300, blank=True)
-    end_reason = models.CharField(_("why the period ended"), max_length=20, choices=choices.RosterExit.choices, blank=True)
+    end_reason = models.CharField(
+        _("why the period ended"), max_length=20, choices=choices.RosterExit.choices, blank=True
+    )
     end_decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
     end_note = models.CharField(_("note on leaving"), max_length=300, blank=True)
     kept_on_reason = models.CharField(

@@ -95,7 +95,12 @@ class ReleaseNotice(PersonPart):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closed_reason = models.CharField(_("why it was closed"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     history = History()
@@ -122,10 +127,13 @@ class ReleaseNotice(PersonPart):
         ]
 
     def __str__(self) -> str:
-        return str(_("Release from %(facility)s (%(day)s)") % {
-            "facility": self.facility,
-            "day": f"{(self.released_on or self.expected_release_date):%d/%m/%Y}",
-        })
+        return str(
+            _("Release from %(facility)s (%(day)s)")
+            % {
+                "facility": self.facility,
+                "day": f"{(self.released_on or self.expected_release_date):%d/%m/%Y}",
+            }
+        )
 
     @property
     def is_pending(self) -> bool:
@@ -158,11 +166,21 @@ class TransferRequest(ScopedModel):
         _("status"), max_length=25, choices=TransferStatus.choices, default=TransferStatus.PENDING
     )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     refusal_reason = models.CharField(_("reason for refusing"), max_length=300, blank=True)
@@ -207,12 +225,20 @@ class RelapseSignal(PersonPart):
     date = models.DateField(_("date"))
     source = models.CharField(_("source"), max_length=20, choices=RelapseSource.choices)
     drug_test = models.ForeignKey(
-        "people.DrugTest", verbose_name=_("drug test"), null=True, blank=True, on_delete=models.CASCADE,
+        "people.DrugTest",
+        verbose_name=_("drug test"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="+",
     )
     assessment = models.ForeignKey(
-        "casework.MonthlyAssessment", verbose_name=_("monthly assessment"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="+",
+        "casework.MonthlyAssessment",
+        verbose_name=_("monthly assessment"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     note = models.CharField(_("what was reported"), max_length=300, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=RelapseState.choices, default=RelapseState.OPEN)
@@ -220,7 +246,12 @@ class RelapseSignal(PersonPart):
     resolved_on = models.DateField(_("decided on"), null=True, blank=True)
     resolution_note = models.CharField(_("note on the decision"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     history = History()

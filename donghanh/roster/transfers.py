@@ -41,8 +41,10 @@ def _check_move(person: Person, to_unit: OrgUnit, move_date: datetime.date) -> N
         raise ValidationError(_("The person is not on a roster."))
     if move_date <= period.start_date:
         raise ValidationError(
-            {"move_date": _("The move must come after the start of the current period (%(start)s).")
-             % {"start": f"{period.start_date:%d/%m/%Y}"}}
+            {
+                "move_date": _("The move must come after the start of the current period (%(start)s).")
+                % {"start": f"{period.start_date:%d/%m/%Y}"}
+            }
         )
     if TransferRequest.objects.filter(person=person, status=TransferStatus.PENDING).exists():
         raise ValidationError(_("A move of this person is already waiting for an answer."))
@@ -57,8 +59,13 @@ def transfer_propose(
     Person.objects.select_for_update().filter(pk=person.pk).first()
     _check_move(person, to_unit, move_date)
     transfer = TransferRequest(
-        person=person, from_unit=person.unit, to_unit=to_unit, move_date=move_date,
-        proposed_by_side=TransferSide.LEAVING, note=note.strip()[:300], proposed_by=actor,
+        person=person,
+        from_unit=person.unit,
+        to_unit=to_unit,
+        move_date=move_date,
+        proposed_by_side=TransferSide.LEAVING,
+        note=note.strip()[:300],
+        proposed_by=actor,
     )
     _save(transfer, actor)
     return transfer
@@ -68,7 +75,7 @@ def person_to_receive(*, code: str = "", citizen_id: str = "") -> Person:
     """The person a receiving commune reports, found by exact person code or citizen ID (never a search)."""
     code, citizen_id = code.strip().upper(), "".join(citizen_id.split()).replace(".", "")
     people = Person.objects.filter(merged_into__isnull=True)
-    person = None
+    person: Person | None = None
     if code:
         person = people.filter(code=code).first()
     elif citizen_id:
@@ -87,8 +94,13 @@ def transfer_report_arrival(
     Person.objects.select_for_update().filter(pk=person.pk).first()
     _check_move(person, to_unit, move_date)
     transfer = TransferRequest(
-        person=person, from_unit=person.unit, to_unit=to_unit, move_date=move_date,
-        proposed_by_side=TransferSide.ARRIVING, note=note.strip()[:300], proposed_by=actor,
+        person=person,
+        from_unit=person.unit,
+        to_unit=to_unit,
+        move_date=move_date,
+        proposed_by_side=TransferSide.ARRIVING,
+        note=note.strip()[:300],
+        proposed_by=actor,
     )
     _save(transfer, actor)
     return transfer
@@ -100,7 +112,9 @@ def _answering_unit(transfer: TransferRequest) -> OrgUnit:
 
 def _pending(transfer: TransferRequest) -> None:
     if transfer.status != TransferStatus.PENDING:
-        raise ValidationError(_("This move was already answered (%(status)s).") % {"status": transfer.get_status_display()})
+        raise ValidationError(
+            _("This move was already answered (%(status)s).") % {"status": transfer.get_status_display()}
+        )
 
 
 def _apply(actor: User, transfer: TransferRequest, status: str) -> TransferRequest:

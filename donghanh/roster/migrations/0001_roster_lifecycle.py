@@ -194,7 +194,7 @@ class Migration(migrations.Migration):
                 ('assessment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='casework.monthlyassessment', verbose_name='monthly assessment')),
                 ('drug_test', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.drugtest', verbose_name='drug test')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relapse_signals', to='people.person', verbose_name='person')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
             ],
             options={
                 'verbose_name': 'possible relapse',
@@ -218,7 +218,7 @@ class Migration(migrations.Migration):
                 ('decision_episode', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='episodes.episode', verbose_name='post-rehab management')),
                 ('facility_episode', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='episodes.episode', verbose_name='measure in the facility')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='release_notices', to='people.person', verbose_name='person')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
             ],
             options={
                 'verbose_name': 'release notice',
@@ -239,10 +239,10 @@ class Migration(migrations.Migration):
                 ('proposed_at', models.DateTimeField(auto_now_add=True, verbose_name='proposed at')),
                 ('answered_on', models.DateField(blank=True, null=True, verbose_name='answered on')),
                 ('refusal_reason', models.CharField(blank=True, max_length=300, verbose_name='reason for refusing')),
-                ('answered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by')),
+                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by')),
                 ('from_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgunits.orgunit', verbose_name='from commune')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transfer_requests', to='people.person', verbose_name='person')),
-                ('proposed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='proposed by')),
+                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='proposed by')),
                 ('to_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgunits.orgunit', verbose_name='to commune')),
             ],
             options={
