@@ -130,3 +130,28 @@ def test_a_volunteer_cannot_take_a_person_off(make_user, phu_thuong, register):
     volunteer = make_user(Role.VOLUNTEER, phu_thuong)
     with pytest.raises(PermissionDenied):
         roster_leave(actor=volunteer, person=person, on=D(2024, 5, 1), reason=RosterExit.MOVED_ABROAD)
+
+
+def test_the_settle_command_takes_off_people_whose_last_measure_completed_before_the_lifecycle(
+    officer, register, measure
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from donghanh.episodes.models import Episode
+
+    done, held = register(), register(full_name="Phạm Văn Dũng")
+    for person in (done, held):
+        measure(person, T.POST_REHAB_MANAGEMENT, D(2024, 2, 1))
+    # As an older database holds them: the measures closed, the periods never ended.
+    Episode.objects.update(actual_end_date=D(2025, 1, 31), end_reason=EndReason.COMPLETED)
+    whereabouts_record(actor=officer, person=held, status=Whereabouts.UNKNOWN, since=D(2025, 1, 5))
+    out = StringIO()
+    call_command("roster_settle", "--dry-run", stdout=out)
+    assert done.code in out.getvalue() and held.code not in out.getvalue()
+    assert current_period(done) is not None
+    call_command("roster_settle", stdout=StringIO())
+    period = done.periods.get()
+    assert (period.end_date, period.end_reason) == (D(2025, 1, 31), RosterExit.COMPLETED)
+    assert current_period(held) is not None
