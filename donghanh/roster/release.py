@@ -104,7 +104,10 @@ def release_record(
     latest = WhereaboutsRecord.objects.filter(person=person, since__lte=released_on).order_by("-since", "-pk").first()
     if latest is None or latest.status != Whereabouts.AT_RESIDENCE:
         record = WhereaboutsRecord(
-            person=person, status=Whereabouts.AT_RESIDENCE, since=released_on, note=_("Released from %(f)s") % {"f": notice.facility}
+            person=person,
+            status=Whereabouts.AT_RESIDENCE,
+            since=released_on,
+            note=_("Released from %(f)s") % {"f": notice.facility},
         )
         _save(record, actor)
     return notice
@@ -130,11 +133,13 @@ def release_decide(
         raise ValidationError({"decision_number": _("Give the decision number.")})
     if decision_date < notice.released_on:
         raise ValidationError({"decision_date": _("The decision comes on or after the release.")})
+    if start_date is None:  # from the decision; a decision on the release day starts the day after it
+        start_date = max(decision_date, notice.released_on + datetime.timedelta(days=1))
     episode = episode_open(
         actor=actor,
         person=notice.person,
         episode_type=EpisodeType.POST_REHAB_MANAGEMENT,
-        start_date=start_date or decision_date,
+        start_date=start_date,
         decision_number=decision_number.strip(),
         decision_date=decision_date,
         issuing_body=issuing_body.strip(),
