@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -58,3 +60,18 @@ class EpisodeCloseForm(AppForm):
         choices=[("", _("Choose…")), *EndReason.choices],
         error_messages={"required": _("Say why the measure ended.")},
     )
+    keep_on = forms.BooleanField(label=_("Keep the person on the roster"), required=False)
+    keep_reason = forms.CharField(
+        label=_("Why the person stays on the roster"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: a new decision is being prepared."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("keep_on"):
+            cleaned["keep_reason"] = ""
+        elif not (cleaned.get("keep_reason") or "").strip():
+            self.add_error("keep_reason", _("Say why the person stays on the roster."))
+        return cleaned

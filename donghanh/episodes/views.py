@@ -21,11 +21,12 @@ from donghanh.audit.services import access_log_record
 from donghanh.core.dates import term_end
 from donghanh.core.forms import apply_service_errors
 from donghanh.episodes import services
-from donghanh.episodes.choices import EpisodeType
+from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.episodes.forms import EpisodeCloseForm, EpisodeDecisionForm, EpisodeOpenForm
 from donghanh.episodes.models import Episode, EpisodeRule
 from donghanh.episodes.rules import rule_for
 from donghanh.people.models import Person
+from donghanh.people.roster import current_period
 from donghanh.people.selectors import people_for_user
 
 FORM_TEMPLATE = "episodes/episode_form.html"
@@ -121,7 +122,11 @@ def rule_hint(request: AppRequest) -> HttpResponse:
 def episode_open(request: AppRequest, person_pk: int) -> HttpResponse:
     person = get_object_or_404(people_for_user(request.user), pk=person_pk)
     _require_manage(request, person)
-    form = EpisodeOpenForm(request.POST or None)
+    # A link may propose the type (a confirmed relapse's follow-up); the officer can change it.
+    proposed = request.GET.get("episode_type", "")
+    form = EpisodeOpenForm(
+        request.POST or None, initial={"episode_type": proposed} if proposed in EpisodeType.values else {}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             episode = services.episode_open(actor=request.user, person=person, **form.cleaned_data)
@@ -169,6 +174,44 @@ def episode_edit(request: AppRequest, pk: int) -> HttpResponse:
     return render(request, FORM_TEMPLATE, context)
 
 
+# --- closing, and what it does to the roster ------------------------------------------------------
+
+
+@dataclass
+class CloseOutcome:
+    """What closing the measure as typed would do to the person's place on the roster."""
+
+    state: str  # prompt | leaves | held | not_completed | off_roster
+    leaves_on: datetime.date | None = None
+
+
+def close_outcome_for(episode: Episode, end_date: Any, end_reason: str) -> CloseOutcome:
+    """`end_date` as typed (dd/mm/yyyy) or a date; the answer of `episode_close_outcome`, in words."""
+    try:
+        day = forms.DateField().clean(end_date.strip() if isinstance(end_date, str) else end_date)
+    except ValidationError:
+        day = None
+    if day is None or end_reason not in EndReason.values:
+        return CloseOutcome("prompt")
+    if current_period(episode.person) is None:
+        return CloseOutcome("off_roster")
+    if end_reason != EndReason.COMPLETED:
+        return CloseOutcome("not_completed")
+    leaves_on = services.episode_close_outcome(episode, day, end_reason)
+    return CloseOutcome("leaves", leaves_on) if leaves_on else CloseOutcome("held")
+
+
+@scoped(Capability.MANAGE_EPISODES)
+def close_outcome(request: AppRequest, pk: int) -> HttpResponse:
+    """htmx: what closing with the date and reason typed would do to the roster, with the keep-on choice."""
+    episode = _episode_for(request, pk)
+    if not episode.is_open:
+        raise Http404
+    form = EpisodeCloseForm(request.GET)
+    outcome = close_outcome_for(episode, request.GET.get("actual_end_date", ""), request.GET.get("end_reason", ""))
+    return render(request, f"{CLOSE_TEMPLATE}#outcome", {"form": form, "episode": episode, "outcome": outcome})
+
+
 @scoped(Capability.MANAGE_EPISODES)
 def episode_close(request: AppRequest, pk: int) -> HttpResponse:
     episode = _episode_for(request, pk)
@@ -177,12 +220,14 @@ def episode_close(request: AppRequest, pk: int) -> HttpResponse:
         return redirect("people:detail", pk=episode.person_id)
     form = EpisodeCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        end = form.cleaned_data["actual_end_date"]
         try:
             services.episode_close(
                 actor=request.user,
                 episode=episode,
-                end_date=form.cleaned_data["actual_end_date"],
+                end_date=end,
                 end_reason=form.cleaned_data["end_reason"],
+                keep_reason=form.cleaned_data["keep_reason"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -193,11 +238,18 @@ def episode_close(request: AppRequest, pk: int) -> HttpResponse:
                 _("“%(measure)s” closed on %(end)s: %(reason)s.")
                 % {
                     "measure": episode.get_episode_type_display(),
-                    "end": form.cleaned_data["actual_end_date"].strftime("%d/%m/%Y"),
+                    "end": end.strftime("%d/%m/%Y"),
                     "reason": episode.get_end_reason_display(),
                 },
             )
+            if current_period(episode.person) is None and episode.person.periods.filter(end_date=end).exists():
+                messages.info(
+                    request,
+                    _("%(person)s left the roster on %(day)s.")
+                    % {"person": episode.person.full_name, "day": end.strftime("%d/%m/%Y")},
+                )
             return redirect("people:detail", pk=episode.person_id)
     _log_view(request, episode, "close form")
-    context: dict[str, Any] = {"form": form, "person": episode.person, "episode": episode}
+    outcome = close_outcome_for(episode, form["actual_end_date"].value() or "", str(form["end_reason"].value() or ""))
+    context: dict[str, Any] = {"form": form, "person": episode.person, "episode": episode, "outcome": outcome}
     return render(request, CLOSE_TEMPLATE, context)
