@@ -8,15 +8,18 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("Volunteers and case work")
 
     def ready(self) -> None:
+        from donghanh.accounts.permissions import Capability
         from donghanh.accounts.roles import Role
         from donghanh.accounts.scope import people_narrowing_register
         from donghanh.casework import tasks  # noqa: F401  (registers the daily notifications task)
-        from donghanh.casework.person_section import casework_section
-        from donghanh.casework.selectors import people_assigned_to
         from donghanh.casework.lifecycle import (
             assignments_close_at_death,
             assignments_reopen_after_death_correction,
         )
+        from donghanh.casework.person_section import casework_section
+        from donghanh.casework.roster_items import relapse_items, release_decision_items, transfer_items
+        from donghanh.casework.selectors import people_assigned_to
+        from donghanh.casework.worklist import work_list_source_register
         from donghanh.people.extensions import DeathStep, PersonSection, death_step_register, person_section_register
 
         # A volunteer sees the people assigned to them, for as long as the assignment runs.
@@ -33,3 +36,7 @@ class CaseworkConfig(AppConfig):
                 undo=assignments_reopen_after_death_correction,
             )
         )
+        # The roster's lifecycle on the work list: decisions after a release, possible relapses, moves.
+        work_list_source_register(Capability.MANAGE_EPISODES, release_decision_items)
+        work_list_source_register(Capability.MANAGE_EPISODES, relapse_items)
+        work_list_source_register(Capability.MANAGE_PEOPLE, transfer_items)

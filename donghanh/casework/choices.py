@@ -105,3 +105,7 @@ class NotificationKind(models.TextChoices):
     IDLE_VOLUNTEER = "idle_volunteer", _("Volunteer helping nobody")
     QUARTER_TO_CONFIRM = "quarter_to_confirm", _("Quarterly classification to confirm")
     REFERRAL_OVERDUE = "referral_overdue", _("Referral without an answer")
+    RELEASE_DECISION = "release_decision", _("Post-rehab decision after a release")
+    POSSIBLE_RELAPSE = "possible_relapse", _("Possible relapse to decide")
+    TRANSFER_TO_ANSWER = "transfer_to_answer", _("Move between communes to answer")
+    TRANSFER_WAITING = "transfer_waiting", _("Move waiting for the other commune")

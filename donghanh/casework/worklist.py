@@ -2,7 +2,9 @@
 
 The list is read in a fixed number of queries whatever the number of people; thresholds are
 settings (`CASEWORK_*`), not literals. Apps above case work add their own items by registering
-a source (`work_list_source_register`) from their `AppConfig.ready()`.
+a source (`work_list_source_register`) from their `AppConfig.ready()`; case work registers the
+roster's items (release decisions, possible relapses, moves between communes) the same way. A
+person who died has nothing due on any list: every source leaves them out.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class WorkItem:
     person_id: int | None = None
     detail: str = ""
     late: bool = False  # its date has passed
+    actions: tuple[tuple[str, str], ...] = ()  # (label, url): choices a click away from the list
 
     @property
     def overdue(self) -> bool:
@@ -90,7 +93,7 @@ def _followed_people(user: Any, today: datetime.date) -> Any:
     followed_since = episodes_active_on(today).filter(
         person=OuterRef("pk"), episode_type__in=settings.CASEWORK_ASSESSED_EPISODE_TYPES
     )
-    return in_casework(people_for_user(user), today).annotate(
+    return in_casework(people_for_user(user).filter(died_on__isnull=True), today).annotate(
         measure_since=Subquery(followed_since.order_by("start_date").values("start_date")[:1]),
         assigned_since=Subquery(assignments_active_on(today).filter(person=OuterRef("pk")).values("start_date")[:1]),
         last_contact=Max("contacts__date"),
@@ -216,7 +219,7 @@ def _episodes_ending(user: Any, today: datetime.date) -> list[WorkItem]:
     ending = (
         Episode.objects.accessible_to(user, Capability.VIEW_EPISODES)
         .filter(actual_end_date__isnull=True, planned_end_date__gte=today, planned_end_date__lte=horizon)
-        .filter(person__merged_into__isnull=True)
+        .filter(person__merged_into__isnull=True, person__died_on__isnull=True)
         .select_related("person")
         .order_by("planned_end_date", "pk")
     )

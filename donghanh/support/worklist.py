@@ -1,4 +1,4 @@
-"""What support puts on the work list: referrals still without an answer."""
+"""What support puts on the work list: referrals still without an answer (a person who died has none due)."""
 
 from __future__ import annotations
 
@@ -25,5 +25,5 @@ def referrals_overdue_items(user: Any, today: datetime.date) -> list[WorkItem]:
             person_id=r.person_id,
             detail=str(r.partner),
         )
-        for r in referrals_overdue(user, today)
+        for r in referrals_overdue(user, today).filter(person__died_on__isnull=True)
     ]

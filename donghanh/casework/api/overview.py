@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -19,7 +19,7 @@ from donghanh.accounts.scope import scope_for
 from donghanh.casework import choices
 from donghanh.casework.models import Volunteer
 from donghanh.casework.selectors import coverage
-from donghanh.casework.worklist import work_list
+from donghanh.casework.worklist import WorkItem, work_list
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import units_for_user
 from donghanh.people.models import Person
@@ -34,6 +34,16 @@ class WorkItemSerializer(serializers.Serializer[Any]):
     person_id = serializers.IntegerField(allow_null=True)
     detail = serializers.CharField()
     overdue = serializers.BooleanField()
+    actions = serializers.SerializerMethodField(help_text=gettext_lazy("Choices a click away from the item."))
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {"type": "object", "properties": {"label": {"type": "string"}, "url": {"type": "string"}}},
+        }
+    )
+    def get_actions(self, item: WorkItem) -> list[dict[str, str]]:
+        return [{"label": str(label), "url": url} for label, url in item.actions]
 
 
 class WorkListViewSet(viewsets.ViewSet):

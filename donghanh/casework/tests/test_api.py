@@ -388,6 +388,7 @@ def test_the_work_list_shows_the_due_assessment_until_it_is_posted(
             "person_id": person.pk,
             "detail": f"{THIS_MONTH:%m/%Y}",
             "overdue": False,
+            "actions": [],
         }
     ]
     assert post(client, "assessments/", assessment_data(person)).status_code == 201
