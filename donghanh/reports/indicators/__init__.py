@@ -1,7 +1,8 @@
 """The registry of indicators: every figure a report shows, with its definition, in one place.
 
-Indicators come in families. A family is one kind of row the database counts (people managed on the period's
-last day, volunteers, communes, community models, members, services, referrals) with the annotations its
+Indicators come in families. A family is one kind of row the database counts (people on the roster on the
+period's last day, periods on the roster with what happened in them, moves waiting for an answer, volunteers,
+communes, community models, members, services, referrals) with the annotations its
 indicators test; an indicator is a condition on those rows and what is counted of them. A family's
 indicators are computed together, in one query for the whole unit and one for its breakdown by child units,
 whatever the size of the subtree.
@@ -9,13 +10,13 @@ whatever the size of the subtree.
 A share is a numerator indicator over a denominator indicator of the same family. Codes are stable: targets,
 the API and exported files refer to them.
 
-`base` says what an indicator and a family are; each family is defined in its own module (`people`,
+`base` says what an indicator and a family are; each family is defined in its own module (`people`, `roster`,
 `volunteers`, `community`, `support`), and the registry below lists them in report order.
 """
 
 from __future__ import annotations
 
-from donghanh.reports.indicators import community, people, support, volunteers
+from donghanh.reports.indicators import community, people, roster, support, volunteers
 from donghanh.reports.indicators.base import (
     SECTION_LABELS,
     Context,
@@ -43,6 +44,8 @@ __all__ = [
 # The order families are computed in, and INDICATORS lists their indicators in; reports sort by position.
 FAMILIES, INDICATORS = registry(
     people.PEOPLE,
+    roster.ROSTER,
+    roster.TRANSFERS,
     volunteers.VOLUNTEERS,
     volunteers.COMMUNES,
     community.MODELS,

@@ -33,6 +33,7 @@ class Kind(StrEnum):
 
 class Section(StrEnum):
     STATUS = "status"
+    ROSTER = "roster"
     VOLUNTEERS = "volunteers"
     COMMUNITY = "community"
     SUPPORT = "support"
@@ -41,6 +42,7 @@ class Section(StrEnum):
 
 SECTION_LABELS: dict[Section, Promise] = {
     Section.STATUS: _("Status at the end of the period"),
+    Section.ROSTER: _("Joining and leaving the roster"),
     Section.VOLUNTEERS: _("Volunteers"),
     Section.COMMUNITY: _("Community models"),
     Section.SUPPORT: _("Support and referrals"),

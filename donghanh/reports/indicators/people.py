@@ -1,7 +1,9 @@
-"""People managed on the period's last day: status, measures, case-work coverage, stable jobs, sanctioned users
-supported, monthly assessments done of those due, classifications and relapses.
+"""People on the roster on the period's last day: status, measures, case-work coverage, stable jobs, sanctioned
+users supported, monthly assessments done of those due, classifications.
 
-A person counts on the commune that managed them on the period's last day.
+A person counts on the commune whose roster they were on on the period's last day (a period on the roster ends on
+the day the person leaves it, and that day still counts). Someone who left the roster by then counts in none of
+these figures: they are in the roster family's (`roster.py`) flows of the period they left in.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from donghanh.casework.models import MonthlyAssessment, QuarterlyClassification,
 from donghanh.casework.selectors import assignments_active_on
 from donghanh.core.dates import month_end
 from donghanh.core.text import in_language
-from donghanh.episodes.choices import EndReason, EpisodeType
+from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.models import Episode
 from donghanh.episodes.selectors import episodes_active_on, periods_on
 from donghanh.people.choices import Whereabouts
@@ -67,14 +69,6 @@ def _people_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[An
                 person=OuterRef("person_id"),
                 service_type__category__in=JOB_SUPPORT,
                 start_date__range=(period.first, period.last),
-            )
-        ),
-        "relapsed": Exists(
-            Episode.objects.filter(
-                person=OuterRef("person_id"),
-                episode_type=EpisodeType.POST_REHAB_MANAGEMENT,
-                end_reason=EndReason.RELAPSE,
-                actual_end_date__range=(period.first, period.last),
             )
         ),
     }
@@ -171,52 +165,56 @@ PEOPLE = Family(
     indicators=(
         Indicator(
             "people.registered", _("People registered"),
-            _("People managed by a commune of the unit on the period's last day."),
+            _("People on the roster of a commune of the unit on the period's last day."),
             "people", Section.STATUS, stock=True, key=True, position=10,
         ),
         Indicator(
             "people.in_facility", _("In a rehab facility"),
-            _("People whose whereabouts on the period's last day is a rehab facility."),
+            _("Of the people registered, those whose whereabouts on the period's last day is a rehab facility."),
             "people", Section.STATUS, where=_whereabouts(Whereabouts.IN_FACILITY), stock=True, key=True, position=20,
         ),
         Indicator(
             "people.at_residence", _("At residence"),
-            _("People living at their residence on the period's last day."),
+            _("Of the people registered, those living at their residence on the period's last day."),
             "people", Section.STATUS, where=_whereabouts(Whereabouts.AT_RESIDENCE), stock=True, key=True, position=30,
         ),
         Indicator(
             "people.post_rehab", _("Under post-rehab management"),
-            _("People under post-rehab management (Decree 116/2021) on the period's last day."),
+            _("Of the people registered, those under post-rehab management (Decree 116/2021) on the period's last "
+              "day."),
             "people", Section.STATUS, where=_under("post_rehab"), stock=True, key=True,
             capability=Capability.VIEW_EPISODES, position=40,
         ),
         Indicator(
             "people.education", _("Under education at commune level"),
-            _("People under education at commune level (Decree 120/2021) on the period's last day."),
+            _("Of the people registered, those under education at commune level (Decree 120/2021) on the period's last "
+              "day."),
             "people", Section.STATUS, where=_under("education"), stock=True, capability=Capability.VIEW_EPISODES,
             position=50,
         ),
         Indicator(
             "people.user_management", _("Under drug-user management"),
-            _("People under management as illegal drug users (Decree 105/2021) on the period's last day."),
+            _("Of the people registered, those under management as illegal drug users (Decree 105/2021) on the "
+              "period's last day."),
             "people", Section.STATUS, where=_under("user_management"), stock=True, capability=Capability.VIEW_EPISODES,
             position=60,
         ),
         Indicator(
             "people.community_rehab", _("In rehab at home or in the community"),
-            _("People in voluntary rehab at home or in the community on the period's last day."),
+            _("Of the people registered, those in voluntary rehab at home or in the community on the period's last "
+              "day."),
             "people", Section.STATUS, where=_under("community_rehab"), stock=True,
             capability=Capability.VIEW_EPISODES, position=70,
         ),
         Indicator(
             "people.methadone", _("On methadone"),
-            _("People in methadone treatment on the period's last day."),
+            _("Of the people registered, those in methadone treatment on the period's last day."),
             "people", Section.STATUS, where=_under("methadone"), stock=True, capability=Capability.VIEW_EPISODES,
             position=80,
         ),
         Indicator(
             "people.whereabouts_unknown", _("Whereabouts unknown"),
-            _("People whose whereabouts on the period's last day is unknown."),
+            _("Of the people registered, those whose whereabouts on the period's last day is unknown."),
             "people", Section.STATUS, where=_whereabouts(Whereabouts.UNKNOWN), stock=True, key=True, position=90,
         ),
         Indicator(
@@ -263,12 +261,6 @@ PEOPLE = Family(
             "people", Section.CASEWORK, Kind.SHARE, unit=_("assessments"), measure="months_done",
             denominator="casework.assessments_due", key=True, drill=False, capability=Capability.VIEW_CASEWORK,
             position=820,
-        ),
-        Indicator(
-            "casework.relapses", _("Relapses during post-rehab management"),
-            _("People whose post-rehab management ended in the period because they relapsed."),
-            "people", Section.CASEWORK, where=lambda ctx: Q(relapsed=True), capability=Capability.VIEW_EPISODES,
-            position=990,
         ),
     ),
 )  # fmt: skip

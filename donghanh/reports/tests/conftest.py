@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime
 import itertools
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from donghanh.accounts.models import RoleAssignment, User
 from donghanh.accounts.roles import Role
@@ -31,8 +34,11 @@ from donghanh.episodes.services import episode_close, episode_open
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Sex, Whereabouts
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
+from donghanh.people.roster import roster_leave, roster_rejoin
 from donghanh.people.services import person_merge, person_register, person_transfer, whereabouts_record
 from donghanh.reports.engine import Report, build_report
+from donghanh.roster import death, relapse, release, transfers
+from donghanh.roster.models import RelapseSignal, ReleaseNotice, TransferRequest
 from donghanh.support import services as support
 from donghanh.support.choices import ReferralStatus
 from donghanh.support.models import Partner, Referral, ServiceRecord, ServiceType
@@ -42,6 +48,7 @@ DAY = datetime.timedelta(days=1)
 TODAY = D(2026, 11, 22)  # the day the reports are read on: after every period the tests build
 REGISTERED = D(2024, 1, 2)  # when people are registered, unless said
 TEAM_SINCE = D(2023, 1, 1)  # when volunteer teams and volunteers start, unless said
+IN_FACILITY = D(2024, 9, 2)  # when the people released from a facility went in, unless said
 Q3 = "2025Q3"  # the period most tests read: after the reform, its stocks measured on LAST
 FIRST, LAST = D(2025, 7, 1), D(2025, 9, 30)
 POST = EpisodeType.POST_REHAB_MANAGEMENT
@@ -75,6 +82,14 @@ def child(report: Report, unit: OrgUnit | None) -> dict[str, Any]:
     rows = [row for row in report.children if (row.unit is None and unit is None) or (row.unit == unit)]
     assert len(rows) == 1, f"{len(rows)} rows for {unit}"
     return {code: figure.value for code, figure in rows[0].figures.items()}
+
+
+@contextmanager
+def clock(day: datetime.date) -> Iterator[None]:
+    """What the services date "today" (a move's proposal and answer) is dated `day`, at ten in the morning."""
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
 
 
 class World:
@@ -174,6 +189,83 @@ class World:
         keep.refresh_from_db()
         duplicate.refresh_from_db()
         return person_merge(actor=self.officer(keep.unit), keep=keep, duplicate=duplicate)
+
+    # The roster's lifecycle ----------------------------------------------------------------------------------
+
+    def take_off(self, person: Person, on: datetime.date, reason: str = "removed") -> ManagementPeriod:
+        """An officer takes the person off the roster (removed by a decision, or moved abroad)."""
+        person.refresh_from_db()
+        return roster_leave(
+            actor=self.officer(person.unit), person=person, on=on, reason=reason, decision_number="12/QĐ-UBND",
+            note="Không còn cư trú, xác minh tại địa phương",
+        )  # fmt: skip
+
+    def rejoin(self, person: Person, on: datetime.date) -> ManagementPeriod:
+        person.refresh_from_db()
+        return roster_rejoin(actor=self.officer(person.unit), person=person, on=on, note="Phát hiện sử dụng lại")
+
+    def die(self, person: Person, on: datetime.date) -> Person:
+        person.refresh_from_db()
+        return death.death_record(actor=self.officer(person.unit), person=person, died_on=on, source="family")
+
+    def notice(self, person: Person, on: datetime.date, expected: datetime.date) -> ReleaseNotice:
+        return release.release_notice_record(
+            actor=self.officer(person.unit), person=person, notice_date=on, expected_release_date=expected
+        )
+
+    def release(
+        self, notice: ReleaseNotice, on: datetime.date, certificate: datetime.date | None = None
+    ) -> ReleaseNotice:
+        return release.release_record(
+            actor=self.officer(notice.person.unit), notice=notice, released_on=on, certificate_received_on=certificate
+        )
+
+    def released(self, person: Person, on: datetime.date, *, since: datetime.date = IN_FACILITY) -> ReleaseNotice:
+        """In a facility under compulsory rehab since `since`, announced 20 days ahead and released on `on`."""
+        self.measure(person, EpisodeType.COMPULSORY_REHAB, since)
+        self.whereabouts(person, Whereabouts.IN_FACILITY, since)
+        return self.release(self.notice(person, on - 20 * DAY, on), on)
+
+    def decide(self, notice: ReleaseNotice, on: datetime.date) -> Episode:
+        return release.release_decide(
+            actor=self.officer(notice.person.unit), notice=notice, decision_number="7/QĐ-UBND", decision_date=on
+        )
+
+    def close_notice(self, notice: ReleaseNotice, on: datetime.date) -> ReleaseNotice:
+        return release.release_notice_close(
+            actor=self.officer(notice.person.unit), notice=notice, on=on, reason="Chuyển đi nơi khác"
+        )
+
+    def propose_move(
+        self, person: Person, to_unit: OrgUnit, move_date: datetime.date, on: datetime.date, *, arriving: bool = False
+    ) -> TransferRequest:
+        """The move proposed on `on` by the commune the person leaves (or reported by the one they arrive in)."""
+        person.refresh_from_db()
+        with clock(on):
+            if arriving:
+                return transfers.transfer_report_arrival(
+                    actor=self.officer(to_unit), person=person, to_unit=to_unit, move_date=move_date
+                )
+            return transfers.transfer_propose(
+                actor=self.officer(person.unit), person=person, to_unit=to_unit, move_date=move_date
+            )
+
+    def answer_move(self, transfer: TransferRequest, on: datetime.date, *, accept: bool = True) -> TransferRequest:
+        answering = transfer.to_unit if transfer.proposed_by_side == "leaving" else transfer.from_unit
+        with clock(on):
+            if accept:
+                return transfers.transfer_accept(actor=self.officer(answering), transfer=transfer)
+            return transfers.transfer_refuse(actor=self.officer(answering), transfer=transfer, reason="Không cư trú")
+
+    def relapse(
+        self, person: Person, on: datetime.date, decided: datetime.date, *, confirm: bool = True
+    ) -> RelapseSignal:
+        """Use reported by the police on `on`, confirmed (or dismissed) on `decided`."""
+        officer = self.officer(person.unit)
+        signal = relapse.relapse_report(actor=officer, person=person, date=on, note="Test nhanh dương tính")
+        state = "confirmed" if confirm else "dismissed"
+        follow_up = "compulsory_proposal" if confirm else ""
+        return relapse.relapse_resolve(actor=officer, signal=signal, state=state, follow_up=follow_up, on=decided)
 
     # Volunteers and case work ----------------------------------------------------------------------------
 

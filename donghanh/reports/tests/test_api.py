@@ -3,7 +3,7 @@ targets and the breakdown by the units below; scoped like the report page; a fix
 
 The data: five people in Phường Phú Thượng and three in Phường Ba Đình (Hà Nội), registered in 2024; two of Phú
 Thượng's under post-rehab management, one of them with a volunteer; a 40 million đồng loan in the fourth quarter of
-2025; two targets set by the province.
+2025; a fourth person of Ba Đình registered and moved abroad in that quarter; two targets set by the province.
 """
 
 from __future__ import annotations
@@ -36,9 +36,10 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/reports/indicators/"
 FIGURE_KEYS = {"code", "name", "value", "numerator", "denominator"}
 # The session, the user, their roles, the legacy units passed into their province (their scope), the unit, the
-# communes below it (the frame), the indicators that depend on data (rating levels, model types), one query per family
-# of indicators for the unit and one for its breakdown, the targets.
-QUERIES = 6 + 2 + 2 * len(FAMILIES) + 1
+# communes below it (the frame), the indicators that depend on data (rating levels, model types), the post-rehab
+# decision's deadline rules and the public holidays, one query per family of indicators for the unit and one for its
+# breakdown, the targets.
+QUERIES = 6 + 2 + 2 + 2 * len(FAMILIES) + 1
 
 
 def vi(text: str) -> str:
@@ -68,6 +69,7 @@ def data(module_world: World, django_db_blocker: Any) -> Data:
         for person in people[:2]:
             world.measure(person, EpisodeType.POST_REHAB_MANAGEMENT, D(2025, 2, 1))
         world.assign(people[0], world.volunteer(phu_thuong), D(2025, 3, 1))
+        world.take_off(world.person(ba_dinh, D(2025, 10, 6)), D(2025, 11, 3), reason="moved_abroad")
         world.service(people[4], "preferential_loan", D(2025, 11, 10))
         province = world.officer(hanoi)
         target_set(
@@ -130,6 +132,11 @@ def test_the_answer_has_exactly_the_shape_and_build_report_s_figures(client, dat
     phu_thuong = {item["code"]: item["value"] for item in children["00091"]["indicators"]}
     assert (phu_thuong["people.registered"], phu_thuong["people.post_rehab"]) == (5, 2)
     assert {item["code"]: item["value"] for item in children["00004"]["indicators"]}["people.registered"] == 3
+    # The roster's movements: one of Ba Đình's moved abroad in November.
+    assert {"roster.awaiting_decision", "roster.transfers_pending", "casework.relapses"} <= set(figures)
+    assert (figures["roster.left"]["value"], figures["roster.left_moved_abroad"]["value"]) == (1, 1)
+    ba_dinh = {item["code"]: item["value"] for item in children["00004"]["indicators"]}
+    assert (ba_dinh["roster.left"], ba_dinh["roster.left_moved_abroad"], phu_thuong["roster.left"]) == (1, 1, 0)
 
 
 def test_the_breakdown_and_the_indicators_can_be_left_out(client, data):

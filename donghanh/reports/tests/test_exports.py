@@ -79,6 +79,7 @@ def data(module_world: World, django_db_blocker: Any) -> Data:
         ba_dinh = OrgUnit.objects.get(code="00004", level=3, era=OrgUnit.Era.CURRENT)
         people = world.people(phu_thuong, 5)
         world.people(ba_dinh, 3)
+        world.take_off(world.person(ba_dinh, D(2025, 10, 6)), D(2025, 11, 3))  # on the roster for a month of Q4
         for person in people[:2]:
             world.whereabouts(person, Whereabouts.IN_FACILITY, D(2025, 3, 1))
         for person in people[2:4]:
@@ -175,6 +176,21 @@ def test_figures_are_numbers_with_number_formats_and_targets_are_judged(data):
         sheet = book[vi(str(SECTION_LABELS[row.indicator.section]))[:31]]
         found = rows_by_code(sheet, header_row(sheet, vi("Indicator code")))[row.indicator.code]
         assert found[2].value == row.figure.value, row.indicator.code
+
+
+def test_the_workbook_and_the_pdf_carry_the_roster_movements(data):
+    built = report(data.hanoi, "2025Q4")
+    book = workbook(built, data.preparer)
+    sheet = book[vi(str(SECTION_LABELS[Section.ROSTER]))[:31]]
+    lines = rows_by_code(sheet, header_row(sheet, vi("Indicator code")))
+    assert list(lines) == [row.indicator.code for row in built.rows if row.indicator.section == "roster"]
+    assert {"roster.left", "roster.deaths", "roster.awaiting_decision", "roster.transfers_pending"} <= set(lines)
+    assert (lines["roster.left"][2].value, lines["roster.left_removed"][2].value) == (1, 1)
+    assert (lines["roster.left_completed"][2].value, lines["roster.deaths"][2].value) == (0, 0)
+    with translation.override("vi"):
+        _reader, text = pdf_text(exports.report_pdf(built, data.preparer))
+    assert f"II. {vi(str(SECTION_LABELS[Section.ROSTER]))}" in text
+    assert "roster.left_removed" in text and "roster.decision_overdue" in text
 
 
 def test_the_breakdown_sheet_has_a_row_per_child_and_a_column_per_indicator(data):
@@ -281,7 +297,7 @@ def test_the_pdf_is_laid_out_as_an_administrative_report(data):
     assert period_line in first
     assert "Phường Phú Thượng" in first  # every diacritic of the unit's name, extracted intact
     # The tables: each section's heading, each indicator with its figure.
-    for number, section in zip(("I", "II", "III", "IV", "V"), Section, strict=True):
+    for number, section in zip(("I", "II", "III", "IV", "V", "VI"), Section, strict=True):
         assert f"{number}. {vi(str(SECTION_LABELS[section]))}" in text
     flowing = " ".join(text.split())  # a long name wraps inside its cell
     assert vi("People registered") in flowing and "people.registered" in text

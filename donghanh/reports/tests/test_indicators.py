@@ -375,7 +375,9 @@ def test_every_registered_family_is_read_by_a_report(world, phu_thuong):
 
 
 def test_the_registry_lists_the_families_and_their_indicators_in_report_order():
-    assert list(FAMILIES) == ["people", "volunteers", "communes", "models", "members", "services", "referrals"]
+    assert list(FAMILIES) == [
+        "people", "roster", "transfers", "volunteers", "communes", "models", "members", "services", "referrals",
+    ]  # fmt: skip
     assert list(INDICATORS) == [indicator.code for family in FAMILIES.values() for indicator in family.indicators]
     assert all(indicator.family == code for code, family in FAMILIES.items() for indicator in family.indicators)
 

@@ -156,6 +156,30 @@ def test_the_report_shows_each_figure_with_its_drill_down(client, world, ward, p
     assert query_of(page.get(data_testid="targets-link").attrs["href"]) == {"unit": str(phu_thuong.pk)}
 
 
+def test_the_roster_movements_have_their_section_and_their_people(client, world, ward, phu_thuong):
+    gone = world.person(phu_thuong, name="Đỗ Văn Đi")
+    world.take_off(gone, D(2025, 5, 5))  # removed by the ward's decision
+    back = world.person(phu_thuong, name="Vũ Văn Về")
+    world.measure(back, POST_REHAB, D(2024, 4, 1), end=D(2025, 3, 31))  # completed: off the roster on 31/03
+    world.measure(back, POST_REHAB, D(2025, 4, 14))  # back on it with a new measure
+    officer = world.officer(phu_thuong)
+    page = parse(get(client, officer, REPORT, unit=phu_thuong.pk, period="2025Q2"))
+
+    section = page.get(data_testid="section-roster")
+    for code in ("roster.left", "roster.left_removed", "roster.deaths", "roster.returned", "roster.released",
+                 "roster.awaiting_decision", "roster.decision_overdue", "roster.transfers_pending"):  # fmt: skip
+        assert section.find(data_testid=f"indicator-{code}") is not None, code
+    assert page.get(data_testid="section-casework").find(data_testid="indicator-casework.relapses") is not None
+    assert figure(page, "people.registered")[0] == "5"  # the four, Tuấn included, and Vũ Văn Về; not Đỗ Văn Đi
+    assert figure(page, "roster.left_removed")[0] == "1"
+    text, link = figure(page, "roster.left")
+    assert text == "1" and query_of(link)["indicator"] == "roster.left"
+    assert names(parse(client.get(link))) == ["Đỗ Văn Đi"]
+    text, link = figure(page, "roster.returned")
+    assert text == "1" and names(parse(client.get(link))) == ["Vũ Văn Về"]
+    assert figure(page, "roster.awaiting_decision") == ("0", None)
+
+
 def test_a_figure_is_a_link_only_for_those_who_may_list_its_people(client, world, ward, phu_thuong):
     auditor = world.user(Role.AUDITOR, phu_thuong)  # reads reports and people, not legal measures
     page = parse(get(client, auditor, REPORT, period="2025Q2"))
@@ -322,10 +346,10 @@ def _queries(client, url, query):
 
 
 # session, user, grants; the unit, its frame, the units to pick from, the breadcrumb; the indicators that depend on
-# data (rating levels, model types); per family one query for the period and one for the breakdown, and per family
-# with a key indicator (the charts' trend) one for each earlier period; the frames of the trend's periods before the
-# reform; the targets.
-REPORT_QUERIES = 51
+# data (rating levels, model types); the post-rehab decision's deadline rules and the public holidays; per family one
+# query for the period and one for the breakdown, and per family with a key indicator (the charts' trend) one for each
+# earlier period; the frames of the trend's periods before the reform; the targets.
+REPORT_QUERIES = 57
 # session, user, grants, the unit, the indicators that depend on data (rating levels and model types), the frame,
 # the figure, the people counted and shown, the access-log insert
 DRILL_QUERIES = 12
