@@ -29,10 +29,9 @@ from donghanh.people.services import require
 # Whereabouts that keep a person on the roster: the commune must keep following them.
 HOLDING_WHEREABOUTS = frozenset({Whereabouts.IN_FACILITY, Whereabouts.DETAINED, Whereabouts.UNKNOWN})
 
+
 def _whereabouts_hold(person: Person, day: datetime.date) -> str:
-    latest = (
-        WhereaboutsRecord.objects.filter(person=person, since__lte=day).order_by("-since", "-pk").first()
-    )
+    latest = WhereaboutsRecord.objects.filter(person=person, since__lte=day).order_by("-since", "-pk").first()
     if latest is not None and latest.status in HOLDING_WHEREABOUTS:
         return str(latest.get_status_display())
     return ""
@@ -56,11 +55,15 @@ def _require(actor: User, unit: OrgUnit) -> None:
     require(actor, Capability.MANAGE_PEOPLE, unit)
 
 
-def period_end(actor: User, period: ManagementPeriod, day: datetime.date, reason: str, **details: str) -> ManagementPeriod:
+def period_end(
+    actor: User, period: ManagementPeriod, day: datetime.date, reason: str, **details: str
+) -> ManagementPeriod:
     if day < period.start_date:
         raise ValidationError(
-            {"on": _("The person joined this roster on %(start)s; they cannot leave it before.")
-             % {"start": period.start_date.strftime("%d/%m/%Y")}}
+            {
+                "on": _("The person joined this roster on %(start)s; they cannot leave it before.")
+                % {"start": period.start_date.strftime("%d/%m/%Y")}
+            }
         )
     period.end_date = day
     period.end_reason = reason
@@ -98,12 +101,14 @@ def roster_leave(
     _require(actor, person.unit)
     if reason not in (RosterExit.MOVED_ABROAD, RosterExit.REMOVED):
         raise ValidationError({"reason": _("Choose “moved abroad” or “removed by an officer's decision”.")})
-    if reason == RosterExit.REMOVED and not (decision_number.strip() and note.strip()):
-        raise ValidationError(
-            {"decision_number": _("A removal needs the decision number and the reason.")}
-            if not decision_number.strip()
-            else {"note": _("Say why the person is removed from the roster.")}
-        )
+    if reason == RosterExit.REMOVED:
+        missing = {}
+        if not decision_number.strip():
+            missing["decision_number"] = _("A removal needs the decision number and the reason.")
+        if not note.strip():
+            missing["note"] = _("Say why the person is removed from the roster.")
+        if missing:
+            raise ValidationError(missing)
     if on > timezone.localdate():
         raise ValidationError({"on": _("The date is in the future.")})
     Person.objects.select_for_update().filter(pk=person.pk).first()
@@ -124,8 +129,10 @@ def roster_return(
     last = person.periods.order_by("-end_date").first()
     if last is not None and last.end_date is not None and on <= last.end_date:
         raise ValidationError(
-            {"on": _("The person was on the roster until %(end)s; they come back after that day.")
-             % {"end": last.end_date.strftime("%d/%m/%Y")}}
+            {
+                "on": _("The person was on the roster until %(end)s; they come back after that day.")
+                % {"end": last.end_date.strftime("%d/%m/%Y")}
+            }
         )
     unit = unit or person.unit
     period = ManagementPeriod(person=person, unit=unit, start_date=on, reason=RosterEntry.RETURNED, start_note=note)

@@ -111,6 +111,9 @@ def _answering_unit(transfer: TransferRequest) -> OrgUnit:
 
 
 def _pending(transfer: TransferRequest) -> None:
+    # The row stays locked until the answer is saved: two answers given at once cannot both pass.
+    locked = TransferRequest.objects.select_for_update().filter(pk=transfer.pk).values_list("status", flat=True)
+    transfer.status = locked.first() or transfer.status
     if transfer.status != TransferStatus.PENDING:
         raise ValidationError(
             _("This move was already answered (%(status)s).") % {"status": transfer.get_status_display()}
