@@ -3,6 +3,10 @@
 Status filters (measure, whereabouts, "as of") go through `status_as_of`, the only place that
 knows what a person's status was on a date (defined with the legal measures, which register it
 with the roster: `people.extensions`); the others narrow its result.
+
+`roster` chooses between the people on a commune's roster on the day (the default), those who had
+left it by then (death, completed measures, moved abroad, removed: still the commune's, which
+`Person.unit` keeps as the last managing commune), or both.
 """
 
 from __future__ import annotations
@@ -12,15 +16,15 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.core.dates import add_months_civil
 from donghanh.people.choices import Sex, Whereabouts
 from donghanh.people.extensions import MeasureChoices, roster_measures
-from donghanh.people.models import Person
-from donghanh.people.selectors import filter_by_name
+from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
+from donghanh.people.selectors import filter_by_name, people_for_user
 
 # Age bands as reports use them: (label, lowest age, highest age or None).
 AGE_BANDS = {
@@ -30,6 +34,30 @@ AGE_BANDS = {
     "40-49": (_("40 to 49"), 40, 49),
     "50plus": (_("50 and over"), 50, None),
 }
+
+ON_ROSTER, LEFT_ROSTER, ALL = "on", "left", "all"
+ROSTER_CHOICES = [(ON_ROSTER, _("On the roster")), (LEFT_ROSTER, _("Left the roster")), (ALL, _("All"))]
+
+
+def _roster_annotated(people: QuerySet[Person], day: datetime.date) -> QuerySet[Person]:
+    """Each person with, as of `day`: the commune of their latest period (`unit_at`), their whereabouts, and
+    that period's end (`roster_end`, `roster_end_reason`; the person has left when it is on or before `day`)."""
+    latest = ManagementPeriod.objects.filter(person=OuterRef("pk"), start_date__lte=day).order_by("-start_date", "-pk")
+    where = WhereaboutsRecord.objects.filter(person=OuterRef("pk"), since__lte=day).order_by("-since", "-pk")
+    return people.annotate(
+        unit_at=Subquery(latest.values("unit_id")[:1]),
+        roster_end=Subquery(latest.values("end_date")[:1]),
+        roster_end_reason=Subquery(latest.values("end_reason")[:1]),
+        whereabouts_at=Subquery(where.values("status")[:1]),
+        whereabouts_since=Subquery(where.values("since")[:1]),
+    )
+
+
+def left_roster(user: Any, day: datetime.date) -> QuerySet[Person]:
+    """People of the user's communes (their last managing commune) who were on a roster before and not after `day`."""
+    periods = ManagementPeriod.objects.filter(person=OuterRef("pk"), start_date__lte=day)
+    after = periods.filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+    return people_for_user(user).filter(Exists(periods)).exclude(Exists(after))
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -41,6 +69,7 @@ class PersonFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
     )
     q = django_filters.CharFilter(method="filter_name", label=_("Name or code"))
+    roster = django_filters.ChoiceFilter(method="noop", choices=ROSTER_CHOICES, empty_label=None, label=_("Roster"))
     episode_type = django_filters.MultipleChoiceFilter(
         method="noop", choices=MeasureChoices(), label=_("Under the measure")
     )
@@ -57,7 +86,7 @@ class PersonFilter(django_filters.FilterSet):
 
     class Meta:
         model = Person
-        fields = ["as_of", "q", "episode_type", "whereabouts", "sex", "hamlet", "age_band"]
+        fields = ["as_of", "q", "roster", "episode_type", "whereabouts", "sex", "hamlet", "age_band"]
 
     def __init__(self, data: Any = None, *args: Any, request: Any = None, **kwargs: Any) -> None:
         super().__init__(data, *args, queryset=Person.objects.none(), request=request, **kwargs)
@@ -68,18 +97,39 @@ class PersonFilter(django_filters.FilterSet):
         return cleaned.get("as_of") or timezone.localdate()
 
     @property
+    def roster_choice(self) -> str:
+        cleaned = getattr(self.form, "cleaned_data", {}) if self.is_bound else {}
+        return cleaned.get("roster") or ON_ROSTER
+
+    @property
     def qs(self) -> QuerySet[Person]:
         if not hasattr(self, "_qs"):
             valid = self.is_valid()
             cleaned = self.form.cleaned_data if valid else {}
-            self.queryset = roster_measures().status_as_of(
-                self.request.user,
-                self.day if valid else timezone.localdate(),
-                episode_types=cleaned.get("episode_type") or None,
-                whereabouts=cleaned.get("whereabouts") or None,
-            )
+            day = self.day if valid else timezone.localdate()
+            self.queryset = self._people(day, cleaned.get("episode_type") or None, cleaned.get("whereabouts") or None)
             self._qs = self.filter_queryset(self.queryset.all()) if valid else self.queryset.none()
         return self._qs
+
+    def _people(
+        self, day: datetime.date, episode_types: list[str] | None, whereabouts: list[str] | None
+    ) -> QuerySet[Person]:
+        user = self.request.user
+        on_roster = roster_measures().status_as_of(user, day, episode_types=episode_types, whereabouts=whereabouts)
+        if self.roster_choice == ON_ROSTER:
+            return on_roster
+        # A measure running on the day keeps a person on the roster: filtering by one, no one has left.
+        left = left_roster(user, day) if not episode_types else Person.objects.none()
+        wanted = Q(pk__in=left.values("pk"))
+        if self.roster_choice == ALL:
+            wanted |= Q(pk__in=on_roster.values("pk"))
+        people = _roster_annotated(Person.objects.filter(wanted), day)
+        if whereabouts:
+            people = people.filter(Q(whereabouts_at__in=whereabouts))
+        # The legal measures running on the day, as `status_as_of` attaches them (its prefetch, which only the
+        # legal-measures app knows how to build), for those who may see them.
+        people = people.prefetch_related(*getattr(on_roster, "_prefetch_related_lookups", ()))
+        return people.select_related("unit").order_by("search_name", "pk")
 
     def noop(self, queryset: QuerySet[Person], name: str, value: Any) -> QuerySet[Person]:
         return queryset  # applied by status_as_of in `qs`

@@ -162,7 +162,7 @@ class PersonRegisterForm(PersonForm):
         return [identity, residence, circumstances, registration]
 
 
-# --- whereabouts and transfer -------------------------------------------------------------------
+# --- whereabouts -------------------------------------------------------------------------------
 
 
 class WhereaboutsForm(AppForm):
@@ -170,11 +170,6 @@ class WhereaboutsForm(AppForm):
     since = date_field(_("Since"), initial=timezone.localdate)
     place = forms.CharField(label=_("Place (facility, address)"), max_length=200, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
-
-
-class TransferForm(AppForm):
-    to_unit = commune_field(_("Moves to the commune"))
-    on = date_field(_("Managed there from"), initial=timezone.localdate)
 
 
 # --- sensitive records --------------------------------------------------------------------------

@@ -5,7 +5,21 @@ from typing import Any
 from django.http import HttpRequest
 
 from donghanh.accounts.permissions import Capability
-from donghanh.accounts.scope import scope_for
+from donghanh.accounts.scope import Scope, narrowed_roles, scope_for
+
+# Depths of a current unit's path ("VN/NP01/" a province, "VN/NP01/NC00091/" a commune): roles are held at current
+# units only, so the grant's path says its level without a query. Moves between communes are a commune's office
+# work, and a province's over its communes.
+MOVES_DEPTHS = frozenset({2, 3})
+
+
+def _follows_moves(scope: Scope) -> bool:
+    """Sees people at a commune or a province, for the whole unit (not a volunteer's or a board's few people)."""
+    narrowed = narrowed_roles()
+    return any(
+        grant.role not in narrowed and grant.unit_path.count("/") in MOVES_DEPTHS
+        for grant in scope.grants_for(Capability.VIEW_PEOPLE)
+    )
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -18,4 +32,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     scope = scope_for(user)
     nav = {c.name: scope.can(c) for c in Capability}
     nav["CASEWORK_OFFICE"] = bool(office_grants(user))  # the officers' case-work pages, not for volunteers only
+    nav["ROSTER_MOVES"] = _follows_moves(scope)
     return {"nav": nav}

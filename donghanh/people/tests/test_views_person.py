@@ -55,9 +55,10 @@ def test_person_page_shows_identity_residence_whereabouts_and_periods(client, of
     history = page.get(data_testid="whereabouts-history").rows()
     assert [row[0] for row in history] == ["01/10/2025", "01/09/2025"]
     assert "Cơ sở cai nghiện số 1" in history[0][2]
-    periods = page.get(data_testid="management-periods").rows()
-    assert periods[0][0].startswith("Phường Phú Thượng") and periods[0][1] == "01/09/2025"
-    for testid in ("edit", "record-whereabouts", "transfer", "merge"):
+    [period] = page.get(data_testid="management-periods").find_all(data_testid="roster-period")
+    assert period.get(data_testid="period-commune").text == "Phường Phú Thượng"
+    assert period.get(data_testid="period-dates").text.startswith("01/09/2025")
+    for testid in ("edit", "record-whereabouts", "transfer-propose", "merge"):
         assert page.find(data_testid=testid) is not None
 
 
@@ -188,28 +189,11 @@ def test_commune_picker_searches_every_current_commune(client, officer):
     )
 
 
-def test_transfer_moves_the_person_to_another_commune(client, officer, hung, da_nang_officer, hai_chau):
-    login(client, officer)
-    refused = client.post(url("transfer", hung), {"to_unit": "", "on": "01/10/2025"})
-    assert refused.status_code == 400
-    assert field_errors(refused, "to_unit")
-    early = client.post(url("transfer", hung), {"to_unit": str(hai_chau.pk), "on": "01/08/2025"})
-    assert early.status_code == 400
-    assert field_errors(early, "on")
-    assert parse(early).get(data_testid="to_unit-chosen").find("input", value=str(hai_chau.pk)) is not None
-
-    response = client.post(url("transfer", hung), {"to_unit": str(hai_chau.pk), "on": "01/10/2025"})
+def test_the_move_page_sends_to_the_proposal_the_other_commune_answers(client, officer, hung, da_nang_officer):
+    response = login(client, officer).get(url("transfer", hung))
     assert response.status_code == 302
-    assert response["Location"] == LIST  # no longer in the user's scope
-    assert client.get(url("detail", hung)).status_code == 404
-    assert names_in_list(client.get(LIST)) == []
-    assert names_in_list(client.get(LIST, {"as_of": "15/09/2025"})) == ["Nguyễn Văn Hùng"]
-
-    login(client, da_nang_officer)
-    assert names_in_list(client.get(LIST)) == ["Nguyễn Văn Hùng"]
-    periods = parse(client.get(url("detail", hung))).get(data_testid="management-periods").rows()
-    assert [(row[1], row[2]) for row in periods] == [("01/10/2025", periods[0][2]), ("01/09/2025", "30/09/2025")]
-    assert periods[0][0].startswith("Phường Hải Châu")
+    assert response["Location"] == reverse("roster:transfer_propose", args=[hung.pk])
+    assert login(client, da_nang_officer).get(url("transfer", hung)).status_code == 404
 
 
 def test_merge_through_the_pages_and_the_merged_record_redirects(client, officer, phu_thuong, hung):
@@ -324,7 +308,7 @@ def test_health_form_only_for_health_staff(client, make_user, phu_thuong, office
 
 def test_people_pages_carry_no_inline_script_or_style(client, officer, hung):
     login(client, officer)
-    for name in ("detail", "edit", "whereabouts", "transfer", "merge", "drug_use", "test_add", "determination_add"):
+    for name in ("detail", "edit", "whereabouts", "merge", "drug_use", "test_add", "determination_add"):
         assert_csp_and_no_inline_code(client.get(url(name, hung)), name)
     assert_csp_and_no_inline_code(client.get(LIST), "list")
     assert_csp_and_no_inline_code(client.get(REGISTER), "register")

@@ -32,13 +32,12 @@ from donghanh.core.forms import apply_service_errors
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import filter_by_name as units_by_name
 from donghanh.people import services
-from donghanh.people.choices import Whereabouts
+from donghanh.people.choices import RosterExit, Whereabouts
 from donghanh.people.extensions import person_sections
 from donghanh.people.filters import PersonFilter
 from donghanh.people.forms import (
     PersonForm,
     PersonRegisterForm,
-    TransferForm,
     WhereaboutsForm,
     current_communes,
 )
@@ -89,6 +88,8 @@ class PersonRow:
     whereabouts: str
     since: datetime.date | None
     measures: list[Any] | None = field(default=None)
+    left_on: datetime.date | None = None  # the last day on the roster, when the person had left it by the day shown
+    left_reason: str = ""
 
 
 @scoped(Capability.VIEW_PEOPLE)
@@ -103,21 +104,27 @@ def person_list(request: AppRequest) -> HttpResponse:
     communes = dict(
         OrgUnit.objects.filter(pk__in={p.unit_at for p in people}).values_list("pk", "name")  # type: ignore[attr-defined]
     )
-    labels = dict(Whereabouts.choices)
-    rows = [
-        PersonRow(
-            person=p,
-            commune=communes.get(p.unit_at, ""),  # type: ignore[attr-defined]
-            whereabouts=str(labels.get(p.whereabouts_at, "")),  # type: ignore[attr-defined]
-            since=p.whereabouts_since,  # type: ignore[attr-defined]
-            measures=(
-                p.active_episodes  # type: ignore[attr-defined]
-                if may_see_episodes and scope.can_at(Capability.VIEW_EPISODES, p.unit.path)
-                else None
-            ),
+    labels, exits = dict(Whereabouts.choices), dict(RosterExit.choices)
+    day = filterset.day if filterset.is_valid() else timezone.localdate()
+    rows = []
+    for p in people:
+        end = getattr(p, "roster_end", None)  # annotated when the list includes people who left the roster
+        left_on = end if end is not None and end <= day else None
+        rows.append(
+            PersonRow(
+                person=p,
+                commune=communes.get(p.unit_at, ""),  # type: ignore[attr-defined]
+                whereabouts=str(labels.get(p.whereabouts_at, "")),  # type: ignore[attr-defined]
+                since=p.whereabouts_since,  # type: ignore[attr-defined]
+                measures=(
+                    p.active_episodes  # type: ignore[attr-defined]
+                    if may_see_episodes and scope.can_at(Capability.VIEW_EPISODES, p.unit.path)
+                    else None
+                ),
+                left_on=left_on,
+                left_reason=str(exits.get(getattr(p, "roster_end_reason", ""), "")) if left_on else "",
+            )
         )
-        for p in people
-    ]
     filter_form = filterset.form
     for form_field in filter_form.fields.values():
         form_field.widget.attrs["class"] = (
@@ -126,7 +133,7 @@ def person_list(request: AppRequest) -> HttpResponse:
         if isinstance(form_field.widget, forms.SelectMultiple):
             form_field.widget.attrs["size"] = "4"
     # The short fields first, the lists of measures and whereabouts below them.
-    first = ["as_of", "q", "sex", "hamlet", "age_band", "whereabouts"]
+    first = ["roster", "as_of", "q", "sex", "hamlet", "age_band", "whereabouts"]
     order = [n for n in first if n in filter_form.fields] + [n for n in filter_form.fields if n not in first]
     shown_filters = [filter_form[name] for name in order if name != "episode_type" or may_see_episodes]
     context = {
@@ -134,7 +141,8 @@ def person_list(request: AppRequest) -> HttpResponse:
         "filter_fields": shown_filters,
         "page": page,
         "rows": rows,
-        "day": filterset.day if filterset.is_valid() else None,
+        "day": day if filterset.is_valid() else None,
+        "roster": filterset.roster_choice if filterset.is_valid() else "on",
         "filtered": any(value for key, value in request.GET.items() if key != "page"),
         "may_see_episodes": may_see_episodes,
         "can_register": scope.can(Capability.MANAGE_PEOPLE),
@@ -254,7 +262,6 @@ def person_detail(request: AppRequest, pk: int) -> HttpResponse:
         "person": person,
         "age": person.age_on(timezone.localdate()),
         "whereabouts": list(person.whereabouts_records.order_by("-since", "-pk")),
-        "periods": person.periods.select_related("unit__parent").order_by("-start_date", "-pk"),
         "can_manage": scope.can_at(Capability.MANAGE_PEOPLE, path),
         "can_record_drug_use": scope.can_at(Capability.RECORD_DRUG_USE, path),
         "can_record_health": scope.can_at(Capability.RECORD_HEALTH, path),
@@ -354,33 +361,9 @@ def whereabouts_add(request: AppRequest, pk: int) -> HttpResponse:
 
 @scoped(Capability.MANAGE_PEOPLE)
 def person_transfer(request: AppRequest, pk: int) -> HttpResponse:
-    """The person moves to another commune, which may be outside the user's scope."""
+    """A move between communes is proposed to the receiving commune, which takes the person on when it accepts."""
     person = _person_for(request, pk, Capability.MANAGE_PEOPLE)
-    form = TransferForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        to_unit = form.cleaned_data["to_unit"]
-        try:
-            services.person_transfer(actor=request.user, person=person, to_unit=to_unit, on=form.cleaned_data["on"])
-        except ValidationError as error:
-            apply_service_errors(form, error)
-            person.refresh_from_db()
-        else:
-            messages.success(
-                request, _("%(name)s is now managed by %(unit)s.") % {"name": person.full_name, "unit": to_unit.name}
-            )
-            if people_for_user(request.user).filter(pk=person.pk).exists():
-                return redirect("people:detail", pk=person.pk)
-            messages.info(request, _("That commune is outside your scope: the person no longer appears in your list."))
-            return redirect("people:list")
-    return _record_page(
-        request,
-        person,
-        form,
-        _("Move to another commune"),
-        picker=True,
-        picked=_picked_units(form, "to_unit"),
-        submit=_("Record the move"),
-    )
+    return redirect("roster:transfer_propose", pk=person.pk)
 
 
 @scoped(Capability.VIEW_PEOPLE)
