@@ -252,3 +252,17 @@ def test_the_list_costs_the_same_queries_for_two_people_or_six(officer, make_use
     many = count(officer), count(receiving)
     assert (few[0][1], many[0][1], few[1][1], many[1][1]) == (3, 12, 1, 4)
     assert (few[0][0], few[1][0]) == (many[0][0], many[1][0])
+
+
+def test_the_deadlines_read_in_bulk_are_those_of_the_rules_one_by_one():
+    from donghanh.roster.dues import decision_dues, overdue_cutoff
+    from donghanh.roster.models import ReleaseNotice
+
+    days = [D(2025, 12, 20) + datetime.timedelta(days=n) for n in range(120)]  # New Year, Tết, weekends
+    notices = [ReleaseNotice(pk=n, notice_date=day, expected_release_date=day) for n, day in enumerate(days, 1)]
+    bulk = decision_dues(notices)
+    assert [bulk[n.pk] for n in notices] == [decision_due(n) for n in notices]
+    for today in days[30:]:
+        cutoff = overdue_cutoff(today)
+        assert decision_due(ReleaseNotice(expected_release_date=cutoff)) < today
+        assert decision_due(ReleaseNotice(expected_release_date=cutoff + datetime.timedelta(days=1))) >= today
