@@ -2,7 +2,8 @@
 
 `synthetic_create(options)` bulk-inserts the rows (no change history, none of the services' per-record checks:
 those are not what a benchmark measures) but keeps what the services guarantee: the constraints, a measure
-follows the rule in force for its type and the person's age and never overlaps a measure it conflicts with,
+follows the rule in force for its type and the person's age and never overlaps a measure it conflicts with, a
+person leaves the roster when the last thing that held them ends and comes back with a new measure (`roster.py`),
 volunteers help people of their own commune while active, members join models of the commune that manages them,
 nothing is dated after `until`. The same options (seed and `until` included) give the same rows.
 

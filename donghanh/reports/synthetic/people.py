@@ -1,4 +1,5 @@
-"""Synthetic people: who they are, which commune managed them when, where they were, and their legal measures."""
+"""Synthetic people: who they are, where they were, their legal measures, and (`roster.py`) their periods on a
+commune's roster with what began and ended them."""
 
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from donghanh.core.text import fold
 from donghanh.episodes.choices import FACILITY_TYPES, EndReason, EpisodeType
 from donghanh.episodes.models import Episode, EpisodeRule
 from donghanh.orgunits.models import OrgUnit
-from donghanh.people.choices import Education, MaritalStatus, Sex, Whereabouts
-from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
+from donghanh.people.choices import DeathSource, Education, MaritalStatus, Sex, Whereabouts
+from donghanh.people.models import Person, WhereaboutsRecord
 from donghanh.reports.synthetic import DAY, PERSON_PREFIX, insert, insert_values
 from donghanh.reports.synthetic.names import FAMILY, GIVEN, MIDDLE, OCCUPATIONS
+from donghanh.reports.synthetic.roster import death, lifecycle, periods_create, records_create
 
 T = EpisodeType
 # What usually follows a measure (or the start, None), with weights; None: nothing more for now.
@@ -57,9 +59,12 @@ class Someone:
     """A synthetic person while being made: the few facts the later steps need, without the model's weight."""
 
     pk: int
-    periods: list[tuple[OrgUnit, datetime.date, datetime.date | None]]
+    periods: list[tuple[OrgUnit, datetime.date, datetime.date | None]]  # on a roster: where, from, until
     measures: list[Measure]
     whereabouts: list[tuple[datetime.date, str]]
+    stays: list[Any] = field(default_factory=list)  # the periods with how they began and ended (`roster.Stay`)
+    died: datetime.date | None = None
+    move: Any = None  # a move to another commune (`roster.Move`)
 
     @property
     def registered(self) -> datetime.date:
@@ -123,29 +128,32 @@ def people_create(world: World, counts: Counter[str]) -> None:
         sex = Sex.FEMALE if rng.random() < 0.12 else Sex.MALE
         full_name = world.name(sex)
         registered = world.start if rng.random() < 0.45 else world.day(world.start, world.until - 30 * DAY)
-        periods: list[tuple[OrgUnit, datetime.date, datetime.date | None]] = [(home, registered, None)]
+        move: tuple[datetime.date, OrgUnit] | None = None
         if len(world.communes) > 1 and rng.random() < 0.07 and (world.until - registered).days > 240:
             moved = world.day(registered + 120 * DAY, world.until - 30 * DAY)
-            elsewhere = rng.choice([commune for commune in world.communes if commune.pk != home.pk])
-            periods = [(home, registered, moved - DAY), (elsewhere, moved, None)]
+            move = (moved, rng.choice([commune for commune in world.communes if commune.pk != home.pk]))
         birth_year = rng.randint(1965, 2003)
+        someone = Someone(0, [(home, registered, None)], [], [(registered, Whereabouts.AT_RESIDENCE)])
+        _history(world, someone, birth_year, rules, max(law_from, registered))
+        death(world, someone)
+        lifecycle(world, someone, home, move)
         people.append(
             Person(
                 code=f"{PERSON_PREFIX}{number:07d}", full_name=full_name, search_name=fold(full_name), sex=sex,
-                birth_year=birth_year, unit=periods[-1][0], permanent_unit=home,
+                birth_year=birth_year, unit=someone.periods[-1][0], permanent_unit=home,
                 current_hamlet=f"Tổ dân phố {rng.randint(1, 30)}", occupation=rng.choice(OCCUPATIONS),
-                education=rng.choice(EDUCATION), marital_status=rng.choice(MARITAL),
+                education=rng.choice(EDUCATION), marital_status=rng.choice(MARITAL), died_on=someone.died,
+                death_source=DeathSource.POLICE if someone.died else "",
             )
         )  # fmt: skip
-        someone = Someone(0, periods, [], [(registered, Whereabouts.AT_RESIDENCE)])
-        _history(world, someone, birth_year, rules, max(law_from, registered))
         world.people.append(someone)
     insert(Person, people, counts)
     for someone, person in zip(world.people, people, strict=True):
         someone.pk = person.pk
-    insert_values(ManagementPeriod, _periods(world), counts)
+    periods_create(world, counts)
     insert_values(WhereaboutsRecord, _whereabouts(world), counts)
     insert_values(Episode, _episodes(world), counts)
+    records_create(world, counts)
 
 
 def _rule(rules: list[EpisodeRule], kind: str, start: datetime.date, age: int) -> EpisodeRule | None:
@@ -196,7 +204,12 @@ def _history(world: World, someone: Someone, birth_year: int, rules: list[Episod
                 someone.whereabouts.append((measure.end + DAY, Whereabouts.AT_RESIDENCE))
         if measure.end is None or measure.end >= horizon:
             break
-        gap = 1 if kind in FACILITY_TYPES else rng.randint(1, 30 if then != kind else 240)
+        # After a facility, post-rehab management begins with the commune's decision, a few days after the release.
+        gap = (
+            1 + min(int(rng.expovariate(0.3)), 25)
+            if kind in FACILITY_TYPES
+            else rng.randint(1, 30 if then != kind else 240)
+        )
         start, kind = measure.end + gap * DAY, world.pick(NEXT[then])
     age = first.year - birth_year
     lasting: dict[str, tuple[float, int, int]] = {T.METHADONE: (0.16, 3, 36), T.EARLY_INTERVENTION: (0.04, 3, 12)}
@@ -218,13 +231,6 @@ def _history(world: World, someone: Someone, birth_year: int, rules: list[Episod
         status = next(status for status, reason, _ in EXITS if reason == exit_reason)
         someone.whereabouts = [(day, where) for day, where in someone.whereabouts if day < horizon]
         someone.whereabouts.append((horizon, status))
-
-
-def _periods(world: World) -> Iterator[dict[str, Any]]:
-    for someone in world.people:
-        for i, (unit, first, last) in enumerate(someone.periods):
-            reason = ManagementPeriod.Reason.REGISTERED if i == 0 else ManagementPeriod.Reason.TRANSFERRED
-            yield {"person_id": someone.pk, "unit_id": unit.pk, "start_date": first, "end_date": last, "reason": reason}
 
 
 def _whereabouts(world: World) -> Iterator[dict[str, Any]]:

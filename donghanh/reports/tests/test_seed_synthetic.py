@@ -12,20 +12,24 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Q
+from django.utils import timezone
 
 from donghanh.accounts.roles import Role
 from donghanh.casework.models import MonthlyAssessment, QuarterlyClassification, Volunteer, VolunteerTeam
 from donghanh.community.choices import OPERATING_STATUSES
 from donghanh.community.models import Attendance, CommunityModel, Membership, ModelType, StatusChange
-from donghanh.core.periods import MONTH, QUARTER, Period, period_of
+from donghanh.core.periods import MONTH, QUARTER, YEAR, Period, period_of
 from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.episodes.models import Episode
 from donghanh.orgunits.models import OrgUnit
-from donghanh.people.choices import Sex, Whereabouts
+from donghanh.people.choices import RosterEntry, RosterExit, Sex, Whereabouts
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
 from donghanh.people.services import person_register
 from donghanh.reports.engine import build_report
 from donghanh.reports.synthetic import PERSON_PREFIX
+from donghanh.roster.choices import DeadlineKind, RelapseState
+from donghanh.roster.models import RelapseSignal, ReleaseNotice, TransferRequest
+from donghanh.roster.workdays import deadline
 from donghanh.support.choices import ReferralStatus, ServiceCategory
 from donghanh.support.models import Referral, ServiceRecord
 
@@ -120,7 +124,68 @@ def counted(prefix: str, period: Period) -> dict[str, int]:
         "person_id", "model__unit__path", "joined_on", "left_on"
     )
     figures["members.total"] = len({p for p, path, start, end in members if path.startswith(prefix) and on(start, end)})
-    return figures  # fmt: skip
+    return figures | roster_counted(prefix, period, managed_within)  # fmt: skip
+
+
+def roster_counted(prefix: str, period: Period, managed_within: Callable[[int, datetime.date], bool]) -> dict[str, int]:
+    """The roster family's figures, counted in Python over the rows."""
+    day, first, last = period.last, period.first, period.last
+    left: dict[str, set[int]] = {reason: set() for reason in RosterExit.values}
+    returned: set[int] = set()
+    for person, path, start, end, reason, exit_reason in ManagementPeriod.objects.values_list(
+        "person_id", "unit__path", "start_date", "end_date", "reason", "end_reason"
+    ):
+        if not path.startswith(prefix):
+            continue
+        if end is not None and first <= end <= last:
+            left[exit_reason].add(person)
+        if reason == RosterEntry.RETURNED and first <= start <= last:
+            returned.add(person)
+    died = Person.objects.exclude(died_on=None).values_list("pk", "died_on")
+    released, waiting, overdue = set(), set(), set()
+    for person, out, certificate, decided, started, closed in ReleaseNotice.objects.values_list(
+        "person_id",
+        "released_on",
+        "certificate_received_on",
+        "decision_episode__decision_date",
+        "decision_episode__start_date",
+        "closed_on",
+    ):
+        if out is not None and first <= out <= last and managed_within(person, out):
+            released.add(person)
+        decision = decided or started
+        if out is None or out > day or (decision is not None and decision <= day) or (closed and closed <= day):
+            continue
+        if managed_within(person, day):
+            waiting.add(person)
+            if deadline(DeadlineKind.POST_REHAB_DECISION, certificate) < day:
+                overdue.add(person)
+    pending = {
+        person
+        for person, path, proposed, answered in TransferRequest.objects.values_list(
+            "person_id", "from_unit__path", "proposed_at", "answered_on"
+        )
+        if path.startswith(prefix) and timezone.localdate(proposed) <= day and (answered is None or answered > day)
+    }
+    relapsed = {
+        person
+        for person, when in [
+            *RelapseSignal.objects.filter(state=RelapseState.CONFIRMED).values_list("person_id", "date"),
+            *Episode.objects.filter(
+                episode_type=EpisodeType.POST_REHAB_MANAGEMENT, end_reason=EndReason.RELAPSE
+            ).values_list("person_id", "actual_end_date"),
+        ]
+        if first <= when <= last and managed_within(person, when)
+    }
+    leaving = [reason for reason in RosterExit.values if reason != RosterExit.TRANSFERRED]
+    return {
+        "roster.left": len(set().union(*(left[reason] for reason in leaving))),
+        **{f"roster.left_{reason}": len(left[reason]) for reason in leaving},
+        "roster.deaths": len({p for p, when in died if first <= when <= last and managed_within(p, when)}),
+        "roster.returned": len(returned), "roster.released": len(released),
+        "roster.awaiting_decision": len(waiting), "roster.decision_overdue": len(overdue),
+        "roster.transfers_pending": len(pending), "casework.relapses": len(relapsed),
+    }  # fmt: skip
 
 
 def test_the_reports_on_synthetic_data_give_what_counting_the_rows_gives(unit: Callable[..., Any]) -> None:
@@ -134,6 +199,11 @@ def test_the_reports_on_synthetic_data_give_what_counting_the_rows_gives(unit: C
     expected = counted(province.path, quarter)
     assert {code: report.value(code) for code in expected} == expected
     assert all(expected[code] > 0 for code in ("people.in_facility", "people.post_rehab", "people.methadone"))
+    assert all(expected[code] > 0 for code in ("roster.left", "roster.left_completed", "roster.released"))
+    year = build_report(province, period_of(YEAR, TODAY).shifted(-1), today=TODAY, trend=1)
+    expected = counted(province.path, year.period)
+    assert {code: year.value(code) for code in expected} == expected
+    assert all(expected[code] > 0 for code in ("roster.left_completed", "roster.returned", "casework.relapses"))
 
     busiest = Counter(Person.objects.values_list("unit__code", flat=True)).most_common(1)[0][0]
     commune = unit(busiest)
@@ -155,6 +225,19 @@ def test_the_data_covers_every_kind_of_record_the_reports_count() -> None:
     }  # fmt: skip
     assert Episode.objects.filter(end_reason=EndReason.RELAPSE).exists()
     assert ManagementPeriod.objects.filter(reason=ManagementPeriod.Reason.TRANSFERRED).exists()
+    assert set(ManagementPeriod.objects.values_list("end_reason", flat=True)) >= {
+        "", RosterExit.TRANSFERRED, RosterExit.COMPLETED, RosterExit.DIED, RosterExit.REMOVED,
+    }  # fmt: skip
+    assert ManagementPeriod.objects.filter(reason=RosterEntry.RETURNED).exists()
+    assert Person.objects.exclude(died_on=None).exists()
+    notices = ReleaseNotice.objects.all()
+    assert notices.exclude(decision_episode=None).exists() and notices.filter(released_on=None).exists()
+    assert notices.filter(decision_episode=None, released_on__isnull=False).count() < notices.count() / 10
+    assert set(RelapseSignal.objects.values_list("state", flat=True)) == {
+        RelapseState.CONFIRMED,
+        RelapseState.DISMISSED,
+    }
+    assert set(TransferRequest.objects.values_list("status", flat=True)) >= {"accepted"}
     assert Episode.objects.exclude(actual_end_date=None).filter(actual_end_date__gt=UNTIL).count() == 0
     assert VolunteerTeam.objects.count() >= 2 and Volunteer.objects.count() > 5
     assert MonthlyAssessment.objects.exists() and QuarterlyClassification.objects.exists()
