@@ -79,9 +79,15 @@ class RatingCodeField(serializers.CharField):
 
 
 def rating_level(person: Person, code: str, field: str) -> RatingLevel:
-    level = rating_levels_for(person.unit).filter(code=code).first()
+    """The level `code` of the person's province's scale; a wrong code's error names the accepted ones."""
+    levels = list(rating_levels_for(person.unit))
+    level = next((level for level in levels if level.code == code), None)
     if level is None:
-        raise serializers.ValidationError({field: [_("Choose a rating of this province's scale.")]})
+        message = _("“%(value)s” is not a level of this province's scale. Accepted: %(codes)s.") % {
+            "value": code,
+            "codes": ", ".join(level.code for level in levels),
+        }
+        raise serializers.ValidationError({field: [message]})
     return level
 
 
@@ -122,7 +128,18 @@ class AssessmentSerializer(PersonRecordSerializer[MonthlyAssessment]):
 
 class AssessmentSubmitSerializer(serializers.ModelSerializer[MonthlyAssessment]):
     person = VisiblePersonField()
-    month = MonthField()
+    month = MonthField(
+        help_text=gettext_lazy(
+            "The month the assessment is about (YYYY-MM), which may be an earlier one: assessments are often "
+            "entered late. A month that has not begun is refused."
+        )
+    )
+    assessed_on = serializers.DateField(
+        required=False,
+        help_text=gettext_lazy(
+            "The day the assessment was made, from the month's first day to today; today when not given."
+        ),
+    )
     drug_tests = VisibleDrugTestField(
         many=True,
         required=False,
@@ -143,6 +160,7 @@ class AssessmentSubmitSerializer(serializers.ModelSerializer[MonthlyAssessment])
             "compliance",
             "rating",
             "notes",
+            "assessed_on",
         ]
         validators: list[Any] = []  # a second submission for the month corrects the first
 
@@ -182,9 +200,11 @@ class AssessmentViewSet(LoggedRowsViewSet[MonthlyAssessment]):
 
     @extend_schema(responses={201: AssessmentSerializer, 200: AssessmentSerializer})
     def create(self, request: Request) -> Response:
-        """Record the month's assessment (201), or correct it when there is one (200).
+        """Record the assessment of `month` (201), or correct it when there is one (200).
 
-        "Use confirmed by a test" needs a positive test of that month in `drug_tests`.
+        `month` is the month assessed, this one or an earlier one (entered late); `assessed_on` the day it
+        was made. "Use confirmed by a test" needs a positive test of that month in `drug_tests`. The rating
+        is a level of the person's province's scale (`GET /api/v1/codes/?person=<id>` lists them).
         """
         serializer = AssessmentSubmitSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)

@@ -163,8 +163,10 @@ def test_validation_errors_are_400_in_vietnamese_by_default(api, officer, phu_th
     assert bad_month.json() == {"month": [vi("Enter a month as YYYY-MM.")]}
     later = post(api, "assessments/", assessment_data(person, month=shift_month_start(THIS_MONTH, 1)), **ENGLISH)
     assert later.json() == {"month": ["A month that has not begun cannot be assessed."]}
-    bad_rating = post(api, "assessments/", assessment_data(person, rating="excellent"))
-    assert bad_rating.json() == {"rating": [vi("Choose a rating of this province's scale.")]}
+    bad_rating = post(api, "assessments/", assessment_data(person, rating="excellent"), **ENGLISH)
+    assert bad_rating.json() == {
+        "rating": ["“excellent” is not a level of this province's scale. Accepted: good, fair, average, poor."]
+    }
 
     assert post(api, "plans/", {"person": person.pk, "start_date": LONG_AGO.isoformat()}).status_code == 201
     twice = post(api, "plans/", {"person": person.pk, "start_date": TODAY.isoformat()})

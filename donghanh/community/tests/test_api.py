@@ -193,7 +193,7 @@ def test_models_are_set_up_and_corrected_through_the_services(world, as_user, ma
     url = f"{MODELS}{world.club.pk}/"
     changed = api.patch(url, {"meeting_place": "Nhà văn hoá tổ 5"}, content_type=JSON)
     assert changed.status_code == 200 and changed.json()["meeting_place"] == "Nhà văn hoá tổ 5"
-    assert api.patch(url, {"status": "dissolved"}, content_type=JSON).json()["status"] == "pilot"  # not here
+    assert api.patch(url, {"status": "dissolved"}, content_type=JSON).json().keys() == {"status"}  # not here
     earlier = api.patch(url, {"established_on": "2025-01-12"}, content_type=JSON)
     assert earlier.status_code == 200 and earlier.json()["established_on"] == "2025-01-12"
     late = api.patch(url, {"established_on": "2025-03-01"}, content_type=JSON)  # members joined on 01/02/2025
