@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import django_filters
 from django.db.models import QuerySet
@@ -18,6 +18,7 @@ from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.episodes.models import Episode
 from donghanh.episodes.services import DECISION_FIELDS, episode_close, episode_open, episode_update
 from donghanh.people.api.base import SensitiveReadViewSet, VisiblePersonField, service_errors, user_of
+from donghanh.people.roster import current_period
 
 
 class ActiveEpisodeSerializer(serializers.ModelSerializer[Episode]):
@@ -94,6 +95,29 @@ class EpisodeOpenSerializer(EpisodeUpdateSerializer):
 class EpisodeCloseSerializer(serializers.Serializer[Any]):
     actual_end_date = serializers.DateField(help_text=_("The last day of the measure."))
     end_reason = serializers.ChoiceField(choices=EndReason.choices)
+    keep_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text=_(
+            "Keeps the person on the roster although nothing else would (e.g. a new decision is being prepared): "
+            "why. Without it, completing the last thing that keeps them on takes them off that day."
+        ),
+    )
+
+
+class EpisodeClosedSerializer(EpisodeSerializer):
+    """The measure closed, and what it did to the person's place on the roster."""
+
+    left_roster_on = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("The day the person left the roster with this closing; null when they stay on it."),
+    )
+
+    class Meta(EpisodeSerializer.Meta):
+        fields = [*EpisodeSerializer.Meta.fields, "left_roster_on"]
+        read_only_fields = fields
 
 
 class EpisodeViewSet(SensitiveReadViewSet[Episode]):
@@ -106,6 +130,10 @@ class EpisodeViewSet(SensitiveReadViewSet[Episode]):
     filterset_class = EpisodeFilter
     access_detail = "API: legal measures"
     http_method_names = ["get", "post", "patch", "head", "options"]
+    fields_written_elsewhere: ClassVar[dict[str, str]] = {
+        "actual_end_date": "POST /api/v1/episodes/{id}/close/",
+        "end_reason": "POST /api/v1/episodes/{id}/close/",
+    }
 
     def get_queryset(self) -> QuerySet[Episode]:
         return (
@@ -141,16 +169,30 @@ class EpisodeViewSet(SensitiveReadViewSet[Episode]):
             episode_update(actor=user_of(request), episode=episode, **serializer.validated_data)
         return self.respond(episode)
 
-    @extend_schema(responses=EpisodeSerializer)
+    @extend_schema(responses=EpisodeClosedSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
-        """Close the measure on its last day, saying why it ended."""
+        """Close the measure on its last day, saying why it ended.
+
+        A measure completed takes the person off the roster that day when nothing else keeps them on it
+        (another measure, a facility, waiting for a post-rehab decision…), unless `keep_reason` says why they
+        stay; `left_roster_on` says whether they left and when.
+        """
         episode = self.get_object()
         serializer = EpisodeCloseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        period = current_period(episode.person)
         with service_errors():
             episode_close(
-                actor=user_of(request), episode=episode, end_date=data["actual_end_date"], end_reason=data["end_reason"]
+                actor=user_of(request),
+                episode=episode,
+                end_date=data["actual_end_date"],
+                end_reason=data["end_reason"],
+                keep_reason=data.get("keep_reason", ""),
             )
-        return self.respond(episode)
+        if period is not None:
+            period.refresh_from_db()
+        fresh = self.get_queryset().get(pk=episode.pk)
+        fresh.left_roster_on = period.end_date if period is not None else None  # type: ignore[attr-defined]
+        return Response(EpisodeClosedSerializer(fresh, context=self.get_serializer_context()).data)

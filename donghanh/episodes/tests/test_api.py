@@ -229,8 +229,17 @@ def test_partial_update_is_checked_again(api, officer, person):
     assert wrong.status_code == 400 and "73/2021" in wrong.json()["planned_end_date"][0]
     episode.refresh_from_db()
     assert episode.planned_end_date == datetime.date(2026, 2, 28)
-    # The type is not edited; a different measure is opened instead.
-    assert patch(api, url, {"episode_type": "methadone"}).json()["episode_type"] == "post_rehab_management"
+    # The type is not edited (a different measure is opened instead): naming it is refused on the field.
+    retyped = patch(api, url, {"episode_type": "methadone"}, **ENGLISH)
+    assert retyped.status_code == 400 and retyped.json().keys() == {"episode_type"}
+    assert retyped.json()["episode_type"][0].startswith("This endpoint does not write this field.")
+    episode.refresh_from_db()
+    assert episode.episode_type == "post_rehab_management"
+    # The end is written by closing the measure: the answer says where.
+    ended = patch(api, url, {"actual_end_date": "2025-06-01"}, **ENGLISH)
+    assert ended.json() == {
+        "actual_end_date": [f"This endpoint does not write this field; use POST /api/v1/episodes/{episode.pk}/close/."]
+    }
     assert api.put(url, {}, content_type="application/json").status_code == 405
     assert api.delete(url).status_code == 405
 

@@ -7,10 +7,11 @@ A list showing legal measures leaves one access-log entry per person shown.
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+from typing import Any, ClassVar
 
-from django.db.models import QuerySet
-from django.utils.translation import gettext as _
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
@@ -26,12 +27,13 @@ from donghanh.accounts.scope import scope_for
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.api.base import (
     CapabilityViewSet,
+    NamedChoiceField,
     VisiblePersonField,
     log_people_seen,
     service_errors,
     user_of,
 )
-from donghanh.people.choices import Whereabouts
+from donghanh.people.choices import DeathSource, RosterEntry, RosterExit, Whereabouts
 from donghanh.people.extensions import roster_measures
 from donghanh.people.filters import PersonFilter
 from donghanh.people.models import ManagementPeriod, Person
@@ -56,7 +58,60 @@ class WhereaboutsAtField(serializers.ChoiceField):
     pass
 
 
-class PersonListSerializer(serializers.ModelSerializer[Person]):
+# The roster periods of the people shown, read with them (one query for a whole page).
+PERIODS = Prefetch("periods", queryset=ManagementPeriod.objects.select_related("unit").order_by("start_date", "pk"))
+
+
+def people_shown(user: Any) -> QuerySet[Person]:
+    """The people a user sees, with their current whereabouts and their roster periods."""
+    return with_current_whereabouts(people_for_user(user)).prefetch_related(PERIODS)
+
+
+def on_roster_on(person: Person, day: datetime.date) -> bool:
+    """On a commune's roster that day (read from the prefetched periods)."""
+    return any(p.start_date <= day and (p.end_date is None or p.end_date >= day) for p in person.periods.all())
+
+
+class RosterPeriodSerializer(serializers.ModelSerializer[ManagementPeriod]):
+    """A period on a commune's roster: how it began, and when and why it ended (open while current)."""
+
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    reason = NamedChoiceField("RosterEntryEnum", choices=RosterEntry.choices, read_only=True)
+    end_reason = NamedChoiceField("RosterExitEnum", choices=RosterExit.choices, read_only=True, allow_blank=True)
+
+    class Meta:
+        model = ManagementPeriod
+        fields = [
+            "id",
+            "unit",
+            "unit_code",
+            "unit_name",
+            "start_date",
+            "reason",
+            "start_note",
+            "end_date",
+            "end_reason",
+            "end_decision_number",
+            "end_note",
+            "kept_on_reason",
+        ]
+        read_only_fields = fields
+
+
+class RosterStateSerializer(serializers.ModelSerializer[Person]):
+    """Death and roster periods, shown in the list and on a person (periods prefetched: see `people_shown`)."""
+
+    died_on = serializers.DateField(read_only=True, allow_null=True)
+    death_source = NamedChoiceField("DeathSourceEnum", choices=DeathSource.choices, read_only=True, allow_blank=True)
+    on_roster = serializers.SerializerMethodField(help_text=gettext_lazy("On a commune's roster today."))
+    periods = RosterPeriodSerializer(many=True, read_only=True, help_text=gettext_lazy("Roster periods, oldest first."))
+
+    def get_on_roster(self, person: Person) -> bool:
+        return on_roster_on(person, timezone.localdate())
+
+
+class PersonListSerializer(RosterStateSerializer):
     """A row of the list, as of the chosen date (`as_of`, today by default)."""
 
     unit_code = serializers.CharField(source="unit.code", read_only=True)
@@ -83,6 +138,10 @@ class PersonListSerializer(serializers.ModelSerializer[Person]):
             "unit_at",
             "whereabouts_at",
             "whereabouts_since",
+            "died_on",
+            "death_source",
+            "on_roster",
+            "periods",
         ]
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
@@ -128,11 +187,16 @@ PERSON_FIELDS = [
     "needs",
     "whereabouts",
     "whereabouts_since",
+    "died_on",
+    "death_source",
+    "death_note",
+    "on_roster",
+    "periods",
     "created_at",
 ]
 
 
-class PersonSerializer(serializers.ModelSerializer[Person]):
+class PersonSerializer(RosterStateSerializer):
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     whereabouts = serializers.ChoiceField(choices=Whereabouts.choices, read_only=True, allow_null=True)
@@ -152,11 +216,6 @@ class PersonUpdateSerializer(serializers.ModelSerializer[Person]):
         extra_kwargs = {"birth_year": {"required": False, "allow_null": True}, "citizen_id": {"validators": []}}
         validators: list[Any] = []
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if "unit" in self.initial_data and self.instance is not None:
-            raise serializers.ValidationError({"unit": [_("Use the transfer action to move a person.")]})
-        return attrs
-
 
 class PersonCreateSerializer(PersonUpdateSerializer):
     registered_on = serializers.DateField(required=False, help_text=gettext_lazy("Today when not given."))
@@ -174,6 +233,7 @@ class PersonTransferSerializer(serializers.Serializer[Any]):
 class ManagementPeriodSerializer(serializers.ModelSerializer[ManagementPeriod]):
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
+    reason = NamedChoiceField("RosterEntryEnum", choices=RosterEntry.choices, read_only=True)
 
     class Meta:
         model = ManagementPeriod
@@ -205,9 +265,19 @@ class PersonViewSet(CapabilityViewSet[Person]):
     filterset_class = PersonFilter
     read_serializer_class = PersonSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
+    fields_written_elsewhere: ClassVar[dict[str, str]] = {
+        "unit": "POST /api/v1/transfers/",
+        "whereabouts": "POST /api/v1/people/{id}/whereabouts/",
+        "whereabouts_since": "POST /api/v1/people/{id}/whereabouts/",
+        "died_on": "POST /api/v1/people/{id}/death/",
+        "death_source": "POST /api/v1/people/{id}/death/",
+        "death_note": "POST /api/v1/people/{id}/death/",
+        "on_roster": "POST /api/v1/people/{id}/roster/leave/",
+        "periods": "POST /api/v1/people/{id}/roster/leave/",
+    }
 
     def get_queryset(self) -> QuerySet[Person]:
-        return with_current_whereabouts(people_for_user(self.request.user))
+        return people_shown(self.request.user)
 
     def get_serializer_class(self) -> Any:
         return {
@@ -233,14 +303,15 @@ class PersonViewSet(CapabilityViewSet[Person]):
         `active_episodes` (the legal measures running that day) appears only for roles that may see
         legal history, and each person shown with any is logged in the access log.
         """
-        page = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())) or [])
+        people = self.filter_queryset(self.get_queryset()).prefetch_related(PERIODS)
+        page = list(self.paginate_queryset(people) or [])
         # Legal measures in the rows are sensitive: log the people shown with any.
-        people = [person for person in page if getattr(person, "active_episodes", None)]
-        log_people_seen(request, people, "API: people list, legal measures")
+        measured = [person for person in page if getattr(person, "active_episodes", None)]
+        log_people_seen(request, measured, "API: people list, legal measures")
         return self.get_paginated_response(PersonListSerializer(page, many=True, context={"request": request}).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        """A person in the user's scope, with their current whereabouts."""
+        """A person in the user's scope, with their current whereabouts, death and roster periods."""
         return Response(PersonSerializer(self.get_object()).data)
 
     @extend_schema(responses={201: PersonSerializer})

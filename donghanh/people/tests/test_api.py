@@ -166,8 +166,8 @@ def test_list_query_count_does_not_grow_with_rows(api, officer, phu_thuong, djan
         episode_open(actor=officer, person=person, episode_type="drug_user_management", start_date=PAST)
     many = queries_for(api, PEOPLE)
     assert many == few
-    # Session, user, grants, count, page, running measures, access-log entries.
-    with django_assert_num_queries(7):
+    # Session, user, grants, count, page, running measures, roster periods, access-log entries.
+    with django_assert_num_queries(8):
         assert api.get(PEOPLE).json()["count"] == 7
 
 
@@ -423,14 +423,17 @@ def test_determinations(api, client, make_user, officer, other_officer, phu_thuo
     assert response.json()["result"] == "addicted"
     assert post(api, DETERMINATIONS, {**data, "criteria_met": 2}).json()["result"] == "not_addicted"
     assert post(api, DETERMINATIONS, {**data, "criteria_met": 7}).json().keys() == {"criteria_met"}
-    assert post(api, DETERMINATIONS, {**data, "result": "not_addicted"}).json()["result"] == "addicted"
+    # The result follows from the criteria: a body that sets it is refused, naming the field.
+    result = post(api, DETERMINATIONS, {**data, "result": "not_addicted"}, **ENGLISH)
+    assert result.status_code == 400 and result.json().keys() == {"result"}
+    assert "does not write this field" in result.json()["result"][0]
 
     elsewhere = register(other_officer, hai_chau, "Lê Văn Cường")
     foreign = determination_add(
         actor=other_officer, person=elsewhere, date=PAST, facility="Trung tâm Y tế", criteria_met=3
     )
     body = api.get(DETERMINATIONS).json()
-    assert body["count"] == 3
+    assert body["count"] == 2
     assert entries(person, "API: addiction determinations").count() == 1
     assert api.get(f"{DETERMINATIONS}{foreign.pk}/").status_code == 404
     assert api.get(f"{DETERMINATIONS}{body['results'][0]['id']}/").status_code == 200
