@@ -30,7 +30,9 @@ from donghanh.episodes.api import EpisodeViewSet
 from donghanh.orgunits.api import OrgUnitViewSet
 from donghanh.people.api.people import PersonViewSet
 from donghanh.people.api.records import DeterminationViewSet, DrugTestViewSet
+from donghanh.people.api.roster import PersonRosterViewSet
 from donghanh.reports.api import ReportIndicatorsView
+from donghanh.roster.api import PersonDeathViewSet, RelapseSignalViewSet, ReleaseNoticeViewSet, TransferViewSet
 from donghanh.support.api import (
     FollowUpViewSet,
     PartnerViewSet,
@@ -38,12 +40,19 @@ from donghanh.support.api import (
     ServiceRecordViewSet,
     ServiceTypeViewSet,
 )
+from donghanh.web.api import CodesView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("org-units", OrgUnitViewSet, basename="orgunit")
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("people", PersonViewSet, basename="person")
+# Actions on a person that their own apps define: whereabouts and the roster (people), death (roster).
+router.register("people", PersonRosterViewSet, basename="person-roster")
+router.register("people", PersonDeathViewSet, basename="person-death")
+router.register("release-notices", ReleaseNoticeViewSet, basename="releasenotice")
+router.register("transfers", TransferViewSet, basename="transfer")
+router.register("relapse-signals", RelapseSignalViewSet, basename="relapsesignal")
 router.register("episodes", EpisodeViewSet, basename="episode")
 router.register("drug-tests", DrugTestViewSet, basename="drugtest")
 router.register("determinations", DeterminationViewSet, basename="determination")
@@ -86,6 +95,7 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/v1/reports/indicators/", ReportIndicatorsView.as_view(), name="api-report-indicators"),
     path("api/v1/me/", MeView.as_view(), name="api-me"),
+    path("api/v1/codes/", CodesView.as_view(), name="api-codes"),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]
