@@ -62,6 +62,10 @@ class ReleaseNoticeFilter(django_filters.FilterSet):
         return queryset.filter(condition) if value else queryset
 
 
+# Where a page's deadlines are kept, in the context its rows share.
+DUES = "decision_dues"
+
+
 def dues_of(notices: list[ReleaseNotice]) -> dict[int, datetime.date]:
     """The decision deadline of each notice, in two queries; a notice no rule covers (before 2022) has none."""
     try:
@@ -91,9 +95,6 @@ class ReleaseNoticeListSerializer(serializers.ListSerializer[ReleaseNotice]):
         rows = list(data.all() if hasattr(data, "all") else data)
         shared(self.context).setdefault(DUES, {}).update(dues_of(rows))
         return super().to_representation(rows)
-
-
-DUES = "decision_dues"
 
 
 class ReleaseNoticeSerializer(serializers.ModelSerializer[ReleaseNotice]):
