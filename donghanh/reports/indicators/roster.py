@@ -11,6 +11,11 @@ move rewrites the periods from the day of the move, which usually comes before t
 
 People are counted once per figure: someone who left twice in a quarter is one person who left; across two
 communes (a move between the two events) they count once in each commune and once in the unit above.
+
+Relapses: a person counts when a possible relapse dated in the period was confirmed, or when their post-rehab
+management ended in the period because they relapsed; both for one person count once (the usual path: use
+reported, confirmed, then the measure closed for relapse). Open and dismissed reports count nobody; a report
+confirmed later still counts in the period it is dated in.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from donghanh.core.tests.pages import parse
 from donghanh.core.tests.test_security import assert_csp_and_no_inline_code
 from donghanh.episodes.choices import EpisodeType
 from donghanh.orgunits.models import OrgUnit
+from donghanh.reports.indicators import Section
 from donghanh.reports.models import Target
 from donghanh.reports.targets import target_set
 
@@ -113,7 +114,7 @@ def test_a_commune_officer_sets_a_target(client, world, phu_thuong):
     chosen = [o for o in unit_select.find_all("option") if "selected" in o.attrs]
     assert [o.attrs["value"] for o in chosen] == [str(phu_thuong.pk)]
     indicators = form.get("select", name="indicator")
-    assert len(indicators.find_all("optgroup")) == 5  # one group per section
+    assert len(indicators.find_all("optgroup")) == len(Section) == 6  # one group per section
     assert form.get("input", name="period").attrs["value"] == period_of(YEAR, timezone.localdate()).code
 
     response = client.post(CREATE, form_data(unit=phu_thuong.pk, value="12,5", note="Giảm tái nghiện"))
