@@ -24,7 +24,6 @@ from rest_framework.response import Response
 
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
-from donghanh.orgunits.models import OrgUnit
 from donghanh.people.api.base import (
     CapabilityViewSet,
     NamedChoiceField,
@@ -43,7 +42,6 @@ from donghanh.people.services import (
     DuplicateCitizenId,
     person_merge,
     person_register,
-    person_transfer,
     person_update,
 )
 
@@ -225,11 +223,6 @@ class PersonCreateSerializer(PersonUpdateSerializer):
         fields = ["unit", "registered_on", "whereabouts", *sorted(IDENTITY_FIELDS)]
 
 
-class PersonTransferSerializer(serializers.Serializer[Any]):
-    to_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), help_text=gettext_lazy("A commune."))
-    on = serializers.DateField(help_text=gettext_lazy("The day the new commune starts managing the person."))
-
-
 class ManagementPeriodSerializer(serializers.ModelSerializer[ManagementPeriod]):
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
@@ -284,7 +277,6 @@ class PersonViewSet(CapabilityViewSet[Person]):
             "list": PersonListSerializer,
             "create": PersonCreateSerializer,
             "partial_update": PersonUpdateSerializer,
-            "transfer": PersonTransferSerializer,
             "merge": PersonMergeSerializer,
         }.get(self.action or "", PersonSerializer)
 
@@ -332,7 +324,7 @@ class PersonViewSet(CapabilityViewSet[Person]):
 
     @extend_schema(responses=PersonSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
-        """Correct identity, residence or circumstances; moving to another commune is `transfer`."""
+        """Correct identity, residence or circumstances; moves go through `/api/v1/transfers/`."""
         person = self.get_object()
         serializer = PersonUpdateSerializer(person, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -342,17 +334,6 @@ class PersonViewSet(CapabilityViewSet[Person]):
             except DuplicateCitizenId as error:
                 return self.duplicate_response(request, error)
         return self.respond(person)
-
-    @extend_schema(responses=ManagementPeriodSerializer)
-    @action(detail=True, methods=["post"])
-    def transfer(self, request: Request, pk: str) -> Response:
-        """The person moves to another commune on `on`; answers the new management period."""
-        person = self.get_object()
-        serializer = PersonTransferSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            period = person_transfer(actor=user_of(request), person=person, **serializer.validated_data)
-        return Response(ManagementPeriodSerializer(period).data)
 
     @extend_schema(responses=PersonSerializer)
     @action(detail=True, methods=["post"])
