@@ -241,7 +241,8 @@ LIST_QUERIES = {
     "volunteers/": 5,
     "volunteer-teams/": 5,
     "classifications/": 5,
-    "worklist/": 11,  # people followed, assessments done, follow-ups, measures ending, referrals, idle, quarters
+    # people followed, assessments done, follow-ups, measures ending, referrals, idle, quarters; releases, relapses, moves
+    "worklist/": 14,
     "coverage/": 10,  # the unit, four counts, the two lists
 }
 LISTS = list(LIST_QUERIES)
