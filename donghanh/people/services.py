@@ -149,6 +149,8 @@ def whereabouts_record(
     require(actor, Capability.MANAGE_PEOPLE, person.unit)
     if since > _today():
         raise ValidationError({"since": _("The date is in the future.")})
+    if person.died_on is not None and since > person.died_on:
+        raise ValidationError({"since": _("The person died on %(day)s.") % {"day": f"{person.died_on:%d/%m/%Y}"}})
     record = WhereaboutsRecord(person=person, status=status, since=since, place=place, note=note)
     _save(record, actor)
     return record

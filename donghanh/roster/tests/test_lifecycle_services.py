@@ -241,3 +241,17 @@ def test_a_future_move_date_is_refused(officer, hai_chau, register):
     with time_machine.travel(D(2025, 7, 1), tick=False), pytest.raises(ValidationError) as refused:
         transfer_propose(actor=officer, person=person, to_unit=hai_chau, move_date=D(2025, 7, 2))
     assert "move_date" in refused.value.message_dict
+
+
+def test_nothing_is_recorded_after_a_death(officer, register, measure):
+    from donghanh.people.services import whereabouts_record
+
+    person = register()
+    death_record(actor=officer, person=person, died_on=D(2024, 8, 15), source=DeathSource.HEALTH_STATION)
+    person.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        whereabouts_record(actor=officer, person=person, status=Whereabouts.DETAINED, since=D(2024, 9, 1))
+    assert "since" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        measure(person, T.DRUG_USER_MANAGEMENT, D(2024, 9, 1))
+    assert "start_date" in refused.value.message_dict
