@@ -9,8 +9,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from donghanh.accounts.models import User
-from donghanh.core.history import recorded_save as _save
 from donghanh.casework.models import Assignment
+from donghanh.core.history import recorded_save as _save
 from donghanh.people.models import Person
 
 

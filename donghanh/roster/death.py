@@ -27,7 +27,9 @@ def death_record(*, actor: User, person: Person, died_on: datetime.date, source:
     person = Person.objects.select_for_update().get(pk=person.pk)
     errors: dict[str, str] = {}
     if person.died_on is not None:
-        raise ValidationError(_("A death is already recorded for this person (%(day)s).") % {"day": f"{person.died_on:%d/%m/%Y}"})
+        raise ValidationError(
+            _("A death is already recorded for this person (%(day)s).") % {"day": f"{person.died_on:%d/%m/%Y}"}
+        )
     if died_on > timezone.localdate():
         errors["died_on"] = _("The date is in the future.")
     elif died_on.year < person.birth_year or (person.birth_date and died_on < person.birth_date):
@@ -38,14 +40,23 @@ def death_record(*, actor: User, person: Person, died_on: datetime.date, source:
         raise ValidationError(errors)
     period = current_period(person)
     if period is not None and died_on < period.start_date:
-        raise ValidationError({"died_on": _("The person has been on this roster since %(day)s.") % {"day": f"{period.start_date:%d/%m/%Y}"}})
+        raise ValidationError(
+            {
+                "died_on": _("The person has been on this roster since %(day)s.")
+                % {"day": f"{period.start_date:%d/%m/%Y}"}
+            }
+        )
     for step in death_steps():
         step.close(actor, person, died_on)
     for notice in ReleaseNotice.objects.filter(person=person, decision_episode__isnull=True, closed_on__isnull=True):
         notice.closed_on, notice.closed_reason = max(died_on, notice.notice_date), _("The person died.")
         _save(notice, actor, reason="died")
     for transfer in TransferRequest.objects.filter(person=person, status=TransferStatus.PENDING):
-        transfer.status, transfer.answered_by, transfer.answered_on = TransferStatus.CANCELLED, actor, timezone.localdate()
+        transfer.status, transfer.answered_by, transfer.answered_on = (
+            TransferStatus.CANCELLED,
+            actor,
+            timezone.localdate(),
+        )
         _save(transfer, actor, reason="died")
     if period is not None:
         period_end(actor, period, died_on, RosterExit.DIED)

@@ -42,7 +42,9 @@ def relapse_from_test(actor: User, test: DrugTest) -> None:
     if RelapseSignal.objects.filter(drug_test=test).exists():
         return
     _save(
-        RelapseSignal(person=test.person, date=test.date, source=RelapseSource.DRUG_TEST, drug_test=test, recorded_by=actor),
+        RelapseSignal(
+            person=test.person, date=test.date, source=RelapseSource.DRUG_TEST, drug_test=test, recorded_by=actor
+        ),
         actor,
     )
 
@@ -77,9 +79,7 @@ def relapse_report(*, actor: User, person: Person, date: datetime.date, note: st
     if not note.strip():
         raise ValidationError({"note": _("Say what was reported.")})
     if not under_watch(person, date):
-        raise ValidationError(
-            {"date": _("The person was not under post-rehab or drug-user management on that day.")}
-        )
+        raise ValidationError({"date": _("The person was not under post-rehab or drug-user management on that day.")})
     signal = RelapseSignal(
         person=person, date=date, source=RelapseSource.POLICE_REPORT, note=note.strip()[:300], recorded_by=actor
     )
@@ -89,7 +89,13 @@ def relapse_report(*, actor: User, person: Person, date: datetime.date, note: st
 
 @transaction.atomic
 def relapse_resolve(
-    *, actor: User, signal: RelapseSignal, state: str, follow_up: str = "", note: str = "", on: datetime.date | None = None
+    *,
+    actor: User,
+    signal: RelapseSignal,
+    state: str,
+    follow_up: str = "",
+    note: str = "",
+    on: datetime.date | None = None,
 ) -> RelapseSignal:
     """Confirm the relapse with its follow-up (determination, voluntary rehab, compulsory proposal), or dismiss it."""
     require(actor, Capability.MANAGE_EPISODES, signal.person.unit)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from donghanh.accounts.permissions import Capability
 from donghanh.people.models import Person
-from donghanh.roster.models import RelapseSignal, ReleaseNotice, TransferRequest
 from donghanh.roster.choices import DeadlineKind, NoticeState, RelapseState
+from donghanh.roster.models import RelapseSignal, ReleaseNotice, TransferRequest
 from donghanh.roster.workdays import deadline
 
 
