@@ -203,7 +203,9 @@ class _Commune:
         cases = self._cases()
         group = self._assign(cases, volunteers)
         tnv, other, past = group["tnv"], group["other"], group["past"]
-        confirmed = next((c for c in [*tnv, *other] if EpisodeType.DRUG_USER_MANAGEMENT in c.kinds), None)
+        tested = shift_month_start(month_start(self.today), -4)  # the month the police test one of them
+        managed = [c for c in [*tnv, *other] if EpisodeType.DRUG_USER_MANAGEMENT in c.kinds and c.start < tested]
+        confirmed = managed[0] if managed else None
         for case in cases:
             self._contacts(case, follow_up=case in tnv[2:3] + other[:1])
             self._assessments(case, confirmed=case is confirmed)
@@ -279,8 +281,9 @@ class _Commune:
             services.volunteer_update(actor=officer, volunteer=volunteer, end_date=self.ago(LEFT))
         for case, helper in then:
             make(case, helper, self.ago(LEFT - 1))
+        moved = next((c for c in group["tnv"][1:] if c.start < self.ago(MOVED + 30)), None)  # from another volunteer
         for case in group["tnv"]:
-            if case.slot == 1 and case.start < self.ago(MOVED + 30):
+            if case is moved:
                 make(case, helpers[0], case.start)
                 make(case, login[0], self.ago(MOVED), "Chuyển cho tình nguyện viên cùng tổ dân phố.")
             else:

@@ -40,8 +40,9 @@ PHU_THUONG, HAI_CHAU = "00091", "20242"
 # Seed 002: "52 people using drugs; 20 in rehab facilities; 32 at residence: 31 under post-rehab
 # management, 1 under Decree 120 education" — true in Phú Thượng on this day.
 REPORT_DATE = datetime.date(2025, 6, 30)
-LAST_START = datetime.date(2026, 6, 30)  # measures start under Law 73 (Law 120/2025 applies from 01/07/2026)
-LAST_DAY = datetime.date(2026, 10, 31)  # nothing is dated later; a measure planned to end by then is closed
+# The last day of the demo's fixed history (seed 002's people after REPORT_DATE); the rest is dated from the day
+# the demo is made, which must come after it.
+HISTORY_END = datetime.date(2026, 10, 31)
 DAY = datetime.timedelta(days=1)
 SEED = 2025
 
@@ -127,8 +128,8 @@ def demo_communes() -> tuple[Commune, Commune]:
 class PeopleWriter:
     """Writes through the services, picking names, numbers and dates from one seeded generator."""
 
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
+    def __init__(self, rng: random.Random, today: datetime.date) -> None:
+        self.rng, self.today = rng, today
         self.registered = 0
         self.names: set[str] = set()
         self.ids: set[str] = set()
@@ -139,6 +140,11 @@ class PeopleWriter:
         """A day between the two, never after the 28th, so that month arithmetic stays exact."""
         picked = first + datetime.timedelta(days=self.rng.randint(0, (last - first).days))
         return max(first, picked.replace(day=min(picked.day, 28)))
+
+    def ago(self, days: int) -> datetime.date:
+        """`days` before today, moved back to the 28th at most, so that month arithmetic stays exact."""
+        day = self.today - days * DAY
+        return day.replace(day=min(day.day, 28))
 
     def name(self, sex: str) -> str:
         while True:
@@ -247,7 +253,7 @@ class PeopleWriter:
         hiv = hiv or self.rng.choice(
             [HivStatus.POSITIVE, HivStatus.NEGATIVE] if injects else [HivStatus.NEGATIVE] * 4 + [HivStatus.UNKNOWN]
         )
-        tested = None if hiv == HivStatus.UNKNOWN else self.day(datetime.date(2024, 1, 2), LAST_DAY)
+        tested = None if hiv == HivStatus.UNKNOWN else self.day(datetime.date(2024, 1, 2), self.today)
         other = "Viêm gan C" if injects and self.rng.random() < 0.4 else ""
         health_record(actor=c.health, person=person, hiv_status=hiv, hiv_test_date=tested, other_conditions=other)
 
@@ -265,8 +271,8 @@ class PeopleWriter:
         notes: str = "",
     ) -> Episode:
         """Open a measure lasting `months` (else the rule's usual duration), and close it at `until` or,
-        unless `keep_open`, on its planned end if that comes by LAST_DAY."""
-        assert start <= LAST_START, start
+        unless `keep_open`, on its planned end if that has passed."""
+        assert start <= self.today, start
         number, decided = next(self.numbers), start - datetime.timedelta(days=self.rng.randint(5, 20))
         fields: dict[str, Any] = {
             "decision_number": f"{number}/QĐ-UBND",
@@ -289,7 +295,7 @@ class PeopleWriter:
         episode = episode_open(
             actor=c.officer, person=person, episode_type=kind, start_date=start, planned_end_date=planned, **fields
         )
-        if until is None and not keep_open and episode.planned_end_date and episode.planned_end_date <= LAST_DAY:
+        if until is None and not keep_open and episode.planned_end_date and episode.planned_end_date < self.today:
             until, reason = episode.planned_end_date, EndReason.COMPLETED
         if until is not None:
             episode_close(actor=c.officer, episode=episode, end_date=until, end_reason=reason)
@@ -306,10 +312,10 @@ class PeopleWriter:
         return episode
 
     def home(self, c: Commune, person: Person, back: datetime.date, **options: Any) -> Episode | None:
-        """Back at residence on `back`, under post-rehab management from that day (if it starts in time)."""
-        self.move(c, person, Whereabouts.AT_RESIDENCE, back)
-        if back > LAST_START:
+        """Back at residence on `back`, under post-rehab management from that day (if that day has come)."""
+        if back > self.today:
             return None
-        if back + datetime.timedelta(days=100) <= LAST_DAY:
+        self.move(c, person, Whereabouts.AT_RESIDENCE, back)
+        if back + datetime.timedelta(days=100) <= self.today:
             self.test(c, person, back + datetime.timedelta(days=self.rng.randint(60, 100)), positive=False)
         return self.measure(c, person, EpisodeType.POST_REHAB_MANAGEMENT, back, **options)

@@ -77,13 +77,17 @@ def demo_community_exist() -> bool:
 
 
 @transaction.atomic
-def demo_community_create(today: datetime.date | None = None) -> None:
+def demo_community_create(today: datetime.date | None = None, *, da_nang: bool = True) -> None:
     """The clubs, counselling point, their boards, members and a year of sessions (to `today`), the activities
-    and the roadmaps, through the services; Đà Nẵng's accounts are made first."""
+    and the roadmaps, through the services; Đà Nẵng's accounts are made first. Without `da_nang`, only
+    Phú Thượng's club and counselling point (a smaller demo for tests)."""
     today = today or timezone.localdate()
     demo = _Demo(random.Random(SEED), today)
-    da_nang = OrgUnit.objects.get(era=CURRENT, level=PROVINCE, code=DA_NANG)
-    demo.user(*PROVINCE_OFFICER, Role.PROVINCE_OFFICER, da_nang)
+    if not da_nang:
+        demo.phu_thuong()
+        return
+    province = OrgUnit.objects.get(era=CURRENT, level=PROVINCE, code=DA_NANG)
+    demo.user(*PROVINCE_OFFICER, Role.PROVINCE_OFFICER, province)
     sites = da_nang_sites()
     for index, site in enumerate(sites):
         demo.early_intervention_club(index, site)
@@ -240,7 +244,8 @@ class _Demo(CommunityWriter):
              "Tập huấn kỹ năng tư vấn nhóm, can thiệp sớm cho tình nguyện viên và ban chủ nhiệm 06 câu lạc bộ",
              (0, 0, 18, 36, 0), "Tài liệu hướng dẫn sinh hoạt câu lạc bộ can thiệp sớm", None),
             (da_nang_officer, da_nang, 25, ActivityKind.REVIEW,
-             f"Hội nghị tổng kết 10 năm thực hiện mô hình {EI_CLUB} (2016–2026)", (30, 12, 40, 24, 0),
+             f"Hội nghị tổng kết {self.today.year - 2016} năm thực hiện mô hình {EI_CLUB} (2016–{self.today.year})",
+             (30, 12, 40, 24, 0),
              "Báo cáo tổng kết; khen thưởng hội viên tiến bộ", None),
             (self.user(my_an.officer), my_an.ward, 70, ActivityKind.DRUG_FREE,
              "Ngày hội toàn dân phòng, chống ma túy – xây dựng phường không ma túy", (8, 20, 25, 18, 260),
@@ -257,11 +262,11 @@ class _Demo(CommunityWriter):
     def roadmaps(self) -> None:
         ha_noi = OrgUnit.objects.get(era=CURRENT, level=PROVINCE, code=HA_NOI)
         da_nang = OrgUnit.objects.get(era=CURRENT, level=PROVINCE, code=DA_NANG)
-        hn, dn = self.user("tinh.hanoi"), self.user(PROVINCE_OFFICER[0])
-        for actor, unit, year, model_type, count, share, note in (
-            (hn, ha_noi, 2025, None, 2, None, "Thí điểm 02 mô hình tại nơi có nhiều người sau cai nghiện ma túy."),
-            (hn, ha_noi, 2026, None, 4, 100, "100% mô hình đã xây dựng đi vào hoạt động ổn định, hiệu quả."),
-            (dn, da_nang, 2026, self.types["early_intervention_club"], 6, 100,
+        hn, dn, now = self.user("tinh.hanoi"), self.user(PROVINCE_OFFICER[0]), self.today.year
+        for actor, unit, year, model_type, count, share, note in (  # last year's and this year's
+            (hn, ha_noi, now - 1, None, 2, None, "Thí điểm 02 mô hình tại nơi có nhiều người sau cai nghiện ma túy."),
+            (hn, ha_noi, now, None, 4, 100, "100% mô hình đã xây dựng đi vào hoạt động ổn định, hiệu quả."),
+            (dn, da_nang, now, self.types["early_intervention_club"], 6, 100,
              "Duy trì 06 câu lạc bộ can thiệp sớm, hoạt động ổn định."),
         ):  # fmt: skip
             services.roadmap_target_set(actor=actor, unit=unit, year=year, model_type=model_type,

@@ -16,6 +16,7 @@ from donghanh.demo.communes import (
     CURRENT,
     DAY,
     HAI_CHAU,
+    HISTORY_END,
     PHU_THUONG,
     REPORT_DATE,
     SEED,
@@ -23,12 +24,14 @@ from donghanh.demo.communes import (
     PeopleWriter,
     demo_communes,
 )
+from donghanh.demo.current import current_people_create
+from donghanh.demo.lifecycle import relapses_settle
 from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.episodes.models import Episode
 from donghanh.episodes.selectors import status_as_of
 from donghanh.episodes.services import episode_close
 from donghanh.orgunits.models import OrgUnit
-from donghanh.people.choices import HivStatus, Sex, Substance, Whereabouts
+from donghanh.people.choices import HivStatus, Substance, Whereabouts
 from donghanh.people.models import ManagementPeriod, Person
 from donghanh.people.services import person_transfer, person_update
 
@@ -40,21 +43,27 @@ def demo_people_exist() -> bool:
     ).exists()
 
 
-def demo_people_create() -> int:
-    """Register the demo people with their histories; returns how many were registered."""
+def demo_people_create(today: datetime.date | None = None) -> int:
+    """Register the demo people with their histories to `today` (the day it runs) and take them along each path
+    of the roster's lifecycle; returns how many were registered."""
+    today = today or timezone.localdate()
+    if today <= HISTORY_END:
+        raise ValueError(f"The demo's fixed history runs to {HISTORY_END:%d/%m/%Y}: make it on a later day.")
     phu_thuong, hai_chau = demo_communes()
-    demo = PeopleWriter(random.Random(SEED))
-    _phu_thuong_on_report_date(demo, phu_thuong, hai_chau)
-    _phu_thuong_since(demo, phu_thuong)
-    _hai_chau(demo, hai_chau)
+    demo = PeopleWriter(random.Random(SEED), today)
+    came_back = _phu_thuong_on_report_date(demo, phu_thuong, hai_chau)
+    current_people_create(demo, phu_thuong, hai_chau, came_back)
+    relapses_settle(today)
     return demo.registered
 
 
-def _phu_thuong_on_report_date(demo: PeopleWriter, c: Commune, hai_chau: Commune) -> None:
-    """The 52 people of seed 002, with histories that lead to their status on REPORT_DATE and go on after it."""
-    rng = demo.rng
+def _phu_thuong_on_report_date(demo: PeopleWriter, c: Commune, hai_chau: Commune) -> Person:
+    """The 52 people of seed 002, with histories that lead to their status on REPORT_DATE and go on after it, by
+    the calendar: measures complete on their planned end once it has passed. Returns the one who completed their
+    post-rehab year, left the roster and comes back to it today (`demo.current`)."""
+    rng, came_back = demo.rng, None
     # 31 at residence under post-rehab management, which began within the year before REPORT_DATE.
-    # The first six have fixed stories after REPORT_DATE; the others complete their year.
+    # The first six have fixed stories after REPORT_DATE; the others complete their year and leave the roster.
     special = [datetime.date(2025, 2, 17), datetime.date(2025, 3, 12), datetime.date(2025, 5, 6),
                datetime.date(2025, 1, 20), datetime.date(2025, 3, 3), datetime.date(2025, 4, 21)]  # fmt: skip
     starts = special + [demo.day(datetime.date(2024, 7, 8), datetime.date(2025, 6, 14)) for _ in range(25)]
@@ -100,9 +109,11 @@ def _phu_thuong_on_report_date(demo: PeopleWriter, c: Commune, hai_chau: Commune
             )
         elif index in (1, 2):  # relapse: positive test, compulsory rehab again
             relapse = datetime.date(2025, 10, 14) if index == 1 else datetime.date(2025, 12, 2)
-            demo.test(c, person, relapse, positive=True)
+            demo.test(c, person, relapse, positive=True)  # a possible relapse, confirmed (`relapses_settle`)
             episode_close(actor=c.officer, episode=post, end_date=relapse, end_reason=EndReason.RELAPSE)
-            demo.rehab(c, person, EpisodeType.COMPULSORY_REHAB, relapse + datetime.timedelta(days=25), 24)
+            again = demo.rehab(c, person, EpisodeType.COMPULSORY_REHAB, relapse + datetime.timedelta(days=25), 24)
+            if again.actual_end_date:
+                demo.home(c, person, again.actual_end_date + DAY)
         elif index == 3:  # detained
             episode_close(
                 actor=c.officer, episode=post, end_date=datetime.date(2025, 11, 20), end_reason=EndReason.DETAINED
@@ -119,8 +130,8 @@ def _phu_thuong_on_report_date(demo: PeopleWriter, c: Commune, hai_chau: Commune
                 actor=c.officer, episode=post, end_date=datetime.date(2026, 1, 15), end_reason=EndReason.MOVED
             )
             demo.move(c, person, Whereabouts.MOVED_AWAY, datetime.date(2026, 1, 15), place=c.elsewhere)
-        elif index == 5:  # completed, then gone
-            demo.move(c, person, Whereabouts.UNKNOWN, datetime.date(2026, 7, 6))
+        elif index == 5:  # completed and left the roster; back on it later
+            came_back = person
 
     # 1 at residence under education at commune level (Decree 120/2021).
     person = demo.person(c, datetime.date(2022, 11, 7), born=(1990, 2001))
@@ -169,124 +180,8 @@ def _phu_thuong_on_report_date(demo: PeopleWriter, c: Commune, hai_chau: Commune
                 demo.home(c, person, episode.actual_end_date + DAY)
         if rng.random() < 0.7:
             demo.health(c, person)
-
-
-def _phu_thuong_since(demo: PeopleWriter, c: Commune) -> None:
-    """People registered after REPORT_DATE, so seed 002's figures stay as they were on that day."""
-    date = datetime.date
-    person = demo.person(c, date(2025, 8, 5))  # a user under management, tested and not addicted
-    demo.drug_use(c, person)
-    demo.test(c, person, date(2025, 8, 5), positive=True)
-    demo.determine(c, person, date(2025, 8, 12), criteria=2)
-    demo.measure(c, person, EpisodeType.DRUG_USER_MANAGEMENT, date(2025, 8, 20))
-    demo.health(c, person)
-
-    person = demo.person(c, date(2026, 2, 10))
-    demo.drug_use(c, person)
-    demo.test(c, person, date(2026, 2, 10), positive=True)
-    demo.measure(c, person, EpisodeType.DRUG_USER_MANAGEMENT, date(2026, 3, 2))
-
-    person = demo.person(c, date(2025, 9, 15), sex=Sex.FEMALE)  # voluntary rehab at home, completed
-    demo.drug_use(c, person)
-    demo.determine(c, person, date(2025, 9, 22), criteria=4)
-    demo.measure(c, person, EpisodeType.VOLUNTARY_COMMUNITY_REHAB, date(2025, 10, 1))
-    demo.test(c, person, date(2026, 4, 6), positive=False)
-    demo.health(c, person)
-
-    person = demo.person(c, date(2026, 4, 1))  # voluntary rehab at home, under way
-    demo.drug_use(c, person)
-    demo.determine(c, person, date(2026, 4, 8), criteria=3)
-    demo.measure(c, person, EpisodeType.VOLUNTARY_COMMUNITY_REHAB, date(2026, 4, 15), months=9)
-
-    person = demo.person(c, date(2025, 11, 3))  # under management, relapsed, sent to compulsory rehab
-    demo.drug_use(c, person)
-    demo.measure(
-        c,
-        person,
-        EpisodeType.DRUG_USER_MANAGEMENT,
-        date(2025, 11, 10),
-        until=date(2026, 3, 19),
-        reason=EndReason.TRANSFERRED_TO_COMPULSORY,
-    )
-    demo.rehab(c, person, EpisodeType.COMPULSORY_REHAB, date(2026, 3, 20), 24)
-    demo.health(c, person)
-
-    for registered in (date(2026, 1, 12), date(2026, 1, 19)):  # young people at risk
-        person = demo.person(c, registered, born=(2005, 2006))
-        demo.drug_use(c, person, light=True)
-        demo.test(c, person, registered + DAY, positive=False)
-        demo.measure(c, person, EpisodeType.EARLY_INTERVENTION, registered + datetime.timedelta(days=3))
-        demo.health(c, person)
-
-
-def _hai_chau(demo: PeopleWriter, c: Commune) -> None:
-    """Phường Hải Châu: every measure and whereabouts, fewer people."""
-    date = datetime.date
-
-    def new(registered: datetime.date, *, opioid: bool = False, **options: Any) -> Person:
-        person = demo.person(c, registered, **options)
-        demo.drug_use(c, person, light=options.get("born", (0, 0))[0] >= 2004, opioid=opioid)
-        return person
-
-    for start, kind, months, methadone in [
-        (date(2023, 5, 8), EpisodeType.COMPULSORY_REHAB, 24, None),  # post-rehab completed
-        (date(2025, 3, 3), EpisodeType.VOLUNTARY_FACILITY_REHAB, 12, None),  # post-rehab under way
-        (date(2024, 1, 15), EpisodeType.COMPULSORY_REHAB, 24, date(2026, 2, 10)),  # and on methadone
-    ]:
-        person = new(start - datetime.timedelta(days=120), opioid=methadone is not None)
-        demo.rehab(c, person, kind, start, months)
-        demo.home(c, person, term_end(start, months) + DAY)
-        if methadone:
-            demo.measure(c, person, EpisodeType.METHADONE, methadone)
-
-    for start in (date(2025, 4, 14), date(2025, 11, 3), date(2026, 5, 18)):  # in the city's rehab centre now
-        person = new(start - datetime.timedelta(days=90))
-        demo.rehab(c, person, EpisodeType.COMPULSORY_REHAB, start, 24)
-    person = new(date(2026, 3, 2))
-    demo.rehab(c, person, EpisodeType.VOLUNTARY_FACILITY_REHAB, date(2026, 5, 4), 12)
-
-    person = new(date(2025, 5, 12))  # under management, then detained
-    demo.measure(
-        c,
-        person,
-        EpisodeType.DRUG_USER_MANAGEMENT,
-        date(2025, 6, 2),
-        until=date(2026, 2, 23),
-        reason=EndReason.DETAINED,
-    )
-    demo.move(c, person, Whereabouts.DETAINED, date(2026, 2, 23), place="Trại tạm giam Công an thành phố Đà Nẵng")
-    person = new(date(2025, 7, 21))  # back from a rehab centre elsewhere; post-rehab management, then moved away
-    back = "Hoàn thành cai nghiện bắt buộc tại Cơ sở cai nghiện ma túy tỉnh Quảng Ngãi, về địa phương 21/07/2025."
-    post = EpisodeType.POST_REHAB_MANAGEMENT
-    demo.measure(c, person, post, date(2025, 8, 4), until=date(2026, 4, 13), reason=EndReason.MOVED, notes=back)
-    demo.move(c, person, Whereabouts.MOVED_AWAY, date(2026, 4, 13), place=c.elsewhere)
-    person = new(date(2025, 8, 18))  # voluntary rehab at home, dropped out and gone
-    demo.determine(c, person, date(2025, 8, 25), criteria=3)
-    demo.measure(
-        c,
-        person,
-        EpisodeType.VOLUNTARY_COMMUNITY_REHAB,
-        date(2025, 9, 1),
-        until=date(2026, 1, 12),
-        reason=EndReason.WITHDREW,
-    )
-    demo.move(c, person, Whereabouts.UNKNOWN, date(2026, 1, 12))
-
-    person = new(date(2026, 3, 2))
-    demo.determine(c, person, date(2026, 3, 9), criteria=4)
-    demo.measure(c, person, EpisodeType.VOLUNTARY_COMMUNITY_REHAB, date(2026, 3, 16))
-    person = new(date(2026, 1, 26))
-    demo.test(c, person, date(2026, 1, 26), positive=True)
-    demo.measure(c, person, EpisodeType.DRUG_USER_MANAGEMENT, date(2026, 2, 9))
-    person = new(date(2025, 12, 8))
-    demo.test(c, person, date(2026, 3, 6), positive=True)
-    demo.measure(c, person, EpisodeType.ADMINISTRATIVE_EDUCATION, date(2026, 4, 6), months=3)
-    person = new(date(2023, 8, 28), born=(1968, 1980), opioid=True)  # long-term opioid user on methadone
-    demo.measure(c, person, EpisodeType.METHADONE, date(2023, 9, 11))
-    demo.test(c, person, date(2026, 5, 11), positive=False)
-    for registered in (date(2025, 10, 13), date(2025, 12, 22)):
-        person = new(registered, born=(2004, 2006))
-        demo.measure(c, person, EpisodeType.EARLY_INTERVENTION, registered + datetime.timedelta(days=7))
+    assert came_back is not None
+    return came_back
 
 
 # Summary --------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Demo support: partners, a year of services given and referrals in every state, written through the services.
 
 Made after the demo case work, relative to the day it runs (`today`): the people helped are those
-case work follows (`casework.selectors.in_casework`), in the order registered, and nothing is dated
+case work follows (`casework.selectors.in_casework`), those followed longest first, and nothing is dated
 before they came under it. Hà Nội's province officer keeps the province's partners (the bank branch,
 clinics, hospital, college, rehab facility), each commune officer their commune's. Phú Thượng's health
 station records the medical exams and sends and follows most treatment referrals; the commune officer
@@ -341,7 +341,8 @@ class _Commune:
             self._refer(cases[sent.who % len(cases)], sent)
 
     def _cases(self) -> list[_Case]:
-        """Everyone case work follows today, in the order registered, since the measure followed or their arrival."""
+        """Everyone case work follows today, since the measure followed or their arrival: the longest first (then in
+        the order registered), so that the support given longest ago goes to those followed then."""
         people = in_casework(Person.objects.filter(unit=self.unit), self.today).order_by("pk")
         measures = (
             episodes_active_on(self.today)
@@ -354,7 +355,8 @@ class _Commune:
         for person_id, arrived in periods.values_list("person", "start_date"):
             since[person_id] = max(since.get(person_id, arrived), arrived)
         first = self.today - YEAR * DAY
-        return [_Case(p, min(self.today, max(first, since.get(p.pk, first)))) for p in people]
+        cases = [_Case(p, min(self.today, max(first, since.get(p.pk, first)))) for p in people]
+        return sorted(cases, key=lambda case: (case.since, case.person.pk))
 
     def on(self, ago: int, case: _Case, after: datetime.date | None = None) -> datetime.date:
         """`ago` days before today, yet not before the person was followed (nor before `after`)."""

@@ -1,6 +1,7 @@
 """Demo data: a province, a few communes, one account per role, and the people of two demo communes.
 
-The people are made by `demo.people` (seed 002's figures for Phường Phú Thượng), their case work by
+The people are made by `demo.people` (seed 002's figures for Phường Phú Thượng) and `demo.current` (the people of
+today, with each path of the roster's lifecycle through `demo.lifecycle`), their case work by
 `demo.casework`, the support they received and the partners who gave it by `demo.support`, the community
 models (clubs, counselling point, activities, roadmaps) by `demo.community`, the targets by `demo.reports`.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from donghanh.accounts.models import RoleAssignment, User
 from donghanh.accounts.roles import Role
@@ -55,11 +57,12 @@ class DemoRow:
 
 
 @transaction.atomic
-def demo_data_create(*, people: bool = True) -> list[DemoRow]:
+def demo_data_create(*, people: bool = True, full: bool = True) -> list[DemoRow]:
     """Create what is missing; existing accounts keep their passwords and roles. Safe to run again.
 
     The demo people, their case work, support and community models come too (several seconds' work) unless
-    `people` is false, or they exist already.
+    `people` is false, or they exist already. Without `full`, a smaller demo for tests: the people and their case
+    work, Phú Thượng's community models, and no support, no Đà Nẵng clubs, no activities, roadmaps nor targets.
     """
     if not OrgUnit.objects.filter(era=CURRENT, level=COMMUNE).exists():
         orgunits_load()
@@ -75,6 +78,7 @@ def demo_data_create(*, people: bool = True) -> list[DemoRow]:
     # The parts of the demo import these accounts: they are imported here, when needed, not at the top.
     from donghanh.demo.casework import demo_casework_create, demo_casework_exist
     from donghanh.demo.community import demo_community_create, demo_community_exist
+    from donghanh.demo.lifecycle import relapses_settle
     from donghanh.demo.people import demo_people_create, demo_people_exist
     from donghanh.demo.reports import demo_reports_create, demo_reports_exist
     from donghanh.demo.support import demo_support_create, demo_support_exist
@@ -83,10 +87,11 @@ def demo_data_create(*, people: bool = True) -> list[DemoRow]:
         demo_people_create()
     if people and not demo_casework_exist():
         demo_casework_create()
-    if people and not demo_support_exist():
+        relapses_settle(timezone.localdate())  # the possible relapses case work raised in the past year
+    if people and full and not demo_support_exist():
         demo_support_create()
     if people and not demo_community_exist():
-        demo_community_create()
-    if people and not demo_reports_exist():
+        demo_community_create(da_nang=full)
+    if people and full and not demo_reports_exist():
         demo_reports_create()
     return rows

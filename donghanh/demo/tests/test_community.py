@@ -34,6 +34,7 @@ from donghanh.demo.communes import HAI_CHAU, PHU_THUONG
 from donghanh.demo.community import demo_community_create
 from donghanh.demo.community_members import past_year
 from donghanh.demo.people import demo_people_create
+from donghanh.demo.tests.clock import stopped_on
 from donghanh.demo.world import demo_data_create
 from donghanh.episodes.models import Episode
 from donghanh.orgunits.models import OrgUnit
@@ -60,7 +61,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module", autouse=True)
 def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[float]:
     """The demo accounts, people and community models, rolled back after the module; yields the models' seconds."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with stopped_on(TODAY), django_db_blocker.unblock(), transaction.atomic():
         demo_data_create(people=False)
         demo_people_create()
         started = time.perf_counter()
@@ -111,9 +112,9 @@ def test_members_are_young_people_of_the_club_s_ward_under_early_intervention() 
     memberships = Membership.objects.filter(model__model_type__code=EI).select_related("model__unit", "person__unit")
     by_club = Counter(m.model.unit.code for m in memberships)
     today = Counter(m.model.unit.code for m in memberships if m.active_on(TODAY))
-    assert by_club == {"20263": 7, "20275": 9, "20200": 8, "20305": 8, HAI_CHAU: 9, "20285": 10}
-    assert today == {"20263": 6, "20275": 7, "20200": 7, "20305": 6, HAI_CHAU: 8, "20285": 8}
-    assert (sum(by_club.values()), sum(today.values())) == (51, 42)
+    assert by_club == {"20263": 7, "20275": 9, "20200": 8, "20305": 10, HAI_CHAU: 7, "20285": 11}
+    assert today == {"20263": 6, "20275": 7, "20200": 7, "20305": 8, HAI_CHAU: 6, "20285": 9}
+    assert (sum(by_club.values()), sum(today.values())) == (52, 43)
     for m in memberships:
         assert m.person.unit == m.model.unit and 1998 <= m.person.birth_year <= 2006
         [episode] = Episode.objects.filter(person=m.person, episode_type="early_intervention")
@@ -137,10 +138,10 @@ def test_monthly_sessions_over_the_past_year_most_members_attend_regularly() -> 
     rates = attendance_rates(Membership.objects.filter(model__model_type__code=EI), FIRST, TODAY)
     assert all(r.held for r in rates)
     regular = [r for r in rates if is_regular(r.attended, r.held)]
-    assert (len(rates), len(regular)) == (51, 43)
+    assert (len(rates), len(regular)) == (52, 41)
     irregular = Counter(r.membership.model.unit.code for r in rates if not r.regular)
-    assert irregular == {"20200": 3, "20275": 2, "20285": 2, "20305": 1}
-    assert Attendance.objects.filter(session__model__model_type__code=EI).count() == 387
+    assert irregular == {"20200": 3, "20305": 3, "20285": 2, HAI_CHAU: 2, "20275": 1}
+    assert Attendance.objects.filter(session__model__model_type__code=EI).count() == 363
 
 
 def test_phu_thuong_s_post_rehab_club_and_counselling_point(unit: Any) -> None:
@@ -160,14 +161,14 @@ def test_phu_thuong_s_post_rehab_club_and_counselling_point(unit: Any) -> None:
         ).exists()
         for m in memberships
     )
-    assert (memberships.count(), members_on(club, TODAY).count()) == (16, 9)
+    assert (memberships.count(), members_on(club, TODAY).count()) == (25, 17)
     left = Counter(memberships.exclude(leave_reason="").values_list("leave_reason", flat=True))
-    assert left == {"graduated": 5, "moved": 1, "relapsed": 1}
+    assert left == {"graduated": 6, "moved": 1, "relapsed": 1}
     days = sorted(club.sessions.values_list("date", flat=True))
-    assert len(days) == 12 and days[0] >= FIRST and [d for d in days if d >= D(2026, 11, 1)] == [D(2026, 11, 10)]
+    assert len(days) == 12 and days[0] >= FIRST and [d for d in days if d >= D(2026, 11, 1)] == [D(2026, 11, 6)]
     assert set(club.sessions.values_list("recorded_by__username", flat=True)) == {"clb.phuthuong"}
     rates = attendance_rates(club.memberships.all(), FIRST, TODAY)
-    assert (len(rates), sum(r.regular for r in rates), sum(not r.held for r in rates)) == (16, 14, 1)
+    assert (len(rates), sum(r.regular for r in rates), sum(not r.held for r in rates)) == (25, 17, 2)
     assert point.sessions.count() == 4 and not point.memberships.exists()
 
 
@@ -177,7 +178,7 @@ def test_a_board_member_sees_only_their_club_and_its_current_members() -> None:
     assert club.model_type.code == "post_rehab_club"
     current = set(members_on(club, TODAY).values_list("person_id", flat=True))
     assert set(Person.objects.accessible_to(board_member).values_list("pk", flat=True)) == current
-    assert len(current) == 9
+    assert len(current) == 17
 
 
 def test_each_officer_sees_the_models_of_their_area() -> None:
@@ -237,7 +238,7 @@ def test_a_second_run_creates_nothing_new(demo: float) -> None:
     assert [model.objects.count() for model in COMMUNITY] == before
     summary = out.getvalue()
     assert "Demo community models (already there, none added):" in summary
-    assert "Thành phố Hà Nội: 2 models (1 operating stably), 9 members today" in summary
-    assert "Thành phố Đà Nẵng: 6 models (6 operating stably), 42 members today" in summary
+    assert "Thành phố Hà Nội: 2 models (1 operating stably), 17 members today" in summary
+    assert "Thành phố Đà Nẵng: 6 models (6 operating stably), 43 members today" in summary
     assert "tinh.danang" in summary and "xa.nguhanhson" in summary
     print(f"\ndemo_community_create(): {demo:.1f} s")  # seen with -s

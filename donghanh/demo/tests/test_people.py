@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from donghanh.accounts.models import User
-from donghanh.demo.communes import HAI_CHAU, LAST_DAY, PHU_THUONG, REPORT_DATE
+from donghanh.demo.communes import HAI_CHAU, PHU_THUONG, REPORT_DATE
+from donghanh.demo.tests.clock import stopped_on
 from donghanh.demo.world import demo_data_create
 from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.models import Episode
@@ -32,17 +33,20 @@ from donghanh.people.models import (
     Person,
     WhereaboutsRecord,
 )
+from donghanh.roster.models import ReleaseNotice
+from donghanh.roster.selectors import decision_due
 
 # The mark also orders the module with the other database tests, before the transactional ones that empty tables.
 pytestmark = pytest.mark.django_db
 
 AT_RESIDENCE, IN_FACILITY = Whereabouts.AT_RESIDENCE, Whereabouts.IN_FACILITY
+TODAY = datetime.date(2026, 11, 20)  # the day the demo is made (the clock is stopped on it)
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[float]:
     """Creates the demo data once for the module, rolled back after it; yields how long that took, in seconds."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with stopped_on(TODAY), django_db_blocker.unblock(), transaction.atomic():
         started = time.perf_counter()
         demo_data_create()
         yield time.perf_counter() - started
@@ -115,17 +119,24 @@ def test_each_demo_commune_shows_every_measure_whereabouts_and_kind_of_record_wi
         if episode.rule.default_months:
             assert episode.planned_end_date is not None
         if episode.actual_end_date is None and episode.planned_end_date:  # none left open after its planned end
-            assert episode.planned_end_date > LAST_DAY
+            assert episode.planned_end_date >= today
     assert not WhereaboutsRecord.objects.filter(since__gt=today).exists()
-    # In Phú Thượng, post-rehab management starts the day after a stay in a facility was completed.
+    # In Phú Thượng, post-rehab management starts the day after a stay in a facility was completed, or with the
+    # commune chair's decision after the release.
     posts = episodes.filter(episode_type=EpisodeType.POST_REHAB_MANAGEMENT, person__periods__unit__code=PHU_THUONG)
+    decided = {n.decision_episode_id: n for n in ReleaseNotice.objects.filter(decision_episode__isnull=False)}
+    assert len(decided) == 1
     for post in posts.distinct():
+        notice = decided.get(post.pk)
+        released = notice.released_on if notice else post.start_date - datetime.timedelta(days=1)
         assert Episode.objects.filter(
             person=post.person,
             episode_type__in=[EpisodeType.COMPULSORY_REHAB, EpisodeType.VOLUNTARY_FACILITY_REHAB],
-            actual_end_date=post.start_date - datetime.timedelta(days=1),
+            actual_end_date=released,
             end_reason="completed",
         ).exists(), post.person
+        if notice is not None:
+            assert notice.released_on is not None and notice.released_on < post.start_date <= decision_due(notice)
 
 
 def test_a_second_run_adds_no_one_and_is_fast(demo: float) -> None:

@@ -9,6 +9,7 @@ from django.utils import translation
 from donghanh.demo.casework import demo_casework_exist, demo_casework_summary
 from donghanh.demo.communes import REPORT_DATE
 from donghanh.demo.community import demo_community_accounts, demo_community_exist, demo_community_summary
+from donghanh.demo.lifecycle import demo_lifecycle_summary
 from donghanh.demo.people import demo_people_exist, demo_people_summary
 from donghanh.demo.reports import demo_reports_exist, demo_reports_summary
 from donghanh.demo.support import demo_support_exist, demo_support_summary
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             reports_existed = demo_reports_exist()
             rows = demo_data_create()
             communes, figures = demo_people_summary()
+            lifecycle = demo_lifecycle_summary()
             teams = demo_casework_summary()
             support = demo_support_summary()
             community, accounts = demo_community_summary(), demo_community_accounts()
@@ -53,6 +55,13 @@ class Command(BaseCommand):
             where = ", ".join(f"{label} {n}" for label, n in sorted(commune.whereabouts.items()))
             self.stdout.write(f"  {commune.unit_name}: {commune.people} managed today ({where})")
             self.stdout.write(f"    {sum(commune.measures.values())} measures recorded, {len(commune.measures)} types")
+        for roster in lifecycle:
+            left = ", ".join(f"{reason} {n}" for reason, n in sorted(roster.left.items())) or "none"
+            self.stdout.write(
+                f"  {roster.unit_name}: {roster.on_roster} on the roster today; left it in the past year: {left}; "
+                f"waiting: {roster.awaiting_decision} post-rehab decisions ({roster.decisions_overdue} overdue), "
+                f"{roster.relapses} possible relapses, {roster.transfers} moves"
+            )
         self.stdout.write(
             f"  {communes[0].unit_name} on {REPORT_DATE:%d/%m/%Y}: {figures.total} people using drugs, "
             f"{figures.in_facility} in rehab facilities, {figures.at_residence} at residence "
