@@ -23,7 +23,11 @@ class EpisodesConfig(AppConfig):
             merge_drop_measures_on_both,
         )
         from donghanh.episodes.selectors import measures_hold, status_as_of
-        from donghanh.episodes.services import measures_close_at_death, measures_reopen_after_death_correction
+        from donghanh.episodes.services import (
+            measures_close_at_death,
+            measures_reopen_after_death_correction,
+            measures_settle_after_whereabouts,
+        )
         from donghanh.people.extensions import (
             DeathStep,
             PersonMergeStep,
@@ -34,6 +38,7 @@ class EpisodesConfig(AppConfig):
             person_section_register,
             roster_holder_register,
             roster_measures_register,
+            whereabouts_hook_register,
         )
 
         roster_measures_register(
@@ -49,3 +54,4 @@ class EpisodesConfig(AppConfig):
         death_step_register(
             DeathStep(name="measures", close=measures_close_at_death, undo=measures_reopen_after_death_correction)
         )
+        whereabouts_hook_register(measures_settle_after_whereabouts)

@@ -19,8 +19,15 @@ from donghanh.episodes.choices import FACILITY_TYPES, EndReason, EpisodeType
 from donghanh.episodes.models import Episode
 from donghanh.episodes.rules import check_duration, rule_for
 from donghanh.people.choices import RosterExit
-from donghanh.people.models import ManagementPeriod, Person
-from donghanh.people.roster import current_period, roster_holds, roster_keep_clear, roster_return, roster_settle
+from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
+from donghanh.people.roster import (
+    HOLDING_WHEREABOUTS,
+    current_period,
+    roster_holds,
+    roster_keep_clear,
+    roster_return,
+    roster_settle,
+)
 from donghanh.people.services import require
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -219,3 +226,17 @@ def measures_reopen_after_death_correction(actor: User, person: Person, day: dat
     for episode in Episode.objects.filter(person=person, actual_end_date=day, end_reason=EndReason.DIED):
         episode.actual_end_date, episode.end_reason = None, ""
         _save(episode, actor, reason="death corrected")
+
+
+def measures_settle_after_whereabouts(actor: User, record: WhereaboutsRecord) -> None:
+    """Back at residence (or moved away) after the last measure completed: nothing holds the person any more,
+    so they leave the roster that day, as when the measure itself completed."""
+    person = record.person
+    if record.status in HOLDING_WHEREABOUTS or current_period(person) is None:
+        return
+    measures = Episode.objects.filter(person=person)
+    if not measures.exists() or measures.filter(actual_end_date__isnull=True).exists():
+        return
+    last = measures.order_by("-actual_end_date", "-pk").first()
+    if last is not None and last.end_reason == EndReason.COMPLETED and last.actual_end_date is not None:
+        roster_settle(actor, person, max(record.since, last.actual_end_date), reason=RosterExit.COMPLETED)

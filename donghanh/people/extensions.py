@@ -14,6 +14,8 @@ registry's own pages need what an app above knows, that app registers it here:
   (an open measure, waiting for a post-rehab decision), read by `people.roster`;
 - **drug-test hooks** (`drug_test_hook_register`): what an app does when a test is recorded (a
   positive one during management is a possible relapse);
+- **whereabouts hooks** (`whereabouts_hook_register`): what an app does when the whereabouts change
+  (back at residence with every measure completed: the person leaves the roster);
 - **death steps** (`death_step_register`): what an app closes when a death is recorded, and
   reopens when it is corrected.
 """
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
     from donghanh.accounts.http import AppRequest
     from donghanh.accounts.models import User
     from donghanh.orgunits.models import OrgUnit
-    from donghanh.people.models import DrugTest, Person
+    from donghanh.people.models import DrugTest, Person, WhereaboutsRecord
 
 
 class StatusAsOf(Protocol):
@@ -186,6 +188,20 @@ def drug_test_hook_register(hook: DrugTestHook) -> None:
 
 def drug_test_hooks() -> list[DrugTestHook]:
     return list(_test_hooks)
+
+
+WhereaboutsHook = Callable[["User", "WhereaboutsRecord"], None]
+_whereabouts_hooks: list[WhereaboutsHook] = []
+
+
+def whereabouts_hook_register(hook: WhereaboutsHook) -> None:
+    """`hook(actor, record)` runs in the transaction that records a change of whereabouts."""
+    if hook not in _whereabouts_hooks:
+        _whereabouts_hooks.append(hook)
+
+
+def whereabouts_hooks() -> list[WhereaboutsHook]:
+    return list(_whereabouts_hooks)
 
 
 DeathAction = Callable[["User", "Person", datetime.date], None]

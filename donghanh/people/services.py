@@ -22,7 +22,7 @@ from donghanh.core.services import check_fields
 from donghanh.core.text import fold
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Substance, TestResult, Whereabouts
-from donghanh.people.extensions import drug_test_hooks, person_merge_steps
+from donghanh.people.extensions import drug_test_hooks, person_merge_steps, whereabouts_hooks
 from donghanh.people.identity import check_citizen_id
 from donghanh.people.models import (
     AddictionDetermination,
@@ -153,6 +153,8 @@ def whereabouts_record(
         raise ValidationError({"since": _("The person died on %(day)s.") % {"day": f"{person.died_on:%d/%m/%Y}"}})
     record = WhereaboutsRecord(person=person, status=status, since=since, place=place, note=note)
     _save(record, actor)
+    for hook in whereabouts_hooks():
+        hook(actor, record)
     return record
 
 

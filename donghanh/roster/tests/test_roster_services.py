@@ -155,3 +155,28 @@ def test_the_settle_command_takes_off_people_whose_last_measure_completed_before
     period = done.periods.get()
     assert (period.end_date, period.end_reason) == (D(2025, 1, 31), RosterExit.COMPLETED)
     assert current_period(held) is not None
+
+
+def test_back_at_residence_after_the_last_measure_completed_the_person_leaves_that_day(officer, register, measure):
+    person = register()
+    education = measure(person, T.ADMINISTRATIVE_EDUCATION, D(2024, 2, 1), planned_end_date=D(2024, 7, 31))
+    whereabouts_record(actor=officer, person=person, status=Whereabouts.DETAINED, since=D(2024, 6, 1))
+    episode_close(actor=officer, episode=education, end_date=D(2024, 7, 31), end_reason=EndReason.COMPLETED)
+    assert current_period(person) is not None  # detained: still followed
+    whereabouts_record(actor=officer, person=person, status=Whereabouts.UNKNOWN, since=D(2024, 9, 1))
+    assert current_period(person) is not None
+    whereabouts_record(actor=officer, person=person, status=Whereabouts.AT_RESIDENCE, since=D(2024, 10, 5))
+    period = person.periods.get()
+    assert (period.end_date, period.end_reason) == (D(2024, 10, 5), RosterExit.COMPLETED)
+
+
+def test_back_at_residence_with_a_measure_open_or_never_under_one_the_person_stays(officer, register, measure):
+    never = register()
+    whereabouts_record(actor=officer, person=never, status=Whereabouts.UNKNOWN, since=D(2024, 3, 1))
+    whereabouts_record(actor=officer, person=never, status=Whereabouts.AT_RESIDENCE, since=D(2024, 4, 1))
+    assert current_period(never) is not None
+    under = register(full_name="Đỗ Văn Em")
+    measure(under, T.DRUG_USER_MANAGEMENT, D(2024, 2, 1))
+    whereabouts_record(actor=officer, person=under, status=Whereabouts.UNKNOWN, since=D(2024, 3, 1))
+    whereabouts_record(actor=officer, person=under, status=Whereabouts.AT_RESIDENCE, since=D(2024, 4, 1))
+    assert current_period(under) is not None
