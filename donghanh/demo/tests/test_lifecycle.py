@@ -37,7 +37,9 @@ from donghanh.people.models import ManagementPeriod, Person
 from donghanh.reports.engine import build_report
 from donghanh.roster.choices import RelapseSource, RelapseState
 from donghanh.roster.models import RelapseSignal, ReleaseNotice
+from donghanh.roster.release import release_decide
 from donghanh.roster.selectors import decision_due, open_relapse_signals, pending_notices, pending_transfers
+from donghanh.roster.transfers import transfer_accept
 
 pytestmark = pytest.mark.django_db
 
@@ -130,10 +132,14 @@ def test_a_release_whose_post_rehab_decision_is_overdue_and_one_announced(day: d
     assert overdue.released_on is not None and (day - overdue.released_on).days >= 7
     assert overdue.person.unit.code == PHU_THUONG and overdue.facility_episode is not None
     assert overdue.facility_episode.actual_end_date == overdue.released_on
+    decision = release_decide(actor=user("xa.phuthuong"), notice=overdue, decision_number="12/QĐ-UBND",
+                              decision_date=day)  # fmt: skip
+    assert decision.episode_type == EpisodeType.POST_REHAB_MANAGEMENT and decision.start_date == day
     [announced] = [n for n in notices if n.released_on is None]
     assert day < announced.expected_release_date and announced.notice_date <= day
     # One came the whole way: notice, release, the chair's decision within the working days, post-rehab management.
-    [decided] = ReleaseNotice.objects.filter(decision_episode__isnull=False, person__unit__code=PHU_THUONG)
+    decided_ones = ReleaseNotice.objects.filter(decision_episode__isnull=False, person__unit__code=PHU_THUONG)
+    [decided] = decided_ones.exclude(pk=overdue.pk)
     assert decided.decision_episode is not None and decided.released_on is not None
     assert decided.released_on < decided.decision_episode.start_date <= decision_due(decided)
     assert decided.decision_episode.episode_type == EpisodeType.POST_REHAB_MANAGEMENT
@@ -150,7 +156,7 @@ def test_possible_relapses_to_look_into_and_older_ones_decided(day: datetime.dat
     assert decided.filter(follow_up="compulsory_proposal").exists()
 
 
-def test_a_move_proposed_by_phu_thuong_waits_for_hai_chau(day: datetime.date) -> None:
+def test_a_move_proposed_by_phu_thuong_waits_for_hai_chau(day: datetime.date, unit: Any) -> None:
     [move] = pending_transfers(user("xa.haichau"))
     assert (move.from_unit.code, move.to_unit.code, move.proposed_by_side) == (
         PHU_THUONG, HAI_CHAU, TransferSide.LEAVING,
@@ -159,6 +165,9 @@ def test_a_move_proposed_by_phu_thuong_waits_for_hai_chau(day: datetime.date) ->
     assert list(pending_transfers(user("xa.phuthuong"))) == [move]
     [period] = ManagementPeriod.objects.filter(person=move.person, end_date__isnull=True)
     assert period.unit.code == PHU_THUONG  # until Hải Châu accepts
+    transfer_accept(actor=user("xa.haichau"), transfer=move)
+    assert status_as_of(user("xa.haichau"), day, unit=unit(HAI_CHAU), person=move.person).exists()
+    assert not status_as_of(user("xa.phuthuong"), day, unit=unit(PHU_THUONG), person=move.person).exists()
 
 
 def test_people_left_the_roster_one_died_one_came_back(day: datetime.date) -> None:
