@@ -241,7 +241,7 @@ LIST_QUERIES = {
     "volunteers/": 5,
     "volunteer-teams/": 5,
     "classifications/": 5,
-    # people followed, assessments done, follow-ups, measures ending, referrals, idle, quarters; releases, relapses, moves
+    # people followed, assessments done, follow-ups, measures ending, referrals, idle, quarters; the roster's three
     "worklist/": 14,
     "coverage/": 10,  # the unit, four counts, the two lists
 }
