@@ -43,11 +43,7 @@ class Command(BaseCommand):
         )
         ended = 0
         for period in candidates.iterator(chunk_size=2000):
-            last = (
-                Episode.objects.filter(person=period.person, actual_end_date=period.last_end)
-                .order_by("-pk")
-                .first()
-            )
+            last = Episode.objects.filter(person=period.person, actual_end_date=period.last_end).order_by("-pk").first()
             if (
                 last is None
                 or last.end_reason != EndReason.COMPLETED
