@@ -45,8 +45,9 @@ pytestmark = pytest.mark.django_db
 
 HANOI_TIME = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 D = datetime.date
-# A year and more apart; 09/02/2027 is in the Tết holidays (Tết Đinh Mùi falls on 06/02/2027).
-DAYS = [D(2026, 12, 6), D(2027, 2, 9), D(2027, 6, 15), D(2028, 1, 10)]
+# A year and more apart, and one between them in the Tết holidays (Tết Đinh Mùi falls on 06/02/2027).
+# Each day builds the demo again (about 30 s), so three days: the suite's wall time is the budget.
+DAYS = [D(2026, 12, 6), D(2027, 2, 9), D(2028, 1, 10)]
 FULL = DAYS[0]
 REPORTED = ("people.registered", "people.in_facility", "people.post_rehab", "people.in_casework")
 
