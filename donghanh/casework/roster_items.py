@@ -19,7 +19,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.casework.choices import NotificationKind
 from donghanh.casework.worklist import WorkItem
-from donghanh.people.choices import TransferSide, TransferStatus
+from donghanh.people.choices import TransferStatus
 from donghanh.roster.choices import NoticeState, RelapseFollowUp, RelapseState
 from donghanh.roster.dues import decision_dues, decision_start_expression
 from donghanh.roster.models import RelapseSignal, ReleaseNotice, TransferRequest
@@ -107,8 +107,7 @@ def transfer_items(user: Any, today: datetime.date) -> list[WorkItem]:
     answer_days = datetime.timedelta(days=settings.ROSTER_TRANSFER_ANSWER_DAYS)
     items = []
     for transfer in transfers:
-        answering_unit = transfer.to_unit if transfer.proposed_by_side == TransferSide.LEAVING else transfer.from_unit
-        answering = scope.can_at(Capability.MANAGE_PEOPLE, answering_unit.path)
+        answering = scope.can_at(Capability.MANAGE_PEOPLE, transfer.answering_unit.path)
         due = timezone.localdate(transfer.proposed_at) + answer_days
         items.append(
             WorkItem(

@@ -14,10 +14,7 @@ from django.db.models.functions import Coalesce
 
 from donghanh.roster.choices import DeadlineKind
 from donghanh.roster.models import DeadlineRule, Holiday, ReleaseNotice
-from donghanh.roster.workdays import deadline_rule
-
-# Enough calendar days past the last start for any run of holidays (as in `workdays.add_working_days`).
-SLACK_DAYS = 21
+from donghanh.roster.workdays import SLACK_DAYS, deadline_rule, working_day_after
 
 
 def decision_start(notice: ReleaseNotice) -> datetime.date:
@@ -43,12 +40,7 @@ class DecisionCalendar:
         self.closed = set(Holiday.objects.filter(date__gt=first, date__lte=horizon).values_list("date", flat=True))
 
     def working_days_after(self, start: datetime.date, days: int) -> datetime.date:
-        day, left = start, days
-        while left > 0:
-            day += datetime.timedelta(days=1)
-            if day.weekday() < 5 and day not in self.closed:
-                left -= 1
-        return day
+        return working_day_after(start, days, self.closed)
 
     def due(self, start: datetime.date) -> datetime.date:
         for rule in self.rules:

@@ -3,6 +3,8 @@ the post-rehab decision they call for, transfers between communes, and possible 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -200,6 +202,15 @@ class TransferRequest(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.from_unit} → {self.to_unit}"
+
+    @property
+    def answering_unit(self) -> Any:
+        """The commune that answers: the one that did not propose the move."""
+        return self.to_unit if self.proposed_by_side == TransferSide.LEAVING else self.from_unit
+
+    @property
+    def proposing_unit(self) -> Any:
+        return self.from_unit if self.proposed_by_side == TransferSide.LEAVING else self.to_unit
 
     @classmethod
     def scope_filter(cls, grant: Grant, user: object) -> Q:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from donghanh.accounts.permissions import Capability
 from donghanh.people.models import Person
 from donghanh.roster.choices import DeadlineKind, NoticeState, RelapseState
+from donghanh.roster.dues import decision_start
 from donghanh.roster.models import RelapseSignal, ReleaseNotice, TransferRequest
 from donghanh.roster.workdays import deadline
 
@@ -34,8 +35,7 @@ def notice_state(notice: ReleaseNotice) -> str:
 def decision_due(notice: ReleaseNotice) -> datetime.date:
     """The last day for the post-rehab decision: working days from the completion certificate's receipt
     (before the release, from the expected release date)."""
-    start = notice.certificate_received_on or notice.released_on or notice.expected_release_date
-    return deadline(DeadlineKind.POST_REHAB_DECISION, start)
+    return deadline(DeadlineKind.POST_REHAB_DECISION, decision_start(notice))
 
 
 def pending_notices(user: Any) -> QuerySet[ReleaseNotice]:
@@ -64,8 +64,3 @@ def open_relapse_signals(user: Any) -> QuerySet[RelapseSignal]:
         .select_related("person")
         .order_by("date", "pk")
     )
-
-
-def transfer_answerable_by(transfer: TransferRequest) -> Q:
-    """The side that answers: the commune that did not propose the move."""
-    return Q(pk=transfer.to_unit_id) if transfer.proposed_by_side == "leaving" else Q(pk=transfer.from_unit_id)

@@ -106,10 +106,6 @@ def transfer_report_arrival(
     return transfer
 
 
-def _answering_unit(transfer: TransferRequest) -> OrgUnit:
-    return transfer.to_unit if transfer.proposed_by_side == TransferSide.LEAVING else transfer.from_unit
-
-
 def _pending(transfer: TransferRequest) -> None:
     # The row stays locked until the answer is saved: two answers given at once cannot both pass.
     locked = TransferRequest.objects.select_for_update().filter(pk=transfer.pk).values_list("status", flat=True)
@@ -133,14 +129,14 @@ def _apply(actor: User, transfer: TransferRequest, status: str) -> TransferReque
 @transaction.atomic
 def transfer_accept(*, actor: User, transfer: TransferRequest) -> TransferRequest:
     """The other commune accepts: the person moves on the move date."""
-    require(actor, Capability.MANAGE_PEOPLE, _answering_unit(transfer))
+    require(actor, Capability.MANAGE_PEOPLE, transfer.answering_unit)
     _pending(transfer)
     return _apply(actor, transfer, TransferStatus.ACCEPTED)
 
 
 @transaction.atomic
 def transfer_refuse(*, actor: User, transfer: TransferRequest, reason: str) -> TransferRequest:
-    require(actor, Capability.MANAGE_PEOPLE, _answering_unit(transfer))
+    require(actor, Capability.MANAGE_PEOPLE, transfer.answering_unit)
     _pending(transfer)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the move is refused.")})
@@ -153,8 +149,7 @@ def transfer_refuse(*, actor: User, transfer: TransferRequest, reason: str) -> T
 @transaction.atomic
 def transfer_withdraw(*, actor: User, transfer: TransferRequest) -> TransferRequest:
     """The commune that proposed the move takes it back."""
-    proposer = transfer.from_unit if transfer.proposed_by_side == TransferSide.LEAVING else transfer.to_unit
-    require(actor, Capability.MANAGE_PEOPLE, proposer)
+    require(actor, Capability.MANAGE_PEOPLE, transfer.proposing_unit)
     _pending(transfer)
     transfer.status, transfer.answered_by, transfer.answered_on = TransferStatus.CANCELLED, actor, timezone.localdate()
     _save(transfer, actor)

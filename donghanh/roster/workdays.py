@@ -10,18 +10,25 @@ from django.db.models import Q
 
 from donghanh.roster.models import DeadlineRule, Holiday
 
+# Enough calendar days past a start for any run of holidays (Tết closes offices for about nine days).
+SLACK_DAYS = 21
 
-def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """The `days`-th working day after `start` (the day of receipt itself does not count)."""
-    # Enough calendar days for any run of holidays (Tết closes offices for about nine days).
-    horizon = start + datetime.timedelta(days=days * 2 + 21)
-    closed = set(Holiday.objects.filter(date__gt=start, date__lte=horizon).values_list("date", flat=True))
+
+def working_day_after(start: datetime.date, days: int, closed: set[datetime.date]) -> datetime.date:
+    """The `days`-th working day after `start`, skipping weekends and the `closed` days."""
     day, left = start, days
     while left > 0:
         day += datetime.timedelta(days=1)
         if day.weekday() < 5 and day not in closed:
             left -= 1
     return day
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The `days`-th working day after `start` (the day of receipt itself does not count)."""
+    horizon = start + datetime.timedelta(days=days * 2 + SLACK_DAYS)
+    closed = set(Holiday.objects.filter(date__gt=start, date__lte=horizon).values_list("date", flat=True))
+    return working_day_after(start, days, closed)
 
 
 def deadline_rule(kind: str, on: datetime.date) -> DeadlineRule:

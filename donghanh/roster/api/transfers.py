@@ -128,7 +128,7 @@ class TransferSerializer(serializers.ModelSerializer[TransferRequest]):
         read_only_fields = fields
 
     def get_answering_unit(self, transfer: TransferRequest) -> int:
-        return transfer.to_unit_id if transfer.proposed_by_side == "leaving" else transfer.from_unit_id
+        return int(transfer.answering_unit.pk)
 
 
 class TransferCreateSerializer(serializers.Serializer[Any]):

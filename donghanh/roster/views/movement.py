@@ -30,7 +30,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import Scope, scope_for
 from donghanh.core.forms import apply_service_errors
 from donghanh.orgunits.models import OrgUnit
-from donghanh.people.choices import TransferSide, TransferStatus
+from donghanh.people.choices import TransferStatus
 from donghanh.people.forms import current_communes
 from donghanh.people.models import Person
 from donghanh.people.roster import roster_leave, roster_rejoin
@@ -227,10 +227,7 @@ class TransferItem:
 
 def _item(scope: Scope, transfer: TransferRequest, person_visible: bool, today: datetime.date) -> TransferItem:
     pending = transfer.status == TransferStatus.PENDING
-    leaving_proposed = transfer.proposed_by_side == TransferSide.LEAVING
-    answering, proposer = (
-        (transfer.to_unit, transfer.from_unit) if leaving_proposed else (transfer.from_unit, transfer.to_unit)
-    )
+    answering, proposer = transfer.answering_unit, transfer.proposing_unit
     province = scope.can_at(Capability.COMPLETE_TRANSFERS, transfer.from_unit.path) and scope.can_at(
         Capability.COMPLETE_TRANSFERS, transfer.to_unit.path
     )
