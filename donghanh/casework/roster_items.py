@@ -38,7 +38,7 @@ def release_decision_items(user: Any, today: datetime.date) -> list[WorkItem]:
     dues = decision_dues(notices)
     items = []
     for notice in notices:
-        due = dues[notice.pk]
+        due = dues.get(notice.pk)
         state = NoticeState(notice_state(notice))
         items.append(
             WorkItem(
@@ -46,10 +46,10 @@ def release_decision_items(user: Any, today: datetime.date) -> list[WorkItem]:
                 subject=notice.person.full_name,
                 url=reverse("roster:release_detail", args=[notice.pk]),
                 due_date=due,
-                key=f"release_decision:{notice.pk}:{due:%Y-%m-%d}",
+                key=f"release_decision:{notice.pk}:{due or ''}",
                 person_id=notice.person_id,
                 detail=f"{state.label} — {notice.facility}",
-                late=due < today,
+                late=due is not None and due < today,
             )
         )
     return items

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 
 from donghanh.roster.choices import DeadlineKind
 from donghanh.roster.models import DeadlineRule, Holiday, ReleaseNotice
-from donghanh.roster.workdays import SLACK_DAYS, deadline_rule, working_day_after
+from donghanh.roster.workdays import SLACK_DAYS, working_day_after
 
 
 def decision_start(notice: ReleaseNotice) -> datetime.date:
@@ -42,21 +42,23 @@ class DecisionCalendar:
     def working_days_after(self, start: datetime.date, days: int) -> datetime.date:
         return working_day_after(start, days, self.closed)
 
-    def due(self, start: datetime.date) -> datetime.date:
+    def due(self, start: datetime.date) -> datetime.date | None:
+        """The deadline of a step begun on `start`; None when no rule covers that day (before the decree)."""
         for rule in self.rules:
             if rule.effective_from <= start and (rule.effective_to is None or start <= rule.effective_to):
                 return self.working_days_after(start, rule.working_days)
-        # No rule loaded covers the day: let the single-notice path raise its clear error.
-        return self.working_days_after(start, deadline_rule(DeadlineKind.POST_REHAB_DECISION, start).working_days)
+        return None
 
 
 def decision_dues(notices: Iterable[ReleaseNotice]) -> dict[int, datetime.date]:
-    """The decision deadline of each notice (by pk), in two queries however many notices."""
+    """The decision deadline of each notice (by pk), in two queries however many notices; a notice no rule
+    covers (dated before the decree) has none and is left out."""
     starts = {notice.pk: decision_start(notice) for notice in notices}
     if not starts:
         return {}
     calendar = DecisionCalendar(min(starts.values()), max(starts.values()))
-    return {pk: calendar.due(start) for pk, start in starts.items()}
+    dues = {pk: calendar.due(start) for pk, start in starts.items()}
+    return {pk: due for pk, due in dues.items() if due is not None}
 
 
 def overdue_cutoff(today: datetime.date) -> datetime.date:
@@ -66,6 +68,6 @@ def overdue_cutoff(today: datetime.date) -> datetime.date:
     """
     calendar = DecisionCalendar(today - datetime.timedelta(days=90), today)
     day = today - datetime.timedelta(days=1)
-    while calendar.due(day) >= today:
+    while (due := calendar.due(day)) is not None and due >= today:
         day -= datetime.timedelta(days=1)
     return day

@@ -8,11 +8,9 @@ they need the right to see legal measures, and each person shown is logged.
 from __future__ import annotations
 
 import datetime
-from contextlib import suppress
 from typing import Any, ClassVar
 
 import django_filters
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -66,18 +64,6 @@ class ReleaseNoticeFilter(django_filters.FilterSet):
 DUES = "decision_dues"
 
 
-def dues_of(notices: list[ReleaseNotice]) -> dict[int, datetime.date]:
-    """The decision deadline of each notice, in two queries; a notice no rule covers (before 2022) has none."""
-    try:
-        return decision_dues(notices)
-    except ImproperlyConfigured:
-        dues: dict[int, datetime.date] = {}
-        for notice in notices:
-            with suppress(ImproperlyConfigured):
-                dues.update(decision_dues([notice]))
-        return dues
-
-
 class NoticeStateField(NamedChoiceField):
     """Where the notice stands, derived from its dates and decision."""
 
@@ -93,7 +79,7 @@ class ReleaseNoticeListSerializer(serializers.ListSerializer[ReleaseNotice]):
 
     def to_representation(self, data: Any) -> list[Any]:
         rows = list(data.all() if hasattr(data, "all") else data)
-        shared(self.context).setdefault(DUES, {}).update(dues_of(rows))
+        shared(self.context).setdefault(DUES, {}).update(decision_dues(rows))
         return super().to_representation(rows)
 
 
@@ -140,7 +126,7 @@ class ReleaseNoticeSerializer(serializers.ModelSerializer[ReleaseNotice]):
     def due(self, notice: ReleaseNotice) -> datetime.date | None:
         dues: dict[int, datetime.date] = shared(self.context).setdefault(DUES, {})
         if notice.pk not in dues:
-            dues.update(dues_of([notice]))
+            dues.update(decision_dues([notice]))
         return dues.get(notice.pk)
 
     def get_decision_due(self, notice: ReleaseNotice) -> datetime.date | None:

@@ -334,3 +334,22 @@ def test_the_person_page_shows_notices_with_their_deadline_and_the_buttons_the_r
     volunteer_page = parse(client.get(url))
     assert volunteer_page.find(data_testid="person-name") is not None
     assert volunteer_page.find(data_testid="release-section") is None
+
+
+def test_a_notice_from_before_the_decree_has_no_deadline_and_no_page_fails(officer_client, officer, phu_thuong):
+    early = person_register(
+        actor=officer, unit=phu_thuong, full_name="Phạm Văn Xưa", sex="male", birth_year=1985,
+        registered_on=D(2020, 5, 4),
+    )  # fmt: skip
+    notice = release.release_notice_record(
+        actor=officer, person=early, notice_date=D(2021, 4, 1), expected_release_date=D(2021, 5, 4), facility=FACILITY
+    )
+    assert notice.expected_release_date < D(2022, 1, 1)  # before the deadline rule is in force
+    assert officer_client.get(reverse("roster:release_detail", args=[notice.pk])).status_code == 200
+    releases = parse(officer_client.get(reverse("roster:releases")))
+    [row] = releases.find_all(data_testid="release-row")
+    assert row.attrs["data-overdue"] == "no"
+    assert officer_client.get(reverse("people:detail", args=[early.pk])).status_code == 200
+    assert officer_client.get(reverse("casework:worklist")).status_code == 200
+    answer = officer_client.get(f"/api/v1/release-notices/{notice.pk}/")
+    assert answer.status_code == 200 and answer.json()["decision_due"] is None

@@ -110,7 +110,7 @@ def _detail(request: AppRequest, notice: ReleaseNotice, refused: AppForm | None 
     """The notice, its state and deadline, and the forms its state calls for (the refused one as typed)."""
     today = timezone.localdate()
     state = notice_state(notice)
-    due = decision_dues([notice])[notice.pk] if notice.is_pending else None
+    due = decision_dues([notice]).get(notice.pk) if notice.is_pending else None
     can_manage = scope_for(request.user).can_at(Capability.MANAGE_EPISODES, notice.person.unit.path)
     forms: dict[str, AppForm] = {}
     if can_manage and notice.is_pending:
@@ -220,7 +220,9 @@ def releases(request: AppRequest) -> HttpResponse:
         )
     context = {
         "page": page,
-        "rows": [(n, NoticeState(notice_state(n)).label, dues[n.pk], dues[n.pk] < today) for n in rows],
+        "rows": [
+            (n, NoticeState(notice_state(n)).label, dues.get(n.pk), n.pk in dues and dues[n.pk] < today) for n in rows
+        ],
         "today": today,
     }
     template = "roster/releases.html#table" if request.htmx else "roster/releases.html"
