@@ -57,3 +57,74 @@ class Target(ScopedModel):
             Comparison.AT_MOST: value <= target,
             Comparison.LESS_THAN: value < target,
         }[Comparison(self.comparison)]
+
+
+class MonthlyStatus(models.Model):
+    """What the people family of the reports reads about a person on a month's last day, worked out ahead.
+
+    One row per person and month whose last day falls in one of the person's periods on a commune's roster
+    (`unit`, that period's commune). Each field holds what the report engine would otherwise look up person by
+    person: the whereabouts that day, the measures running, case work, a stable job, the latest day under a
+    sanctioned measure and the latest start of job support (the family tests them against the period's first
+    day), the classification of the quarter the month ends, and the months due and done of the twelve months
+    up to this one as bit masks (bit 0 is this month). Derived data with no history of its own: kept in step
+    with the records it is worked out from by `reports.status` (see docs/reports-status.md).
+    """
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    month = models.DateField()  # the month's first day; the status is that of its last day
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    where_at = models.CharField(max_length=20, blank=True)  # "" when no whereabouts was recorded by then
+    followed = models.BooleanField(default=False)
+    assigned = models.BooleanField(default=False)
+    stable_job = models.BooleanField(default=False)
+    ep_post_rehab = models.BooleanField(default=False)
+    ep_education = models.BooleanField(default=False)
+    ep_user_management = models.BooleanField(default=False)
+    ep_community_rehab = models.BooleanField(default=False)
+    ep_methadone = models.BooleanField(default=False)
+    sanctioned_until = models.DateField(null=True)
+    job_support_from = models.DateField(null=True)
+    level = models.ForeignKey(
+        "casework.RatingLevel", null=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    due_mask = models.IntegerField(default=0)
+    done_mask = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["month", "person"]
+        indexes = [
+            models.Index(fields=["month", "unit"], name="monthlystatus_month_unit"),
+            models.Index(fields=["person", "month"], name="monthlystatus_person_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.month:%Y-%m} {self.unit_id}"
+
+
+class StatusStale(models.Model):
+    """A person whose monthly status rows must be worked out again: written in the transaction that changed
+    one of their records, removed once the rows are redone."""
+
+    person_id = models.BigIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}"
+
+
+class StatusHorizon(models.Model):
+    """The last month the monthly status rows reach (one row; none: the rows were never built, and the reports
+    read the records themselves). Reports for later months read the records themselves."""
+
+    last_month = models.DateField()
+    built_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.last_month:%Y-%m}"
