@@ -270,3 +270,6 @@ SUPPORT_REFERRAL_ANSWER_DAYS = int(os.environ.get("SUPPORT_REFERRAL_ANSWER_DAYS"
 # Community models: a member attends "regularly" over a period when present at this share of the
 # model's sessions held while they were a member (seed 004's clubs count regular attendance).
 COMMUNITY_REGULAR_ATTENDANCE_PERCENT = int(os.environ.get("COMMUNITY_REGULAR_ATTENDANCE_PERCENT", "75"))
+# Reports: read the people's figures from their monthly status rows (kept in step with the records; see
+# docs/reports-status.md). Off, every report reads the records themselves: the same figures, much slower at scale.
+REPORTS_STATUS_ROWS = env_bool("REPORTS_STATUS_ROWS", True)

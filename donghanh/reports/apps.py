@@ -6,3 +6,8 @@ class ReportsConfig(AppConfig):
     name = "donghanh.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from donghanh.reports.status import marks, tasks  # noqa: F401  (the daily task registers itself)
+
+        marks.connect()

@@ -27,6 +27,7 @@ from donghanh.people.choices import Whereabouts
 from donghanh.people.models import WhereaboutsRecord
 from donghanh.reports.frames import Frame
 from donghanh.reports.indicators.base import Condition, Context, Family, Indicator, Kind, Needs, Section
+from donghanh.reports.status.rows import status_ready, status_rows
 from donghanh.support.choices import ServiceCategory
 from donghanh.support.models import ServiceRecord
 from donghanh.support.selectors import stable_jobs_on
@@ -51,6 +52,15 @@ def _assigned_on(day: datetime.date) -> Exists:
 
 
 def _people_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
+    """The monthly status rows of the period's last day when they reach it, else the records themselves."""
+    if status_ready(ctx):
+        return status_rows(ctx, needs, _level_codes(ctx))
+    return live_people_rows(frame, ctx, needs)
+
+
+def live_people_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
+    """The people on a roster on the period's last day, each with what the indicators test, looked up person by
+    person in the records (the reference the monthly status rows are checked against)."""
     day, period = ctx.day, ctx.period
     where = WhereaboutsRecord.objects.filter(person=OuterRef("person_id"), since__lte=day).order_by("-since", "-pk")
     in_period = Q(start_date__lte=period.last) & (

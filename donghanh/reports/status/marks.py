@@ -1,0 +1,73 @@
+"""Which writes make a person's monthly status rows stale, caught where every write path passes.
+
+Services, merges, the admin and imports all save through the models, so the rows' sources are watched with
+`post_save` and `post_delete` receivers rather than by a call in each service: a service added later cannot
+forget it. A receiver only writes a mark in the writer's transaction; the rows are redone after the commit
+(`store.status_refresh`), and before any report reads them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connections, transaction
+from django.db.models.signals import post_delete, post_save
+
+from donghanh.casework.models import Assignment, MonthlyAssessment, QuarterlyClassification
+from donghanh.episodes.models import Episode
+from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
+from donghanh.reports.status.store import status_mark
+from donghanh.support.models import ServiceRecord, ServiceType
+
+SOURCES = (ManagementPeriod, WhereaboutsRecord, Episode, Assignment, MonthlyAssessment, QuarterlyClassification,
+           ServiceRecord)  # fmt: skip
+AT_ONCE = 200  # more people than this marked at once are redone by the task worker instead of after the commit
+
+
+def _marked(people: list[int], using: str) -> None:
+    status_mark(people, using)
+    connection = connections[using]
+    # Once per transaction and savepoint (a savepoint rolled back drops what was registered inside it).
+    here = set(connection.savepoint_ids)
+    if not any(entry[1] is _after_commit and entry[0] == here for entry in connection.run_on_commit):
+        transaction.on_commit(_after_commit, using=using, robust=True)
+
+
+def _after_commit() -> None:
+    from donghanh.reports.models import StatusStale
+    from donghanh.reports.status.store import DB, status_refresh
+    from donghanh.reports.status.tasks import status_refresh_task
+
+    if StatusStale.objects.using(DB).count() > AT_ONCE:
+        status_refresh_task.enqueue()
+    else:
+        status_refresh()
+
+
+def _record_changed(sender: Any, instance: Any, using: str, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    _marked([instance.person_id], using)
+
+
+def _person_changed(sender: Any, instance: Person, using: str, **kwargs: Any) -> None:
+    if kwargs.get("raw") or kwargs.get("created"):  # a new person has no period yet
+        return
+    _marked([instance.pk], using)
+
+
+def _service_type_changed(sender: Any, instance: ServiceType, using: str, **kwargs: Any) -> None:
+    """A service type's category decides stable jobs and job support: its people's rows change with it."""
+    if kwargs.get("raw") or kwargs.get("created"):
+        return
+    people = ServiceRecord.objects.using(using).filter(service_type=instance).values_list("person_id", flat=True)
+    _marked(list(people.distinct()), using)
+
+
+def connect() -> None:
+    """Called from the reports app's `ready()`."""
+    for model in SOURCES:
+        post_save.connect(_record_changed, sender=model, dispatch_uid=f"status:{model._meta.label}:save")
+        post_delete.connect(_record_changed, sender=model, dispatch_uid=f"status:{model._meta.label}:delete")
+    post_save.connect(_person_changed, sender=Person, dispatch_uid="status:person:save")
+    post_save.connect(_service_type_changed, sender=ServiceType, dispatch_uid="status:servicetype:save")

@@ -1,0 +1,174 @@
+"""Keeping the monthly status rows in step with the records: marks, refresh, rebuild, and the horizon.
+
+A write to a record the rows are worked out from marks its person stale, in the same transaction (the receivers
+in `marks.py`). Right after the commit the marked people's rows are redone; and before a report reads the rows
+it redoes whatever is still marked (a crash between the two, a write that bypassed the commit hook), so that a
+record saved is in the very next report. `status_rebuild` redoes everyone from the records, e.g. after a bulk
+load or a change of the settings the rules read.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db import connections, transaction
+from django.db.models import Exists, Max, Min
+from django.utils import timezone
+
+from donghanh.people.models import Person
+from donghanh.reports.models import MonthlyStatus, StatusHorizon, StatusStale
+from donghanh.reports.status.compute import load, rows_for
+
+DB = "default"  # the rows are written on the primary, whatever database the reports read
+REFRESH_BATCH = 2000
+REBUILD_BATCH = 5000
+FIELDS = [f for f in MonthlyStatus._meta.concrete_fields if not f.primary_key]
+
+
+def horizon(using: str = DB) -> datetime.date | None:
+    """The last month the rows reach (a month's first day), or None when they were never built."""
+    return state(using)[0]
+
+
+def state(using: str = DB) -> tuple[datetime.date | None, bool]:
+    """The horizon, and whether any person is marked stale: one query."""
+    found = (
+        StatusHorizon.objects.using(using)
+        .annotate(stale=Exists(StatusStale.objects.using(using).all()))
+        .order_by("pk")
+        .values_list("last_month", "stale")
+        .first()
+    )
+    if found is None:
+        return None, StatusStale.objects.using(using).exists()
+    return found
+
+
+def covers(day: datetime.date, last: datetime.date | None) -> bool:
+    """Whether rows reaching `last` answer for `day`: a month's last day within the horizon."""
+    return last is not None and day.month != (day + datetime.timedelta(days=1)).month and day <= _end(last)
+
+
+def _end(month: datetime.date) -> datetime.date:
+    from donghanh.core.dates import month_end
+
+    return month_end(month)
+
+
+def status_mark(people: Iterable[int], using: str = DB) -> None:
+    """Mark `people` stale (within the caller's transaction)."""
+    StatusStale.objects.using(using).bulk_create(StatusStale(person_id=pk) for pk in set(people) if pk)
+
+
+def status_refresh(using: str = DB, *, stale: bool | None = None) -> int:
+    """Redo the rows of every person marked stale; returns how many people were redone.
+
+    Marks are taken in order and locked until their people's rows are redone and committed, so two processes
+    refreshing at once redo a person one after the other and a reader that waited sees the new rows.
+    """
+    done = 0
+    if stale is None:
+        stale = StatusStale.objects.using(using).exists()
+    if not stale:
+        return done
+    last = horizon(using)
+    while True:
+        with transaction.atomic(using=using):
+            marks = list(
+                StatusStale.objects.using(using)
+                .select_for_update()
+                .order_by("pk")
+                .values_list("pk", "person_id")[:REFRESH_BATCH]
+            )
+            if not marks:
+                return done
+            people = {person for _pk, person in marks}
+            if last is not None:
+                _redo(people, last, using)
+            StatusStale.objects.using(using).filter(pk__in=[pk for pk, _person in marks]).delete()
+            done += len(people)
+
+
+def _redo(people: set[int], last: datetime.date, using: str) -> None:
+    MonthlyStatus.objects.using(using).filter(person_id__in=list(people)).delete()
+    records = load(people, using)
+    _write((row for pk, found in records.items() for row in rows_for(pk, found, last)), using)
+
+
+def status_rebuild(
+    *, last_month: datetime.date | None = None, using: str = DB, progress: object = None
+) -> tuple[int, int]:
+    """Redo every person's rows up to `last_month` (default: December of the current year) and set the horizon;
+    returns (people, rows)."""
+    last = last_month or datetime.date(timezone.localdate().year, 12, 1)
+    bounds = Person.objects.using(using).aggregate(first=Min("pk"), last=Max("pk"))
+    people = rows = 0
+    with transaction.atomic(using=using):
+        StatusStale.objects.using(using).all().delete()
+        _empty(using)
+        if bounds["first"] is not None:
+            for first in range(bounds["first"], bounds["last"] + 1, REBUILD_BATCH):
+                records = load((first, first + REBUILD_BATCH), using)
+                people += len(records)
+                rows += _write((row for pk, found in records.items() for row in rows_for(pk, found, last)), using)
+                if callable(progress):
+                    progress(people, rows)
+        StatusHorizon.objects.using(using).all().delete()
+        StatusHorizon.objects.using(using).create(last_month=last, built_at=timezone.now())
+    return people, rows
+
+
+def status_extend(using: str = DB) -> bool:
+    """Move the horizon to December of the current year when a new year began (a daily task); True if it moved.
+
+    The months added are worked out for everyone: the same as a rebuild, so this runs in the task worker.
+    """
+    last = horizon(using)
+    wanted = datetime.date(timezone.localdate().year, 12, 1)
+    if last is None or last >= wanted:
+        return False
+    status_rebuild(last_month=wanted, using=using)
+    return True
+
+
+def _empty(using: str) -> None:
+    connection = connections[using]
+    table = connection.ops.quote_name(MonthlyStatus._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
+
+
+def _write(rows: Iterator[dict[str, object]], using: str) -> int:
+    """Insert the rows in batches (COPY on PostgreSQL); returns how many."""
+    connection = connections[using]
+    table = connection.ops.quote_name(MonthlyStatus._meta.db_table)
+    columns = [connection.ops.quote_name(str(f.column)) for f in FIELDS]
+    names = [f.attname for f in FIELDS]
+    count = 0
+    batch: list[list[Any]] = []
+
+    def flush() -> None:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for values in batch:
+                        copy.write_row(values)
+            else:
+                placeholders = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", batch)
+        batch.clear()
+
+    plain = connection.vendor == "postgresql"
+    for row in rows:
+        if plain:
+            batch.append([row[name] for name in names])
+        else:
+            batch.append([f.get_db_prep_save(row[f.attname], connection) for f in FIELDS])
+        count += 1
+        if len(batch) >= 5000:
+            flush()
+    if batch:
+        flush()
+    return count
