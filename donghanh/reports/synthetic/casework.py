@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from donghanh.casework import choices
@@ -19,9 +20,9 @@ from donghanh.casework.models import (
     VolunteerTeam,
 )
 from donghanh.casework.selectors import derived_level, rating_scale_for
-from donghanh.core.dates import month_end, month_start, quarter_months, quarter_of, shift_month_start
+from donghanh.core.dates import month_start, quarter_months, quarter_of
 from donghanh.reports.synthetic import DAY, SYNTHETIC_NOTE, insert, insert_values
-from donghanh.reports.synthetic.people import Someone, World, assessed_types
+from donghanh.reports.synthetic.people import Someone, Weighted, World, assessed_types
 
 Span = tuple[int, datetime.date, datetime.date | None]  # a volunteer's (or an assignment's) id, from, until
 AFFILIATIONS, MODES, TOPICS = choices.Affiliation.values, choices.ContactMode.values, choices.Topic.values
@@ -124,20 +125,20 @@ def _assigned_on(world: World, someone: Someone, day: datetime.date) -> int | No
 
 
 def _contacts(world: World) -> Iterator[dict[str, Any]]:
-    rng = world.rng
+    rng, months, modes = world.rng, world.months, Weighted(MODES, [40, 30, 10, 10, 10])
     for someone in world.people:
         for volunteer, first, last in world.assignments[someone.pk]:
-            month = month_start(first)
             end = last or world.until
-            while month <= end:
-                low, high = max(month, first), min(month_end(month), end)
+            for month, month_last in islice(months, world.month_index[month_start(first)], None):
+                if month > end:
+                    break
+                low, high = max(month, first), min(month_last, end)
                 if rng.random() < 0.5 and low <= high:
                     yield {
                         "person_id": someone.pk, "date": world.day(low, high), "volunteer_id": volunteer,
-                        "mode": rng.choices(MODES, [40, 30, 10, 10, 10])[0],
-                        "topics": rng.sample(TOPICS, rng.randint(1, 2)), "recorded_by_id": world.actor.pk,
+                        "mode": modes.draw(rng), "topics": rng.sample(TOPICS, rng.randint(1, 2)),
+                        "recorded_by_id": world.actor.pk,
                     }  # fmt: skip
-                month = shift_month_start(month, 1)
 
 
 def _assessments(
@@ -145,31 +146,36 @@ def _assessments(
 ) -> Iterator[dict[str, Any]]:
     """Each month a person is followed (under a measure case work follows, or with a volunteer), most of the
     time an assessment; some people are never assessed (their commune does not record them)."""
-    rng, kinds = world.rng, assessed_types()
+    rng, kinds, until = world.rng, assessed_types(), world.until
     use = choices.DrugUseInMonth
+    drug_uses = Weighted([use.NONE, use.SUSPECTED, use.REFUSED_TEST], [80, 12, 8])
+    extra = [10] * (len(levels) - 4)
+    clean = Weighted(levels, [25, 35, 28, 12][: len(levels)] + extra)
+    using = Weighted(levels, [2, 10, 38, 50][: len(levels)] + extra)
+    participation, family = Weighted(PARTICIPATION, [60, 30, 10]), Weighted(FAMILY, [60, 30, 10])
     for someone in world.people:
         if rng.random() >= 0.85:
             continue
         mine = ratings.setdefault(someone.pk, {})
-        month = month_start(max(world.start, someone.registered))
-        while month_end(month) < world.until:
-            last = month_end(month)
+        for month, last in islice(
+            world.months, world.month_index[month_start(max(world.start, someone.registered))], None
+        ):
+            if last >= until:
+                break
             measure = someone.under(kinds, last)
             volunteer = _assigned_on(world, someone, last)
             if (measure is not None or volunteer is not None) and rng.random() < 0.85:
-                drug_use = rng.choices([use.NONE, use.SUSPECTED, use.REFUSED_TEST], [80, 12, 8])[0]
-                weights = [25, 35, 28, 12] if drug_use == use.NONE else [2, 10, 38, 50]
-                rating = rng.choices(levels, weights[: len(levels)] + [10] * (len(levels) - 4))[0]
+                drug_use = drug_uses.draw(rng)
+                rating = (clean if drug_use == use.NONE else using).draw(rng)
                 mine[month] = rating
                 yield {
                     "person_id": someone.pk, "month": month, "drug_use": drug_use, "rating_id": rating.pk,
-                    "participation": rng.choices(PARTICIPATION, [60, 30, 10])[0], "work_status": rng.choice(WORK),
-                    "family_relations": rng.choices(FAMILY, [60, 30, 10])[0],
+                    "participation": participation.draw(rng), "work_status": rng.choice(WORK),
+                    "family_relations": family.draw(rng),
                     "compliance": choices.Compliance.COMPLIES if measure else choices.Compliance.NOT_APPLICABLE,
                     "volunteer_id": volunteer, "assessed_by_id": world.actor.pk,
-                    "assessed_on": min(last + rng.randint(0, 8) * DAY, world.until),
+                    "assessed_on": min(last + rng.randint(0, 8) * DAY, until),
                 }  # fmt: skip
-            month = shift_month_start(month, 1)
 
 
 def _classifications(

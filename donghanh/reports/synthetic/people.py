@@ -5,22 +5,24 @@ from __future__ import annotations
 
 import datetime
 import random
+from bisect import bisect
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from django.conf import settings
 
 from donghanh.accounts.models import User
-from donghanh.core.dates import term_end
+from donghanh.core.dates import month_end, month_start, shift_month_start, term_end
 from donghanh.core.text import fold
 from donghanh.episodes.choices import FACILITY_TYPES, EndReason, EpisodeType
 from donghanh.episodes.models import Episode, EpisodeRule
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import DeathSource, Education, MaritalStatus, Sex, Whereabouts
 from donghanh.people.models import Person, WhereaboutsRecord
-from donghanh.reports.synthetic import DAY, PERSON_PREFIX, insert, insert_values
+from donghanh.reports.synthetic import DAY, code_prefix, insert, insert_values
 from donghanh.reports.synthetic.names import FAMILY, GIVEN, MIDDLE, OCCUPATIONS
 from donghanh.reports.synthetic.roster import death, lifecycle, periods_create, records_create
 
@@ -44,6 +46,18 @@ EXITS = [(Whereabouts.DETAINED, EndReason.DETAINED, 3), (Whereabouts.MOVED_AWAY,
          (Whereabouts.UNKNOWN, EndReason.OTHER, 2)]  # fmt: skip
 
 
+class Weighted[V]:
+    """Values with weights, drawn as `rng.choices(values, weights)[0]` draws them (the same numbers from the same
+    generator) without working out the cumulative weights again at every draw."""
+
+    def __init__(self, values: Sequence[V], weights: Iterable[float]) -> None:
+        self.values, self.cumulative = list(values), list(accumulate(weights))
+        self.total, self.high = self.cumulative[-1] + 0.0, len(self.values) - 1
+
+    def draw(self, rng: random.Random) -> V:
+        return self.values[bisect(self.cumulative, rng.random() * self.total, 0, self.high)]
+
+
 @dataclass
 class Measure:
     kind: str
@@ -65,6 +79,7 @@ class Someone:
     stays: list[Any] = field(default_factory=list)  # the periods with how they began and ended (`roster.Stay`)
     died: datetime.date | None = None
     move: Any = None  # a move to another commune (`roster.Move`)
+    number: int = 0  # in the province, from 1: what the rows that vary by person draw on (not the id)
 
     @property
     def registered(self) -> datetime.date:
@@ -103,6 +118,15 @@ class World:
     people: list[Someone] = field(default_factory=list)
     volunteers: dict[int, list[tuple[int, datetime.date, datetime.date | None]]] = field(default_factory=dict)
     assignments: dict[int, list[tuple[int, datetime.date, datetime.date | None]]] = field(default_factory=dict)
+    months: list[tuple[datetime.date, datetime.date]] = field(default_factory=list)  # first and last days
+    month_index: dict[datetime.date, int] = field(default_factory=dict)  # a month's first day: its place in `months`
+
+    def __post_init__(self) -> None:
+        month = month_start(self.start)
+        while month <= self.until:
+            self.month_index[month] = len(self.months)
+            self.months.append((month, month_end(month)))
+            month = shift_month_start(month, 1)
 
     def day(self, first: datetime.date, last: datetime.date) -> datetime.date:
         """A day between the two (the first when the range is empty)."""
@@ -124,6 +148,7 @@ def people_create(world: World, counts: Counter[str]) -> None:
     weights = [rng.lognormvariate(0, 0.6) for _ in world.communes]  # communes differ in size, as they do
     homes = rng.choices(world.communes, weights, k=world.people_wanted)
     people: list[Person] = []
+    prefix = code_prefix(world.province)
     for number, home in enumerate(homes, start=1):
         sex = Sex.FEMALE if rng.random() < 0.12 else Sex.MALE
         full_name = world.name(sex)
@@ -133,13 +158,13 @@ def people_create(world: World, counts: Counter[str]) -> None:
             moved = world.day(registered + 120 * DAY, world.until - 30 * DAY)
             move = (moved, rng.choice([commune for commune in world.communes if commune.pk != home.pk]))
         birth_year = rng.randint(1965, 2003)
-        someone = Someone(0, [(home, registered, None)], [], [(registered, Whereabouts.AT_RESIDENCE)])
+        someone = Someone(0, [(home, registered, None)], [], [(registered, Whereabouts.AT_RESIDENCE)], number=number)
         _history(world, someone, birth_year, rules, max(law_from, registered))
         death(world, someone)
         lifecycle(world, someone, home, move)
         people.append(
             Person(
-                code=f"{PERSON_PREFIX}{number:07d}", full_name=full_name, search_name=fold(full_name), sex=sex,
+                code=f"{prefix}{number:07d}", full_name=full_name, search_name=fold(full_name), sex=sex,
                 birth_year=birth_year, unit=someone.periods[-1][0], permanent_unit=home,
                 current_hamlet=f"Tổ dân phố {rng.randint(1, 30)}", occupation=rng.choice(OCCUPATIONS),
                 education=rng.choice(EDUCATION), marital_status=rng.choice(MARITAL), died_on=someone.died,
@@ -246,8 +271,8 @@ def _episodes(world: World) -> Iterator[dict[str, Any]]:
             yield {
                 "person_id": someone.pk, "episode_type": m.kind, "rule_id": m.rule.pk, "start_date": m.start,
                 "planned_end_date": m.planned, "actual_end_date": m.end, "end_reason": m.reason,
-                "decision_date": m.start, "decision_number": f"{someone.pk % 997 + 1}/QĐ-UBND",
-                "recorded_by_id": world.actor.pk, "facility": _facility(world, m.kind, someone.pk),
+                "decision_date": m.start, "decision_number": f"{someone.number % 997 + 1}/QĐ-UBND",
+                "recorded_by_id": world.actor.pk, "facility": _facility(world, m.kind, someone.number),
             }  # fmt: skip
 
 

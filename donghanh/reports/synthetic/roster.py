@@ -25,7 +25,7 @@ from donghanh.episodes.models import Episode
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import RosterEntry, RosterExit, TransferStatus, Whereabouts
 from donghanh.people.models import ManagementPeriod
-from donghanh.reports.synthetic import DAY, PERSON_PREFIX, insert_values
+from donghanh.reports.synthetic import DAY, code_prefix, insert_values
 from donghanh.roster.choices import RelapseFollowUp, RelapseSource, RelapseState
 from donghanh.roster.models import RelapseSignal, ReleaseNotice, TransferRequest
 
@@ -166,18 +166,17 @@ def _periods(world: World) -> Iterator[dict[str, Any]]:
             yield {
                 "person_id": someone.pk, "unit_id": stay.unit.pk, "start_date": stay.start, "end_date": stay.end,
                 "reason": stay.entry, "end_reason": stay.exit,
-                "end_decision_number": f"{someone.pk % 89 + 1}/QĐ-UBND" if removed else "",
+                "end_decision_number": f"{someone.number % 89 + 1}/QĐ-UBND" if removed else "",
                 "end_note": "Không còn cư trú tại địa phương" if removed else "",
             }  # fmt: skip
 
 
 def records_create(world: World, counts: Counter[str]) -> None:
     """Release notices, relapses and moves: after the measures, whose ids the notices and decisions need."""
+    made = Episode.objects.filter(person__code__startswith=code_prefix(world.province))
     ids = {
         (person, kind, start): pk
-        for person, kind, start, pk in Episode.objects.filter(person__code__startswith=PERSON_PREFIX).values_list(
-            "person_id", "episode_type", "start_date", "pk"
-        )
+        for person, kind, start, pk in made.values_list("person_id", "episode_type", "start_date", "pk")
     }
     insert_values(ReleaseNotice, _notices(world, ids), counts)
     insert_values(RelapseSignal, _signals(world), counts)
@@ -191,7 +190,7 @@ def _notices(world: World, ids: dict[tuple[int, str, datetime.date], int]) -> It
             if m.kind not in FACILITY_TYPES:
                 continue
             row = {
-                "person_id": someone.pk, "facility": f"Cơ sở cai nghiện ma túy số {someone.pk % 3 + 1}",
+                "person_id": someone.pk, "facility": f"Cơ sở cai nghiện ma túy số {someone.number % 3 + 1}",
                 "facility_episode_id": ids.get((someone.pk, m.kind, m.start)), "recorded_by_id": world.actor.pk,
             }  # fmt: skip
             if m.end is not None and m.reason == EndReason.COMPLETED:

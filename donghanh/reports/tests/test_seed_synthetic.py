@@ -1,5 +1,6 @@
 """manage.py seed_synthetic: the data it makes, read back by the report engine and counted again in Python over
-the rows; the same seed gives the same data; a database with real people is refused unless forced."""
+the rows; the same seed gives the same data; a province's rows do not depend on the other provinces seeded; a
+database with real people is refused unless forced."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from donghanh.people.choices import RosterEntry, RosterExit, Sex, Whereabouts
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
 from donghanh.people.services import person_register
 from donghanh.reports.engine import build_report
-from donghanh.reports.synthetic import PERSON_PREFIX
+from donghanh.reports.synthetic import NATIONAL_COMMUNES, NATIONAL_PEOPLE, PERSON_PREFIX, synthetic_plan
 from donghanh.roster.choices import DeadlineKind, RelapseState
 from donghanh.roster.models import RelapseSignal, ReleaseNotice, TransferRequest
 from donghanh.roster.workdays import deadline
@@ -47,11 +48,11 @@ STATUS = {
 }
 
 
-def seed(*, people: int = 300, communes: int = 3, seed: int = 1, **options: Any) -> str:
+def seed(*, people: int | None = 300, communes: int = 3, seed: int = 1, **options: Any) -> str:
     out = StringIO()
+    options.setdefault("province", PROVINCE)
     call_command(
-        "seed_synthetic", people=people, communes=communes, province=PROVINCE, seed=seed, until=UNTIL, stdout=out,
-        **options,
+        "seed_synthetic", people=people, communes=communes, seed=seed, until=UNTIL, stdout=out, **options
     )  # fmt: skip
     return out.getvalue()
 
@@ -158,7 +159,7 @@ def roster_counted(prefix: str, period: Period, managed_within: Callable[[int, d
             continue
         if managed_within(person, day):
             waiting.add(person)
-            if deadline(DeadlineKind.POST_REHAB_DECISION, certificate) < day:
+            if deadline(DeadlineKind.POST_REHAB_DECISION, certificate or out) < day:
                 overdue.add(person)
     pending = {
         person
@@ -251,17 +252,37 @@ def test_the_data_covers_every_kind_of_record_the_reports_count() -> None:
     assert Attendance.objects.exists()
 
 
-def signature() -> list[Any]:
-    """The synthetic rows without their ids (a second run inserts new ones)."""
-    people = sorted(Person.objects.values_list("code", "full_name", "birth_year", "unit__code"))
-    measures = sorted(
-        Episode.objects.values_list("person__code", "episode_type", "start_date", "planned_end_date", "actual_end_date")
+def signature(prefix: str = PERSON_PREFIX) -> list[Any]:
+    """The synthetic rows of people whose code starts with `prefix`, without their ids (a second run inserts new
+    ones)."""
+    mine = {"person__code__startswith": prefix}
+    people = sorted(
+        Person.objects.filter(code__startswith=prefix).values_list("code", "full_name", "birth_year", "unit__code")
     )
-    where = sorted(WhereaboutsRecord.objects.values_list("person__code", "since", "status"))
-    assessments = sorted(MonthlyAssessment.objects.values_list("person__code", "month", "rating__code", "drug_use"))
-    services = sorted(ServiceRecord.objects.values_list("person__code", "service_type__code", "start_date", "amount"))
-    members = sorted(Membership.objects.values_list("person__code", "model__name", "joined_on", "left_on"))
-    return [people, measures, where, assessments, services, members, Attendance.objects.count()]
+    measures = sorted(
+        Episode.objects.filter(**mine).values_list(
+            "person__code", "episode_type", "start_date", "planned_end_date", "actual_end_date", "decision_number",
+            "facility",
+        )
+    )  # fmt: skip
+    where = sorted(WhereaboutsRecord.objects.filter(**mine).values_list("person__code", "since", "status"))
+    periods = sorted(
+        ManagementPeriod.objects.filter(**mine).values_list(
+            "person__code", "unit__code", "start_date", "end_date", "end_reason", "end_decision_number"
+        )
+    )
+    assessments = sorted(
+        MonthlyAssessment.objects.filter(**mine).values_list("person__code", "month", "rating__code", "drug_use")
+    )
+    services = sorted(
+        ServiceRecord.objects.filter(**mine).values_list("person__code", "service_type__code", "start_date", "amount")
+    )
+    notices = sorted(ReleaseNotice.objects.filter(**mine).values_list("person__code", "facility", "notice_date"))
+    members = sorted(
+        Membership.objects.filter(**mine).values_list("person__code", "model__name", "joined_on", "left_on")
+    )
+    attended = Attendance.objects.filter(membership__person__code__startswith=prefix).count()
+    return [people, measures, where, periods, assessments, services, notices, members, attended]
 
 
 def test_the_same_seed_gives_the_same_data_and_a_second_run_replaces_the_first() -> None:
@@ -270,7 +291,7 @@ def test_the_same_seed_gives_the_same_data_and_a_second_run_replaces_the_first()
 
     output = seed(people=120, communes=2)
 
-    assert "Replaced the earlier synthetic data" in output
+    assert "replaced the earlier synthetic data" in output
     assert signature() == first
     seed(people=120, communes=2, seed=2)
     assert signature() != first
@@ -302,3 +323,53 @@ def test_a_database_with_real_people_is_refused_unless_forced(
     assert ManagementPeriod.objects.filter(person=real).count() == 1
     assert WhereaboutsRecord.objects.filter(person=real).count() == 1
     assert Person.objects.filter(~Q(code__startswith=PERSON_PREFIX)).count() == 1
+
+
+def test_each_province_gets_its_share_of_the_national_data_set_by_its_communes() -> None:
+    country = synthetic_plan(None, None, None)
+
+    assert len(country) == 34 and sum(len(share.communes) for share in country) == NATIONAL_COMMUNES
+    assert abs(sum(share.people for share in country) - NATIONAL_PEOPLE) < 34
+    (da_nang,) = synthetic_plan([PROVINCE], None, None)
+    assert da_nang.people == round(94 * NATIONAL_PEOPLE / NATIONAL_COMMUNES) == 6340
+    assert da_nang.people == next(share.people for share in country if share.province.code == PROVINCE)
+    # --people splits a total over the provinces named, by their communes: 01 has 126, 48 has 94.
+    assert [(s.province.code, s.people) for s in synthetic_plan(["48", "01"], 1000, None)] == [("01", 573), ("48", 427)]
+    assert sum(share.people for share in synthetic_plan(None, 1000, 2)) == 1000
+
+
+def test_a_province_gets_the_same_rows_whichever_provinces_are_seeded_beside_it() -> None:
+    seed(people=120, communes=2)
+    alone = signature(f"{PERSON_PREFIX}{PROVINCE}")
+
+    output = seed(people=240, communes=2, province=f"01,{PROVINCE}")
+
+    assert "01 Thành phố Hà Nội: 120 people" in output and f"{PROVINCE} Thành phố Đà Nẵng: 120 people" in output
+    assert signature(f"{PERSON_PREFIX}{PROVINCE}") == alone
+    codes = list(Person.objects.values_list("code", flat=True))
+    assert len(codes) == len(set(codes)) == 240
+    assert {code[:5] for code in codes} == {f"{PERSON_PREFIX}01", f"{PERSON_PREFIX}{PROVINCE}"}
+    assert (
+        Person.objects.filter(code__startswith=f"{PERSON_PREFIX}01", unit__path__startswith="VN/NP01/").count() == 120
+    )
+    # Seeding one province again replaces its rows only: the other's stay as they were, ids included.
+    kept = set(Person.objects.filter(code__startswith=f"{PERSON_PREFIX}{PROVINCE}").values_list("pk", flat=True))
+    hanoi = signature(f"{PERSON_PREFIX}01")
+
+    seed(people=120, communes=2, province="01")
+
+    assert (
+        set(Person.objects.filter(code__startswith=f"{PERSON_PREFIX}{PROVINCE}").values_list("pk", flat=True)) == kept
+    )
+    assert signature(f"{PERSON_PREFIX}01") == hanoi
+    assert Person.objects.count() == 240
+
+
+def test_the_provinces_asked_for_must_exist_and_have_people() -> None:
+    with pytest.raises(CommandError, match="No current province 99"):
+        seed(province="48,99")
+    with pytest.raises(CommandError, match="at least the number of provinces"):
+        seed(people=1, province="01,48")
+    with pytest.raises(CommandError, match="not both"):
+        seed(country=True)
+    assert not Person.objects.exists()
