@@ -8,6 +8,7 @@ out); `load` reads the records of a batch of people in a few queries.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from donghanh.casework.models import Assignment, MonthlyAssessment, QuarterlyClassification
-from donghanh.core.dates import add_months_civil, month_end, shift_month_start
+from donghanh.core.dates import add_months_civil, month_end
 from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.models import Episode
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
@@ -36,6 +37,10 @@ EPISODE_FLAGS = {
 }
 Span = tuple[datetime.date, datetime.date | None]  # first day, last day (None: still running)
 
+# Calendar arithmetic repeats for every person: remembered (a few hundred distinct months).
+_end_of = functools.cache(month_end)
+_months_before = functools.cache(add_months_civil)
+
 
 @dataclass
 class Records:
@@ -50,98 +55,98 @@ class Records:
     levels: dict[tuple[int, int], int] = field(default_factory=dict)  # (year, quarter) → rating level id
 
 
-def _runs(span: Span, day: datetime.date) -> bool:
-    first, last = span
-    return first <= day and (last is None or last >= day)
+def _index(day: datetime.date) -> int:
+    return day.year * 12 + day.month - 1
 
 
-@dataclass
-class _Prepared:
-    """A person's records sorted for the month-by-month pass."""
-
-    followed: list[Span]
-    sanctioned: list[Span]
-    by_type: dict[str, list[Span]]
-    jobs: list[Span]
-    support_starts: list[datetime.date]
-    whereabouts: list[tuple[datetime.date, int, str]]
-    stable_months: int
+def _month(index: int) -> datetime.date:
+    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-def _prepare(records: Records) -> _Prepared:
-    assessed_types = set(settings.CASEWORK_ASSESSED_EPISODE_TYPES)
-    by_type: dict[str, list[Span]] = defaultdict(list)
-    for kind, first, last in records.episodes:
-        by_type[kind].append((first, last))
-    return _Prepared(
-        followed=[(first, last) for kind, first, last in records.episodes if kind in assessed_types],
-        sanctioned=[(first, last) for kind, first, last in records.episodes if kind in SANCTIONED_TYPES],
-        by_type=by_type,
-        jobs=[(first, last) for kind, first, last in records.services if kind == ServiceCategory.JOB_PLACEMENT],
-        support_starts=sorted(first for kind, first, _last in records.services if kind in JOB_SUPPORT),
-        whereabouts=sorted(records.whereabouts),
-        stable_months=settings.SUPPORT_STABLE_JOB_MONTHS,
-    )
+class _Months:
+    """Months `first`…`last` by index, with what holds on each month's last day."""
+
+    def __init__(self, first: int, last: int) -> None:
+        self.first, self.last = first, last
+
+    def covered(self, spans: Iterable[Span]) -> bytearray:
+        """1 for each month whose last day falls within one of `spans`."""
+        flags = bytearray(self.last - self.first + 1)
+        for first, last in spans:
+            low = _index(first)  # the first month's last day is on or after `first`
+            high = self.last if last is None else _index(last) - (last != _end_of(last))  # its last full month
+            for i in range(max(low, self.first), min(high, self.last) + 1):
+                flags[i - self.first] = 1
+        return flags
 
 
 def rows_for(person_id: int, records: Records, last_month: datetime.date) -> Iterator[dict[str, object]]:
     """The person's rows up to `last_month` (a month's first day), as field values of `MonthlyStatus`."""
     if not records.periods:
         return
-    prepared = _prepare(records)
-
-    def due(month: datetime.date) -> bool:
-        day = month_end(month)
-        return any(_runs(span, day) for span in prepared.followed) or any(
-            _runs(span, day) for span in records.assignments
-        )
-
-    start = min(first for _unit, first, _last in records.periods).replace(day=1)
-    end = last_month
+    start = _index(min(first for _unit, first, _last in records.periods))
+    end = _index(last_month)
     ends = [last for _unit, _first, last in records.periods]
     if all(last is not None for last in ends):
-        end = min(end, max(last for last in ends if last is not None).replace(day=1))
+        end = min(end, _index(max(last for last in ends if last is not None)))
+    if end < start:
+        return
+    months = _Months(start - (MASK_MONTHS - 1), end)  # the masks of the first month reach back a year
+    assessed_types = set(settings.CASEWORK_ASSESSED_EPISODE_TYPES)
+    followed = months.covered((first, last) for kind, first, last in records.episodes if kind in assessed_types)
+    assigned = months.covered(records.assignments)
+    episodes = {
+        name: months.covered((first, last) for kind_, first, last in records.episodes if kind_ == kind)
+        for name, kind in EPISODE_FLAGS.items()
+    }
+    on_roster = [(unit, months.covered([(first, last)])) for unit, first, last in records.periods]
+    assessed = {_index(month) for month in records.assessed}
+    sanctioned = [(first, last) for kind, first, last in records.episodes if kind in SANCTIONED_TYPES]
+    jobs = [(first, last) for kind, first, last in records.services if kind == ServiceCategory.JOB_PLACEMENT]
+    support_starts = sorted(first for kind, first, _last in records.services if kind in JOB_SUPPORT)
+    whereabouts = sorted(records.whereabouts)
+    stable_months = settings.SUPPORT_STABLE_JOB_MONTHS
     full = (1 << MASK_MONTHS) - 1
     due_mask = done_mask = 0
-    month = shift_month_start(start, -(MASK_MONTHS - 1))  # the masks of the first month reach back a year
-    while month <= end:
-        is_due = due(month)
-        due_mask = ((due_mask << 1) | int(is_due)) & full
-        done_mask = ((done_mask << 1) | int(is_due and month in records.assessed)) & full
-        if month >= start:
-            day = month_end(month)
-            units = [unit for unit, first, last in records.periods if _runs((first, last), day)]
-            if units:
-                values = _month_values(month, day, records, prepared)
-                values |= {"person_id": person_id, "due_mask": due_mask, "done_mask": done_mask}
-                for unit in units:
-                    yield {**values, "unit_id": unit}
-        month = shift_month_start(month, 1)
-
-
-def _month_values(month: datetime.date, day: datetime.date, records: Records, p: _Prepared) -> dict[str, object]:
-    where = ""
-    for since, _pk, status in p.whereabouts:  # sorted by (since, pk): the last one by `day` wins
-        if since > day:
-            break
-        where = status
-    held_since = add_months_civil(day, -p.stable_months)
-    until = [min(last or day, day) for first, last in p.sanctioned if first <= day]
-    started = [first for first in p.support_starts if first <= day]
-    level = records.levels.get((month.year, (month.month - 1) // 3 + 1)) if month.month % 3 == 0 else None
-    values: dict[str, object] = {
-        "month": month,
-        "where_at": where,
-        "followed": any(_runs(span, day) for span in p.followed),
-        "assigned": any(_runs(span, day) for span in records.assignments),
-        "stable_job": any(first <= held_since and (last is None or last >= day) for first, last in p.jobs),
-        "sanctioned_until": max(until) if until else None,
-        "job_support_from": started[-1] if started else None,
-        "level_id": level,
-    }
-    for name, kind in EPISODE_FLAGS.items():
-        values[name] = any(_runs(span, day) for span in p.by_type.get(kind, ()))
-    return values
+    where, w = "", 0
+    started, s = None, 0
+    for i in range(months.first, end + 1):
+        k = i - months.first
+        is_due = followed[k] or assigned[k]
+        due_mask = ((due_mask << 1) | is_due) & full
+        done_mask = ((done_mask << 1) | (is_due and i in assessed)) & full
+        if i < start:
+            continue
+        units = [unit for unit, flags in on_roster if flags[k]]
+        month = _month(i)
+        day = _end_of(month)
+        while w < len(whereabouts) and whereabouts[w][0] <= day:  # sorted by (since, pk): the last by `day` wins
+            where = whereabouts[w][2]
+            w += 1
+        while s < len(support_starts) and support_starts[s] <= day:
+            started = support_starts[s]
+            s += 1
+        if not units:
+            continue
+        held_since = _months_before(day, -stable_months) if jobs else day
+        until = [min(last or day, day) for first, last in sanctioned if first <= day]
+        values: dict[str, object] = {
+            "person_id": person_id,
+            "month": month,
+            "where_at": where,
+            "followed": bool(followed[k]),
+            "assigned": bool(assigned[k]),
+            "stable_job": any(first <= held_since and (last is None or last >= day) for first, last in jobs),
+            "sanctioned_until": max(until) if until else None,
+            "job_support_from": started,
+            "level_id": records.levels.get((month.year, (month.month - 1) // 3 + 1)) if month.month % 3 == 0 else None,
+            "due_mask": due_mask,
+            "done_mask": done_mask,
+        }
+        for name, flags in episodes.items():
+            values[name] = bool(flags[k])
+        for unit in units:
+            yield {**values, "unit_id": unit}
 
 
 def load(people: Iterable[int] | tuple[int, int], using: str) -> dict[int, Records]:
