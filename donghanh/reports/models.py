@@ -67,7 +67,8 @@ class MonthlyStatus(models.Model):
     person: the whereabouts that day, the measures running, case work, a stable job, the latest day under a
     sanctioned measure and the latest start of job support (the family tests them against the period's first
     day), the classification of the quarter the month ends, and the months due and done of the twelve months
-    up to this one as bit masks (bit 0 is this month). Derived data with no history of its own: kept in step
+    up to this one as bit masks (bit 0 is this month). A person counts once: rows not `shared` are counted as they
+    are, shared ones distinct by person. Derived data with no history of its own: kept in step
     with the records it is worked out from by `reports.status` (see docs/reports-status.md).
     """
 
@@ -90,6 +91,7 @@ class MonthlyStatus(models.Model):
     )
     due_mask = models.IntegerField(default=0)
     done_mask = models.IntegerField(default=0)
+    shared = models.BooleanField(default=False)  # the person has another row this month (two periods cover its end)
 
     class Meta:
         ordering = ["month", "person"]

@@ -137,6 +137,7 @@ class Family:
     person: str | None = "person_id"  # lookup from a row to the person behind it, for the drill-down
     expand: Callable[[Context], list[Indicator]] | None = None  # indicators that depend on data (types, levels)
     indicators: tuple[Indicator, ...] = ()
+    count: Callable[[Context, Q], Any] | None = None  # how the rows meeting a condition are counted, if not distinct
 
     def all_indicators(self, ctx: Context) -> list[Indicator]:
         extra = self.expand(ctx) if self.expand is not None else []
@@ -185,4 +186,6 @@ def aggregate_for(indicator: Indicator, family: Family, ctx: Context) -> Any:
     condition = indicator.condition(ctx)
     if indicator.measure is not None:
         return Coalesce(Sum(indicator.measure, filter=condition or None), 0)
+    if family.count is not None:
+        return family.count(ctx, condition)
     return Count(family.subject, distinct=True, filter=condition or None)

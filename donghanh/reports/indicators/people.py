@@ -27,7 +27,7 @@ from donghanh.people.choices import Whereabouts
 from donghanh.people.models import WhereaboutsRecord
 from donghanh.reports.frames import Frame
 from donghanh.reports.indicators.base import Condition, Context, Family, Indicator, Kind, Needs, Section
-from donghanh.reports.status.rows import status_ready, status_rows
+from donghanh.reports.status.rows import count_people, status_ready, status_rows
 from donghanh.support.choices import ServiceCategory
 from donghanh.support.models import ServiceRecord
 from donghanh.support.selectors import stable_jobs_on
@@ -54,7 +54,7 @@ def _assigned_on(day: datetime.date) -> Exists:
 def _people_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
     """The monthly status rows of the period's last day when they reach it, else the records themselves."""
     if status_ready(ctx):
-        return status_rows(ctx, needs, _level_codes(ctx))
+        return status_rows(ctx, needs, _level_ids(ctx))
     return live_people_rows(frame, ctx, needs)
 
 
@@ -137,14 +137,25 @@ def _level_codes(ctx: Context) -> list[str]:
 def _levels(ctx: Context) -> dict[str, RatingLevel]:
     """The classification levels in use, by code (the best-ranked label for a code used by several scales)."""
 
-    def load() -> dict[str, RatingLevel]:
+    return _rating_levels(ctx)[0]
+
+
+def _level_ids(ctx: Context) -> dict[str, list[int]]:
+    """The rating levels of each classification code, of every province's scale."""
+    return _rating_levels(ctx)[1]
+
+
+def _rating_levels(ctx: Context) -> tuple[dict[str, RatingLevel], dict[str, list[int]]]:
+    def load() -> tuple[dict[str, RatingLevel], dict[str, list[int]]]:
         levels: dict[str, RatingLevel] = {}
+        ids: dict[str, list[int]] = {}
         for level in RatingLevel.objects.order_by("rank", "scale_id", "pk"):
             levels.setdefault(level.code, level)
-        return levels
+            ids.setdefault(level.code, []).append(level.pk)
+        return levels, ids
 
-    levels: dict[str, RatingLevel] = ctx.remember("levels", load)
-    return levels
+    found: tuple[dict[str, RatingLevel], dict[str, list[int]]] = ctx.remember("levels", load)
+    return found
 
 
 def _classified(code: str) -> Condition:
@@ -171,7 +182,7 @@ def _classification_levels(ctx: Context) -> list[Indicator]:
 
 
 PEOPLE = Family(
-    "people", _people_rows, path="unit__path", subject="person_id", expand=_classification_levels,
+    "people", _people_rows, path="unit__path", subject="person_id", expand=_classification_levels, count=count_people,
     indicators=(
         Indicator(
             "people.registered", _("People registered"),

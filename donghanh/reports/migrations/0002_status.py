@@ -65,6 +65,7 @@ class Migration(migrations.Migration):
                 ('job_support_from', models.DateField(null=True)),
                 ('due_mask', models.IntegerField(default=0)),
                 ('done_mask', models.IntegerField(default=0)),
+                ('shared', models.BooleanField(default=False)),
                 ('level', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='casework.ratinglevel')),
                 ('person', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
                 ('unit', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgunits.orgunit')),

@@ -145,6 +145,7 @@ def rows_for(person_id: int, records: Records, last_month: datetime.date) -> Ite
         }
         for name, flags in episodes.items():
             values[name] = bool(flags[k])
+        values["shared"] = len(units) > 1
         for unit in units:
             yield {**values, "unit_id": unit}
 

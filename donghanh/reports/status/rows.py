@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 
 from donghanh.core.dates import month_start
 from donghanh.reports.indicators.base import Context, Needs
@@ -33,7 +33,9 @@ def _index(day: Any) -> int:
     return int(day.year * 12 + day.month - 1)
 
 
-def status_rows(ctx: Context, needs: Needs, level_codes: list[str]) -> QuerySet[Any]:
+def status_rows(ctx: Context, needs: Needs, level_ids: dict[str, list[int]]) -> QuerySet[Any]:
+    """The rows of the period's last month, with the live statement's annotations (`level_ids`: the rating levels
+    of each classification code, of every province's scale)."""
     period, day = ctx.period, ctx.day
     rows: QuerySet[Any] = MonthlyStatus.objects.filter(month=month_start(day))
     annotations: dict[str, Any] = {
@@ -50,7 +52,17 @@ def status_rows(ctx: Context, needs: Needs, level_codes: list[str]) -> QuerySet[
             done = done + F("done_mask").bitrightshift(shift).bitand(1)
         annotations |= {"months_due": due, "months_done": done}
     quarter = ctx.last_quarter()
-    for code in level_codes:
-        annotations[f"level_{code}"] = _flag(Q(level__code=code)) if quarter is not None else Value(False)
+    for code, ids in level_ids.items():
+        annotations[f"level_{code}"] = _flag(Q(level_id__in=ids)) if quarter is not None else Value(False)
     wanted = {name: value for name, value in annotations.items() if needs is None or name in needs}
     return rows.annotate(**wanted) if wanted else rows
+
+
+def count_people(ctx: Context, condition: Q) -> Any:
+    """The people among the rows meeting `condition`, each once: the rows of a person with one row that month as
+    they are (no sorting), the few shared by two periods distinct by person. On the records, distinct people."""
+    if not status_ready(ctx):
+        return Count("person_id", distinct=True, filter=condition or None)
+    single = Count("pk", filter=condition & Q(shared=False))
+    shared = Count("person_id", distinct=True, filter=condition & Q(shared=True))
+    return single + shared

@@ -117,6 +117,7 @@ def status_rebuild(
                     progress(people, rows)
         StatusHorizon.objects.using(using).all().delete()
         StatusHorizon.objects.using(using).create(last_month=last, built_at=timezone.now())
+    _analyze(using)
     return people, rows
 
 
@@ -131,6 +132,14 @@ def status_extend(using: str = DB) -> bool:
         return False
     status_rebuild(last_month=wanted, using=using)
     return True
+
+
+def _analyze(using: str) -> None:
+    """Fresh statistics for the planner: the rows were all replaced."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(MonthlyStatus._meta.db_table)}")
 
 
 def _empty(using: str) -> None:
