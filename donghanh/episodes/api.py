@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from donghanh.accounts.permissions import Capability
+from donghanh.core.api import KeysetPagination
 from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.episodes.models import Episode
 from donghanh.episodes.services import DECISION_FIELDS, episode_close, episode_open, episode_update
@@ -125,6 +126,8 @@ class EpisodeViewSet(SensitiveReadViewSet[Episode]):
 
     capability = Capability.VIEW_EPISODES
     write_capability = Capability.MANAGE_EPISODES
+    pagination_class = KeysetPagination
+    cursor_ordering = ("-start_date", "-id")
     serializer_class = EpisodeSerializer
     read_serializer_class = EpisodeSerializer
     filterset_class = EpisodeFilter

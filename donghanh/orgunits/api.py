@@ -7,6 +7,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
 from donghanh.accounts.access import LOGIN_ONLY
+from donghanh.core.api import KeysetPagination
 from donghanh.orgunits.filters import OrgUnitFilter
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import units_for_user
@@ -40,6 +41,8 @@ class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet[OrgUnit]):
     permission_classes = [IsAuthenticated]
     serializer_class = OrgUnitSerializer
     filterset_class = OrgUnitFilter
+    pagination_class = KeysetPagination
+    cursor_ordering = ("path",)
 
     def get_queryset(self) -> QuerySet[OrgUnit]:
         user: Any = self.request.user

@@ -33,6 +33,7 @@ from donghanh.casework.api.base import (
 from donghanh.casework.instruments import AssistRecency
 from donghanh.casework.models import InstrumentRecord, MonthlyAssessment, QuarterlyClassification, RatingLevel
 from donghanh.casework.selectors import rating_levels_for
+from donghanh.core.api import KeysetPagination
 from donghanh.people.api.base import VisiblePersonField, service_errors, user_of
 from donghanh.people.models import DrugTest, Person
 
@@ -177,6 +178,8 @@ class AssessmentViewSet(LoggedRowsViewSet[MonthlyAssessment]):
     write_capability = Capability.RECORD_CASEWORK
     read_serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter
+    pagination_class = KeysetPagination
+    cursor_ordering = ("-month", "person__search_name", "id")
     access_detail = "API: monthly drug use"
     http_method_names = ["get", "post", "head", "options"]
 

@@ -18,6 +18,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.casework import choices, services
 from donghanh.casework.api.base import PERSON_READ_FIELDS, PersonRecordSerializer, ReadViewSet, ScopedRelatedField
 from donghanh.casework.models import Contact, PlanGoal, ReintegrationPlan, Volunteer
+from donghanh.core.api import KeysetPagination
 from donghanh.people.api.base import VisiblePersonField, service_errors, user_of
 
 # Filters ------------------------------------------------------------------------------------------
@@ -90,6 +91,8 @@ class ContactViewSet(ReadViewSet[Contact]):
     write_capability = Capability.RECORD_CASEWORK
     read_serializer_class = ContactSerializer
     filterset_class = ContactFilter
+    pagination_class = KeysetPagination
+    cursor_ordering = ("-date", "-id")
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Contact]:

@@ -40,7 +40,7 @@ def test_schema_is_openapi_3_with_the_org_unit_paths(member_client):
     assert as_json.status_code == 200
     assert json.loads(as_json.content)["paths"].keys() == document["paths"].keys()
     parameters = {p["name"] for p in document["paths"]["/api/v1/org-units/"]["get"]["parameters"]}
-    assert {"q", "era", "level", "page"} <= parameters
+    assert {"q", "era", "level", "cursor", "page_size"} <= parameters
 
 
 @pytest.mark.django_db

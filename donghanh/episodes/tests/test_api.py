@@ -152,11 +152,11 @@ def test_list_and_retrieve_are_scoped(api, officer, other_officer, hai_chau, per
     foreign = episode_open(actor=other_officer, person=elsewhere, episode_type="drug_user_management", start_date=START)
 
     body = api.get(URL).json()
-    assert body["count"] == 2
+    assert len(body["results"]) == 2
     assert {e["person"] for e in body["results"]} == {person.pk, binh.pk}
-    assert api.get(URL, {"person": person.pk}).json()["count"] == 1
-    assert api.get(URL, {"episode_type": "drug_user_management"}).json()["count"] == 1
-    assert api.get(URL, {"person": elsewhere.pk}).json()["count"] == 0
+    assert len(api.get(URL, {"person": person.pk}).json()["results"]) == 1
+    assert len(api.get(URL, {"episode_type": "drug_user_management"}).json()["results"]) == 1
+    assert len(api.get(URL, {"person": elsewhere.pk}).json()["results"]) == 0
     assert api.get(f"{URL}{mine.pk}/").json()["episode_type"] == "post_rehab_management"
     assert api.get(f"{URL}{foreign.pk}/").status_code == 404
     assert patch(api, f"{URL}{foreign.pk}/", {"notes": "x"}).status_code == 404
@@ -175,7 +175,7 @@ def test_reads_are_logged_once_per_person_shown(api, officer, person, phu_thuong
     episode_open(actor=officer, person=person, episode_type="post_rehab_management", start_date=START)
     quiet = register(officer, phu_thuong, "Trần Văn Bình")
 
-    assert api.get(URL).json()["count"] == 2
+    assert len(api.get(URL).json()["results"]) == 2
     entry = logged(person).get()  # two measures of one person: one entry
     assert (entry.user, entry.unit, entry.action) == (officer, phu_thuong, AccessLogEntry.Action.VIEW)
     assert not logged(quiet).exists()
@@ -194,7 +194,7 @@ def test_a_volunteer_is_refused_and_police_may_read(client, make_user, officer, 
 
     police = make_user(Role.COMMUNE_POLICE, phu_thuong)
     client.force_login(police)
-    assert client.get(URL).json()["count"] == 1
+    assert len(client.get(URL).json()["results"]) == 1
     assert logged(person).get().user == police
 
 
@@ -210,9 +210,9 @@ def test_list_query_count_does_not_grow_with_rows(api, officer, person, phu_thuo
         other = register(officer, phu_thuong, f"Người Thêm {n}", birth_year=1980 + n)
         episode_open(actor=officer, person=other, episode_type="drug_user_management", start_date=START)
     assert queries_for(api, URL) == few
-    # Session, user, grants, count, page (with person and rule), access-log entries.
-    with django_assert_num_queries(6):
-        assert api.get(URL).json()["count"] == 7
+    # Session, user, grants, page (with person and rule), access-log entries: nothing counts the list.
+    with django_assert_num_queries(5):
+        assert len(api.get(URL).json()["results"]) == 7
 
 
 # --- changing and closing ----------------------------------------------------------------------------
@@ -259,7 +259,7 @@ def test_close(client, make_user, officer, person, phu_thuong):
     response = post(api, url, {"actual_end_date": "2025-06-01", "end_reason": "relapse"})
     assert response.status_code == 200, response.content
     assert response.json()["is_open"] is False and response.json()["end_reason"] == "relapse"
-    assert api.get(URL, {"is_open": "true"}).json()["count"] == 0
+    assert len(api.get(URL, {"is_open": "true"}).json()["results"]) == 0
     again = post(api, url, {"actual_end_date": "2025-06-02", "end_reason": "relapse"})
     assert again.status_code == 400 and "non_field_errors" in again.json()
 
@@ -271,4 +271,4 @@ def test_schema_lists_the_episode_endpoints_with_their_parameters(api):
     assert set(paths["/api/v1/episodes/"]) == {"get", "post"}
     assert set(paths["/api/v1/episodes/{id}/"]) == {"get", "patch"}
     parameters = {p["name"] for p in paths["/api/v1/episodes/"]["get"]["parameters"]}
-    assert {"person", "episode_type", "is_open", "page"} <= parameters
+    assert {"person", "episode_type", "is_open", "cursor", "page_size"} <= parameters

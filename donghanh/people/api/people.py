@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
+from donghanh.core.api import KeysetPagination
 from donghanh.people.api.base import (
     CapabilityViewSet,
     NamedChoiceField,
@@ -255,6 +256,8 @@ class PersonViewSet(CapabilityViewSet[Person]):
     capability = Capability.VIEW_PEOPLE
     write_capability = Capability.MANAGE_PEOPLE
     filter_backends = [PersonFilterBackend]
+    pagination_class = KeysetPagination
+    cursor_ordering = ("search_name", "id")
     filterset_class = PersonFilter
     read_serializer_class = PersonSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from donghanh.accounts.permissions import Capability
 from donghanh.casework.api.base import PERSON_READ_FIELDS, PersonRecordSerializer, ReadViewSet, ScopedRelatedField
+from donghanh.core.api import KeysetPagination
 from donghanh.people.api.base import VisiblePersonField, service_errors, user_of
 from donghanh.support import services
 from donghanh.support.choices import ServiceCategory
@@ -116,6 +117,8 @@ class ServiceRecordViewSet(ReadViewSet[ServiceRecord]):
     write_capability = Capability.RECORD_SUPPORT
     read_serializer_class = ServiceRecordSerializer
     filterset_class = ServiceRecordFilter
+    pagination_class = KeysetPagination
+    cursor_ordering = ("-start_date", "-id")
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[ServiceRecord]:
