@@ -272,12 +272,25 @@ def synthetic_create(options: Options, share: Share | None = None) -> tuple[Coun
         ("casework", casework_create),
         ("support", support_create),
         ("community", community_create),
+        ("status", _status_create),
     ):
         started = time.perf_counter()
         step(world, counts)
         timings[label] = time.perf_counter() - started
     covered = {"province": province, "communes": communes, "start": world.start, "until": until, "seed": options.seed}
     return counts, covered | timings
+
+
+def _status_create(world: Any, counts: Counter[str]) -> None:
+    """The monthly status rows the reports read about people, worked out for the people just made (the rows are
+    kept in step by the models' signals, which bulk inserts do not send)."""
+    from donghanh.reports.models import MonthlyStatus
+    from donghanh.reports.status.store import status_mark, status_refresh
+
+    status_mark(someone.pk for someone in world.people)
+    status_refresh()
+    made = MonthlyStatus.objects.filter(person__code__startswith=code_prefix(world.province))
+    counts[_label(MonthlyStatus)] += made.count()
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:

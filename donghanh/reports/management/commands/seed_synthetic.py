@@ -17,7 +17,6 @@ from django.db.models import Count, Q
 
 from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.episodes.models import Episode
-from donghanh.reports.status.store import status_rebuild
 from donghanh.reports.synthetic import (
     NATIONAL_COMMUNES,
     NATIONAL_PEOPLE,
@@ -32,7 +31,13 @@ from donghanh.reports.synthetic import (
     synthetic_remove,
 )
 
-STEPS = (("people", "people"), ("casework", "case work"), ("support", "support"), ("community", "community"))
+STEPS = (
+    ("people", "people"),
+    ("casework", "case work"),
+    ("support", "support"),
+    ("community", "community"),
+    ("status", "monthly status rows"),
+)
 
 
 class Command(BaseCommand):
@@ -103,12 +108,6 @@ class Command(BaseCommand):
         for share in shares:
             covered = self._province(share, options, counts)
             timings.update({step: covered[step] for step, _ in STEPS})
-        # The rows were inserted in bulk, past the marks that keep the people's monthly status rows in step.
-        rebuilt = time.perf_counter()
-        people, rows = status_rebuild()
-        self.stdout.write(
-            f"  monthly status rows rebuilt: {people:,} people, {rows:,} rows in {time.perf_counter() - rebuilt:.1f} s"
-        )
         self._summary(shares, covered, time.perf_counter() - started, counts, timings)
 
     def _province(self, share: Share, options: dict[str, Any], counts: Counter[str]) -> dict[str, Any]:
