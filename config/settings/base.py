@@ -3,8 +3,10 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -96,22 +98,43 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'donghanh.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+
+def database_config(url: str) -> dict[str, Any]:
+    """One entry of DATABASES from a URL, with the options every connection to it needs."""
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")))
     )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the task worker write while the web process reads.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
-    }
-else:
-    # A report's statements carry dozens of correlated subqueries: PostgreSQL's JIT compiles them for longer
-    # than they take to run (a province report: 5.2 s with JIT, 0.7 s without; docs/benchmarks.md).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the task worker write while the web process reads.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        }
+    else:
+        # A report's statements carry dozens of correlated subqueries: PostgreSQL's JIT compiles them for longer
+        # than they take to run (a province report: 5.2 s with JIT, 0.7 s without; docs/benchmarks.md).
+        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    return config
+
+
+DATABASES = {"default": database_config(os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'donghanh.sqlite3'}")}
+# A PostgreSQL streaming replica of the default database (docs/deployment.md, "A read replica"): the pages' and
+# the API's reads go there, writes and the reads that follow them stay on the primary (donghanh/core/replica.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_config(os.environ["DATABASE_REPLICA_URL"])
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must point to a PostgreSQL replica (postgres://…).")
+    # A standby refuses writes anyway; this also holds for a replica that would accept them.
+    DATABASES["replica"]["OPTIONS"]["options"] += " -c default_transaction_read_only=on"
+    # Tests never touch the real replica: it is the test database under another name.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["donghanh.core.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "donghanh.core.replica.ReplicaPinningMiddleware",
+    )
+# Seconds a browser reads from the primary after it wrote: longer than the replica lags behind.
+DATABASE_REPLICA_PIN_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "15"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

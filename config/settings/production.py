@@ -18,13 +18,14 @@ if not ALLOWED_HOSTS:
 if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
     raise ImproperlyConfigured("DATABASE_URL must point to the production PostgreSQL database (postgres://…).")
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A connection pool per process; the API's throughput depends on it.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
-        "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
-    }
+for database in DATABASES.values():  # the default database, and the read replica when there is one
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # A connection pool per process; the API's throughput depends on it.
+        database["CONN_MAX_AGE"] = 0
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
+        }
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

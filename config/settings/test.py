@@ -1,5 +1,6 @@
 """Settings for the test suite: SQLite in memory unless DATABASE_URL names PostgreSQL."""
 
+import copy
 import os
 
 from .base import *  # noqa: F403
@@ -27,3 +28,11 @@ DATABASES["default"]["TEST"] = {
     if "sqlite" in DATABASES["default"]["ENGINE"]
     else os.environ.get("TEST_DATABASE_NAME") or "test_donghanh"
 }
+# The read replica of production, as Django's test mirror: the test database under the alias `replica`. Nothing
+# reads there unless a test installs the replica's router and middleware (donghanh/core/tests/test_replica.py).
+# Read-only, as a standby is: a write routed there by mistake fails the test.
+DATABASES["replica"] = {**copy.deepcopy(DATABASES["default"]), "TEST": {"MIRROR": "default"}}
+if "sqlite" in DATABASES["replica"]["ENGINE"]:
+    DATABASES["replica"]["OPTIONS"] = {"init_command": "PRAGMA query_only = ON;"}
+else:
+    DATABASES["replica"]["OPTIONS"]["options"] += " -c default_transaction_read_only=on"
