@@ -94,6 +94,8 @@ class MonthlyStatus(models.Model):
     shared = models.BooleanField(default=False)  # the person has another row this month (two periods cover its end)
 
     class Meta:
+        verbose_name = _("monthly status row")
+        verbose_name_plural = _("monthly status rows")
         ordering = ["month", "person"]
         indexes = [
             models.Index(fields=["month", "unit"], name="monthlystatus_month_unit"),

@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                 ('unit', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgunits.orgunit')),
             ],
             options={
-                'ordering': ['month', 'person'],
+                'verbose_name': 'monthly status row', 'verbose_name_plural': 'monthly status rows', 'ordering': ['month', 'person'],
                 'indexes': [models.Index(fields=['month', 'unit'], name='monthlystatus_month_unit'), models.Index(fields=['person', 'month'], name='monthlystatus_person_month')],
             },
         ),
