@@ -266,8 +266,9 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
 }
 
-# Page size of HTML lists.
+# Page size of HTML lists, and how far a list is counted: a longer one says "more than 1,000" (core.pagination).
 LIST_PAGE_SIZE = 50
+LIST_COUNT_CAP = 1000
 
 # Case work: when things fall due on the work list (days, unless named otherwise).
 CASEWORK_NO_CONTACT_DAYS = int(os.environ.get("CASEWORK_NO_CONTACT_DAYS", "30"))

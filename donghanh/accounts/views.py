@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import scope_for
 from donghanh.accounts.selectors import history_of_user, units_to_assign, user_search, users_for_user
 from donghanh.core.forms import apply_service_errors
+from donghanh.core.pagination import paginate
 
 
 class LoginView(auth_views.LoginView):
@@ -46,7 +46,7 @@ def user_list(request: AppRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
     users = user_search(request.user, query, role if role in Role.values else "")
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    page = paginate(request, users)
     context = {
         "page": page,
         "query": query,

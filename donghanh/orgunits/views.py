@@ -1,11 +1,11 @@
 """Pages to browse and search the organisation tree."""
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from donghanh.accounts.access import login_only
 from donghanh.accounts.http import AppRequest
+from donghanh.core.pagination import paginate
 from donghanh.orgunits.filters import OrgUnitFilter
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import (
@@ -29,7 +29,7 @@ def unit_list(request: AppRequest) -> HttpResponse:
     page = None
     if query and filterset.is_valid():
         results = filterset.qs.order_by("level", "search_name", "path")
-        page = Paginator(results, 50).get_page(request.GET.get("page"))
+        page = paginate(request, results)
     context = {
         "query": query,
         "era": data.get("era"),
@@ -46,7 +46,7 @@ def unit_detail(request: AppRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(units_for_user(request.user).select_related("parent"), pk=pk)
     visible = units_for_user(request.user)
     ancestors = list(visible.filter(path__in=unit.ancestor_paths()))
-    children = Paginator(children_with_commune_counts(request.user, unit), 100).get_page(request.GET.get("page"))
+    children = paginate(request, children_with_commune_counts(request.user, unit), 100)
     successors = unit.successions.filter(successor__in=visible).select_related("successor")
     predecessors = unit.predecessions.filter(predecessor__in=visible).select_related("predecessor__parent")
     return render(

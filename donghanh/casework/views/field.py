@@ -15,10 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,6 +41,7 @@ from donghanh.casework.selectors import assessments_for, assignments_active_on, 
 from donghanh.casework.worklist import WorkItem, work_list
 from donghanh.core.dates import month_end, month_start
 from donghanh.core.forms import apply_service_errors
+from donghanh.core.pagination import paginate
 from donghanh.people.models import DrugTest, Person
 
 # What the access log says was seen: stable English words, whatever the viewer's language.
@@ -132,7 +131,7 @@ def work_list_page(request: AppRequest) -> HttpResponse:
     """What the user should do now, most urgent first, each item a link to where it is done."""
     today = timezone.localdate()
     items = work_list(request.user, today)
-    page = Paginator(items, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, items)
     context = {
         "page": page,
         "groups": _grouped(list(page.object_list), request.get_full_path()),
@@ -165,7 +164,7 @@ def my_people(request: AppRequest) -> HttpResponse:
         )
         .order_by("current_hamlet", "search_name", "pk")
     )
-    page = Paginator(people, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, people)
     context = {
         "page": page,
         "people": [(p, scope.can_at(Capability.RECORD_CASEWORK, p.unit.path)) for p in page.object_list],
@@ -336,7 +335,7 @@ def assessment_form(request: AppRequest, pk: int) -> HttpResponse:
 def notifications(request: AppRequest) -> HttpResponse:
     """The user's own notifications, newest first; unread ones stand out."""
     rows = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
-    page = Paginator(rows, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     return render(request, "casework/field/notifications.html", {"page": page})
 
 

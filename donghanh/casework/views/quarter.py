@@ -10,10 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,6 +34,7 @@ from donghanh.casework.selectors import (
 from donghanh.casework.views.office import current_day, form_status, office_scope, require_at, unit_asked, unit_choices
 from donghanh.core.dates import month_start, previous_quarter, quarter_months, quarter_of, shift_month_start
 from donghanh.core.forms import apply_service_errors
+from donghanh.core.pagination import paginate
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
 
@@ -108,7 +107,7 @@ def quarter_signoff(request: AppRequest, year: int, quarter: int) -> HttpRespons
     people = quarter_people(request.user, year, quarter)
     if unit is not None:
         people = people.filter(unit__path__startswith=unit.path)
-    page = Paginator(people, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, people)
     rows = quarter_rows(request.user, year, quarter, page.object_list)
     confirmable = quarter_months(year, quarter)[-1] <= month_start(today)
 

@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,6 +53,7 @@ from donghanh.casework.views.office import (
 )
 from donghanh.casework.worklist import overdue_assessments
 from donghanh.core.forms import apply_service_errors
+from donghanh.core.pagination import paginate
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
 
@@ -69,7 +69,7 @@ def team_list(request: AppRequest) -> HttpResponse:
     scope = office_scope(request)
     filterset = VolunteerTeamFilter(request.GET, queryset=teams_with_figures(request.user, current_day()))
     teams = filterset.qs.order_by("unit__path")
-    page = Paginator(teams, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, teams)
     context = {
         "filterset": filterset,
         "page": page,
@@ -441,7 +441,7 @@ def overdue(request: AppRequest) -> HttpResponse:
     """The monthly assessments overdue across the user's communes, oldest month first."""
     scope = office_scope(request)
     rows = overdue_assessments(request.user, current_day())
-    page = Paginator(rows, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     context = {
         "page": page,
         "rows": [(row, scope.can_at(Capability.RECORD_CASEWORK, row.person.unit.path)) for row in page.object_list],

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -32,6 +30,7 @@ from donghanh.community.forms.sessions import (
 from donghanh.community.models import Activity, CommunityModel, RoadmapTarget
 from donghanh.community.selectors import model_types, roadmap_progress
 from donghanh.core.forms import apply_service_errors
+from donghanh.core.pagination import paginate
 from donghanh.orgunits.forms import unit_label
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import acting_units, units_to_pick_from
@@ -48,7 +47,7 @@ def activity_list(request: AppRequest) -> HttpResponse:
     totals = activities.aggregate(activities=Count("pk"), **{name: Sum(name) for name in ACTIVITY_COUNTS})
     participants = sum(totals[name] or 0 for name in ACTIVITY_COUNTS)
     rows = activities.select_related("unit__parent", "model").order_by("-date", "-pk")
-    page = Paginator(rows, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     context = {
         "filters": filters,
         "units": list(units),

@@ -13,7 +13,6 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -42,6 +41,7 @@ from donghanh.community.models import Attendance, BoardMember, CommunityModel, M
 from donghanh.community.selectors import attendance_rates, members_on, model_types, models_for_user, roadmap_progress
 from donghanh.core.dates import month_start, shift_month_start
 from donghanh.core.forms import apply_service_errors
+from donghanh.core.pagination import paginate
 from donghanh.core.text import fold
 from donghanh.orgunits.forms import unit_label
 from donghanh.orgunits.selectors import (
@@ -100,9 +100,7 @@ def model_list(request: AppRequest) -> HttpResponse:
         rows = rows.filter(status=data["status"])
     if unit is not None:
         rows = rows.filter(unit__path__startswith=unit.path)
-    page = Paginator(rows.order_by("unit__path", "search_name", "pk"), settings.LIST_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, rows.order_by("unit__path", "search_name", "pk"))
     context = {
         "filters": filters,
         "page": page,

@@ -12,7 +12,7 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -186,7 +186,7 @@ def test_list_query_count_does_not_grow_with_rows(client, officer, phu_thuong):
     many = count_queries()
     assert len(names_in_list(client.get(LIST))) == 10
     assert few == many
-    assert many <= 7  # session, user, roles, count, page, measures, commune names
+    assert many <= 7  # session, user, roles, count (up to the cap), page, measures, commune names
 
 
 def test_htmx_list_answers_with_the_table_only_and_pages_by_fifty(client, officer, phu_thuong):
@@ -202,6 +202,20 @@ def test_htmx_list_answers_with_the_table_only_and_pages_by_fifty(client, office
     next_links = [href for _, href in page.links() if "page=2" in href]
     assert next_links and "sex=male" in next_links[0]  # the filters stay in the page links
     assert len(names_in_list(client.get(LIST, {"sex": Sex.MALE, "page": 2}))) == 1
+
+
+@override_settings(LIST_PAGE_SIZE=4, LIST_COUNT_CAP=6)
+def test_a_list_longer_than_the_cap_is_not_counted_to_its_end(client, officer, phu_thuong):
+    for n in range(9):
+        register(officer, phu_thuong, f"Người Thứ {n}")
+    login(client, officer)
+    english = {"Accept-Language": "en"}
+    first = parse(client.get(LIST, headers=english))
+    assert "More than 6 people" in first.get(data_testid="people-count").text
+    assert "Page 1" in first.text and "Page 1 of" not in first.text
+    third = client.get(LIST, {"page": 3}, headers=english)
+    assert names_in_list(third) == ["Người Thứ 8"]
+    assert not [href for _, href in parse(third).links() if "page=4" in href]  # the end, found by reading past it
 
 
 def test_empty_list_says_so_and_offers_registration(client, officer):

@@ -16,7 +16,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +28,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.services import access_log_record
 from donghanh.core.forms import apply_service_errors
+from donghanh.core.pagination import paginate
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import filter_by_name as units_by_name
 from donghanh.people import services
@@ -99,7 +99,7 @@ def person_list(request: AppRequest) -> HttpResponse:
     may_see_episodes = scope.can(Capability.VIEW_EPISODES)
     # Bound even without parameters: an unbound filter set matches no one.
     filterset = PersonFilter(request.GET, request=request)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs)
     people = list(page.object_list)
     communes = dict(
         OrgUnit.objects.filter(pk__in={p.unit_at for p in people}).values_list("pk", "name")  # type: ignore[attr-defined]

@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.forms import Form
 from django.http import HttpResponse
@@ -29,6 +28,7 @@ from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import Scope, scope_for
 from donghanh.core.forms import apply_service_errors
+from donghanh.core.pagination import paginate
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import TransferStatus
 from donghanh.people.forms import current_communes
@@ -271,7 +271,7 @@ def transfer_list(request: AppRequest) -> HttpResponse:
         When(status=TransferStatus.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
     rows = rows.order_by(waiting_first, "-proposed_at", "-pk")
-    page = Paginator(rows, TRANSFERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, TRANSFERS_PER_PAGE)
     context = {
         "page": page,
         "items": _items(request, list(page.object_list)),

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.lookups import LessThanOrEqual
 from django.http import HttpResponse
@@ -30,6 +28,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.services import access_log_record, access_log_record_many
 from donghanh.core.forms import AppForm, apply_service_errors
+from donghanh.core.pagination import paginate
 from donghanh.episodes.choices import FACILITY_TYPES, EpisodeType
 from donghanh.people.models import Person
 from donghanh.people.selectors import people_for_user
@@ -211,7 +210,7 @@ def releases(request: AppRequest) -> HttpResponse:
         When(LessThanOrEqual(start, Value(cutoff)), then=Value(0)), default=Value(1), output_field=IntegerField()
     )
     notices = pending_notices(request.user).select_related("person__unit__parent").order_by(late, start, "pk")
-    page = Paginator(notices, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, notices)
     rows = list(page.object_list)
     dues = decision_dues(rows)
     if rows:
@@ -279,8 +278,7 @@ def relapse_resolve(request: AppRequest, pk: int) -> HttpResponse:
 @scoped(Capability.VIEW_DRUG_USE)
 def relapses(request: AppRequest) -> HttpResponse:
     """Open possible relapses of the user's scope, oldest first."""
-    page = Paginator(open_relapse_signals(request.user).select_related("person__unit__parent"), settings.LIST_PAGE_SIZE)
-    current = page.get_page(request.GET.get("page"))
+    current = paginate(request, open_relapse_signals(request.user).select_related("person__unit__parent"))
     rows = list(current.object_list)
     if rows:
         access_log_record_many(

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -23,6 +22,7 @@ from donghanh.accounts.access import scoped
 from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
+from donghanh.core.pagination import paginate
 from donghanh.core.periods import QUARTER, Period, parse_period, period_choices, period_of
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import broadest_unit, unit_asked_within
@@ -76,7 +76,7 @@ def overview(request: AppRequest) -> HttpResponse:
         .select_related("person", "partner", "referred_by")
         .order_by("sent_on", "pk")
     )
-    page = Paginator(open_referrals, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, open_referrals)
     context: dict[str, Any] = {
         "unit": unit,
         "parent_unit": parent,

@@ -7,10 +7,8 @@ otherwise).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +19,7 @@ from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.core.forms import apply_service_errors
+from donghanh.core.pagination import paginate
 from donghanh.orgunits.forms import unit_label
 from donghanh.orgunits.selectors import acting_units
 from donghanh.support import services
@@ -38,9 +37,7 @@ OPEN_STATUSES = [status for status, onward in REFERRAL_TRANSITIONS.items() if on
 def partner_list(request: AppRequest) -> HttpResponse:
     """Partners in the user's scope, searched and filtered; the table alone for htmx."""
     filterset = PartnerFilter(request.GET, queryset=partners_for_user(request.user))
-    page = Paginator(filterset.qs.order_by("search_name", "pk"), settings.LIST_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, filterset.qs.order_by("search_name", "pk"))
     context = {
         "filterset": filterset,
         "page": page,
