@@ -21,7 +21,8 @@ PYTEST_XDIST = --dist loadfile --durations=$(TEST_DURATIONS)
 # The same server for `make bench` (it creates and drops test_donghanh_bench there).
 BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/donghanh_bench
 
-.PHONY: run test test-sqlite test-postgres install migrate demo lint typecheck messages vendor worker clean check bench
+.PHONY: run test test-sqlite test-postgres install migrate demo lint typecheck messages vendor worker clean check bench \
+	bench-national
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -135,6 +136,12 @@ bench: install
 		echo "== PostgreSQL not reachable at $$pg_url: benchmarks ran on SQLite only"; \
 	fi; \
 	exit $$status
+
+# The reports, the pages and the API under load at national scale, on PostgreSQL: the national database
+# (BENCH_NATIONAL_URL, default donghanh_national) and a one-province one (BENCH_PROVINCE_URL, donghanh_dn48) are
+# seeded when missing or empty and reused otherwise. See docs/benchmarks.md, "National scale".
+bench-national: install
+	$(PY) scripts/bench_national.py
 
 clean:
 	rm -rf $(VENV) var/static
