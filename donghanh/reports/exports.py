@@ -12,7 +12,7 @@ import datetime
 import functools
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -264,14 +264,24 @@ def _trend_sheet(book: Workbook, report: Report, user: Any) -> None:
     sheet.freeze_panes = sheet.cell(start + 1, 4)
 
 
-def report_xlsx(report: Report, user: Any) -> bytes:
-    """The report as an Excel workbook: a sheet per section, the breakdown by child unit, the trend."""
+def report_xlsx(report: Report, user: Any, *, on_sheet: Callable[[int, int], None] | None = None) -> bytes:
+    """The report as an Excel workbook: a sheet per section, the breakdown by child unit, the trend.
+
+    `on_sheet(done, total)` is told after each sheet (a background job reports its progress with it)."""
     book = Workbook()
     default = book.active
-    for section, rows in sections_of(report):
+    sections = sections_of(report)
+    total = len(sections) + 2
+    for done, (section, rows) in enumerate(sections, start=1):
         _section_sheet(book, report, user, section, rows)
+        if on_sheet is not None:
+            on_sheet(done, total)
     _children_sheet(book, report, user)
+    if on_sheet is not None:
+        on_sheet(total - 1, total)
     _trend_sheet(book, report, user)
+    if on_sheet is not None:
+        on_sheet(total, total)
     if default is not None:
         book.remove(default)
     book.properties.title = f"{report.unit.name} — {report.period.label}"

@@ -132,3 +132,56 @@ class StatusHorizon(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_month:%Y-%m}"
+
+
+class ExportFormat(models.TextChoices):
+    XLSX = "xlsx", "Excel (XLSX)"
+    PDF = "pdf", "PDF"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("being made")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class ExportJob(models.Model):
+    """A report file a user asked for, made by the task worker (`reports.jobs`), kept for a day.
+
+    Only the user who asked sees the job or downloads the file, and only while they may still read the unit's
+    reports. The file is kept in the database (not on one host's disk), so any web process can serve it. It holds
+    aggregate figures only. Short-lived and derived from the records: no change history.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey("orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(_("period"), max_length=7)
+    format = models.CharField(_("format"), max_length=4, choices=ExportFormat.choices)
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)  # percent
+    content = models.BinaryField(_("file"), null=True)
+    filename = models.CharField(_("file name"), max_length=120, blank=True)
+    size = models.PositiveIntegerField(_("size"), default=0)  # bytes
+    error = models.TextField(_("error"), blank=True)  # for the administrators; the user sees a general message
+    created = models.DateTimeField(_("requested at"), auto_now_add=True)
+    updated = models.DateTimeField(_("last progress at"), auto_now_add=True)  # the worker's last sign of life
+    finished = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report file")
+        verbose_name_plural = _("report files")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="exportjob_progress_at_most_100")
+        ]
+        indexes = [
+            models.Index(fields=["requested_by", "status"], name="exportjob_user_status"),
+            models.Index(fields=["created"], name="exportjob_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.period} {self.format} ({self.status})"

@@ -7,9 +7,11 @@ urlpatterns = [
     # A unit's report for a period, and the people behind one of its figures.
     path("", report.report, name="report"),
     path("people/", report.people, name="people"),
-    # The files officials send upward.
+    # The files officials send upward, made in the background: asked for, their progress, the file.
     path("export.xlsx", exports.report_xlsx, name="xlsx"),
     path("export.pdf", exports.report_pdf, name="pdf"),
+    path("exports/<int:pk>/", exports.export_job, name="export_job"),
+    path("exports/<int:pk>/file/", exports.export_download, name="export_download"),
     # Targets.
     path("targets/", targets.target_list, name="targets"),
     path("targets/new/", targets.target_create, name="target_create"),

@@ -54,6 +54,8 @@ def test_enqueue_housekeeping_queues_the_daily_tasks_for_the_worker():
     assert set(DBTaskResult.objects.values_list("task_path", flat=True)) == {
         "donghanh.core.tasks.sessions_clear_expired",
         "donghanh.casework.tasks.notifications_compute",
+        "donghanh.reports.status.tasks.status_extend_task",
+        "donghanh.reports.tasks.export_jobs_expire",
     }
     assert Session.objects.count() == 2
 

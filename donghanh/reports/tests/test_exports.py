@@ -1,5 +1,5 @@
-"""The report as files: the Excel workbook read back with openpyxl, the PDF read back with pypdf, and the download
-views (who may have them, their names, no access-log entry).
+"""The report as files: the Excel workbook read back with openpyxl, the PDF read back with pypdf. How users ask for
+them and download them (made in the background) is in test_export_jobs.py.
 
 The data: five people in Phường Phú Thượng and three in Phường Ba Đình (Hà Nội), registered in 2024; two of Phú
 Thượng's in a rehab facility, two under post-rehab management (one of them with a volunteer), one given a 40 million
@@ -17,20 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from donghanh.accounts.models import User
-from donghanh.accounts.roles import Role
-from donghanh.audit.models import AccessLogEntry
 from donghanh.episodes.choices import EpisodeType
 from donghanh.orgunits.models import OrgUnit
-from donghanh.people.choices import Sex, Whereabouts
-from donghanh.people.services import person_register
+from donghanh.people.choices import Whereabouts
 from donghanh.reports import exports
 from donghanh.reports.engine import Report
 from donghanh.reports.indicators import SECTION_LABELS, Section
@@ -350,72 +344,3 @@ def test_the_pdf_of_a_province_breaks_down_by_its_communes(data):
     assert "≥ 70 %" in text and vi(str(STATUS_LABELS[TargetStatus.MISSED])) in text
     assert "≤ 10" in text and vi(str(STATUS_LABELS[TargetStatus.MET])) in text
     print(f"PDF of a province (126 communes): {len(content):,} bytes, {len(reader.pages)} pages, {elapsed:.2f} s")
-
-
-# --- the download views -----------------------------------------------------------------------------------
-
-
-def test_the_downloads_answer_files_named_for_the_unit_and_period_and_log_nothing(client, data):
-    client.force_login(data.preparer)
-    before = AccessLogEntry.objects.count()
-    query = {"unit": data.phu_thuong.pk, "period": "2025Q4"}
-
-    xlsx = client.get(reverse("reports:xlsx"), query)
-    assert xlsx.status_code == 200
-    assert xlsx["Content-Type"] == exports.XLSX_CONTENT_TYPE
-    assert xlsx["Content-Disposition"] == 'attachment; filename="bao-cao-phu-thuong-2025Q4.xlsx"'
-    book = load_workbook(io.BytesIO(xlsx.content))
-    status = book[book.sheetnames[0]]
-    assert rows_by_code(status, header_row(status, vi("Indicator code")))["people.registered"][2].value == 5
-
-    pdf = client.get(reverse("reports:pdf"), query)
-    assert pdf.status_code == 200
-    assert pdf["Content-Type"] == "application/pdf"
-    assert pdf["Content-Disposition"] == 'attachment; filename="bao-cao-phu-thuong-2025Q4.pdf"'
-    assert committee("Phường Phú Thượng") in pdf_text(pdf.content)[1]
-    assert "no-store" in pdf["Cache-Control"]
-    # Aggregate figures only: the access log (of who saw whose sensitive record) has nothing to add.
-    assert AccessLogEntry.objects.count() == before
-
-
-def test_the_downloads_are_for_those_who_may_read_the_unit_s_reports(client, data, make_user, hai_chau):
-    query = {"unit": data.phu_thuong.pk, "period": "2025Q4"}
-    client.force_login(make_user(Role.COMMUNE_OFFICER, hai_chau))
-    assert client.get(reverse("reports:xlsx"), query).status_code == 404
-    assert client.get(reverse("reports:pdf"), query).status_code == 404
-    client.force_login(make_user(Role.VOLUNTEER, data.phu_thuong))
-    assert client.get(reverse("reports:xlsx"), query).status_code == 403
-    assert client.get(reverse("reports:pdf"), query).status_code == 403
-    client.logout()
-    assert client.get(reverse("reports:xlsx"), query).status_code == 302  # to the login page
-    # Without a unit, the user's own; without a period, the current quarter.
-    client.force_login(make_user(Role.COMMUNE_POLICE, data.phu_thuong))
-    answer = client.get(reverse("reports:xlsx"))
-    assert answer.status_code == 200
-    assert answer["Content-Disposition"].startswith('attachment; filename="bao-cao-phu-thuong-')
-
-
-def test_the_workbook_download_costs_the_same_queries_whatever_the_people(client, data, make_user):
-    client.force_login(make_user(Role.PROVINCE_OFFICER, data.hanoi))
-    query = {"unit": data.hanoi.pk, "period": "2025Q4"}
-    client.get(reverse("reports:xlsx"), query)  # warm caches (content types, sessions)
-    with CaptureQueriesContext(connection) as few:
-        assert client.get(reverse("reports:xlsx"), query).status_code == 200
-    for code, count in (("00070", 4), ("00082", 3)):  # two more wards, more people
-        ward = OrgUnit.objects.get(code=code, level=3, era=OrgUnit.Era.CURRENT)
-        officer = make_user(Role.COMMUNE_OFFICER, ward)
-        for n in range(count):
-            person_register(
-                actor=officer,
-                unit=ward,
-                full_name=f"Lê Văn Tú {n}",
-                sex=Sex.MALE,
-                birth_year=1992,
-                registered_on=D(2024, 5, 1),
-            )
-    with CaptureQueriesContext(connection) as more:
-        answer = client.get(reverse("reports:xlsx"), query)
-    assert len(more) == len(few)
-    status = load_workbook(io.BytesIO(answer.content)).worksheets[0]
-    assert rows_by_code(status, header_row(status, vi("Indicator code")))["people.registered"][2].value == 15
-    print(f"queries of the province workbook download: {len(few)}")
