@@ -41,7 +41,10 @@ migrate: install
 demo: migrate
 	$(PY) manage.py demo_data
 
+# The server and a task worker beside it (report files, housekeeping): Ctrl-C, or the server stopping, stops both.
 run: demo
+	@$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: migrate
