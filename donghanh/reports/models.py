@@ -126,6 +126,9 @@ class StatusHorizon(models.Model):
 
     last_month = models.DateField()
     built_at = models.DateTimeField(null=True)
+    # Whether any row was ever written `shared` (two periods of a person covering a month's end, which the
+    # services do not make): until one is, the reports count rows without setting the shared ones apart.
+    shared_rows = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["pk"]

@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('last_month', models.DateField()),
                 ('built_at', models.DateTimeField(null=True)),
+                ('shared_rows', models.BooleanField(default=False)),
             ],
             options={
                 'ordering': ['pk'],

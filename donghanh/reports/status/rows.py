@@ -11,17 +11,17 @@ from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, W
 from donghanh.core.dates import month_start
 from donghanh.reports.indicators.base import Context, Needs
 from donghanh.reports.models import MonthlyStatus
-from donghanh.reports.status.store import covers, state, status_refresh
+from donghanh.reports.status.store import State, covers, state, status_refresh
 
 
 def status_ready(ctx: Context) -> bool:
     """Whether the rows answer for the period's last day; stale rows are redone first (once per report)."""
     if not settings.REPORTS_STATUS_ROWS:
         return False
-    last, stale = ctx.remember("status_state", state)
-    if not covers(ctx.day, last):
+    found: State = ctx.remember("status_state", state)
+    if not covers(ctx.day, found.last_month):
         return False
-    ctx.remember("status_refreshed", lambda: status_refresh(stale=stale))
+    ctx.remember("status_refreshed", lambda: status_refresh(stale=found.stale))
     return True
 
 
@@ -63,6 +63,8 @@ def count_people(ctx: Context, condition: Q) -> Any:
     they are (no sorting), the few shared by two periods distinct by person. On the records, distinct people."""
     if not status_ready(ctx):
         return Count("person_id", distinct=True, filter=condition or None)
+    if not ctx.remember("status_state", state).shared_rows:  # one row per person and month: count the rows
+        return Count("pk", filter=condition or None)
     single = Count("pk", filter=condition & Q(shared=False))
     shared = Count("person_id", distinct=True, filter=condition & Q(shared=True))
     return single + shared
