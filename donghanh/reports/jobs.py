@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from donghanh.core.periods import Period, parse_period
+from donghanh.core.replica import replica_reads
 from donghanh.orgunits.models import OrgUnit
 from donghanh.reports import exports
 from donghanh.reports.engine import TREND_PERIODS, Report, build_report
@@ -130,8 +131,10 @@ def _make(job: ExportJob) -> tuple[bytes, str]:
     if period is None:
         raise ValueError(f"not a period: {job.period!r}")
     pdf = job.format == ExportFormat.PDF
-    # The PDF has no trend: the earlier periods are not computed.
-    report: Report = build_report(job.unit, period, trend=1 if pdf else TREND_PERIODS)
+    # The figures read for seconds: on the replica when there is one (core.replica), as the report page's do. The
+    # PDF has no trend: the earlier periods are not computed.
+    with replica_reads():
+        report: Report = build_report(job.unit, period, trend=1 if pdf else TREND_PERIODS)
     computed = COMPUTED[ExportFormat(job.format)]
     _progress(job, computed)
     if pdf:

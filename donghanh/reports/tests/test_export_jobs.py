@@ -1,6 +1,6 @@
-"""Report files made in the background: the report page's buttons ask for a file, the task worker makes it (the tests'
-ImmediateBackend at once, the database backend and `db_worker` in one test), the status panel shows its progress
-and then the link, and the file is the requester's alone.
+"""Report files made in the background: the report page's buttons ask for a file, the task worker makes it (here the
+tests' ImmediateBackend, at once; the database backend and `db_worker` in test_export_worker.py), the status panel
+shows its progress and then the link, and the file is the requester's alone.
 
 The data: five people in Phường Phú Thượng and three in Phường Ba Đình (Hà Nội), registered in 2024, two of Phú
 Thượng's in a rehab facility.
@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -37,7 +36,7 @@ from donghanh.people.services import person_register
 from donghanh.reports import exports, jobs
 from donghanh.reports.models import ExportFormat, ExportJob, ExportStatus
 from donghanh.reports.tasks import export_job_run, export_jobs_expire
-from donghanh.reports.tests.conftest import D, World, report
+from donghanh.reports.tests.conftest import D, World
 
 pytestmark = pytest.mark.django_db
 
@@ -386,31 +385,3 @@ def test_the_job_s_queries_do_not_grow_with_the_people(client, data, make_user):
     job = ExportJob.objects.get()
     assert figures(bytes(job.content))["people.registered"] == 15
     print(f"queries of asking for the province's workbook, made at once: {len(few)}")
-
-
-# --- the real worker ---------------------------------------------------------------------------------------------
-
-
-# The worker closes its database connection when it stops, which would end a test transaction.
-@pytest.mark.django_db(transaction=True)
-@override_settings(TASKS=DATABASE_TASKS)
-def test_the_database_backend_queues_the_job_and_db_worker_makes_it(client, demo_world):
-    officer = User.objects.get(username="xa.phuthuong")
-    unit = officer.role_assignments.get().unit
-    person_register(
-        actor=officer, unit=unit, full_name="Trần Văn Bình", sex=Sex.MALE, birth_year=1990,
-        registered_on=D(2024, 1, 2),
-    )  # fmt: skip
-    client.force_login(officer)
-    asked = ask(client, XLSX, unit, "2025Q4")
-    job = ExportJob.objects.get()
-    assert (job.status, job.progress) == ("queued", 0)
-    assert parse(client.get(asked["Location"])).get(data_testid="export-panel").attrs["data-state"] == "waiting"
-
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-
-    job.refresh_from_db()
-    assert (job.status, job.progress) == ("done", 100)
-    file = client.get(reverse("reports:export_download", args=[job.pk]))
-    expected = report(unit, "2025Q4", today=timezone.localdate()).value("people.registered")
-    assert figures(file.content)["people.registered"] == expected >= 1
