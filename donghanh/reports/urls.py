@@ -7,6 +7,7 @@ urlpatterns = [
     # A unit's report for a period, and the people behind one of its figures.
     path("", report.report, name="report"),
     path("people/", report.people, name="people"),
+    path("dashboard/", report.dashboard_panel, name="dashboard"),
     # The files officials send upward, made in the background: asked for, their progress, the file.
     path("export.xlsx", exports.report_xlsx, name="xlsx"),
     path("export.pdf", exports.report_pdf, name="pdf"),

@@ -3,7 +3,7 @@
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.urls import reverse
 from django.views.i18n import set_language as django_set_language
 
 from donghanh.accounts.access import login_only, public
@@ -12,13 +12,13 @@ from donghanh.accounts.permissions import CAPABILITY_LABELS, Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import top_units_for_user
-from donghanh.reports.views.report import dashboard
+from donghanh.reports.selectors import report_grants
 
 
 @login_only
 def home(request: AppRequest) -> HttpResponse:
-    """Who the user is, the roles they hold and the units they act in; for those who read reports, the key
-    indicators of their unit this quarter and the targets at risk."""
+    """Who the user is, the roles they hold and the units they act in; for those who read reports, a place where
+    the key indicators of their unit this quarter and the targets at risk are loaded."""
     scope = scope_for(request.user)
     assignments = request.user.role_assignments.select_related("unit__parent").order_by("unit__path", "role")
     capabilities = [CAPABILITY_LABELS[c] for c in Capability if scope.can(c)]
@@ -30,7 +30,8 @@ def home(request: AppRequest) -> HttpResponse:
             "top_units": top_units_for_user(request.user),
             "capabilities": capabilities,
             "commune_level": OrgUnit.Level.COMMUNE,
-            "dashboard": dashboard(request.user, timezone.localdate()),
+            # The dashboard's figures are loaded after the page (`reports:dashboard`).
+            "dashboard_url": reverse("reports:dashboard") if report_grants(request.user) else None,
         },
     )
 

@@ -335,6 +335,16 @@ class Tile:
     chart: dict[str, Any]
 
 
+@scoped(Capability.VIEW_REPORTS)
+def dashboard_panel(request: AppRequest) -> HttpResponse:
+    """The home page's dashboard, loaded after the page: for a province or the country its figures take longer
+    than the rest of the page."""
+    found = dashboard(request.user, timezone.localdate())
+    if found is None:
+        raise Http404
+    return render(request, "reports/_dashboard.html", {"dashboard": found})
+
+
 def dashboard(user: Any, today: datetime.date) -> dict[str, Any] | None:
     """The key indicators of the user's broadest unit for the current quarter, and the targets not met there; None
     for a user who reads no reports."""

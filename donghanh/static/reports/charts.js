@@ -80,7 +80,10 @@
     if (typeof window.Chart === "undefined") {
       return;
     }
-    document.querySelectorAll("canvas[data-report-chart]").forEach(draw);
+    document.querySelectorAll("canvas[data-report-chart]:not([data-drawn])").forEach((canvas) => {
+      canvas.dataset.drawn = "1";
+      draw(canvas);
+    });
   }
 
   if (document.readyState === "loading") {
@@ -88,4 +91,6 @@
   } else {
     start();
   }
+  // Charts that arrive later (the home page's dashboard is loaded after the page).
+  document.addEventListener("htmx:afterSettle", start);
 })();

@@ -55,6 +55,12 @@ def test_a_province_officer_reads_drills_into_and_downloads_a_quarter_s_report(p
     base = live_server.url
     log_in(page, base, "tinh.hanoi")
 
+    # Home: the dashboard of the province arrives after the page, its sparklines drawn.
+    dashboard = page.locator("[data-testid=dashboard]")
+    expect(dashboard).to_contain_text("Thành phố Hà Nội")
+    expect(dashboard.locator("canvas[data-drawn]").first).to_be_attached()
+    expect(page.locator("[data-testid=dashboard-loading]")).to_have_count(0)
+
     # The report page opens on the officer's province; they pick last quarter.
     page.goto(f"{base}/reports/")
     expect(page.locator("[data-testid=report-title]")).to_contain_text("Thành phố Hà Nội")
