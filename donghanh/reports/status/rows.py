@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, Func, IntegerField, Q, QuerySet, Value, When
 
 from donghanh.core.dates import month_start
 from donghanh.reports.indicators.base import Context, Needs
 from donghanh.reports.models import MonthlyStatus
+from donghanh.reports.status.compute import MASK_MONTHS
 from donghanh.reports.status.store import State, covers, state, status_refresh
 
 
@@ -23,6 +24,36 @@ def status_ready(ctx: Context) -> bool:
         return False
     ctx.remember("status_refreshed", lambda: status_refresh(stale=found.stale))
     return True
+
+
+class BitsSet(Func):
+    """How many of the `bits` of an integer column are set: `bit_count` on PostgreSQL, a sum of shifts elsewhere."""
+
+    output_field = IntegerField()
+
+    def __init__(self, column: str, bits: int) -> None:
+        self.bits = bits
+        super().__init__(F(column))
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: Any = None,
+        template: Any = None,
+        arg_joiner: Any = None,
+        **extra: Any,
+    ) -> Any:
+        column = self.source_expressions[0]
+        total: Any = Value(0)
+        for shift in range(MASK_MONTHS):
+            if self.bits >> shift & 1:
+                total = total + column.bitrightshift(shift).bitand(1)
+        return compiler.compile(total)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"bit_count(({sql} & %s)::bit({MASK_MONTHS}))", [*params, self.bits]
 
 
 def _flag(condition: Q) -> Case:
@@ -44,13 +75,8 @@ def status_rows(ctx: Context, needs: Needs, level_ids: dict[str, list[int]]) -> 
     }
     if needs is None or {"months_due", "months_done"} & needs:
         # Bit i of a mask is the month i months before the row's: sum those of the months due by today.
-        shifts = [_index(day) - _index(month) for month in ctx.months()]
-        due: Any = Value(0)
-        done: Any = Value(0)
-        for shift in shifts:
-            due = due + F("due_mask").bitrightshift(shift).bitand(1)
-            done = done + F("done_mask").bitrightshift(shift).bitand(1)
-        annotations |= {"months_due": due, "months_done": done}
+        bits = sum(1 << (_index(day) - _index(month)) for month in ctx.months())
+        annotations |= {"months_due": BitsSet("due_mask", bits), "months_done": BitsSet("done_mask", bits)}
     quarter = ctx.last_quarter()
     for code, ids in level_ids.items():
         annotations[f"level_{code}"] = _flag(Q(level_id__in=ids)) if quarter is not None else Value(False)
