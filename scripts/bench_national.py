@@ -101,14 +101,33 @@ def ensure(url: str, provinces: list[str]) -> None:
     print(f"  {name}: made in {time.perf_counter() - started:.0f} s")
 
 
+def static_stale() -> bool:
+    """Whether the pages' static files must be collected again (compressing them all takes minutes)."""
+    manifest = Path(os.environ.get("BENCH_STATIC_ROOT") or ROOT / "var" / "bench-static") / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    return any(path.stat().st_mtime > built for path in (ROOT / "donghanh").glob("**/static/**/*") if path.is_file())
+
+
 def measure(url: str, parts: str) -> list[dict[str, Any]]:
+    """Run the measuring script on the database, showing each figure as it comes; the figures."""
     env = os.environ | {"DATABASE_URL": url, "BENCH_PROVINCE": PROVINCE}
-    done = subprocess.run(
-        [PYTHON, str(HERE / "bench_national_measure.py"), parts], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if done.returncode:
-        sys.exit(f"bench_national_measure.py {parts} failed on {url.split('@')[-1]}:\n{done.stdout}\n{done.stderr}")
-    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    command = [PYTHON, str(HERE / "bench_national_measure.py"), parts]
+    rows, lines = [], []
+    with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True) as child:
+        assert child.stdout is not None
+        for line in child.stdout:
+            lines.append(line)
+            if line.startswith("{"):
+                row = json.loads(line)
+                rows.append(row)
+                if "ms" in row:
+                    print(f"    {url.rsplit('/', 1)[1]}: {row['what']}{' ' + row['how'] if 'how' in row else ''}: "
+                          f"{ms(row['ms'])}, {row['queries']} queries", flush=True)  # fmt: skip
+    if child.returncode:
+        sys.exit(f"bench_national_measure.py {parts} failed on {url.split('@')[-1]}:\n{''.join(lines)}")
+    return rows
 
 
 def ms(value: float | None) -> str:
@@ -168,10 +187,12 @@ def reports_table(national: list[dict[str, Any]], province: list[dict[str, Any]]
 
 
 def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress shows when piped too
     print(f"National-scale benchmark on {NATIONAL_URL.split('@')[-1]} and {PROVINCE_URL.split('@')[-1]}")
     ensure(NATIONAL_URL, ["--country"])
     ensure(PROVINCE_URL, ["--provinces", PROVINCE])
-    manage(NATIONAL_URL, "collectstatic", "--no-input", "-v", "0", settings="config.settings.bench")
+    if static_stale():
+        manage(NATIONAL_URL, "collectstatic", "--no-input", "-v", "0", settings="config.settings.bench")
     parts = ["token"] if "load" in ONLY else []
     if "reports" in ONLY:
         parts += ["country", "province", "headline"]
@@ -206,11 +227,12 @@ def main() -> None:
         if isinstance(results, str):
             print(f"  {results}")
         else:
-            bare = results[-1].rate
+            bare = results[-1].rate or 1
             table(
                 ["URL", "token of", "req/s", "of bare view", "p50", "p95", "errors", "worker peak RSS"],
-                [[r.url, r.who, f"{r.rate:,.0f}", f"{r.rate / bare:.0%}", ms(r.p50), ms(r.p95), str(r.errors),
-                  f"{r.peak_mb:,.0f} MB"] for r in results],
+                [[r.url, r.who, r.note or f"{r.rate:,.0f}", "" if r.note else f"{r.rate / bare:.0%}",
+                  ms(r.p50 or None), ms(r.p95 or None), "" if r.note else str(r.errors), f"{r.peak_mb:,.0f} MB"]
+                 for r in results],
             )  # fmt: skip
     if not agree:
         sys.exit("The hand-written SQL and the engine disagree (see MISMATCH above).")
