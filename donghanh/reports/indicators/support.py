@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
@@ -21,21 +21,41 @@ from donghanh.support.models import Referral, ServiceRecord
 CLOSED_REFERRALS = (ReferralStatus.COMPLETED, ReferralStatus.DECLINED, ReferralStatus.LOST)
 
 
-def _unit_path_on(day_ref: Any) -> Subquery:
-    """The path of the commune that managed the row's person on the row's date (an outer reference)."""
-    managing = (
-        ManagementPeriod.objects.filter(person=OuterRef("person_id"), start_date__lte=day_ref)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day_ref))
-        .order_by("-start_date", "-pk")
-        .values("unit__path")[:1]
+def _managed_on(rows: QuerySet[Any], day: str, ctx: Context) -> QuerySet[Any]:
+    """`rows` with `unit_path_at`, the path of the commune that managed the row's person on its date `day` (the
+    period on the roster covering that day that began last), or None when no period covers it.
+
+    A join to the periods covering the day, without those that another covering period follows, rather than a
+    lookup per record: a frame's units then lead to their periods, and these to their people's records.
+    """
+    # Periods that cover the day cover part of the report's period: said outright, so that the units' periods
+    # are narrowed to those before their people's records are read.
+    first, last = ctx.period.first, ctx.period.last
+    covering = (
+        Q(person__periods__start_date__lte=last)
+        & Q(person__periods__start_date__lte=F(day))
+        & (Q(person__periods__end_date__isnull=True) | Q(person__periods__end_date__gte=first))
+        & (Q(person__periods__end_date__isnull=True) | Q(person__periods__end_date__gte=F(day)))
     )
-    return Subquery(managing)
+    followed = (
+        ManagementPeriod.objects.filter(person=OuterRef("person_id"), start_date__lte=OuterRef(day))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef(day)))
+        .filter(
+            Q(start_date__gt=OuterRef("managing__start_date"))
+            | Q(start_date=OuterRef("managing__start_date"), pk__gt=OuterRef("managing__pk"))
+        )
+    )
+    managed: QuerySet[Any] = (
+        rows.annotate(managing=FilteredRelation("person__periods", condition=covering))
+        .filter(~Exists(followed))
+        .annotate(unit_path_at=F("managing__unit__path"))
+    )
+    return managed
 
 
 def _service_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
-    rows: QuerySet[Any] = ServiceRecord.objects.filter(start_date__range=(ctx.period.first, ctx.period.last)).annotate(
-        unit_path_at=_unit_path_on(OuterRef("start_date")), category=F("service_type__category")
-    )
+    started = ServiceRecord.objects.filter(start_date__range=(ctx.period.first, ctx.period.last))
+    rows: QuerySet[Any] = _managed_on(started, "start_date", ctx).annotate(category=F("service_type__category"))
     return rows
 
 
@@ -81,9 +101,8 @@ SERVICES = Family(
 
 
 def _referral_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
-    rows: QuerySet[Any] = Referral.objects.filter(
-        status__in=CLOSED_REFERRALS, status_on__range=(ctx.period.first, ctx.period.last)
-    ).annotate(unit_path_at=_unit_path_on(OuterRef("status_on")))
+    closed = Referral.objects.filter(status__in=CLOSED_REFERRALS, status_on__range=(ctx.period.first, ctx.period.last))
+    rows: QuerySet[Any] = _managed_on(closed, "status_on", ctx)
     return rows
 
 
