@@ -23,20 +23,19 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, DateField, ExpressionWrapper, F, FilteredRelation, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
 from donghanh.episodes.choices import EndReason, EpisodeType
-from donghanh.episodes.models import Episode
 from donghanh.people.choices import RosterEntry, RosterExit
 from donghanh.people.models import ManagementPeriod
 from donghanh.reports.frames import Frame
 from donghanh.reports.indicators.base import Condition, Context, Family, Indicator, Needs, Section
 from donghanh.roster.choices import DeadlineKind, RelapseState
-from donghanh.roster.models import DeadlineRule, Holiday, RelapseSignal, ReleaseNotice, TransferRequest
+from donghanh.roster.models import DeadlineRule, Holiday, ReleaseNotice, TransferRequest
 
 DAY = datetime.timedelta(days=1)
 # Leaving the roster: every way a period ends but a move to another commune.
@@ -80,7 +79,7 @@ def latest_overdue_receipt(day: datetime.date, working_days: int, closed: set[da
     return current - DAY
 
 
-def overdue_receipts(ctx: Context) -> Q:
+def overdue_receipts(ctx: Context, notice: str = "") -> Q:
     """Notices whose certificate was received early enough for the decision to be overdue on the period's last day.
 
     Worked out once per period from the rules and the public holidays (read once per report: a few rows), so that
@@ -96,7 +95,7 @@ def overdue_receipts(ctx: Context) -> Q:
         latest = latest_overdue_receipt(ctx.day, days, closed)
         until = latest if last is None else min(last, latest)
         if first <= until:
-            condition |= Q(certificate_received_on__range=(first, until))
+            condition |= Q(**{f"{notice}certificate_received_on__range": (first, until)})
     return condition
 
 
@@ -115,63 +114,73 @@ def waiting_on(day: datetime.date) -> QuerySet[ReleaseNotice]:
     return notices
 
 
-def _within_row(field: str, ctx: Context) -> Q:
-    """`field` falls in the report's period and in the roster period of the outer row."""
-    last = Coalesce(OuterRef("end_date"), ctx.period.last, output_field=DateField())
-    return Q(**{f"{field}__range": (ctx.period.first, ctx.period.last), f"{field}__gte": OuterRef("start_date")}) & Q(
-        **{f"{field}__lte": last}
+def _during_row(relation: str, field: str, ctx: Context) -> Q:
+    """The related record's `field` falls in the report's period and in the row's period on the roster."""
+    lookup = f"{relation}__{field}"
+    until = Coalesce(F("end_date"), Value(ctx.period.last), output_field=DateField())
+    return Q(**{f"{lookup}__range": (ctx.period.first, ctx.period.last)}) & Q(
+        **{f"{lookup}__gte": F("start_date"), f"{lookup}__lte": until}
     )
 
 
-def _relapses(ctx: Context) -> tuple[QuerySet[Any], QuerySet[Any]]:
-    first, last = ctx.period.first, ctx.period.last
-    signals = RelapseSignal.objects.filter(state=RelapseState.CONFIRMED, date__range=(first, last))
-    ended = Episode.objects.filter(
-        episode_type=EpisodeType.POST_REHAB_MANAGEMENT,
-        end_reason=EndReason.RELAPSE,
-        actual_end_date__range=(first, last),
-    )
-    return signals, ended
+def _joined(rows: QuerySet[Any], alias: str, relation: str, condition: Q) -> QuerySet[Any]:
+    """`rows` left-joined as `alias` to the records of `relation` that meet `condition`."""
+    joined: QuerySet[Any] = rows.annotate(**{alias: FilteredRelation(relation, condition=condition)})
+    return joined
+
+
+def _found(alias: str) -> ExpressionWrapper[Any]:
+    """Whether the row met a record of the join `alias`."""
+    return ExpressionWrapper(Q(**{f"{alias}__isnull": False}), output_field=BooleanField())
 
 
 def _roster_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
+    """The periods on the roster that overlap the period, each joined to what its person's records say happened
+    during it: a release, a confirmed relapse, a post-rehab measure ended by a relapse, and, on the period's last
+    day, a release notice still waiting for its decision.
+
+    Joins rather than a lookup per period: a period may come out once per matching record, which the figures
+    (people counted once) do not see, and the database can match a whole country's periods with its records in
+    one pass as well as a commune's few by index.
+    """
     first, last, day = ctx.period.first, ctx.period.last, ctx.day
-    signals, ended = _relapses(ctx)
-    released = ReleaseNotice.objects.filter(released_on__range=(first, last))
-    waiting = waiting_on(day)
-    # Each annotation: what it tests for the row, and the people it can be true of (to leave out the others early).
-    annotations: dict[str, tuple[Any, list[QuerySet[Any]]]] = {
-        "released": (
-            Exists(ReleaseNotice.objects.filter(_within_row("released_on", ctx), person=OuterRef("person_id"))),
-            [released],
-        ),
-        "awaiting": (Exists(waiting.filter(person=OuterRef("person_id"))), [waiting]),
-        "overdue": (Exists(waiting.filter(overdue_receipts(ctx), person=OuterRef("person_id"))), [waiting]),
-        "relapse_confirmed": (
-            Exists(signals.filter(_within_row("date", ctx), person=OuterRef("person_id"))),
-            [signals],
-        ),
-        "relapse_ended": (
-            Exists(ended.filter(_within_row("actual_end_date", ctx), person=OuterRef("person_id"))),
-            [ended],
-        ),
-    }
-    wanted = {name: value for name, value in annotations.items() if needs is None or name in needs}
-    # The rows worth reading: periods that ended or began in the period, of someone who died in it, or of someone
-    # an annotation can be true of. The others (most of the roster) count in no figure of the family.
-    relevant = (
-        Q(end_date__range=(first, last)) | Q(start_date__range=(first, last)) | Q(person__died_on__range=(first, last))
-    )
-    for _test, people in wanted.values():
-        for rows in people:
-            relevant |= Q(person_id__in=rows.values("person_id"))
-    periods: QuerySet[Any] = (
+    wanted = {"released", "awaiting", "overdue", "relapse_confirmed", "relapse_ended"}
+    if needs is not None:
+        wanted &= needs
+    rows: QuerySet[Any] = (
         ManagementPeriod.objects.filter(start_date__lte=last)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-        .filter(relevant, person__merged_into__isnull=True)
-        .annotate(**{name: test for name, (test, _people) in wanted.items()})
+        .filter(person__merged_into__isnull=True)
     )
-    return periods
+    notices, signals, episodes = "person__release_notices", "person__relapse_signals", "person__episodes"
+    if "released" in wanted:
+        rows = _joined(rows, "_released", notices, _during_row(notices, "released_on", ctx))
+        rows = rows.annotate(released=_found("_released"))
+    if wanted & {"awaiting", "overdue"}:
+        # Released by the day and not closed by then; whether it was decided by then is read from its decision.
+        open_on_day = Q(**{f"{notices}__released_on__lte": day}) & (
+            Q(**{f"{notices}__closed_on__isnull": True}) | Q(**{f"{notices}__closed_on__gt": day})
+        )
+        rows = _joined(rows, "_notice", notices, open_on_day).annotate(
+            _decided_on=Coalesce("_notice__decision_episode__decision_date", "_notice__decision_episode__start_date")
+        )
+        waiting = Q(_notice__isnull=False) & (Q(_notice__decision_episode__isnull=True) | Q(_decided_on__gt=day))
+        rows = rows.annotate(
+            awaiting=ExpressionWrapper(waiting, output_field=BooleanField()),
+            overdue=ExpressionWrapper(waiting & overdue_receipts(ctx, "_notice__"), output_field=BooleanField()),
+        )
+    if "relapse_confirmed" in wanted:
+        confirmed = Q(**{f"{signals}__state": RelapseState.CONFIRMED}) & _during_row(signals, "date", ctx)
+        rows = _joined(rows, "_signal", signals, confirmed).annotate(relapse_confirmed=_found("_signal"))
+    if "relapse_ended" in wanted:
+        ended = Q(
+            **{
+                f"{episodes}__episode_type": EpisodeType.POST_REHAB_MANAGEMENT,
+                f"{episodes}__end_reason": EndReason.RELAPSE,
+            }
+        ) & _during_row(episodes, "actual_end_date", ctx)
+        rows = _joined(rows, "_ended", episodes, ended).annotate(relapse_ended=_found("_ended"))
+    return rows
 
 
 def _left(*reasons: str) -> Condition:
