@@ -7,19 +7,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.casework.models import VolunteerTeam
-from donghanh.casework.selectors import assignments_active_on, volunteers_active_on
+from donghanh.casework.selectors import volunteers_active_on
 from donghanh.orgunits.models import OrgUnit
 from donghanh.reports.frames import Frame
 from donghanh.reports.indicators.base import Context, Family, Indicator, Kind, Needs, Section
 
 
 def _volunteer_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
-    helping = assignments_active_on(ctx.day).filter(volunteer=OuterRef("pk"))
-    rows: QuerySet[Any] = volunteers_active_on(ctx.day).annotate(helping=Exists(helping))
+    """Volunteers active on the day, each joined to the assignments active that day (as `assignments_active_on`
+    reads them): a join, not a lookup per volunteer, so that the country's volunteers meet their assignments in
+    one pass; a volunteer with several comes out once per assignment, and is counted once."""
+    day = ctx.day
+    active = Q(assignments__start_date__lte=day) & (
+        Q(assignments__end_date__isnull=True) | Q(assignments__end_date__gte=day)
+    )
+    rows: QuerySet[Any] = (
+        volunteers_active_on(day)
+        .annotate(_assignment=FilteredRelation("assignments", condition=active))
+        .annotate(helping=ExpressionWrapper(Q(_assignment__isnull=False), output_field=BooleanField()))
+    )
     return rows
 
 
