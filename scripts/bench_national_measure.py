@@ -8,7 +8,7 @@ production settings (`config.settings.bench`). Prints one JSON object per measur
 Parts: `token` (API tokens of a national manager and of the province's officer, for the load test), `country`
 (the whole country's report page, Excel file and API), `province` (Đà Nẵng's quarter and its busiest commune's
 month: report pages and whole reports), `headline` (the five headline figures through the engine and by hand, for
-the three), `pages` (home pages, a unit page, the people list, a person page, the work list).
+the three), `pages` (home pages and their dashboards, a unit page, the people list, a person page, the work list).
 The users it reads as (a national manager, Đà Nẵng's province officer, an officer of its busiest commune) are
 made once through the accounts services and kept.
 """
@@ -228,9 +228,12 @@ def main() -> None:
         person = Person.objects.filter(unit=commune).order_by("code").first()
         assert person is not None
         for what, client, url in (
-            ("home page with dashboard, national manager", national, "/"),
-            (f"home page with dashboard, officer of {province.name}", officer, "/"),
-            (f"home page with dashboard, officer of {commune.name}", local, "/"),
+            ("home page, national manager", national, "/"),
+            ("its dashboard (/reports/dashboard/, loaded after the page)", national, "/reports/dashboard/"),
+            (f"home page, officer of {province.name}", officer, "/"),
+            ("its dashboard", officer, "/reports/dashboard/"),
+            (f"home page, officer of {commune.name}", local, "/"),
+            ("its dashboard", local, "/reports/dashboard/"),
             (f"unit page of {province.name} (/units/<id>/)", officer, f"/units/{province.pk}/"),
             ("people list, national manager (/people/)", national, "/people/"),
             (f"people list, officer of {province.name}", officer, "/people/"),
