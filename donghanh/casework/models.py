@@ -182,7 +182,11 @@ class Contact(CaseRecord):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["person", "date"], name="contact_person_date_idx")]
+        indexes = [
+            models.Index(fields=["person", "date"], name="contact_person_date_idx"),
+            # The API's pages, newest first (core.api.KeysetPagination).
+            models.Index(fields=["date", "id"], name="contact_date_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_mode_display()} {self.date:%d/%m/%Y}"
@@ -355,6 +359,8 @@ class MonthlyAssessment(CaseRecord):
         verbose_name_plural = _("monthly assessments")
         ordering = ["-month", "person"]
         constraints = [models.UniqueConstraint(fields=["person", "month"], name="monthlyassessment_one_per_month")]
+        # The API's pages, newest month first (core.api.KeysetPagination).
+        indexes = [models.Index(fields=["month", "id"], name="assessment_month_id_idx")]
 
     def __str__(self) -> str:
         return f"{self.person} — {self.month:%m/%Y}"

@@ -111,7 +111,11 @@ class Episode(PersonPart):
             ),
         ]
         # Status as of a date looks up each person's measures: person first, so no planner scans by type.
-        indexes = [models.Index(fields=["person", "episode_type", "start_date"], name="episode_person_type_start_idx")]
+        indexes = [
+            models.Index(fields=["person", "episode_type", "start_date"], name="episode_person_type_start_idx"),
+            # The API's pages, newest first (core.api.KeysetPagination).
+            models.Index(fields=["start_date", "id"], name="episode_start_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_episode_type_display()} ({self.start_date:%d/%m/%Y})"

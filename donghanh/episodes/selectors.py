@@ -12,6 +12,7 @@ from donghanh.accounts.scope import people_narrowed_for, scope_for
 from donghanh.episodes.models import Episode
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
+from donghanh.people.selectors import whereabouts_on
 
 
 def episodes_active_on(day: datetime.date) -> QuerySet[Episode]:
@@ -66,7 +67,7 @@ def status_as_of(
         whereabouts_since=Subquery(where.values("since")[:1]),
     )
     if whereabouts:
-        people = people.filter(whereabouts_at__in=whereabouts)
+        people = people.filter(whereabouts_on(day, whereabouts))
 
     # Legal history is shown only for people managed on `day` where the user may see it.
     episode_grants = scope.grants_for(Capability.VIEW_EPISODES)

@@ -20,11 +20,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.accounts.permissions import Capability
+from donghanh.accounts.scope import NATIONAL_ROOT_PATH, people_narrowed_for, scope_for
 from donghanh.core.dates import add_months_civil
 from donghanh.people.choices import Sex, Whereabouts
 from donghanh.people.extensions import MeasureChoices, roster_measures
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
-from donghanh.people.selectors import filter_by_name, people_for_user
+from donghanh.people.selectors import filter_by_name, people_for_user, whereabouts_on
 
 # Age bands as reports use them: (label, lowest age, highest age or None).
 AGE_BANDS = {
@@ -58,6 +60,14 @@ def left_roster(user: Any, day: datetime.date) -> QuerySet[Person]:
     periods = ManagementPeriod.objects.filter(person=OuterRef("pk"), start_date__lte=day)
     after = periods.filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
     return people_for_user(user).filter(Exists(periods)).exclude(Exists(after))
+
+
+def _sees_the_whole_registry(user: Any) -> bool:
+    """A grant at the root that no role narrows: every person is in scope, whatever their commune."""
+    return any(
+        grant.unit_path == NATIONAL_ROOT_PATH and people_narrowed_for(grant, user) is None
+        for grant in scope_for(user).grants_for(Capability.VIEW_PEOPLE)
+    )
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -120,12 +130,21 @@ class PersonFilter(django_filters.FilterSet):
             return on_roster
         # A measure running on the day keeps a person on the roster: filtering by one, no one has left.
         left = left_roster(user, day) if not episode_types else Person.objects.none()
-        wanted = Q(pk__in=left.values("pk"))
-        if self.roster_choice == ALL:
-            wanted |= Q(pk__in=on_roster.values("pk"))
-        people = _roster_annotated(Person.objects.filter(wanted), day)
+        if self.roster_choice == ALL and not episode_types and _sees_the_whole_registry(user):
+            # Everyone on a roster on the day or before it: one test per person, which the list in name order stops
+            # making once a page is full.
+            started = ManagementPeriod.objects.filter(person=OuterRef("pk"), start_date__lte=day)
+            left = Person.objects.filter(Exists(started), merged_into__isnull=True)
+        elif self.roster_choice == ALL:
+            # One set of ids for both, rather than "in one or in the other", which PostgreSQL answers by reading
+            # both sets whole for every page.
+            ids: Any = left.order_by().values("pk").union(on_roster.order_by().values("pk"))
+            left = Person.objects.filter(pk__in=ids)
+        # Those who left are filtered as themselves, not as "pk in (those who left)": PostgreSQL then plans from the
+        # user's communes rather than from the whole registry in name order.
+        people = _roster_annotated(left, day)
         if whereabouts:
-            people = people.filter(Q(whereabouts_at__in=whereabouts))
+            people = people.filter(whereabouts_on(day, whereabouts))
         # The legal measures running on the day, as `status_as_of` attaches them (its prefetch, which only the
         # legal-measures app knows how to build), for those who may see them.
         people = people.prefetch_related(*getattr(on_roster, "_prefetch_related_lookups", ()))

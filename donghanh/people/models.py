@@ -206,6 +206,8 @@ class WhereaboutsRecord(PersonPart):
         verbose_name = _("whereabouts")
         verbose_name_plural = _("whereabouts")
         ordering = ["person", "-since", "-pk"]
+        # A person's whereabouts on a day is their latest record by then, read for every person of a list.
+        indexes = [models.Index(fields=["person", "since"], name="whereabouts_person_since_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} ({self.since:%d/%m/%Y})"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from donghanh.core.text import fold
 from donghanh.orgunits.models import OrgUnit
@@ -21,6 +23,23 @@ def with_current_whereabouts(people: QuerySet[Person]) -> QuerySet[Person]:
     return people.annotate(
         whereabouts=Subquery(latest.values("status")[:1]),
         whereabouts_since=Subquery(latest.values("since")[:1]),
+    )
+
+
+def whereabouts_on(day: datetime.date, statuses: Iterable[str]) -> Exists:
+    """For a queryset of people: those whose whereabouts on `day` (their latest record by then) is one of `statuses`.
+
+    Said as "a record with one of them and none after it", not as a comparison with the latest record's status:
+    PostgreSQL estimates the first from its statistics and plans a country's list to stop once a page is full,
+    where it took the second for a rare match and read everyone's whereabouts first.
+    """
+    later = WhereaboutsRecord.objects.filter(person=OuterRef("person"), since__lte=day).filter(
+        Q(since__gt=OuterRef("since")) | Q(since=OuterRef("since"), pk__gt=OuterRef("pk"))
+    )
+    return Exists(
+        WhereaboutsRecord.objects.filter(person=OuterRef("pk"), since__lte=day, status__in=list(statuses)).exclude(
+            Exists(later)
+        )
     )
 
 

@@ -146,7 +146,11 @@ class ServiceRecord(PersonPart):
                 name="servicerecord_period_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["person", "start_date"], name="servicerecord_person_start_idx")]
+        indexes = [
+            models.Index(fields=["person", "start_date"], name="servicerecord_person_start_idx"),
+            # The API's pages, newest first (core.api.KeysetPagination).
+            models.Index(fields=["start_date", "id"], name="servicerecord_start_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.service_type} — {self.start_date:%d/%m/%Y}"

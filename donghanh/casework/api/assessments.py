@@ -179,7 +179,7 @@ class AssessmentViewSet(LoggedRowsViewSet[MonthlyAssessment]):
     read_serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter
     pagination_class = KeysetPagination
-    cursor_ordering = ("-month", "person__search_name", "id")
+    cursor_ordering = ("-month", "-id")
     access_detail = "API: monthly drug use"
     http_method_names = ["get", "post", "head", "options"]
 
@@ -187,7 +187,7 @@ class AssessmentViewSet(LoggedRowsViewSet[MonthlyAssessment]):
         assessments = (
             MonthlyAssessment.objects.accessible_to(self.request.user)
             .select_related("person__unit", "rating", "volunteer")
-            .order_by("-month", "person__search_name", "pk")
+            .order_by("-month", "-pk")
         )
         if scope_for(self.request.user).can(Capability.VIEW_DRUG_USE):
             assessments = assessments.prefetch_related(

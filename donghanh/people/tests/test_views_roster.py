@@ -12,9 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from donghanh.accounts.roles import Role
 from donghanh.core.tests.pages import parse
 from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.services import episode_open
+from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import DeathSource, RosterExit
 from donghanh.people.roster import roster_leave
 from donghanh.people.tests.conftest import register
@@ -92,6 +94,19 @@ def test_those_who_left_stay_with_the_commune_that_managed_them_last(client, da_
     found = {row["code"]: row for row in response.json()["results"]}
     assert sorted(found) == sorted(p.code for p in people[:2])
     assert found[hung.code]["unit_at"] == hung.unit_id
+
+
+def test_the_whole_country_sees_on_and_left_as_one_list(client, make_user, unit, officer, phu_thuong, people):
+    """For a national grant "all" is read as "on a roster on the day or before it": the same people as both lists."""
+    register(officer, phu_thuong, "Phạm Văn Muộn", on=TODAY - 2 * DAY)  # not yet registered on the earlier days
+    login(client, make_user(Role.NATIONAL_MANAGER, unit("VN", level=OrgUnit.Level.NATION)))
+    for day in (REGISTERED - DAY, REGISTERED, TODAY - 7 * DAY, TODAY - 3 * DAY, TODAY):
+        as_of = f"{day:%d/%m/%Y}"
+        both = names_in_list(client.get(LIST, {"as_of": as_of})) + names_in_list(
+            client.get(LIST, {"roster": "left", "as_of": as_of})
+        )
+        assert names_in_list(client.get(LIST, {"roster": "all", "as_of": as_of})) == sorted(set(both)), as_of
+    assert len(names_in_list(client.get(LIST, {"roster": "all"}))) == 4
 
 
 def test_the_list_of_those_who_left_is_read_in_a_fixed_number_of_queries(client, officer, phu_thuong):
