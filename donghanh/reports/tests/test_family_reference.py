@@ -1,14 +1,15 @@
-"""The roster, community and support families against the plain statements they replace, on one world.
+"""The roster, volunteer, community and support families against the plain statements they replace, on one world.
 
-The families read a report's records from the units of its frame: the periods on the roster of its communes lead
-to their people's services and referrals, a model's latest status change is a row of its own, and the roster's
-periods are narrowed to those something happened to. The plain statements look every record of the country up one
-by one (the commune that managed the person on the record's date, the model's status on the day) and keep every
-period. Both must give the same figures for every unit and period, breakdown included, on a world with the cases
-the plain statements settle by their order: a service or a referral on the day of a move (two periods cover it,
-the later one counts), a service on no roster, two status changes of a model on one day (the later recorded
-counts), a member who joins after the period's first sessions, a province's own model, a release, a relapse and a
-death, and periods before the reform (the legacy units' frames).
+The families read a report's records from the units of its frame and join them where they can: the periods on the
+roster of its communes lead to their people's services and referrals, a model's latest status change is a row of
+its own, a roster period meets its person's releases and relapses, a volunteer their assignments. The plain
+statements look every record of the country up one by one (the commune that managed the person on the record's
+date, the model's status on the day, a release during the period). Both must give the same figures for every unit
+and period, breakdown included, on a world with the cases the plain statements settle by their order: a service
+or a referral on the day of a move, periods that overlap (the one that began last counts, the one recorded last of
+two that began the same day), a service on no roster, two status changes of a model on one day (the later
+recorded counts), a member who joins after the period's first sessions, a volunteer helping two people, a
+province's own model, a release, a relapse and a death, and periods before the reform (the legacy units' frames).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.db.models import Count, DateField, Exists, F, IntegerField, OuterRef
 from django.db.models.functions import Coalesce
 
 from donghanh.casework.models import Contact, MonthlyAssessment
+from donghanh.casework.selectors import assignments_active_on, volunteers_active_on
 from donghanh.community.choices import OPERATING_STATUSES, ModelStatus
 from donghanh.community.models import Attendance, CommunityModel, Membership, Session, StatusChange
 from donghanh.episodes.choices import EndReason, EpisodeType
@@ -140,8 +142,14 @@ def _plain(code: str, rows: Any) -> Family:
     return dataclasses.replace(family, rows=rows, indicators=indicators)
 
 
+def _volunteers(frame: Frame, ctx: Context, needs: Any = None) -> QuerySet[Any]:
+    helping = assignments_active_on(ctx.day).filter(volunteer=OuterRef("pk"))
+    return volunteers_active_on(ctx.day).annotate(helping=Exists(helping))
+
+
 PLAIN = {
     "roster": _plain("roster", _roster),
+    "volunteers": _plain("volunteers", _volunteers),
     "members": _plain("members", _members),
     "services": _plain("services", _services),
     "referrals": _plain("referrals", _referrals),
@@ -224,6 +232,14 @@ def units(module_world: Any, django_db_blocker: Any) -> list[OrgUnit]:
         world.measure(relapsed, POST, D(2025, 1, 10))
         world.relapse(relapsed, D(2025, 8, 1), D(2025, 8, 3))
         world.die(world.person(ngoc_ha), D(2025, 9, 12))
+        # A move within the quarter: the relapse after it is Ba Đình's, the release before it Phú Thượng's.
+        moving = world.person(phu_thuong)
+        world.measure(moving, POST, D(2025, 1, 10))
+        world.transfer(moving, ba_dinh, D(2025, 8, 10))
+        world.relapse(moving, D(2025, 8, 20), D(2025, 8, 22))
+        freed = world.person(phu_thuong)
+        world.released(freed, D(2025, 7, 25))
+        world.transfer(freed, ba_dinh, D(2025, 8, 12))
 
         world.status(club, ModelStatus.ACTIVE, D(2025, 6, 16))
         world.status(club, ModelStatus.SUSPENDED, D(2025, 8, 1))
@@ -238,6 +254,13 @@ def units(module_world: Any, django_db_blocker: Any) -> list[OrgUnit]:
         world.session(club, D(2025, 9, 20), [late])
         world.contact(late.person, D(2025, 9, 2))
         world.measure(world.person(ngoc_ha), EpisodeType.METHADONE, D(2024, 6, 1))
+
+        # Volunteers: one helping two people at once, one whose only assignment ended, one who stopped.
+        busy, idle = world.volunteer(phu_thuong, D(2024, 1, 1)), world.volunteer(phu_thuong, D(2024, 1, 1))
+        world.volunteer(ba_dinh, D(2024, 1, 1), end=D(2025, 8, 31))
+        world.assign(late.person, busy, D(2025, 8, 21))
+        world.assign(world.person(phu_thuong), busy, D(2025, 3, 1))
+        world.end_assignment(world.assign(world.person(phu_thuong), idle, D(2025, 2, 1)), D(2025, 8, 10))
     return [nation, ha_noi, phu_thuong, ba_dinh, ngoc_ha, hai_chau]
 
 
