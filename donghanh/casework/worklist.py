@@ -310,26 +310,78 @@ class OverdueAssessment:
     volunteer: str
 
 
-def overdue_assessments(user: Any, today: datetime.date) -> list[OverdueAssessment]:
-    """The monthly assessments overdue on `today` across the user's scope, oldest month first.
+class OverdueAssessments:
+    """The monthly assessments overdue on `today` across the user's scope: oldest month first, then by commune and
+    name, read a page at a time (`rows[start:stop]`) and counted up to a limit (`count_up_to`).
 
-    The months the work list calls overdue, for everyone case work follows in the user's
-    communes, whoever is to assess them; three queries whatever the number of people.
+    The months the work list calls overdue, for everyone case work follows in the user's communes, whoever is to
+    assess them. Each month is one query over the user's communes in order, which the database stops once it has
+    the rows asked for: the country's list costs what a commune's does.
     """
-    _due, overdue = assessment_months(today)
-    current_volunteer = assignments_active_on(today).filter(person=OuterRef("pk")).values("volunteer__full_name")
-    people = list(_followed_people(user, today).annotate(volunteer_name=Subquery(current_volunteer[:1])))
-    done = set(
-        MonthlyAssessment.objects.filter(person__in=[p.pk for p in people], month__in=overdue).values_list(
-            "person_id", "month"
+
+    def __init__(self, user: Any, today: datetime.date) -> None:
+        from donghanh.people.selectors import people_for_user
+
+        _due, overdue = assessment_months(today)
+        self.today = today
+        self.months = sorted(overdue)
+        self.people = people_for_user(user).filter(died_on__isnull=True)
+
+    def of_month(self, month: datetime.date) -> Any:
+        """The people whose assessment of `month` is overdue, in the order of the list.
+
+        Followed from before the month's end (a measure case work follows, or a volunteer: the work list's
+        `measure_since` and `assigned_since`) and not assessed for it.
+        """
+        from donghanh.episodes.selectors import episodes_active_on
+
+        before_end = shift_month_start(month, 1)
+        measure = episodes_active_on(self.today).filter(
+            person=OuterRef("pk"),
+            episode_type__in=settings.CASEWORK_ASSESSED_EPISODE_TYPES,
+            start_date__lt=before_end,
         )
-    )
-    rows = []
-    for person in people:
-        since = month_start(min(d for d in (person.measure_since, person.assigned_since) if d is not None))
-        rows += [
-            OverdueAssessment(person=person, month=month, volunteer=person.volunteer_name or "")
-            for month in overdue
-            if month >= since and (person.pk, month) not in done
-        ]
-    return sorted(rows, key=lambda r: (r.month, r.person.unit.path, r.person.search_name, r.person.pk))
+        volunteer = assignments_active_on(self.today).filter(person=OuterRef("pk"), start_date__lt=before_end)
+        assessed = MonthlyAssessment.objects.filter(person=OuterRef("pk"), month=month)
+        return (
+            self.people.filter(Exists(measure) | Exists(volunteer))
+            .exclude(Exists(assessed))
+            .order_by("unit__path", "search_name", "pk")
+        )
+
+    def count_up_to(self, limit: int) -> int:
+        total = 0
+        for month in self.months:
+            if total >= limit:
+                break
+            total += self.of_month(month).values("pk")[: limit - total].count()
+        return total
+
+    def __getitem__(self, window: slice) -> list[OverdueAssessment]:
+        start, stop = window.start or 0, window.stop
+        assert window.step is None and stop is not None, "a page of the list: rows[start:stop]"
+        current_volunteer = assignments_active_on(self.today).filter(person=OuterRef("pk"))
+        rows: list[OverdueAssessment] = []
+        for month in self.months:
+            if stop <= 0:
+                break
+            people = self.of_month(month)
+            # The rows before the window in this month, counted no further than the window's start.
+            before = people.values("pk")[:start].count() if start else 0
+            if before < start:
+                start, stop = start - before, stop - before
+                continue
+            page = list(
+                people.select_related("unit").annotate(
+                    volunteer_name=Subquery(current_volunteer.values("volunteer__full_name")[:1])
+                )[start:stop]
+            )
+            rows += [OverdueAssessment(person, month, person.volunteer_name or "") for person in page]
+            start, stop = 0, stop - start - len(page)
+        return rows
+
+
+def overdue_assessments(user: Any, today: datetime.date) -> OverdueAssessments:
+    """The monthly assessments overdue on `today` across the user's scope, oldest month first (see
+    `OverdueAssessments`)."""
+    return OverdueAssessments(user, today)

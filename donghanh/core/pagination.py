@@ -44,11 +44,15 @@ class CappedPaginator(Paginator[Any]):
     def _counted(self) -> int:
         """The rows counted, at most one more than the cap."""
         rows = self.object_list
+        counter = getattr(rows, "count_up_to", None)
+        if counter is not None:  # a list of its own that knows how to count itself no further than asked
+            return int(counter(self.cap + 1))
         if isinstance(rows, QuerySet):
             if rows.query.is_sliced:
                 return rows[: self.cap + 1].count()
-            # The primary keys alone, unordered: the count reads no annotation it does not filter on.
-            return rows.order_by().values("pk")[: self.cap + 1].count()
+            # The primary keys alone, in the list's own order: the database counts the rows as it reads the page's,
+            # and stops at the cap (unordered, PostgreSQL may first read every candidate of a country's scope).
+            return rows.values("pk")[: self.cap + 1].count()
         return len(rows)
 
     @property
@@ -98,7 +102,7 @@ class CappedPaginator(Paginator[Any]):
             return self.page(self.num_pages)
 
 
-def paginate(request: HttpRequest, rows: Any, per_page: int | None = None) -> Page[Any]:
+def paginate(request: HttpRequest, rows: Any, per_page: int | None = None, *, cap: int | None = None) -> Page[Any]:
     """The page of `rows` the request asks for (`?page=`), the first one on a wrong number, the last known one
-    past the end."""
-    return CappedPaginator(rows, per_page or settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    past the end. A list whose rows are few among those the database reads to find them counts to a lower `cap`."""
+    return CappedPaginator(rows, per_page or settings.LIST_PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
-from donghanh.accounts.scope import Grant, ScopedModel, people_narrowed_for
+from donghanh.accounts.scope import NATIONAL_ROOT_PATH, Grant, ScopedModel, people_narrowed_for
 from donghanh.core.history import History
 from donghanh.people.choices import TransferSide, TransferStatus
 from donghanh.people.models import PersonPart
@@ -215,7 +215,10 @@ class TransferRequest(ScopedModel):
     @classmethod
     def scope_filter(cls, grant: Grant, user: object) -> Q:
         """Both communes see the move: the one the person leaves and the one they arrive in."""
-        condition = Q(from_unit__path__startswith=grant.unit_path) | Q(to_unit__path__startswith=grant.unit_path)
+        if grant.unit_path == NATIONAL_ROOT_PATH:
+            condition = Q(pk__isnull=False)  # every move, without reading the communes' paths
+        else:
+            condition = Q(from_unit__path__startswith=grant.unit_path) | Q(to_unit__path__startswith=grant.unit_path)
         people = people_narrowed_for(grant, user)
         if people is not None:
             condition &= Q(person__in=people)

@@ -179,6 +179,24 @@ def test_overdue_assessments_across_the_scope(client, world, officer):
     assert rows[0][2] == oldest.strftime("%m/%Y")  # oldest month first
 
 
+@pytest.mark.parametrize("cap", [1000, 15])  # counted to the end, or only up to 3 rows and paged on from there
+def test_overdue_pages_follow_each_other_across_the_months(client, world, officer, settings, cap):
+    _due, overdue = assessment_months(TODAY)
+    assess(officer, world["hung"], overdue[0], "good")
+    client.force_login(officer)
+    everything = parse(client.get(OVERDUE)).get(data_testid="overdue-table").rows()
+    settings.LIST_PAGE_SIZE, settings.LIST_COUNT_CAP = 2, cap
+    paged, number = [], 1
+    while True:
+        page = parse(client.get(OVERDUE, {"page": number}))
+        paged += page.get(data_testid="overdue-table").rows()
+        if not [href for _text, href in page.links() if f"page={number + 1}" in href]:
+            break
+        number += 1
+    assert paged == everything and len(everything) == 4 * len(overdue) - 1
+    assert number == -(-len(everything) // 2)
+
+
 def test_no_overdue_assessment_shows_the_empty_state(client, officer):
     client.force_login(officer)
     assert parse(client.get(OVERDUE)).find(data_testid="empty") is not None

@@ -162,7 +162,9 @@ def my_people(request: AppRequest) -> HttpResponse:
             assessed_this_month=Exists(MonthlyAssessment.objects.filter(person=OuterRef("pk"), month=this_month)),
             volunteer_name=Subquery(current.values("volunteer__full_name")[:1]),
         )
-        .order_by("current_hamlet", "search_name", "pk")
+        # Commune by commune (one for a volunteer or a commune's officer), then by hamlet and name: the database
+        # reads a country's list commune after commune and stops at the end of the page.
+        .order_by("unit__path", "current_hamlet", "search_name", "pk")
     )
     page = paginate(request, people)
     context = {

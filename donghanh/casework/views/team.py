@@ -441,7 +441,8 @@ def overdue(request: AppRequest) -> HttpResponse:
     """The monthly assessments overdue across the user's communes, oldest month first."""
     scope = office_scope(request)
     rows = overdue_assessments(request.user, current_day())
-    page = paginate(request, rows)
+    # Counted to a fifth of the usual cap: the country has one overdue month among twenty people it reads.
+    page = paginate(request, rows, cap=settings.LIST_COUNT_CAP // 5)
     context = {
         "page": page,
         "rows": [(row, scope.can_at(Capability.RECORD_CASEWORK, row.person.unit.path)) for row in page.object_list],

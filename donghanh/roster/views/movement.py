@@ -260,7 +260,7 @@ def _transfers_for(request: AppRequest) -> QuerySet[TransferRequest]:
 @scoped(Capability.VIEW_PEOPLE)
 def transfer_list(request: AppRequest) -> HttpResponse:
     """Moves into and out of the user's communes: those waiting for an answer first, then the newest."""
-    rows = _transfers_for(request)
+    rows = TransferRequest.objects.accessible_to(request.user, Capability.VIEW_PEOPLE)
     status = request.GET.get("status", "")
     if status in TransferStatus.values:
         rows = rows.filter(status=status)
@@ -270,11 +270,14 @@ def transfer_list(request: AppRequest) -> HttpResponse:
     waiting_first = Case(
         When(status=TransferStatus.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
-    rows = rows.order_by(waiting_first, "-proposed_at", "-pk")
-    page = paginate(request, rows, TRANSFERS_PER_PAGE)
+    order = (waiting_first, "-proposed_at", "-pk")
+    page = paginate(request, rows.order_by(*order).only("pk"), TRANSFERS_PER_PAGE)
+    # The page's moves are ordered alone, then read with their people and communes: joined first, the whole
+    # country's moves were joined to the registry before being ordered.
+    shown = list(_transfers_for(request).filter(pk__in=[t.pk for t in page.object_list]).order_by(*order))
     context = {
         "page": page,
-        "items": _items(request, list(page.object_list)),
+        "items": _items(request, shown),
         "status": status if status in TransferStatus.values else "",
         "statuses": TransferStatus.choices,
         "person_filter": person if person.isdigit() else "",
