@@ -110,29 +110,42 @@ class Coverage:
 
 
 def coverage(user: Any, unit: OrgUnit, day: datetime.date) -> Coverage:
-    """Coverage in `unit`'s subtree on `day`, within the user's scope (four counts, whatever the size)."""
+    """Coverage in `unit`'s subtree on `day`, within the user's scope (three counts, whatever the size).
+
+    Someone followed has a volunteer, or else is under a measure case work follows (`in_casework`): the two
+    groups are counted apart, each a plain join the database plans from the larger side, rather than testing
+    "a measure or a volunteer" person by person across a whole country.
+    """
+    from donghanh.episodes.selectors import episodes_active_on
     from donghanh.people.selectors import people_for_user
 
     assigned_on_day = assignments_active_on(day)
+    whole_tree = unit.parent_id is None  # the root: no path to compare
     volunteers = (
         volunteers_active_on(day)
-        .filter(pk__in=Volunteer.objects.accessible_to(user).values("pk"), team__unit__path__startswith=unit.path)
+        .filter(pk__in=Volunteer.objects.accessible_to(user).values("pk"))
+        .filter(Q() if whole_tree else Q(team__unit__path__startswith=unit.path))
         .annotate(helping=Exists(assigned_on_day.filter(volunteer=OuterRef("pk"))))
     )
-    people = (
-        in_casework(people_for_user(user), day)
-        .filter(unit__path__startswith=unit.path)
-        .annotate(has_volunteer=Exists(assigned_on_day.filter(person=OuterRef("pk"))))
+    volunteer_counts = volunteers.aggregate(
+        all=Count("pk"), helping=Count("pk", filter=Exists(assigned_on_day.filter(volunteer=OuterRef("pk"))))
     )
+    people = people_for_user(user).filter(Q() if whole_tree else Q(unit__path__startswith=unit.path))
+    with_volunteer = people.filter(Exists(assigned_on_day.filter(person=OuterRef("pk"))))
+    measured = episodes_active_on(day).filter(
+        person=OuterRef("pk"), episode_type__in=settings.CASEWORK_ASSESSED_EPISODE_TYPES
+    )
+    without_volunteer = people.filter(Exists(measured)).exclude(Exists(assigned_on_day.filter(person=OuterRef("pk"))))
+    covered, uncovered = with_volunteer.count(), without_volunteer.count()
     return Coverage(
-        volunteers=volunteers.count(),
-        volunteers_helping=volunteers.filter(helping=True).count(),
+        volunteers=volunteer_counts["all"],
+        volunteers_helping=volunteer_counts["helping"],
         idle_volunteers=volunteers.filter(helping=False)
         .select_related("team__unit")
         .order_by("team__unit__path", "full_name", "pk"),
-        people=people.count(),
-        people_with_volunteer=people.filter(has_volunteer=True).count(),
-        people_without_volunteer=people.filter(has_volunteer=False).order_by("search_name", "pk"),
+        people=covered + uncovered,
+        people_with_volunteer=covered,
+        people_without_volunteer=without_volunteer.order_by("search_name", "pk"),
     )
 
 

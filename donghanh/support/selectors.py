@@ -60,6 +60,11 @@ class SupportTotal:
     amount: int
 
 
+def of_people_in(unit: OrgUnit) -> Q:
+    """Records of the people managed in `unit`'s subtree: every record for the root, without reading a path."""
+    return Q() if unit.parent_id is None else Q(person__unit__path__startswith=unit.path)
+
+
 def support_totals(user: Any, unit: OrgUnit, first: datetime.date, last: datetime.date) -> list[SupportTotal]:
     """Support that started between `first` and `last` for people of `unit`'s subtree in the user's scope, by type.
 
@@ -67,7 +72,7 @@ def support_totals(user: Any, unit: OrgUnit, first: datetime.date, last: datetim
     """
     rows = (
         ServiceRecord.objects.accessible_to(user)
-        .filter(person__unit__path__startswith=unit.path, start_date__range=(first, last))
+        .filter(of_people_in(unit), start_date__range=(first, last))
         .values("service_type")
         .annotate(people=Count("person", distinct=True), records=Count("pk"), amount=Sum("amount"))
         .order_by()

@@ -28,7 +28,7 @@ from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import broadest_unit, unit_asked_within
 from donghanh.support.choices import ReferralStatus
 from donghanh.support.models import Referral, ServiceRecord
-from donghanh.support.selectors import stable_jobs_on, support_totals
+from donghanh.support.selectors import of_people_in, stable_jobs_on, support_totals
 
 OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
 
@@ -58,21 +58,18 @@ def overview(request: AppRequest) -> HttpResponse:
 
     totals = support_totals(request.user, unit, period.first, period.last)
     given = ServiceRecord.objects.accessible_to(request.user).filter(
-        person__unit__path__startswith=unit.path, start_date__range=(period.first, period.last)
+        of_people_in(unit), start_date__range=(period.first, period.last)
     )
     overall = given.aggregate(people=Count("person", distinct=True), amount=Sum("amount"))
     stable_on = min(period.last, today)
     stable = (
-        stable_jobs_on(stable_on)
-        .filter(pk__in=ServiceRecord.objects.accessible_to(request.user).values("pk"))
-        .filter(person__unit__path__startswith=unit.path)
-        .aggregate(people=Count("person", distinct=True))["people"]
-    )
+        stable_jobs_on(stable_on) & ServiceRecord.objects.accessible_to(request.user).filter(of_people_in(unit))
+    ).aggregate(people=Count("person", distinct=True))["people"]
 
     answer_by = today - datetime.timedelta(days=settings.SUPPORT_REFERRAL_ANSWER_DAYS)
     open_referrals = (
         Referral.objects.accessible_to(request.user)
-        .filter(person__unit__path__startswith=unit.path, status__in=OPEN_STATUSES)
+        .filter(of_people_in(unit), status__in=OPEN_STATUSES)
         .select_related("person", "partner", "referred_by")
         .order_by("sent_on", "pk")
     )
