@@ -100,7 +100,7 @@ def person_list(request: AppRequest) -> HttpResponse:
     # Bound even without parameters: an unbound filter set matches no one.
     filterset = PersonFilter(request.GET, request=request)
     page = paginate(request, filterset.qs)
-    people = list(page.object_list)
+    people: list[Person] = list(page.object_list)
     communes = dict(
         OrgUnit.objects.filter(pk__in={p.unit_at for p in people}).values_list("pk", "name")  # type: ignore[attr-defined]
     )
