@@ -38,7 +38,7 @@ def _after_commit() -> None:
     from donghanh.reports.status.store import DB, status_refresh
     from donghanh.reports.status.tasks import status_refresh_task
 
-    if StatusStale.objects.using(DB).count() > AT_ONCE:
+    if StatusStale.objects.using(DB).values("person_id").distinct().count() > AT_ONCE:
         status_refresh_task.enqueue()
     else:
         status_refresh()

@@ -436,3 +436,28 @@ def test_the_horizon_moves_at_a_new_year(world, phu_thuong):
         assert both(phu_thuong, "2027-01", today=january).value("people.post_rehab") == 1
         assert row(person, D(2027, 12, 1)).ep_post_rehab
         assert status_extend() is False  # once a year
+
+
+def test_fewer_people_than_at_once_are_redone_after_the_commit(world, phu_thuong, django_capture_on_commit_callbacks):
+    """`AT_ONCE` counts people, not marks (a registration writes two)."""
+    enqueued = []
+
+    def on_enqueued(sender: Any, task_result: Any, **kwargs: Any) -> None:
+        enqueued.append(task_result.task.name)
+
+    task_enqueued.connect(on_enqueued)
+    try:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            world.people(phu_thuong, AT_ONCE // 2 + 1, D(2025, 3, 4))
+    finally:
+        task_enqueued.disconnect(on_enqueued)
+    assert enqueued == []
+    assert not StatusStale.objects.exists()
+
+
+@pytest.mark.parametrize("until", ["2025-13", "2025", "abc"])
+def test_a_bad_until_is_refused_with_a_message(until):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("status_rebuild", "--until", until)

@@ -6,7 +6,7 @@ import datetime
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from donghanh.reports.status.store import status_rebuild
 
@@ -25,7 +25,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         last = None
         if options["until"]:
-            last = datetime.datetime.strptime(options["until"], "%Y-%m").date()
+            try:
+                last = datetime.datetime.strptime(options["until"], "%Y-%m").date()
+            except ValueError:
+                raise CommandError(f"--until must be a month, YYYY-MM (got {options['until']!r}).") from None
         started = time.perf_counter()
 
         def progress(people: int, rows: int) -> None:
