@@ -54,9 +54,12 @@ def _field_at(model: type[Model], lookup: str) -> Field[Any, Any]:
 
 
 def _value_at(row: Any, lookup: str) -> Any:
-    for name in lookup.split("__"):
-        row = getattr(row, name)
-    return row
+    """The row's value of a lookup; a foreign key's own column (its id), not the object it points to."""
+    *relations, name = lookup.split("__")
+    for relation in relations:
+        row = getattr(row, relation)
+    field = row._meta.pk if name == "pk" else row._meta.get_field(name)
+    return getattr(row, field.attname)
 
 
 class KeysetPagination(BasePagination):

@@ -20,6 +20,7 @@ from donghanh.community.api.base import MembershipSerializer, model_field
 from donghanh.community.choices import LeaveReason
 from donghanh.community.filters import MembershipFilter, SessionFilter
 from donghanh.community.models import Attendance, CommunityModel, Membership, Session
+from donghanh.core.api import KeysetPagination
 from donghanh.people.api.base import VisiblePersonField, service_errors, user_of
 
 # Memberships ------------------------------------------------------------------------------------------
@@ -51,12 +52,15 @@ class MembershipViewSet(ReadViewSet[Membership]):
     read_serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
     http_method_names = ["get", "post", "head", "options"]
+    # Model by model, each from its first members: the order of the index on (model, joined_on).
+    pagination_class = KeysetPagination
+    cursor_ordering = ("model", "joined_on", "id")
 
     def get_queryset(self) -> QuerySet[Membership]:
         return (
             Membership.objects.accessible_to(self.request.user)
             .select_related("model", "person")
-            .order_by("model__name", "model_id", "joined_on", "pk")
+            .order_by("model_id", "joined_on", "pk")
         )
 
     def get_serializer_class(self) -> Any:

@@ -351,7 +351,7 @@ def test_every_list_costs_the_same_queries_for_a_little_data_or_more(world, as_u
         (province_officer, f"{API}model-types/"): 5,
         (province_officer, MODELS): 5,
         (province_officer, BOARD): 5,
-        (province_officer, MEMBERSHIPS): 5,
+        (province_officer, MEMBERSHIPS): 4,  # paged by a cursor: no count
         (province_officer, SESSIONS): 6,
         (province_officer, ACTIVITIES): 5,
         (province_officer, TARGETS): 5,
@@ -359,7 +359,7 @@ def test_every_list_costs_the_same_queries_for_a_little_data_or_more(world, as_u
         (province_officer, f"{club}members/"): 5,
         (province_officer, f"{club}attendance/?from=2025-01-01"): 5,
         (world.chair_user, MODELS): 5,
-        (world.chair_user, MEMBERSHIPS): 5,
+        (world.chair_user, MEMBERSHIPS): 4,
         (world.chair_user, SESSIONS): 6,
         (world.chair_user, f"{club}attendance/"): 5,
     }

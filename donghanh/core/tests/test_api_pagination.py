@@ -56,6 +56,18 @@ def test_forwards_page_after_page_every_row_once_in_order():
     assert pages == -(-len(seen) // 7)
 
 
+def test_an_ordering_on_a_foreign_key_pages_on_its_id():
+    by_parent = SimpleNamespace(cursor_ordering=("parent", "-id"))
+    seen, params = [], {"page_size": 9}
+    while True:
+        body = page(params, view=by_parent)
+        seen += body["results"]
+        if body["next"] is None:
+            break
+        params = {"page_size": 9, "cursor": cursor_of(body["next"])}
+    assert seen == list(hanoi().order_by("parent", "-id").values_list("pk", flat=True))
+
+
 def test_backwards_from_the_last_page_gives_the_same_pages():
     forwards, params = [], {"page_size": 10}
     while True:
