@@ -51,7 +51,12 @@ class CappedPaginator(Paginator[Any]):
             if rows.query.is_sliced:
                 return rows[: self.cap + 1].count()
             # The primary keys alone, in the list's own order: the database counts the rows as it reads the page's,
-            # and stops at the cap (unordered, PostgreSQL may first read every candidate of a country's scope).
+            # and stops at the cap (unordered, PostgreSQL may first read every candidate of a country's scope). An
+            # order by an expression is not read from an index, so the rows would be gathered and sorted first:
+            # those are counted in no order.
+            ordering = rows.query.order_by
+            if ordering and not isinstance(ordering[0], str):
+                rows = rows.order_by()
             return rows.values("pk")[: self.cap + 1].count()
         return len(rows)
 

@@ -3,6 +3,7 @@
 import pytest
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connection
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -58,6 +59,13 @@ def test_the_count_reads_at_most_one_row_past_the_cap():
     sql = count["sql"].upper()
     assert "LIMIT 31" in sql and "ORDER BY" in sql  # in the list's order, as the page is read
     assert '"NAME"' not in sql.split("FROM")[1]  # the keys alone
+
+
+def test_a_list_ordered_by_an_expression_is_counted_in_no_order():
+    by_name = hanoi_communes().order_by(Lower("search_name"), "pk")
+    with CaptureQueriesContext(connection) as queries:
+        assert CappedPaginator(by_name, 20, cap=30).count == 30
+    assert "ORDER BY" not in queries[0]["sql"].upper()
 
 
 def test_wrong_page_numbers_past_the_cap():
