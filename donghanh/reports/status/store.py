@@ -18,6 +18,7 @@ from django.db import connections, transaction
 from django.db.models import Exists, Max, Min
 from django.utils import timezone
 
+from donghanh.core.dates import month_end
 from donghanh.people.models import Person
 from donghanh.reports.models import MonthlyStatus, StatusHorizon, StatusStale
 from donghanh.reports.status.compute import load, rows_for
@@ -56,13 +57,7 @@ def state(using: str = DB) -> State:
 
 def covers(day: datetime.date, last: datetime.date | None) -> bool:
     """Whether rows reaching `last` answer for `day`: a month's last day within the horizon."""
-    return last is not None and day.month != (day + datetime.timedelta(days=1)).month and day <= _end(last)
-
-
-def _end(month: datetime.date) -> datetime.date:
-    from donghanh.core.dates import month_end
-
-    return month_end(month)
+    return last is not None and day == month_end(day) and day <= month_end(last)
 
 
 def status_mark(people: Iterable[int], using: str = DB) -> None:
