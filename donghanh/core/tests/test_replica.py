@@ -164,7 +164,7 @@ def test_report_page_reads_from_the_replica(replica_routing, demo_world, client)
     assert "Hà Nội" in response.text
     assert len(ran["replica"]) > 5
     assert "django_session" in sql_of(ran["replica"])  # the session and the user too
-    assert len(ran["default"]) == 0
+    assert len(ran["default"]) == 0, sql_of(ran["default"])
     assert PIN_COOKIE not in response.cookies
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db import router
 from django.db.models import BooleanField, Case, Count, F, Func, IntegerField, Q, QuerySet, Value, When
 
 from donghanh.core.dates import month_start
 from donghanh.reports.indicators.base import Context, Needs
-from donghanh.reports.models import MonthlyStatus
+from donghanh.reports.models import MonthlyStatus, StatusHorizon
 from donghanh.reports.status.compute import MASK_MONTHS
 from donghanh.reports.status.store import State, covers, state, status_refresh
 
@@ -19,7 +20,9 @@ def status_ready(ctx: Context) -> bool:
     """Whether the rows answer for the period's last day; stale rows are redone first (once per report)."""
     if not settings.REPORTS_STATUS_ROWS:
         return False
-    found: State = ctx.remember("status_state", state)
+    # Read where the report reads: with a replica, its rows are as fresh as its marks (a writer's own changes are
+    # read on the primary for a while after they write, donghanh/core/replica.py).
+    found: State = ctx.remember("status_state", lambda: state(router.db_for_read(StatusHorizon)))
     if not covers(ctx.day, found.last_month):
         return False
     ctx.remember("status_refreshed", lambda: status_refresh(stale=found.stale))

@@ -27,9 +27,10 @@ from donghanh.reports.tests.test_export_jobs import DATABASE_TASKS, XLSX, ask, f
 # The worker closes its database connection when it stops, which would end a test transaction. The replica is the
 # tests' read-only mirror of the database (config/settings/test.py), its router installed as DATABASE_REPLICA_URL does.
 @pytest.mark.django_db(transaction=True, databases=["default", "replica"])
-@override_settings(TASKS=DATABASE_TASKS)
-def test_the_job_waits_in_the_database_until_db_worker_makes_it_reading_the_replica(client, demo_world, settings):
-    settings.DATABASE_ROUTERS = ["donghanh.core.replica.ReplicaRouter"]
+# One override for both settings: pytest-django's `settings` fixture, restored after this decorator, would put back
+# the settings it found, the database task backend included, for every later test of the worker.
+@override_settings(TASKS=DATABASE_TASKS, DATABASE_ROUTERS=["donghanh.core.replica.ReplicaRouter"])
+def test_the_job_waits_in_the_database_until_db_worker_makes_it_reading_the_replica(client, demo_world):
     officer = User.objects.get(username="xa.phuthuong")
     unit = officer.role_assignments.get().unit
     person_register(
