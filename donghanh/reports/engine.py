@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connections
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,11 +105,9 @@ def _family_totals(family: Family, frame: Frame, ctx: Context, indicators: list[
     return {indicator.code: int(result[f"a{i}"] or 0) for i, indicator in enumerate(indicators)}
 
 
-def _family_by_child(
-    family: Family, frame: Frame, ctx: Context, indicators: list[Indicator]
-) -> dict[str, dict[str, int]]:
+def _by_child_rows(family: Family, frame: Frame, ctx: Context, indicators: list[Indicator]) -> QuerySet[Any]:
     aggregates = {f"a{i}": aggregate_for(indicator, family, ctx) for i, indicator in enumerate(indicators)}
-    rows = (
+    rows: QuerySet[Any] = (
         family.rows(frame, ctx, needs_of(indicators, ctx))
         .filter(frame.within(family.path))
         .annotate(_bucket=frame.bucket(family.path))
@@ -115,10 +115,44 @@ def _family_by_child(
         .annotate(**aggregates)
         .order_by()
     )
+    return rows
+
+
+def _family_by_child(
+    family: Family, frame: Frame, ctx: Context, indicators: list[Indicator]
+) -> dict[str, dict[str, int]]:
     return {
         row["_bucket"]: {indicator.code: int(row[f"a{i}"] or 0) for i, indicator in enumerate(indicators)}
-        for row in rows
+        for row in _by_child_rows(family, frame, ctx, indicators)
     }
+
+
+GROUPED = " GROUP BY 1"
+
+
+def _family_with_children(
+    family: Family, frame: Frame, ctx: Context, indicators: list[Indicator]
+) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """The family's totals for the frame's unit and by child: on PostgreSQL one statement grouping by the child and
+    by nothing (GROUPING SETS), so the rows are built once; elsewhere one statement each.
+
+    The grand total is the row whose bucket is NULL: every row within the frame has a path, so no child's is.
+    """
+    rows = _by_child_rows(family, frame, ctx, indicators)
+    connection = connections[rows.db]
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    if connection.vendor != "postgresql" or not sql.endswith(GROUPED):
+        return _family_totals(family, frame, ctx, indicators), _family_by_child(family, frame, ctx, indicators)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql.removesuffix(GROUPED)} GROUP BY GROUPING SETS ((1), ())", params)
+        names = [column.name for column in cursor.description]
+        found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    counted = {
+        row["_bucket"]: {indicator.code: int(row[f"a{i}"] or 0) for i, indicator in enumerate(indicators)}
+        for row in found
+    }
+    totals = counted.pop(None, {indicator.code: 0 for indicator in indicators})
+    return totals, counted
 
 
 def _figures(indicators: list[Indicator], counts: dict[str, int]) -> dict[str, Figure]:
@@ -169,14 +203,16 @@ def build_report(
     if codes is not None:
         wanted = set(codes) | {i.denominator for i in indicators if i.code in codes and i.denominator}
         indicators = [indicator for indicator in indicators if indicator.code in wanted]
-    totals = compute_totals(frame, ctx, indicators)
-
     child_rows: list[ChildRow] = []
     if children and frame.children:
         counts: dict[str, dict[str, int]] = {}
+        family_totals: dict[str, int] = {}
         for code, members in _by_family(indicators).items():
-            for bucket, values in _family_by_child(FAMILIES[code], frame, ctx, members).items():
+            own, by_child = _family_with_children(FAMILIES[code], frame, ctx, members)
+            family_totals |= own
+            for bucket, values in by_child.items():
                 counts.setdefault(bucket, {}).update(values)
+        totals = _figures(indicators, family_totals)
         child_rows = [ChildRow(child, _figures(indicators, counts.get(child.path, {}))) for child in frame.children]
         # What lies under no child (the unit's own records, or current units' records before the reform).
         known = {child.path for child in frame.children}
@@ -187,6 +223,8 @@ def build_report(
                     rest[code] = rest.get(code, 0) + n
         if any(rest.values()):
             child_rows.append(ChildRow(None, _figures(indicators, rest), legacy_rest=frame.own_bucket is not None))
+    else:
+        totals = compute_totals(frame, ctx, indicators)
 
     trends: dict[str, list[tuple[Period, Figure]]] = {indicator.code: [] for indicator in indicators}
     frames = {frame.is_legacy_structure: frame}
