@@ -354,9 +354,9 @@ def _queries(client, url, query):
 
 # session, user, grants; the unit, its frame, the units to pick from, the breadcrumb; the indicators that depend on
 # data (rating levels, model types); the post-rehab decision's deadline rules and the public holidays; per family one
-# query for the period and its breakdown (two apart but on PostgreSQL), and per family with a key indicator (the charts' trend) one for each
-# earlier period; the frames of the trend's periods before the reform; how far the people's monthly status rows
-# reach and whether any are stale; the targets.
+# query for the period and its breakdown (two apart but on PostgreSQL), and per family with a key indicator (the
+# charts' trend) one for each earlier period; the frames of the trend's periods before the reform; how far the
+# people's monthly status rows reach and whether any are stale; the targets.
 REPORT_QUERIES = 58 - len(FAMILIES) + breakdown_queries(len(FAMILIES))
 # session, user, grants, the unit, the indicators that depend on data (rating levels and model types), the frame,
 # the figure, the people counted and shown, how far the status rows reach (for the figure and for the people), the
