@@ -106,6 +106,36 @@ class MonthlyStatus(models.Model):
         return f"{self.person_id} {self.month:%Y-%m} {self.unit_id}"
 
 
+class ServiceUnit(models.Model):
+    """The commune that managed a service's person on the day the service started: the period on its roster
+    covering that day that began last (none: no row). Derived like the monthly status rows and kept in step with
+    them, so the services family joins it instead of looking the period up record by record."""
+
+    service = models.OneToOneField(
+        "support.ServiceRecord", primary_key=True, on_delete=models.DO_NOTHING, related_name="managed",
+        db_constraint=False,
+    )  # fmt: skip
+    person_id = models.BigIntegerField(db_index=True)
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.unit_id}"
+
+
+class ReferralUnit(models.Model):
+    """The commune that managed a referral's person on the day of its current status (see `ServiceUnit`)."""
+
+    referral = models.OneToOneField(
+        "support.Referral", primary_key=True, on_delete=models.DO_NOTHING, related_name="managed",
+        db_constraint=False,
+    )  # fmt: skip
+    person_id = models.BigIntegerField(db_index=True)
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} {self.unit_id}"
+
+
 class StatusStale(models.Model):
     """A person whose monthly status rows must be worked out again: written in the transaction that changed
     one of their records, removed once the rows are redone."""

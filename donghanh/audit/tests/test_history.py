@@ -5,13 +5,15 @@ from simple_history.models import HistoricalChanges, registered_models
 
 from donghanh.audit.models import AccessLogEntry
 from donghanh.casework.models import Notification
-from donghanh.reports.models import ExportJob, MonthlyStatus, StatusHorizon, StatusStale
+from donghanh.reports.models import ExportJob, MonthlyStatus, ReferralUnit, ServiceUnit, StatusHorizon, StatusStale
 
 # Append-only by design: an access-log entry is never changed, so it has no change history.
 # Notifications are recomputed daily from the work list; the records they point at keep theirs. Monthly status rows,
-# their marks and horizon are derived from records that keep theirs; an export job is a file waiting to be fetched,
+# the units of services and referrals, their marks and horizon are derived from records that keep theirs; an export job is a file waiting to be fetched,
 # logged in the access log when it is.
-WITHOUT_HISTORY = {AccessLogEntry, Notification, ExportJob, MonthlyStatus, StatusHorizon, StatusStale}
+WITHOUT_HISTORY = {
+    AccessLogEntry, Notification, ExportJob, MonthlyStatus, ReferralUnit, ServiceUnit, StatusHorizon, StatusStale,
+}  # fmt: skip
 
 
 def our_models():
@@ -42,6 +44,8 @@ def test_the_check_finds_a_model_without_history():
         "casework.Notification",
         "reports.ExportJob",
         "reports.MonthlyStatus",
+        "reports.ReferralUnit",
+        "reports.ServiceUnit",
         "reports.StatusHorizon",
         "reports.StatusStale",
     ]

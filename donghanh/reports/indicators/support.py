@@ -15,6 +15,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.people.models import ManagementPeriod
 from donghanh.reports.frames import Frame
 from donghanh.reports.indicators.base import Condition, Context, Family, Indicator, Kind, Needs, Section
+from donghanh.reports.status.rows import units_ready
 from donghanh.support.choices import ReferralStatus, ServiceCategory
 from donghanh.support.models import Referral, ServiceRecord
 
@@ -53,9 +54,17 @@ def _managed_on(rows: QuerySet[Any], day: str, ctx: Context) -> QuerySet[Any]:
     return managed
 
 
+def _on_unit(rows: QuerySet[Any], day: str, ctx: Context) -> QuerySet[Any]:
+    """`rows` with `unit_path_at`: read from the units kept with the monthly status rows (`reports.ServiceUnit`,
+    `reports.ReferralUnit`, the same choice made record by record) when they are built, else found by `_managed_on`."""
+    if units_ready(ctx):
+        return rows.annotate(unit_path_at=F("managed__unit__path"))
+    return _managed_on(rows, day, ctx)
+
+
 def _service_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
     started = ServiceRecord.objects.filter(start_date__range=(ctx.period.first, ctx.period.last))
-    rows: QuerySet[Any] = _managed_on(started, "start_date", ctx).annotate(category=F("service_type__category"))
+    rows: QuerySet[Any] = _on_unit(started, "start_date", ctx).annotate(category=F("service_type__category"))
     return rows
 
 
@@ -102,7 +111,7 @@ SERVICES = Family(
 
 def _referral_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
     closed = Referral.objects.filter(status__in=CLOSED_REFERRALS, status_on__range=(ctx.period.first, ctx.period.last))
-    rows: QuerySet[Any] = _managed_on(closed, "status_on", ctx)
+    rows: QuerySet[Any] = _on_unit(closed, "status_on", ctx)
     return rows
 
 

@@ -23,7 +23,7 @@ from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.models import Episode
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
 from donghanh.support.choices import ServiceCategory
-from donghanh.support.models import ServiceRecord
+from donghanh.support.models import Referral, ServiceRecord
 
 MASK_MONTHS = 12  # a year, the longest reporting period: the masks cover the twelve months up to the row's
 SANCTIONED_TYPES = (EpisodeType.DRUG_USER_MANAGEMENT, EpisodeType.ADMINISTRATIVE_EDUCATION)
@@ -53,6 +53,10 @@ class Records:
     services: list[tuple[str, datetime.date, datetime.date | None]] = field(default_factory=list)  # category, span
     assessed: set[datetime.date] = field(default_factory=set)  # months with an assessment
     levels: dict[tuple[int, int], int] = field(default_factory=dict)  # (year, quarter) → rating level id
+    ranked: list[tuple[datetime.date, int, int, datetime.date | None]] = field(default_factory=list)  # periods:
+    # start, id, unit, end
+    started: list[tuple[int, datetime.date]] = field(default_factory=list)  # services: id, start
+    closed: list[tuple[int, datetime.date]] = field(default_factory=list)  # referrals: id, day of their status
 
 
 def _index(day: datetime.date) -> int:
@@ -150,9 +154,26 @@ def rows_for(person_id: int, records: Records, last_month: datetime.date) -> Ite
             yield {**values, "unit_id": unit}
 
 
+def unit_on(records: Records, day: datetime.date) -> int | None:
+    """The unit of the person's period covering `day` that began last (by start, then id), as the services and
+    referrals families' live statement chooses it; None when no period covers the day."""
+    best: tuple[datetime.date, int, int] | None = None
+    for first, pk, unit, last in records.ranked:
+        if first <= day and (last is None or last >= day) and (best is None or (first, pk) > best[:2]):
+            best = (first, pk, unit)
+    return best[2] if best is not None else None
+
+
+def record_units(person_id: int, records: Records) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+    """(record id, person, unit) of the person's services on their start and referrals on their status's day."""
+    services = [(pk, person_id, unit) for pk, day in records.started if (unit := unit_on(records, day)) is not None]
+    referrals = [(pk, person_id, unit) for pk, day in records.closed if (unit := unit_on(records, day)) is not None]
+    return services, referrals
+
+
 def load(people: Iterable[int] | tuple[int, int], using: str) -> dict[int, Records]:
     """The records of `people` (ids, or a range of ids: first included, last excluded), merged records left out,
-    in eight queries."""
+    in nine queries."""
     found: dict[int, Records] = defaultdict(Records)
     if isinstance(people, tuple):
         chosen = Q(person_id__gte=people[0], person_id__lt=people[1])
@@ -166,9 +187,11 @@ def load(people: Iterable[int] | tuple[int, int], using: str) -> dict[int, Recor
 
     merged = Person.objects.using(using).filter(persons, merged_into__isnull=False)
     left_out = set(merged.values_list("pk", flat=True))
-    for person, unit, first, last in of(ManagementPeriod).values_list("person_id", "unit_id", "start_date", "end_date"):
+    periods = of(ManagementPeriod).values_list("person_id", "unit_id", "start_date", "end_date", "pk")
+    for person, unit, first, last, pk in periods:
         if person not in left_out:
             found[person].periods.append((unit, first, last))
+            found[person].ranked.append((first, pk, unit, last))
     wanted = set(found)
 
     def each(rows: Any) -> Iterator[Any]:
@@ -184,10 +207,15 @@ def load(people: Iterable[int] | tuple[int, int], using: str) -> dict[int, Recor
         found[person].episodes.append((kind, first, last))
     for person, first, last in each(of(Assignment).values_list("person_id", "start_date", "end_date")):
         found[person].assignments.append((first, last))
-    for person, category, first, last in each(
-        of(ServiceRecord).values_list("person_id", "service_type__category", "start_date", "end_date")
+    for person, category, first, last, pk in each(
+        of(ServiceRecord).values_list("person_id", "service_type__category", "start_date", "end_date", "pk")
     ):
         found[person].services.append((category, first, last))
+        found[person].started.append((pk, first))
+    for person, pk, day in each(
+        of(Referral).filter(status_on__isnull=False).values_list("person_id", "pk", "status_on")
+    ):
+        found[person].closed.append((pk, day))
     for person, month in each(of(MonthlyAssessment).values_list("person_id", "month")):
         found[person].assessed.add(month)
     for person, year, quarter, level in each(

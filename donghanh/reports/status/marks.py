@@ -17,10 +17,10 @@ from donghanh.casework.models import Assignment, MonthlyAssessment, QuarterlyCla
 from donghanh.episodes.models import Episode
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
 from donghanh.reports.status.store import status_mark
-from donghanh.support.models import ServiceRecord, ServiceType
+from donghanh.support.models import Referral, ServiceRecord, ServiceType
 
 SOURCES = (ManagementPeriod, WhereaboutsRecord, Episode, Assignment, MonthlyAssessment, QuarterlyClassification,
-           ServiceRecord)  # fmt: skip
+           ServiceRecord, Referral)  # fmt: skip
 AT_ONCE = 200  # more people than this marked at once are redone by the task worker instead of after the commit
 
 

@@ -20,13 +20,24 @@ def status_ready(ctx: Context) -> bool:
     """Whether the rows answer for the period's last day; stale rows are redone first (once per report)."""
     if not settings.REPORTS_STATUS_ROWS:
         return False
+    found = _fresh(ctx)
+    return found is not None and covers(ctx.day, found.last_month)
+
+
+def units_ready(ctx: Context) -> bool:
+    """Whether the units on the services' and referrals' days can be read (kept with the rows, whatever month)."""
+    return settings.REPORTS_STATUS_ROWS and _fresh(ctx) is not None
+
+
+def _fresh(ctx: Context) -> State | None:
+    """The rows' state once stale people are redone (once per report); None when they were never built."""
     # Read where the report reads: with a replica, its rows are as fresh as its marks (a writer's own changes are
     # read on the primary for a while after they write, donghanh/core/replica.py).
     found: State = ctx.remember("status_state", lambda: state(router.db_for_read(StatusHorizon)))
-    if not covers(ctx.day, found.last_month):
-        return False
+    if found.last_month is None:
+        return None
     ctx.remember("status_refreshed", lambda: status_refresh(stale=found.stale))
-    return True
+    return found
 
 
 class BitsSet(Func):

@@ -20,13 +20,14 @@ from django.utils import timezone
 
 from donghanh.core.dates import month_end
 from donghanh.people.models import Person
-from donghanh.reports.models import MonthlyStatus, StatusHorizon, StatusStale
-from donghanh.reports.status.compute import load, rows_for
+from donghanh.reports.models import MonthlyStatus, ReferralUnit, ServiceUnit, StatusHorizon, StatusStale
+from donghanh.reports.status.compute import Records, load, record_units, rows_for
 
 DB = "default"  # the rows are written on the primary, whatever database the reports read
 REFRESH_BATCH = 2000
 REBUILD_BATCH = 5000
 FIELDS = [f for f in MonthlyStatus._meta.concrete_fields if not f.primary_key]
+UNITS = (ServiceUnit, ReferralUnit)  # the unit on a service's and a referral's day, kept with the rows
 
 
 def horizon(using: str = DB) -> datetime.date | None:
@@ -96,10 +97,29 @@ def status_refresh(using: str = DB, *, stale: bool | None = None) -> int:
 
 def _redo(people: set[int], last: datetime.date, using: str) -> None:
     MonthlyStatus.objects.using(using).filter(person_id__in=list(people)).delete()
+    for model in UNITS:
+        model.objects.using(using).filter(person_id__in=list(people)).delete()
     records = load(people, using)
     _, shared = _write(_by_month(row for pk, found in records.items() for row in rows_for(pk, found, last)), using)
+    _write_units(records, using, replace=True)
     if shared:
         StatusHorizon.objects.using(using).update(shared_rows=True)
+
+
+def _write_units(records: dict[int, Records], using: str, *, replace: bool = False) -> None:
+    """Write the units of the people's services and referrals; `replace`: first remove the rows of the same records
+    (a record moved from a person not redone with these, by a merge)."""
+    services: list[tuple[int, int, int]] = []
+    referrals: list[tuple[int, int, int]] = []
+    for pk, found in records.items():
+        of_services, of_referrals = record_units(pk, found)
+        services += of_services
+        referrals += of_referrals
+    for model, rows in ((ServiceUnit, services), (ReferralUnit, referrals)):
+        if rows and replace:
+            model.objects.using(using).filter(pk__in=[row[0] for row in rows]).delete()
+        if rows:
+            _copy(connections[using], model._meta.db_table, [f.column for f in model._meta.concrete_fields], rows)
 
 
 def status_rebuild(
@@ -120,6 +140,7 @@ def status_rebuild(
                 people += len(records)
                 batch = _by_month(row for pk, found in records.items() for row in rows_for(pk, found, last))
                 written, shared_here = _write(batch, using)
+                _write_units(records, using)
                 rows, shared = rows + written, shared or shared_here
                 if callable(progress):
                     progress(people, rows)
@@ -153,34 +174,41 @@ def _vacuum(using: str) -> None:
     connection = connections[using]
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(MonthlyStatus._meta.db_table)}")
+            for model in (MonthlyStatus, *UNITS):
+                cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _empty(using: str) -> None:
     connection = connections[using]
-    table = connection.ops.quote_name(MonthlyStatus._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
+        for model in (MonthlyStatus, *UNITS):
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
+
+
+def _copy(connection: Any, table: str, columns: list[str], batch: list[Any]) -> None:
+    """Insert `batch` (rows of values in the order of `columns`): COPY on PostgreSQL, else one multi-row statement."""
+    table, names = connection.ops.quote_name(table), ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for values in batch:
+                    copy.write_row(values)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", batch)
 
 
 def _write(rows: Iterator[dict[str, object]], using: str) -> tuple[int, bool]:
     """Insert the rows in batches (COPY on PostgreSQL); returns how many, and whether any is shared."""
     connection = connections[using]
-    table = connection.ops.quote_name(MonthlyStatus._meta.db_table)
-    columns = [connection.ops.quote_name(str(f.column)) for f in FIELDS]
+    columns = [str(f.column) for f in FIELDS]
     names = [f.attname for f in FIELDS]
     count, shared = 0, False
     batch: list[list[Any]] = []
 
     def flush() -> None:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for values in batch:
-                        copy.write_row(values)
-            else:
-                placeholders = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", batch)
+        _copy(connection, MonthlyStatus._meta.db_table, columns, batch)
         batch.clear()
 
     plain = connection.vendor == "postgresql"

@@ -27,9 +27,9 @@ from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Whereabouts
 from donghanh.people.models import Person
 from donghanh.reports.engine import Report
-from donghanh.reports.models import MonthlyStatus, StatusStale
+from donghanh.reports.models import MonthlyStatus, ReferralUnit, ServiceUnit, StatusStale
 from donghanh.reports.status.marks import AT_ONCE
-from donghanh.reports.status.store import horizon, status_extend, status_rebuild
+from donghanh.reports.status.store import UNITS, horizon, status_extend, status_rebuild
 from donghanh.reports.status.tasks import status_extend_task, status_refresh_task
 from donghanh.reports.tests.conftest import DAY, FIRST, LAST, POST, Q3, TODAY, USER, D, World, child, report
 from donghanh.support import services as support
@@ -226,6 +226,32 @@ def test_a_transfer_is_in_the_next_report(world, phu_thuong, ba_dinh, hai_chau, 
     assert both(hai_chau).value("people.post_rehab") == 1
     nation = both(OrgUnit.objects.get(level=OrgUnit.Level.NATION), trend=2)
     assert nation.value("people.registered") == 1
+
+
+def test_services_and_referrals_count_on_the_commune_of_their_day_in_the_next_report(
+    world, phu_thuong, ba_dinh, ha_noi
+):
+    person = world.person(phu_thuong)
+    world.measure(person, POST, D(2025, 1, 6))
+    service = world.service(person, "emergency_aid", D(2025, 8, 1), amount=1_000_000)
+    referral = world.referral(person, D(2025, 7, 1), "completed", D(2025, 8, 20))
+    province = both(ha_noi)
+    counted = ("support.emergency_aid", "referrals.closed")
+    assert [child(province, phu_thuong)[code] for code in counted] == [1, 1]
+    assert ServiceUnit.objects.get(pk=service.pk).unit_id == ReferralUnit.objects.get(pk=referral.pk).unit_id
+    # A move dated before the referral closed: the referral counts at the new commune, the service stays.
+    world.transfer(person, ba_dinh, D(2025, 8, 10))
+    province = both(ha_noi)
+    assert [child(province, phu_thuong)[code] for code in counted] == [1, 0]
+    assert [child(province, ba_dinh)[code] for code in counted] == [0, 1]
+    # The units a rebuild works out are those the writes left.
+    kept = {(row.pk, row.person_id, row.unit_id) for model in UNITS for row in model.objects.all()}
+    status_rebuild()
+    assert {(row.pk, row.person_id, row.unit_id) for model in UNITS for row in model.objects.all()} == kept
+    # A service deleted is gone from the next report, and its unit with it.
+    service.delete()
+    assert child(both(ha_noi), phu_thuong)["support.emergency_aid"] == 0
+    assert not ServiceUnit.objects.exists()
 
 
 def test_leaving_the_roster_and_coming_back_are_in_the_next_report(world, phu_thuong):
