@@ -9,8 +9,8 @@ from donghanh.reports.models import ExportJob, MonthlyStatus, ReferralUnit, Serv
 
 # Append-only by design: an access-log entry is never changed, so it has no change history.
 # Notifications are recomputed daily from the work list; the records they point at keep theirs. Monthly status rows,
-# the units of services and referrals, their marks and horizon are derived from records that keep theirs; an export job is a file waiting to be fetched,
-# logged in the access log when it is.
+# the units of services and referrals, their marks and horizon are derived from records that keep theirs; an
+# export job is a file waiting to be fetched, logged in the access log when it is.
 WITHOUT_HISTORY = {
     AccessLogEntry, Notification, ExportJob, MonthlyStatus, ReferralUnit, ServiceUnit, StatusHorizon, StatusStale,
 }  # fmt: skip
