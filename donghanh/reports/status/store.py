@@ -119,7 +119,7 @@ def _write_units(records: dict[int, Records], using: str, *, replace: bool = Fal
         if rows and replace:
             model.objects.using(using).filter(pk__in=[row[0] for row in rows]).delete()
         if rows:
-            _copy(connections[using], model._meta.db_table, [f.column for f in model._meta.concrete_fields], rows)
+            _copy(connections[using], model._meta.db_table, [str(f.column) for f in model._meta.concrete_fields], rows)
 
 
 def status_rebuild(
