@@ -1,17 +1,16 @@
 """Random small worlds written through the services: the reports read from the monthly status rows give the
 same figures as the straightforward computation from the records (`REPORTS_STATUS_ROWS = False`).
 
-A world is 2 or 3 communes of Hà Nội and 1 to 8 people registered over two years, then measures of every type
-opened and closed, whereabouts, volunteers assigned and unassigned, monthly assessments, quarterly
-classifications, services of several categories (jobs with their ends), moves, leaving the roster and coming
-back, deaths, merges and a service type's category changed, in the order of their dates. A step the services
-refuse (a `ValidationError`: a measure overlapping another, a move before the period's start…) is skipped, as an
-officer's mistake would be. Each write is followed by its commit's refresh, or the rows are left stale for the
-report to redo, as the example draws. Then reports for a few periods (a month, a quarter, a year) and units (a
-commune, the province, the nation), with their breakdown and trend, are compared figure by figure: the first
-with every indicator, the others with the people family's (the only family the rows answer for); any difference
-fails with the world's steps. Last, a rebuild must give the rows the writes left. Each example runs in a savepoint
-rolled back at its end.
+A world is 2 or 3 communes of Hà Nội and 1 to 8 people registered over two years, then measures of every type opened
+and closed, whereabouts, volunteers assigned and unassigned, monthly assessments, quarterly classifications,
+services of several categories (jobs with their ends), referrals closed, moves, leaving the roster and coming back,
+deaths, merges and a service type's category changed, in the order of their dates. A step the services refuse (a
+`ValidationError`: a measure overlapping another, a move before the period's start…) is skipped, as an officer's
+mistake would be. Each write is followed by its commit's refresh, or the rows are left stale for the report to redo,
+as the example draws. Then reports for a few periods (a month, a quarter, a year) and units (a commune, the
+province, the nation), with their breakdown and trend, are compared figure by figure: the first with every
+indicator, the others with those of the families the rows answer for; any difference fails with the world's steps.
+Last, a rebuild must give the rows the writes left. Each example runs in a savepoint rolled back at its end.
 """
 
 from __future__ import annotations
@@ -47,12 +46,12 @@ from donghanh.people.services import person_merge, person_register, person_trans
 from donghanh.reports.engine import build_report
 from donghanh.reports.indicators import FAMILIES, context_for
 from donghanh.reports.models import MonthlyStatus
-from donghanh.reports.status.store import horizon, status_rebuild, status_refresh
+from donghanh.reports.status.store import UNITS, horizon, status_rebuild, status_refresh
 from donghanh.reports.tests.test_status_rows import figures, reads_rows
 from donghanh.roster.death import death_record
 from donghanh.support import services as support
 from donghanh.support.choices import ServiceCategory
-from donghanh.support.models import ServiceRecord, ServiceType
+from donghanh.support.models import Referral, ServiceRecord, ServiceType
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +67,9 @@ CATEGORIES = (ServiceCategory.TRAINING, ServiceCategory.JOB_PLACEMENT, ServiceCa
               ServiceCategory.EMERGENCY_AID, ServiceCategory.OTHER)  # fmt: skip
 LEVELS = ("good", "fair", "average", "poor")
 KINDS = ("measure", "measure", "whereabouts", "assign", "assess", "assess", "classify", "service", "service",
-         "transfer", "leave", "rejoin", "die", "merge", "category")  # fmt: skip
+         "referral", "transfer", "leave", "rejoin", "die", "merge", "category")  # fmt: skip
+CLOSINGS = ("completed", "declined", "lost")
+ROWS_FAMILIES = ("people", "services", "referrals")  # the families that read what the status rows keep
 # About a minute per database on this machine; STATUS_PROPERTY_EXAMPLES=500 searches longer.
 EXAMPLES = int(os.environ.get("STATUS_PROPERTY_EXAMPLES", "25"))
 
@@ -126,6 +127,9 @@ def events(draw: Any, registered: list[datetime.date], communes: int) -> list[St
         if (end := _until(day, draw(lasting))) is not None:
             steps.append((end, "service_end", p, code))
         return steps
+    if kind == "referral":  # sent, then closed some days later (when still on record by then)
+        closed = _until(day, draw(st.integers(0, 120)))
+        return [(day, "referral", p), (closed, "referral_close", p, draw(st.sampled_from(CLOSINGS)))]
     if kind == "transfer":
         return [(day, "transfer", p, draw(st.integers(0, communes - 1)))]
     if kind == "leave":
@@ -196,6 +200,7 @@ class Builder:
             RoleAssignment.objects.create(user=self.officer, role=Role.COMMUNE_OFFICER, unit=unit)
         self.people: dict[int, int] = {}  # the world's person number → Person pk
         self.volunteers: dict[int, Volunteer] = {}
+        self.partners: dict[int, Any] = {}
 
     def person(self, number: int) -> Person | None:
         pk = self.people.get(number)
@@ -272,6 +277,18 @@ class Builder:
             if record is None:
                 return "skipped: none running"
             support.service_update(actor=actor, record=record, end_date=day)
+        elif kind == "referral":
+            support.referral_send(
+                actor=actor, person=person, partner=self.partner(person.unit), kind="employment",
+                reason="Giới thiệu việc làm", sent_on=day,
+            )  # fmt: skip
+        elif kind == "referral_close":
+            referral = Referral.objects.filter(person=person, status="sent").order_by("-pk").first()
+            if referral is None:
+                return "skipped: none open"
+            if args[1] == "completed":
+                referral = support.referral_change(actor=actor, referral=referral, status="accepted", on=day)
+            support.referral_change(actor=actor, referral=referral, status=args[1], on=day)
         elif kind == "transfer":
             person_transfer(actor=actor, person=person, to_unit=self.communes[args[1]], on=day)
         elif kind == "leave":
@@ -288,6 +305,14 @@ class Builder:
                 return "skipped: no such person"
             person_merge(actor=actor, keep=person, duplicate=duplicate)
         return "done"
+
+    def partner(self, unit: OrgUnit) -> Any:
+        if unit.pk not in self.partners:
+            self.partners[unit.pk] = support.partner_add(
+                actor=self.officer, unit=unit, name=f"Công ty May {unit.name}", kind="business", offers_jobs=True,
+                offers_training=True,
+            )  # fmt: skip
+        return self.partners[unit.pk]
 
     def service(self, person: Person, code: str, day: datetime.date) -> None:
         service_type = ServiceType.objects.get(code=code)
@@ -331,7 +356,8 @@ def compare(read: Read, world: dict[str, Any], log: list[str], *, whole: bool) -
     rows answer for (the others read the records either way)."""
     kind, day, level, trend, today = read
     period = period_of(kind, day)
-    codes = None if whole else [i.code for i in FAMILIES["people"].all_indicators(context_for(period, today))]
+    ctx = context_for(period, today)
+    codes = None if whole else [i.code for f in ROWS_FAMILIES for i in FAMILIES[f].all_indicators(ctx)]
     unit = {
         "commune": commune(COMMUNES[day.day % world["communes"]]),
         "province": OrgUnit.objects.get(code="01", level=OrgUnit.Level.PROVINCE, era=OrgUnit.Era.CURRENT),
@@ -347,8 +373,10 @@ def compare(read: Read, world: dict[str, Any], log: list[str], *, whole: bool) -
 
 
 def table() -> Counter[tuple[Any, ...]]:
+    """The status rows (ids aside) and the units of services and referrals."""
     names = [f.attname for f in MonthlyStatus._meta.concrete_fields if not f.primary_key]
-    return Counter(MonthlyStatus.objects.values_list(*names))
+    units = [(model.__name__, *row) for model in UNITS for row in model.objects.values_list("pk", "person_id", "unit")]
+    return Counter([*MonthlyStatus.objects.values_list(*names), *units])
 
 
 @settings(
