@@ -106,6 +106,42 @@ class MonthlyStatus(models.Model):
         return f"{self.person_id} {self.month:%Y-%m} {self.unit_id}"
 
 
+class MemberMonth(models.Model):
+    """What the members family of the reports reads about a membership at a month's end, worked out ahead.
+
+    One row per membership and month from the month it began (or its first attendance, if earlier) to the month
+    it ended (or the rows' horizon). `active`: a member on the month's last day. The counts are running totals
+    from the first row: sessions attended (`attended`) and sessions of its model held since it joined (`held`),
+    so a period's are the difference between the row of its last month and the row of the month before it. The
+    days are the latest, by the month's end, of the person's contact, monthly assessment, assessment recording
+    drug use, with `progress` the rating of that latest assessment. Derived data kept in step with the records by
+    `reports.status`, with the people's monthly status rows.
+    """
+
+    membership = models.ForeignKey(
+        "community.Membership", on_delete=models.DO_NOTHING, related_name="months", db_constraint=False
+    )
+    person_id = models.BigIntegerField()
+    month = models.DateField()  # the month's first day
+    active = models.BooleanField(default=False)
+    attended = models.IntegerField(default=0)
+    held = models.IntegerField(default=0)
+    last_contact = models.DateField(null=True)
+    last_assessed = models.DateField(null=True)  # a month's first day, as assessments are dated
+    last_used = models.DateField(null=True)
+    progress = models.BooleanField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "membership"], name="membermonth_month_membership"),
+            models.Index(fields=["membership", "month"], name="membermonth_membership_month"),
+            models.Index(fields=["person_id"], name="membermonth_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} {self.month:%Y-%m}"
+
+
 class ServiceUnit(models.Model):
     """The commune that managed a service's person on the day the service started: the period on its roster
     covering that day that began last (none: no row). Derived like the monthly status rows and kept in step with

@@ -5,15 +5,14 @@ from simple_history.models import HistoricalChanges, registered_models
 
 from donghanh.audit.models import AccessLogEntry
 from donghanh.casework.models import Notification
-from donghanh.reports.models import ExportJob, MonthlyStatus, ReferralUnit, ServiceUnit, StatusHorizon, StatusStale
+from donghanh.reports import models as reports
 
 # Append-only by design: an access-log entry is never changed, so it has no change history.
-# Notifications are recomputed daily from the work list; the records they point at keep theirs. Monthly status rows,
-# the units of services and referrals, their marks and horizon are derived from records that keep theirs; an
-# export job is a file waiting to be fetched, logged in the access log when it is.
-WITHOUT_HISTORY = {
-    AccessLogEntry, Notification, ExportJob, MonthlyStatus, ReferralUnit, ServiceUnit, StatusHorizon, StatusStale,
-}  # fmt: skip
+# Notifications are recomputed daily from the work list; the records they point at keep theirs. The reports' status
+# rows (the people's, the members', the units of services and referrals), their marks and horizon are derived from
+# records that keep theirs; an export job is a file waiting to be fetched, logged in the access log when it is.
+DERIVED = ("ExportJob", "MemberMonth", "MonthlyStatus", "ReferralUnit", "ServiceUnit", "StatusHorizon", "StatusStale")
+WITHOUT_HISTORY = {AccessLogEntry, Notification, *(getattr(reports, name) for name in DERIVED)}
 
 
 def our_models():
@@ -43,6 +42,7 @@ def test_the_check_finds_a_model_without_history():
         "audit.AccessLogEntry",
         "casework.Notification",
         "reports.ExportJob",
+        "reports.MemberMonth",
         "reports.MonthlyStatus",
         "reports.ReferralUnit",
         "reports.ServiceUnit",

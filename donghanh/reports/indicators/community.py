@@ -6,21 +6,40 @@ Both count on their model's unit.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When
-from django.db.models.functions import NullIf
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
 from donghanh.casework.models import Contact, MonthlyAssessment
 from donghanh.community.choices import OPERATING_STATUSES, ModelStatus
 from donghanh.community.models import Attendance, Membership, ModelType, Session, StatusChange
+from donghanh.core.dates import month_start
 from donghanh.core.text import in_language
 from donghanh.people.models import Person
 from donghanh.reports.frames import Frame
 from donghanh.reports.indicators.base import Condition, Context, Family, Indicator, Kind, Needs, Section
+from donghanh.reports.models import MemberMonth
+from donghanh.reports.status.rows import status_ready
 
 
 def _model_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
@@ -110,6 +129,16 @@ def _regular_gap(ctx: Context) -> Subquery:
 
 
 def _member_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[Any]:
+    """The memberships running on the day, with their attendance, assessments and contacts in the period: read
+    from their rows of the month (`reports.MemberMonth`) when the status rows reach it, else looked up."""
+    if status_ready(ctx):
+        return _member_month_rows(ctx)
+    return live_member_rows(ctx)
+
+
+def live_member_rows(ctx: Context) -> QuerySet[Any]:
+    """The members family's rows looked up membership by membership: the reference the month rows are tested
+    against, and the path for a day they do not reach."""
     day, first, last = ctx.day, ctx.period.first, ctx.period.last
     assessed = MonthlyAssessment.objects.filter(person=OuterRef("person_id"), month__range=(first, last))
     latest = assessed.order_by("-month", "-pk").values("rating__counts_as_progress")[:1]
@@ -120,6 +149,7 @@ def _member_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[An
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
         .filter(~Exists(merged))
         .annotate(
+            unit_path_at=F("model__unit__path"),
             regular_gap=_regular_gap(ctx),
             progressing=Subquery(latest),
             counselled=Exists(Contact.objects.filter(person=OuterRef("person_id"), date__range=(first, last))),
@@ -130,8 +160,39 @@ def _member_rows(frame: Frame, ctx: Context, needs: Needs = None) -> QuerySet[An
     return rows
 
 
+def _since(first: datetime.date, day: str) -> Case:
+    """Whether the day named is on or after `first`: false, not unknown, when there is none."""
+    return Case(When(**{f"{day}__gte": first}, then=True), default=False, output_field=BooleanField())
+
+
+def _member_month_rows(ctx: Context) -> QuerySet[Any]:
+    """The rows of the period's last month; the period's attendance is the running totals less those of the month
+    before it (no row there: none)."""
+    first = ctx.period.first
+    before = month_start(first - datetime.timedelta(days=1))
+    pct = settings.COMMUNITY_REGULAR_ATTENDANCE_PERCENT
+    earlier = FilteredRelation("membership__months", condition=Q(membership__months__month=before))
+    attended = F("attended") - Coalesce(F("earlier__attended"), 0)
+    held = F("held") - Coalesce(F("earlier__held"), 0)
+    rows: QuerySet[Any] = (
+        MemberMonth.objects.filter(month=month_start(ctx.day), active=True)
+        .annotate(earlier=earlier)
+        .annotate(
+            unit_path_at=F("membership__model__unit__path"),
+            regular_gap=ExpressionWrapper(attended * 100 - NullIf(held, 0) * pct, output_field=IntegerField()),
+            progressing=Case(
+                When(last_assessed__gte=first, then=F("progress")), default=None, output_field=BooleanField()
+            ),
+            counselled=_since(first, "last_contact"),
+            assessed=_since(first, "last_assessed"),
+            used=_since(first, "last_used"),
+        )
+    )
+    return rows
+
+
 MEMBERS = Family(
-    "members", _member_rows, path="model__unit__path", subject="person_id",
+    "members", _member_rows, path="unit_path_at", subject="person_id",
     indicators=(
         Indicator(
             "members.total", _("Members"),

@@ -13,14 +13,15 @@ from typing import Any
 from django.db import connections, transaction
 from django.db.models.signals import post_delete, post_save
 
-from donghanh.casework.models import Assignment, MonthlyAssessment, QuarterlyClassification
+from donghanh.casework.models import Assignment, Contact, MonthlyAssessment, QuarterlyClassification, RatingLevel
+from donghanh.community.models import Attendance, Membership, Session
 from donghanh.episodes.models import Episode
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
 from donghanh.reports.status.store import status_mark
 from donghanh.support.models import Referral, ServiceRecord, ServiceType
 
 SOURCES = (ManagementPeriod, WhereaboutsRecord, Episode, Assignment, MonthlyAssessment, QuarterlyClassification,
-           ServiceRecord, Referral)  # fmt: skip
+           ServiceRecord, Referral, Membership, Contact)  # fmt: skip
 AT_ONCE = 200  # more people than this marked at once are redone by the task worker instead of after the commit
 
 
@@ -64,6 +65,29 @@ def _service_type_changed(sender: Any, instance: ServiceType, using: str, **kwar
     _marked(list(people.distinct()), using)
 
 
+def _attendance_changed(sender: Any, instance: Attendance, using: str, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    person = Membership.objects.using(using).filter(pk=instance.membership_id).values_list("person_id", flat=True)
+    _marked(list(person), using)
+
+
+def _session_changed(sender: Any, instance: Session, using: str, **kwargs: Any) -> None:
+    """A session held or removed changes the count of sessions its model's members could attend."""
+    if kwargs.get("raw"):
+        return
+    people = Membership.objects.using(using).filter(model_id=instance.model_id).values_list("person_id", flat=True)
+    _marked(list(people.distinct()), using)
+
+
+def _rating_level_changed(sender: Any, instance: RatingLevel, using: str, **kwargs: Any) -> None:
+    """Whether a level counts as progress decides the members rated progressing."""
+    if kwargs.get("raw") or kwargs.get("created"):
+        return
+    people = MonthlyAssessment.objects.using(using).filter(rating=instance).values_list("person_id", flat=True)
+    _marked(list(people.distinct()), using)
+
+
 def connect() -> None:
     """Called from the reports app's `ready()`."""
     for model in SOURCES:
@@ -71,3 +95,8 @@ def connect() -> None:
         post_delete.connect(_record_changed, sender=model, dispatch_uid=f"status:{model._meta.label}:delete")
     post_save.connect(_person_changed, sender=Person, dispatch_uid="status:person:save")
     post_save.connect(_service_type_changed, sender=ServiceType, dispatch_uid="status:servicetype:save")
+    post_save.connect(_attendance_changed, sender=Attendance, dispatch_uid="status:attendance:save")
+    post_delete.connect(_attendance_changed, sender=Attendance, dispatch_uid="status:attendance:delete")
+    post_save.connect(_session_changed, sender=Session, dispatch_uid="status:session:save")
+    post_delete.connect(_session_changed, sender=Session, dispatch_uid="status:session:delete")
+    post_save.connect(_rating_level_changed, sender=RatingLevel, dispatch_uid="status:ratinglevel:save")

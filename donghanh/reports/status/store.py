@@ -18,16 +18,18 @@ from django.db import connections, transaction
 from django.db.models import Exists, Max, Min
 from django.utils import timezone
 
+from donghanh.community.models import Membership
 from donghanh.core.dates import month_end
 from donghanh.people.models import Person
-from donghanh.reports.models import MonthlyStatus, ReferralUnit, ServiceUnit, StatusHorizon, StatusStale
-from donghanh.reports.status.compute import Records, load, record_units, rows_for
+from donghanh.reports.models import MemberMonth, MonthlyStatus, ReferralUnit, ServiceUnit, StatusHorizon, StatusStale
+from donghanh.reports.status.compute import Records, SessionDays, load, member_rows, record_units, rows_for
 
 DB = "default"  # the rows are written on the primary, whatever database the reports read
 REFRESH_BATCH = 2000
 REBUILD_BATCH = 5000
 FIELDS = [f for f in MonthlyStatus._meta.concrete_fields if not f.primary_key]
 UNITS = (ServiceUnit, ReferralUnit)  # the unit on a service's and a referral's day, kept with the rows
+MEMBER_FIELDS = [f for f in MemberMonth._meta.concrete_fields if not f.primary_key]
 
 
 def horizon(using: str = DB) -> datetime.date | None:
@@ -97,13 +99,40 @@ def status_refresh(using: str = DB, *, stale: bool | None = None) -> int:
 
 def _redo(people: set[int], last: datetime.date, using: str) -> None:
     MonthlyStatus.objects.using(using).filter(person_id__in=list(people)).delete()
-    for model in UNITS:
+    for model in (*UNITS, MemberMonth):
         model.objects.using(using).filter(person_id__in=list(people)).delete()
     records = load(people, using)
     _, shared = _write(_by_month(row for pk, found in records.items() for row in rows_for(pk, found, last)), using)
     _write_units(records, using, replace=True)
+    # A membership moved here from a person not redone with these (a merge) loses the rows it had there.
+    theirs = Membership.objects.using(using).filter(person_id__in=list(people)).values("pk")
+    MemberMonth.objects.using(using).filter(membership_id__in=theirs).delete()
+    _write_members(records, SessionDays(using).of(people), last, using)
     if shared:
         StatusHorizon.objects.using(using).update(shared_rows=True)
+
+
+def _write_members(
+    records: dict[int, Records], days: dict[int, list[datetime.date]], last: datetime.date, using: str
+) -> int:
+    """Write the rows of the people's memberships up to `last` (`days`: their models' sessions); returns how many."""
+    connection = connections[using]
+    plain = connection.vendor == "postgresql"
+    batch: list[list[Any]] = []
+    count = 0
+    for pk, found in records.items():
+        for row in member_rows(pk, found, days, last):
+            if plain:
+                batch.append([row[f.attname] for f in MEMBER_FIELDS])
+            else:
+                batch.append([f.get_db_prep_save(row[f.attname], connection) for f in MEMBER_FIELDS])
+            count += 1
+            if len(batch) >= 5000:
+                _copy(connection, MemberMonth._meta.db_table, [str(f.column) for f in MEMBER_FIELDS], batch)
+                batch.clear()
+    if batch:
+        _copy(connection, MemberMonth._meta.db_table, [str(f.column) for f in MEMBER_FIELDS], batch)
+    return count
 
 
 def _write_units(records: dict[int, Records], using: str, *, replace: bool = False) -> None:
@@ -134,6 +163,7 @@ def status_rebuild(
         StatusStale.objects.using(using).all().delete()
         _empty(using)
         shared = False
+        sessions = SessionDays(using)
         if bounds["first"] is not None:
             for first in range(bounds["first"], bounds["last"] + 1, REBUILD_BATCH):
                 records = load((first, first + REBUILD_BATCH), using)
@@ -141,6 +171,7 @@ def status_rebuild(
                 batch = _by_month(row for pk, found in records.items() for row in rows_for(pk, found, last))
                 written, shared_here = _write(batch, using)
                 _write_units(records, using)
+                _write_members(records, sessions.everyone(), last, using)
                 rows, shared = rows + written, shared or shared_here
                 if callable(progress):
                     progress(people, rows)
@@ -174,14 +205,14 @@ def _vacuum(using: str) -> None:
     connection = connections[using]
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
-            for model in (MonthlyStatus, *UNITS):
+            for model in (MonthlyStatus, *UNITS, MemberMonth):
                 cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _empty(using: str) -> None:
     connection = connections[using]
     with connection.cursor() as cursor:
-        for model in (MonthlyStatus, *UNITS):
+        for model in (MonthlyStatus, *UNITS, MemberMonth):
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
 

@@ -122,6 +122,7 @@ def _members(frame: Frame, ctx: Context, needs: Any = None) -> QuerySet[Any]:
         Membership.objects.filter(joined_on__lte=day, person__merged_into__isnull=True)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
         .annotate(
+            unit_path_at=F("model__unit__path"),
             held=_count(held),
             attended=_count(attended),
             progressing=Subquery(latest),
