@@ -27,7 +27,7 @@ from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Whereabouts
 from donghanh.people.models import Person
 from donghanh.reports.engine import Report
-from donghanh.reports.models import MonthlyStatus, ReferralUnit, ServiceUnit, StatusStale
+from donghanh.reports.models import MemberMonth, MonthlyStatus, ReferralUnit, ServiceUnit, StatusStale
 from donghanh.reports.status.marks import AT_ONCE
 from donghanh.reports.status.store import UNITS, horizon, status_extend, status_rebuild
 from donghanh.reports.status.tasks import status_extend_task, status_refresh_task
@@ -252,6 +252,32 @@ def test_services_and_referrals_count_on_the_commune_of_their_day_in_the_next_re
     service.delete()
     assert child(both(ha_noi), phu_thuong)["support.emergency_aid"] == 0
     assert not ServiceUnit.objects.exists()
+
+
+def test_members_attendance_contacts_and_assessments_are_in_the_next_report(world, phu_thuong, ha_noi):
+    club = world.model(phu_thuong, "post_rehab_club", D(2024, 9, 16))
+    member, other = world.person(phu_thuong), world.person(phu_thuong)
+    joined = world.join(club, member, D(2025, 6, 1))
+    world.join(club, other, D(2025, 8, 20))
+    world.session(club, D(2025, 7, 10), [joined])
+    members = ("members.total", "members.regular", "members.counselled", "members.progressing", "members.drug_free")
+    assert [both(ha_noi).value(code) for code in members] == [2, 50.0, 0.0, 0.0, 0.0]
+    # A session the first attends and the second does not, a contact, assessments: each in the next report.
+    session = world.session(club, D(2025, 9, 10), [joined])
+    world.contact(other, LAST)
+    world.assess(member, D(2025, 7, 1), rating="poor", drug_use="suspected")
+    world.assess(member, D(2025, 9, 1), rating="good")
+    assert [both(ha_noi).value(code) for code in members] == [2, 50.0, 50.0, 50.0, 0.0]
+    assert MemberMonth.objects.filter(membership=joined, month=SEPTEMBER).values_list("attended", "held").get() == (
+        2, 2,
+    )  # fmt: skip
+    # The session removed, the first member leaving before the quarter's end, a rebuild: the same rows as the writes.
+    session.delete()
+    world.leave(joined, LAST - datetime.timedelta(days=1))
+    assert [both(ha_noi).value(code) for code in members] == [1, 0.0, 100.0, 0.0, 0.0]
+    kept = Counter(MemberMonth.objects.values_list(*[f.attname for f in MemberMonth._meta.concrete_fields][1:]))
+    status_rebuild()
+    assert Counter(MemberMonth.objects.values_list(*[f.attname for f in MemberMonth._meta.concrete_fields][1:])) == kept
 
 
 def test_leaving_the_roster_and_coming_back_are_in_the_next_report(world, phu_thuong):
