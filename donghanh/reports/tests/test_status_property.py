@@ -3,14 +3,15 @@ same figures as the straightforward computation from the records (`REPORTS_STATU
 
 A world is 2 or 3 communes of Hà Nội and 1 to 8 people registered over two years, then measures of every type opened
 and closed, whereabouts, volunteers assigned and unassigned, monthly assessments, quarterly classifications,
-services of several categories (jobs with their ends), referrals closed, moves, leaving the roster and coming back,
-deaths, merges and a service type's category changed, in the order of their dates. A step the services refuse (a
-`ValidationError`: a measure overlapping another, a move before the period's start…) is skipped, as an officer's
-mistake would be. Each write is followed by its commit's refresh, or the rows are left stale for the report to redo,
-as the example draws. Then reports for a few periods (a month, a quarter, a year) and units (a commune, the
-province, the nation), with their breakdown and trend, are compared figure by figure: the first with every
-indicator, the others with those of the families the rows answer for; any difference fails with the world's steps.
-Last, a rebuild must give the rows the writes left. Each example runs in a savepoint rolled back at its end.
+services of several categories (jobs with their ends), referrals closed, members of clubs joining and leaving,
+sessions with some of them present, contacts, moves, leaving the roster and coming back, deaths, merges and a
+service type's category changed, in the order of their dates. A step the services refuse (a `ValidationError`: a
+measure overlapping another, a move before the period's start…) is skipped, as an officer's mistake would be. Each
+write is followed by its commit's refresh, or the rows are left stale for the report to redo, as the example draws.
+Then reports for a few periods (a month, a quarter, a year) and units (a commune, the province, the nation), with
+their breakdown and trend, are compared figure by figure: the first with every indicator, the others with those of
+the families the rows answer for; any difference fails with the world's steps. Last, a rebuild must give the rows
+the writes left. Each example runs in a savepoint rolled back at its end.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from donghanh.accounts.roles import Role
 from donghanh.casework import services as casework
 from donghanh.casework.models import Assignment, Volunteer
 from donghanh.casework.selectors import rating_scale_for
+from donghanh.community import services as community
+from donghanh.community.choices import SessionKind
+from donghanh.community.models import Membership, ModelType
 from donghanh.core.dates import month_end, month_start, quarter_of, shift_month_start
 from donghanh.core.periods import MONTH, QUARTER, YEAR, period_of
 from donghanh.episodes.choices import FACILITY_TYPES, EndReason, EpisodeType
@@ -67,9 +71,10 @@ CATEGORIES = (ServiceCategory.TRAINING, ServiceCategory.JOB_PLACEMENT, ServiceCa
               ServiceCategory.EMERGENCY_AID, ServiceCategory.OTHER)  # fmt: skip
 LEVELS = ("good", "fair", "average", "poor")
 KINDS = ("measure", "measure", "whereabouts", "assign", "assess", "assess", "classify", "service", "service",
-         "referral", "transfer", "leave", "rejoin", "die", "merge", "category")  # fmt: skip
+         "referral", "join", "join", "session", "session", "contact", "transfer", "leave", "rejoin", "die", "merge",
+         "category")  # fmt: skip
 CLOSINGS = ("completed", "declined", "lost")
-ROWS_FAMILIES = ("people", "services", "referrals")  # the families that read what the status rows keep
+ROWS_FAMILIES = ("people", "services", "referrals", "members")  # the families that read what the status rows keep
 # About a minute per database on this machine; STATUS_PROPERTY_EXAMPLES=500 searches longer.
 EXAMPLES = int(os.environ.get("STATUS_PROPERTY_EXAMPLES", "25"))
 
@@ -130,6 +135,15 @@ def events(draw: Any, registered: list[datetime.date], communes: int) -> list[St
     if kind == "referral":  # sent, then closed some days later (when still on record by then)
         closed = _until(day, draw(st.integers(0, 120)))
         return [(day, "referral", p), (closed, "referral_close", p, draw(st.sampled_from(CLOSINGS)))]
+    if kind == "join":  # the club of the person's commune that day, left some days later or not
+        steps = [(day, "join", p)]
+        if (end := _until(day, draw(lasting))) is not None:
+            steps.append((end, "member_leave", p))
+        return steps
+    if kind == "session":  # at a club: the members present drawn by their numbers
+        return [(day, "session", draw(st.integers(0, communes - 1)), draw(st.sets(who, max_size=4)))]
+    if kind == "contact":
+        return [(day, "contact", p)]
     if kind == "transfer":
         return [(day, "transfer", p, draw(st.integers(0, communes - 1)))]
     if kind == "leave":
@@ -201,6 +215,7 @@ class Builder:
         self.people: dict[int, int] = {}  # the world's person number → Person pk
         self.volunteers: dict[int, Volunteer] = {}
         self.partners: dict[int, Any] = {}
+        self.clubs: dict[int, Any] = {}
 
     def person(self, number: int) -> Person | None:
         pk = self.people.get(number)
@@ -229,6 +244,14 @@ class Builder:
             )  # fmt: skip
             self.people[number] = person.pk
             return f"person {number} = {person.pk}"
+        if kind == "session":
+            club = self.club(args[0])
+            present = Membership.objects.filter(model=club, person_id__in=[self.people.get(n) for n in args[1]])
+            running = [m for m in present if m.joined_on <= day and (m.left_on is None or m.left_on >= day)]
+            community.session_record(
+                actor=actor, model=club, date=day, kind=SessionKind.REGULAR, present=running, topic="Sinh hoạt"
+            )
+            return "done"
         if kind == "category":
             code, category = args
             service_type = ServiceType.objects.get(code=code)
@@ -289,6 +312,18 @@ class Builder:
             if args[1] == "completed":
                 referral = support.referral_change(actor=actor, referral=referral, status="accepted", on=day)
             support.referral_change(actor=actor, referral=referral, status=args[1], on=day)
+        elif kind == "join":
+            club = self.club(self.communes.index(person.unit))
+            community.member_join(actor=actor, model=club, person=person, joined_on=day)
+        elif kind == "member_leave":
+            membership = Membership.objects.filter(person=person, left_on=None).order_by("pk").first()
+            if membership is None:
+                return "skipped: not a member"
+            community.member_leave(actor=actor, membership=membership, left_on=day, reason="moved")
+        elif kind == "contact":
+            casework.contact_record(
+                actor=actor, person=person, date=day, mode="home_visit", topics=["relapse_prevention"]
+            )  # fmt: skip
         elif kind == "transfer":
             person_transfer(actor=actor, person=person, to_unit=self.communes[args[1]], on=day)
         elif kind == "leave":
@@ -305,6 +340,16 @@ class Builder:
                 return "skipped: no such person"
             person_merge(actor=actor, keep=person, duplicate=duplicate)
         return "done"
+
+    def club(self, commune: int) -> Any:
+        if commune not in self.clubs:
+            club_type = ModelType.objects.get(code="post_rehab_club")
+            self.clubs[commune] = community.model_create(
+                actor=self.officer, unit=self.communes[commune], model_type=club_type,
+                name=f"Câu lạc bộ {commune}", decision_number="1/QĐ-UBND", decision_date=D(2024, 1, 2),
+                decision_body="UBND xã", established_on=D(2024, 1, 2),
+            )  # fmt: skip
+        return self.clubs[commune]
 
     def partner(self, unit: OrgUnit) -> Any:
         if unit.pk not in self.partners:
