@@ -152,7 +152,16 @@ class ServiceUnit(models.Model):
         db_constraint=False,
     )  # fmt: skip
     person_id = models.BigIntegerField(db_index=True)
-    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+    day = models.DateField()  # the service's start: a period's records found by index, by unit or by day
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["unit", "day"], name="serviceunit_unit_day"),
+            models.Index(fields=["day", "unit"], name="serviceunit_day_unit"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.service_id} {self.unit_id}"
@@ -166,7 +175,16 @@ class ReferralUnit(models.Model):
         db_constraint=False,
     )  # fmt: skip
     person_id = models.BigIntegerField(db_index=True)
-    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+    day = models.DateField()  # the day of the referral's status: a period's records found by index, by unit or by day
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["unit", "day"], name="referralunit_unit_day"),
+            models.Index(fields=["day", "unit"], name="referralunit_day_unit"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.referral_id} {self.unit_id}"

@@ -58,7 +58,10 @@ def _on_unit(rows: QuerySet[Any], day: str, ctx: Context) -> QuerySet[Any]:
     """`rows` with `unit_path_at`: read from the units kept with the monthly status rows (`reports.ServiceUnit`,
     `reports.ReferralUnit`, the same choice made record by record) when they are built, else found by `_managed_on`."""
     if units_ready(ctx):
-        joined: QuerySet[Any] = rows.annotate(unit_path_at=F("managed__unit__path"))
+        # The period said of the unit rows too: a unit's records of the period are then found by their index.
+        joined: QuerySet[Any] = rows.filter(managed__day__range=(ctx.period.first, ctx.period.last)).annotate(
+            unit_path_at=F("managed__unit__path")
+        )
         return joined
     return _managed_on(rows, day, ctx)
 

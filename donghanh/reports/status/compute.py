@@ -171,10 +171,17 @@ def unit_on(records: Records, day: datetime.date) -> int | None:
     return best[2] if best is not None else None
 
 
-def record_units(person_id: int, records: Records) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
-    """(record id, person, unit) of the person's services on their start and referrals on their status's day."""
-    services = [(pk, person_id, unit) for pk, day in records.started if (unit := unit_on(records, day)) is not None]
-    referrals = [(pk, person_id, unit) for pk, day in records.closed if (unit := unit_on(records, day)) is not None]
+Unit = tuple[int, int, int, datetime.date]  # record id, person, unit, day
+
+
+def record_units(person_id: int, records: Records) -> tuple[list[Unit], list[Unit]]:
+    """(record, person, unit, day) of the person's services on their start and referrals on their status's day."""
+    services = [
+        (pk, person_id, unit, day) for pk, day in records.started if (unit := unit_on(records, day)) is not None
+    ]
+    referrals = [
+        (pk, person_id, unit, day) for pk, day in records.closed if (unit := unit_on(records, day)) is not None
+    ]
     return services, referrals
 
 

@@ -22,7 +22,7 @@ from donghanh.community.models import Membership
 from donghanh.core.dates import month_end
 from donghanh.people.models import Person
 from donghanh.reports.models import MemberMonth, MonthlyStatus, ReferralUnit, ServiceUnit, StatusHorizon, StatusStale
-from donghanh.reports.status.compute import Records, SessionDays, load, member_rows, record_units, rows_for
+from donghanh.reports.status.compute import Records, SessionDays, Unit, load, member_rows, record_units, rows_for
 
 DB = "default"  # the rows are written on the primary, whatever database the reports read
 REFRESH_BATCH = 2000
@@ -138,8 +138,9 @@ def _write_members(
 def _write_units(records: dict[int, Records], using: str, *, replace: bool = False) -> None:
     """Write the units of the people's services and referrals; `replace`: first remove the rows of the same records
     (a record moved from a person not redone with these, by a merge)."""
-    services: list[tuple[int, int, int]] = []
-    referrals: list[tuple[int, int, int]] = []
+    connection = connections[using]
+    services: list[Unit] = []
+    referrals: list[Unit] = []
     for pk, found in records.items():
         of_services, of_referrals = record_units(pk, found)
         services += of_services
@@ -148,7 +149,11 @@ def _write_units(records: dict[int, Records], using: str, *, replace: bool = Fal
         if rows and replace:
             model.objects.using(using).filter(pk__in=[row[0] for row in rows]).delete()
         if rows:
-            _copy(connections[using], model._meta.db_table, [str(f.column) for f in model._meta.concrete_fields], rows)
+            fields = model._meta.concrete_fields
+            values: list[Any] = rows
+            if connection.vendor != "postgresql":
+                values = [[f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)] for row in rows]
+            _copy(connection, model._meta.db_table, [str(f.column) for f in fields], values)
 
 
 def status_rebuild(
