@@ -251,7 +251,7 @@ def member_rows(
 
 def load(people: Iterable[int] | tuple[int, int], using: str) -> dict[int, Records]:
     """The records of `people` (ids, or a range of ids: first included, last excluded), merged records left out,
-    in at most thirteen queries."""
+    in twelve queries."""
     found: dict[int, Records] = defaultdict(Records)
     if isinstance(people, tuple):
         chosen = Q(person_id__gte=people[0], person_id__lt=people[1])

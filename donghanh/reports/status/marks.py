@@ -68,6 +68,9 @@ def _service_type_changed(sender: Any, instance: ServiceType, using: str, **kwar
 def _attendance_changed(sender: Any, instance: Attendance, using: str, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return
+    if Attendance.membership.is_cached(instance):  # a session's ticks come with their memberships: no query each
+        _marked([instance.membership.person_id], using)
+        return
     person = Membership.objects.using(using).filter(pk=instance.membership_id).values_list("person_id", flat=True)
     _marked(list(person), using)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import connections, transaction
 from django.db.models import Exists, Max, Min
@@ -21,6 +20,7 @@ from django.utils import timezone
 from donghanh.community.models import Membership
 from donghanh.core.dates import month_end
 from donghanh.people.models import Person
+from donghanh.reports.bulk import rows_insert
 from donghanh.reports.models import MemberMonth, MonthlyStatus, ReferralUnit, ServiceUnit, StatusHorizon, StatusStale
 from donghanh.reports.status.compute import Records, SessionDays, Unit, load, member_rows, record_units, rows_for
 
@@ -116,29 +116,17 @@ def _write_members(
     records: dict[int, Records], days: dict[int, list[datetime.date]], last: datetime.date, using: str
 ) -> int:
     """Write the rows of the people's memberships up to `last` (`days`: their models' sessions); returns how many."""
-    connection = connections[using]
-    plain = connection.vendor == "postgresql"
-    batch: list[list[Any]] = []
-    count = 0
-    for pk, found in records.items():
-        for row in member_rows(pk, found, days, last):
-            if plain:
-                batch.append([row[f.attname] for f in MEMBER_FIELDS])
-            else:
-                batch.append([f.get_db_prep_save(row[f.attname], connection) for f in MEMBER_FIELDS])
-            count += 1
-            if len(batch) >= 5000:
-                _copy(connection, MemberMonth._meta.db_table, [str(f.column) for f in MEMBER_FIELDS], batch)
-                batch.clear()
-    if batch:
-        _copy(connection, MemberMonth._meta.db_table, [str(f.column) for f in MEMBER_FIELDS], batch)
-    return count
+    made = (
+        [row[f.attname] for f in MEMBER_FIELDS]
+        for pk, found in records.items()
+        for row in member_rows(pk, found, days, last)
+    )
+    return rows_insert(MemberMonth, MEMBER_FIELDS, made, using)
 
 
 def _write_units(records: dict[int, Records], using: str, *, replace: bool = False) -> None:
     """Write the units of the people's services and referrals; `replace`: first remove the rows of the same records
     (a record moved from a person not redone with these, by a merge)."""
-    connection = connections[using]
     services: list[Unit] = []
     referrals: list[Unit] = []
     for pk, found in records.items():
@@ -148,12 +136,7 @@ def _write_units(records: dict[int, Records], using: str, *, replace: bool = Fal
     for model, rows in ((ServiceUnit, services), (ReferralUnit, referrals)):
         if rows and replace:
             model.objects.using(using).filter(pk__in=[row[0] for row in rows]).delete()
-        if rows:
-            fields = model._meta.concrete_fields
-            values: list[Any] = rows
-            if connection.vendor != "postgresql":
-                values = [[f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)] for row in rows]
-            _copy(connection, model._meta.db_table, [str(f.column) for f in fields], values)
+        rows_insert(model, model._meta.concrete_fields, rows, using)
 
 
 def status_rebuild(
@@ -222,41 +205,14 @@ def _empty(using: str) -> None:
             cursor.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
 
 
-def _copy(connection: Any, table: str, columns: list[str], batch: list[Any]) -> None:
-    """Insert `batch` (rows of values in the order of `columns`): COPY on PostgreSQL, else one multi-row statement."""
-    table, names = connection.ops.quote_name(table), ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for values in batch:
-                    copy.write_row(values)
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", batch)
-
-
 def _write(rows: Iterator[dict[str, object]], using: str) -> tuple[int, bool]:
-    """Insert the rows in batches (COPY on PostgreSQL); returns how many, and whether any is shared."""
-    connection = connections[using]
-    columns = [str(f.column) for f in FIELDS]
-    names = [f.attname for f in FIELDS]
-    count, shared = 0, False
-    batch: list[list[Any]] = []
+    """Insert the status rows; returns how many, and whether any is shared."""
+    shared = False
 
-    def flush() -> None:
-        _copy(connection, MonthlyStatus._meta.db_table, columns, batch)
-        batch.clear()
+    def values() -> Iterator[list[object]]:
+        nonlocal shared
+        for row in rows:
+            shared = shared or bool(row["shared"])
+            yield [row[f.attname] for f in FIELDS]
 
-    plain = connection.vendor == "postgresql"
-    for row in rows:
-        shared = shared or bool(row["shared"])
-        if plain:
-            batch.append([row[name] for name in names])
-        else:
-            batch.append([f.get_db_prep_save(row[f.attname], connection) for f in FIELDS])
-        count += 1
-        if len(batch) >= 5000:
-            flush()
-    if batch:
-        flush()
-    return count, shared
+    return rows_insert(MonthlyStatus, FIELDS, values(), using), shared

@@ -37,6 +37,7 @@ from donghanh.casework.models import Volunteer, VolunteerTeam
 from donghanh.community.models import CommunityModel
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
+from donghanh.reports.bulk import chunks, rows_insert
 from donghanh.support.models import Partner
 
 PERSON_PREFIX = "SYN"
@@ -46,12 +47,6 @@ DAY = datetime.timedelta(days=1)
 BATCH = 2000
 # The national data set: 224,000 people over the 3,321 communes of the 34 provinces (about 67.4 per commune).
 NATIONAL_PEOPLE, NATIONAL_COMMUNES = 224_000, 3_321
-# Fields whose Python values both database drivers take as they are (JSON and aware datetimes need preparing).
-PLAIN_TYPES = frozenset(
-    {"CharField", "TextField", "SlugField", "BooleanField", "DateField", "ForeignKey", "IntegerField",
-     "SmallIntegerField", "BigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
-     "PositiveBigIntegerField"}
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -167,40 +162,17 @@ def _label(model: type[models.Model]) -> str:
 def insert_values(
     model: type[models.Model], rows: Iterable[dict[str, Any]], counts: Counter[str], *, keys: bool = False
 ) -> None:
-    """Insert rows given as {attname: value} with one prepared statement per batch, without making model instances:
+    """Insert rows given as {attname: value} in batches (`bulk.rows_insert`), without making model instances:
     for the largest tables, whose rows need no id back (or, `keys`, come with their ids). Fields left out take their
     default (or now, for a date and time set automatically)."""
-    connection = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if keys or not f.primary_key]
     now = timezone.now()
     defaults = {
         f.attname: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
         for f in fields
     }
-    kinds = [(f, f.get_internal_type() in PLAIN_TYPES) for f in fields]
-    table, columns = (
-        connection.ops.quote_name(model._meta.db_table),
-        [connection.ops.quote_name(f.column or f.attname) for f in fields],
-    )
-    label = _label(model)
-    with connection.cursor() as cursor:
-        for batch in chunks(rows, 5000):
-            params = [
-                [
-                    value if plain else f.get_db_prep_save(value, connection)
-                    for f, plain in kinds
-                    for value in (row.get(f.attname, defaults[f.attname]),)
-                ]
-                for row in batch
-            ]
-            if connection.vendor == "postgresql":  # COPY is several times faster than INSERT there
-                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for values in params:
-                        copy.write_row(values)
-            else:
-                placeholders = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", params)
-            counts[label] += len(params)
+    made = ([row.get(f.attname, defaults[f.attname]) for f in fields] for row in rows)
+    counts[_label(model)] += rows_insert(model, fields, made, router.db_for_write(model))
 
 
 @transaction.atomic
@@ -295,9 +267,3 @@ def _status_create(world: Any, counts: Counter[str]) -> None:
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:
     return day.replace(year=day.year - years, day=min(day.day, 28))
-
-
-def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
