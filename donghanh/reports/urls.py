@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     # A unit's report for a period, and the people behind one of its figures.
     path("", report.report, name="report"),
+    path("trend/", report.report_trend, name="trend"),
     path("people/", report.people, name="people"),
     path("dashboard/", report.dashboard_panel, name="dashboard"),
     # The files officials send upward, made in the background: asked for, their progress, the file.

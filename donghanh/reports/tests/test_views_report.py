@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 REPORT = reverse("reports:report")
 PEOPLE = reverse("reports:people")
+TREND = reverse("reports:trend")
 POST_REHAB = EpisodeType.POST_REHAB_MANAGEMENT
 
 
@@ -258,19 +259,37 @@ def test_a_pre_reform_period_breaks_down_by_the_units_of_the_time(client, world,
 
 
 def test_the_charts_get_their_figures_from_json(client, world, ward, hanoi):
-    response = get(client, world.officer(hanoi), REPORT, period="2025Q3")
+    officer = world.officer(hanoi)
+    response = get(client, officer, REPORT, period="2025Q3")
     page = parse(response)
-    counts = response.context["trend_counts"]
-    assert counts["labels"][-1] == "Quý 3/2025" and len(counts["labels"]) == 6
-    registered = next(s for s in counts["series"] if s["label"] == vi("People registered"))
-    assert registered["values"][-1] == 3
-    assert page.find("script", id="report-trend-counts") is not None
-    assert page.find("script", id="report-trend-shares") is not None
     assert page.find("script", id="report-bars-data") is not None
     assert page.find("canvas", **{"data-report-chart": "report-bars-data"}) is not None
     scripts = [s.attrs.get("src") for s in page.find_all("script") if s.attrs.get("src")]
     assert any(src.endswith("vendor/chartjs/chart.umd.min.js") for src in scripts)
     assert any(src.endswith("reports/charts.js") for src in scripts)
+
+    # The key indicators over time come after the page, for the same unit and period.
+    slot = page.get(data_testid="trend-slot")
+    assert query_of(slot.attrs["hx-get"]) == {"unit": str(hanoi.pk), "period": "2025Q3"}
+    assert page.find("script", id="report-trend-counts") is None
+    trend = client.get(slot.attrs["hx-get"])
+    counts = trend.context["trend_counts"]
+    assert counts["labels"][-1] == "Quý 3/2025" and len(counts["labels"]) == 6
+    registered = next(s for s in counts["series"] if s["label"] == vi("People registered"))
+    assert registered["values"][-1] == 3
+    fragment = parse(trend)
+    assert fragment.find("script", id="report-trend-counts") is not None
+    assert fragment.find("script", id="report-trend-shares") is not None
+    assert fragment.find("canvas", **{"data-report-chart": "report-trend-counts"}) is not None
+
+
+def test_the_trend_is_scoped_like_the_report(client, world, ward, phu_thuong, hai_chau):
+    officer = world.officer(phu_thuong)
+    trend = TREND
+    assert get(client, officer, trend, unit=phu_thuong.pk, period="2025Q3").status_code == 200
+    assert get(client, officer, trend, unit=hai_chau.pk, period="2025Q3").status_code == 404
+    assert get(client, officer, trend, unit="x", period="2025Q3").status_code == 404
+    assert get(client, officer, trend, period="nope").status_code == 200  # their commune, this quarter
 
 
 # --- the people behind a figure ---------------------------------------------------------------------------------
@@ -354,10 +373,13 @@ def _queries(client, url, query):
 
 # session, user, grants; the unit, its frame, the units to pick from, the breadcrumb; the indicators that depend on
 # data (rating levels, model types); the post-rehab decision's deadline rules and the public holidays; per family one
-# query for the period and its breakdown (two apart but on PostgreSQL), and per family with a key indicator (the
-# charts' trend) one for each earlier period; the frames of the trend's periods before the reform; how far the
-# people's monthly status rows reach and whether any are stale; the targets.
-REPORT_QUERIES = 58 - len(FAMILIES) + breakdown_queries(len(FAMILIES))
+# query for the period and its breakdown (two apart but on PostgreSQL); how far the people's monthly status rows
+# reach and whether any are stale; the targets.
+REPORT_QUERIES = 31 - len(FAMILIES) + breakdown_queries(len(FAMILIES))
+# The charts' trend, loaded after the page: session, user, grants, the unit, its frame, the indicators that depend
+# on data, how far the status rows reach; per family with a key indicator one query for each of the six periods;
+# the frames of the periods before the reform; the targets.
+TREND_QUERIES = 41
 # session, user, grants, the unit, the indicators that depend on data (rating levels and model types), the frame,
 # the figure, the people counted and shown, how far the status rows reach (for the figure and for the people), the
 # access-log insert
@@ -374,10 +396,12 @@ def test_queries_do_not_grow_with_people_or_units(
     world.measure(world.person(phu_thuong), POST_REHAB, D(2025, 8, 1))
     report_query = {"period": "2025Q3"}
     drill_query = {"period": "2025Q3", "indicator": "people.post_rehab"}
+    counted = ((REPORT, report_query), (TREND, report_query), (PEOPLE, drill_query))
     # Warm the caches (content types, scales) shared with every later request.
     client.get(REPORT, report_query)
     client.get(PEOPLE, drill_query)
-    small = (_queries(client, REPORT, report_query), _queries(client, PEOPLE, drill_query))
+    client.get(TREND, report_query)
+    small = tuple(_queries(client, url, query) for url, query in counted)
 
     communes = [phu_thuong, *OrgUnit.objects.filter(parent=hanoi).exclude(pk=phu_thuong.pk).order_by("code")[:2]]
     # The people's status rows are redone as their commit hook does it.
@@ -389,9 +413,9 @@ def test_queries_do_not_grow_with_people_or_units(
                 world.measure(person, POST_REHAB, D(2025, 7, 1 + n))
                 world.assign(person, volunteer, D(2025, 7, 10))
                 world.service(person, "emergency_aid", D(2025, 8, 1), amount=1_000_000)
-    large = (_queries(client, REPORT, report_query), _queries(client, PEOPLE, drill_query))
+    large = tuple(_queries(client, url, query) for url, query in counted)
     page = parse(client.get(PEOPLE, drill_query))
     assert len(page.get(data_testid="drill-table").rows()) == 10
 
     assert small == large
-    assert large == (REPORT_QUERIES, DRILL_QUERIES)
+    assert large == (REPORT_QUERIES, TREND_QUERIES, DRILL_QUERIES)

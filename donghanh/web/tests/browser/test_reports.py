@@ -73,6 +73,9 @@ def test_a_province_officer_reads_drills_into_and_downloads_a_quarter_s_report(p
     expect(registered).to_have_text("3")
     expect(page.locator("[data-testid='indicator-people.in_facility'] [data-testid=value]")).to_have_text("1")
     expect(page.locator("[data-testid=child-00091]")).to_contain_text("Phường Phú Thượng")
+    # The key indicators over the recent quarters arrive after the page, their charts drawn.
+    expect(page.locator("[data-testid=trend] canvas[data-drawn]").first).to_be_attached(timeout=30_000)
+    expect(page.locator("[data-testid=trend-loading]")).to_have_count(0)
     headers = page.locator("[data-testid=breakdown-table] thead th")
     column = headers.evaluate_all("cells => cells.findIndex(cell => cell.dataset.code === 'people.registered')")
     assert column > 0
