@@ -6,9 +6,10 @@ production settings (`config.settings.bench`). Prints one JSON object per measur
     DATABASE_URL=postgres://…/donghanh_national python scripts/bench_national_measure.py country,province,pages
 
 Parts: `token` (API tokens of a national manager and of the province's officer, for the load test), `country`
-(the whole country's report page, Excel file and API), `province` (Đà Nẵng's quarter and its busiest commune's
-month: report pages and whole reports), `headline` (the five headline figures through the engine and by hand, for
-the three), `pages` (home pages and their dashboards, a unit page, the people list, a person page, the work list).
+(the whole country's report page, its trend loaded after it, Excel file and API), `province` (Đà Nẵng's quarter
+and its busiest commune's month: report pages, their trends and whole reports), `headline` (the five headline
+figures through the engine and by hand, for the three), `pages` (home pages and their dashboards, a unit page, the
+people list, a person page, the work list).
 The users it reads as (a national manager, Đà Nẵng's province officer, an officer of its busiest commune) are
 made once through the accounts services and kept.
 """
@@ -204,6 +205,8 @@ def main() -> None:
             f"{root.name}, year {YEAR}: report page",
             get(national, f"/reports/?unit={root.pk}&period={YEAR}"),
         )
+        measure("country", f"{root.name}, year {YEAR}: its trend (loaded after the page)",
+                get(national, f"/reports/trend/?unit={root.pk}&period={YEAR}"))  # fmt: skip
         measure(
             "country",
             f"{root.name}, year {YEAR}: whole report (Excel file)",
@@ -214,10 +217,14 @@ def main() -> None:
     if "province" in parts:
         measure("province", f"{province.name}, {QUARTER}: report page",
                 get(officer, f"/reports/?unit={province.pk}&period={QUARTER}"))  # fmt: skip
+        measure("province", f"{province.name}, {QUARTER}: its trend (loaded after the page)",
+                get(officer, f"/reports/trend/?unit={province.pk}&period={QUARTER}"))  # fmt: skip
         measure("province", f"{province.name}, {QUARTER}: whole report (Excel file)",
                 whole_report(province, quarter, users["province"]))  # fmt: skip
         measure("commune", f"{commune.name}, {MONTH}: report page",
                 get(local, f"/reports/?unit={commune.pk}&period={MONTH}"))  # fmt: skip
+        measure("commune", f"{commune.name}, {MONTH}: its trend (loaded after the page)",
+                get(local, f"/reports/trend/?unit={commune.pk}&period={MONTH}"))  # fmt: skip
         measure("commune", f"{commune.name}, {MONTH}: whole report (Excel file)",
                 whole_report(commune, month, users["commune"]))  # fmt: skip
     if "headline" in parts:
