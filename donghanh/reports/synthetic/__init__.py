@@ -257,12 +257,9 @@ def _status_create(world: Any, counts: Counter[str]) -> None:
     """The monthly status rows the reports read about people, worked out for the people just made (the rows are
     kept in step by the models' signals, which bulk inserts do not send)."""
     from donghanh.reports.models import MonthlyStatus
-    from donghanh.reports.status.store import status_mark, status_refresh
+    from donghanh.reports.status.store import status_build
 
-    status_mark(someone.pk for someone in world.people)
-    status_refresh()
-    made = MonthlyStatus.objects.filter(person__code__startswith=code_prefix(world.province))
-    counts[_label(MonthlyStatus)] += made.count()
+    counts[_label(MonthlyStatus)] += status_build(someone.pk for someone in world.people)
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:

@@ -27,6 +27,8 @@ from donghanh.people.choices import RosterEntry, RosterExit, Sex, Whereabouts
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
 from donghanh.people.services import person_register
 from donghanh.reports.engine import build_report
+from donghanh.reports.models import MemberMonth, MonthlyStatus, ReferralUnit, ServiceUnit
+from donghanh.reports.status.store import horizon, status_rebuild
 from donghanh.reports.synthetic import NATIONAL_COMMUNES, NATIONAL_PEOPLE, PERSON_PREFIX, synthetic_plan
 from donghanh.roster.choices import DeadlineKind, RelapseState
 from donghanh.roster.models import RelapseSignal, ReleaseNotice, TransferRequest
@@ -373,3 +375,24 @@ def test_the_provinces_asked_for_must_exist_and_have_people() -> None:
     with pytest.raises(CommandError, match="not both"):
         seed(country=True)
     assert not Person.objects.exists()
+
+
+def derived_rows() -> list[Counter[tuple[Any, ...]]]:
+    """The contents of every table worked out from the records: status rows, units, members' months (their own
+    ids aside; a unit's id is its record's)."""
+    tables = []
+    for model in (MonthlyStatus, ServiceUnit, ReferralUnit, MemberMonth):
+        own_id = model in (MonthlyStatus, MemberMonth)
+        names = [f.attname for f in model._meta.concrete_fields if not (f.primary_key and own_id)]
+        tables.append(Counter(model.objects.values_list(*names)))
+    return tables
+
+
+def test_the_rows_worked_out_while_seeding_are_those_a_rebuild_gives() -> None:
+    seed(people=150, communes=2)
+    seeded = derived_rows()
+    assert all(seeded)  # status rows, services' and referrals' units, members' months
+
+    status_rebuild(last_month=horizon())
+
+    assert derived_rows() == seeded
