@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from donghanh.core.text import fold
+from donghanh.core.xlsx import texts_only
 from donghanh.orgunits.models import OrgUnit
 from donghanh.reports.engine import Figure, Report, Row, share_text, target_text
 from donghanh.reports.indicators import SECTION_LABELS, Indicator, Kind, Section
@@ -287,7 +288,7 @@ def report_xlsx(report: Report, user: Any, *, on_sheet: Callable[[int, int], Non
     book.properties.title = f"{report.unit.name} — {report.period.label}"
     book.properties.creator = "Đồng Hành"
     output = io.BytesIO()
-    book.save(output)
+    texts_only(book).save(output)  # a name typed as "=HYPERLINK(…)" stays text
     return output.getvalue()
 
 

@@ -13,6 +13,7 @@ import io
 import re
 import time
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -344,3 +345,25 @@ def test_the_pdf_of_a_province_breaks_down_by_its_communes(data):
     assert "≥ 70 %" in text and vi(str(STATUS_LABELS[TargetStatus.MISSED])) in text
     assert "≤ 10" in text and vi(str(STATUS_LABELS[TargetStatus.MET])) in text
     print(f"PDF of a province (126 communes): {len(content):,} bytes, {len(reader.pages)} pages, {elapsed:.2f} s")
+
+
+def test_a_name_typed_as_a_formula_is_written_as_text_on_every_sheet(data, tmp_path):
+    """A user named `=HYPERLINK(…)` is the "prepared by" of every sheet: text there, never a formula."""
+    name = '=HYPERLINK("http://example.invalid/x","Mở")'
+    data.preparer.full_name = name
+    with translation.override("vi"):
+        content = exports.report_xlsx(report(data.hanoi, "2025Q4"), data.preparer)
+    data.preparer.refresh_from_db()  # the module's user keeps its name for the other tests
+
+    book = load_workbook(io.BytesIO(content))
+    prepared = [
+        sheet.cell(row, 2)
+        for sheet in book.worksheets
+        for row in range(1, 12)
+        if sheet.cell(row, 1).value == vi("Prepared by")
+    ]
+    assert len(prepared) == len(book.sheetnames)
+    assert all(cell.value == name and cell.data_type == "s" for cell in prepared)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheets = [archive.read(item) for item in archive.namelist() if item.startswith("xl/worksheets/")]
+    assert sheets and not any(b"<f>" in xml or b"<f " in xml for xml in sheets)
