@@ -1,9 +1,13 @@
-"""What a view reads of the HTTP request beyond Django's own: the client's address behind our proxies."""
+"""What a view reads of the HTTP request beyond Django's own (the client's address behind our proxies), and what
+every answer says about being kept (`NoStoreMiddleware`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -21,3 +25,19 @@ def client_ip(request: HttpRequest) -> str | None:
             return hops[-proxies]
     remote: str | None = request.META.get("REMOTE_ADDR") or None
     return remote
+
+
+class NoStoreMiddleware:
+    """Every answer the site makes (pages, fragments, the API, files) is kept by no browser or proxy: they show
+    people's records, and a shared computer's back button or a proxy's cache must not show them again. An answer
+    that says how it may be kept already keeps its own header; static files are served before this (WhiteNoise)
+    and keep theirs, to be cached for a year."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from donghanh.accounts.roles import Role
+from donghanh.accounts.services import api_token_issue
 from donghanh.core.tests.pages import parse
 from donghanh.orgunits.models import OrgUnit
 
@@ -82,6 +83,28 @@ def test_security_headers(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_no_answer_is_kept_by_a_browser_or_a_proxy(client, make_user, unit):
+    """Pages, fragments, error pages and the API say `no-store`: a shared computer's back button shows nothing."""
+    officer = make_user(Role.COMMUNE_OFFICER, unit("00091"))
+    answers = {"login page": client.get(reverse("login"))}
+    client.force_login(officer)
+    answers |= {
+        "home": client.get(reverse("home")),
+        "a fragment": client.get(reverse("orgunits:list"), {"q": "phu"}, headers={"HX-Request": "true"}),
+        "a 404": client.get(reverse("orgunits:detail", args=[unit("20242").pk])),
+        "the API": client.get("/api/v1/people/"),
+    }
+    client.logout()
+    answers["the API with a token"] = client.get(
+        "/api/v1/people/", headers={"Authorization": f"Token {api_token_issue(actor=officer).key}"}
+    )
+    for what, response in answers.items():
+        assert response.status_code in (200, 404), what
+        assert "no-store" in response["Cache-Control"], what
+        assert "private" in response["Cache-Control"], what
 
 
 # --- production settings -----------------------------------------------------------------------
