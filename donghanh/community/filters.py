@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.community.choices import ActivityKind, ModelStatus, SessionKind
 from donghanh.community.models import Activity, BoardMember, CommunityModel, Membership, RoadmapTarget, Session
+from donghanh.core.filters import IdFilter, YearFilter
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import filter_by_name
 
@@ -60,7 +61,7 @@ class CommunityModelFilter(django_filters.FilterSet):
 
 
 class BoardMemberFilter(django_filters.FilterSet):
-    model = django_filters.NumberFilter(field_name="model_id", label=_("Model"))
+    model = IdFilter(field_name="model_id", label=_("Model"))
 
     class Meta:
         model = BoardMember
@@ -68,8 +69,8 @@ class BoardMemberFilter(django_filters.FilterSet):
 
 
 class MembershipFilter(django_filters.FilterSet):
-    model = django_filters.NumberFilter(field_name="model_id", label=_("Model"))
-    person = django_filters.NumberFilter(field_name="person_id", label=_("Person"))
+    model = IdFilter(field_name="model_id", label=_("Model"))
+    person = IdFilter(field_name="person_id", label=_("Person"))
     active_on = django_filters.DateFilter(method="by_active_on", label=_("Members on (date)"))
 
     class Meta:
@@ -81,7 +82,7 @@ class MembershipFilter(django_filters.FilterSet):
 
 
 class SessionFilter(django_filters.FilterSet):
-    model = django_filters.NumberFilter(field_name="model_id", label=_("Model"))
+    model = IdFilter(field_name="model_id", label=_("Model"))
     kind = django_filters.ChoiceFilter(choices=SessionKind.choices, label=_("Kind"))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
@@ -96,9 +97,9 @@ _rename(SessionFilter, {"date_from": "from", "date_to": "to"})
 
 class ActivityFilter(django_filters.FilterSet):
     unit = UnitCodeFilter()
-    model = django_filters.NumberFilter(field_name="model_id", label=_("Model"))
+    model = IdFilter(field_name="model_id", label=_("Model"))
     kind = django_filters.ChoiceFilter(choices=ActivityKind.choices, label=_("Kind"))
-    year = django_filters.NumberFilter(field_name="date__year", label=_("Year"))
+    year = YearFilter(field_name="date__year", label=_("Year"))
 
     class Meta:
         model = Activity
@@ -107,7 +108,7 @@ class ActivityFilter(django_filters.FilterSet):
 
 class RoadmapTargetFilter(django_filters.FilterSet):
     unit = UnitCodeFilter()
-    year = django_filters.NumberFilter(field_name="year", label=_("Year"))
+    year = YearFilter(field_name="year", label=_("Year"))
     type = django_filters.CharFilter(field_name="model_type__code", label=_("Type (code)"))
 
     class Meta:

@@ -19,12 +19,15 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Field, Model, Q
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
+
+from donghanh.core.filters import MAX_ID
 
 MAX_PAGE_SIZE = 200
 
@@ -131,7 +134,7 @@ class KeysetPagination(BasePagination):
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param, "")
-        size = int(raw) if raw.isdigit() else 0
+        size = int(raw) if raw.isascii() and raw.isdigit() else 0
         return min(size, self.max_page_size) if size > 0 else self.page_size
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
@@ -194,3 +197,16 @@ class KeysetPagination(BasePagination):
                 "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
             },
         ]
+
+
+class IdRelatedField[M: Model](serializers.PrimaryKeyRelatedField[M]):
+    """A related record's id in a request body. A number the database cannot hold (above MAX_ID, below 1) is a
+    record that does not exist, and a fraction is of the wrong type: 400 on the field, never a database error."""
+
+    def to_internal_value(self, data: Any) -> M:
+        if isinstance(data, float):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        text = str(data).strip() if isinstance(data, (int, str)) and not isinstance(data, bool) else ""
+        if text.lstrip("-").isascii() and text.lstrip("-").isdigit() and not 0 < int(text) <= MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)

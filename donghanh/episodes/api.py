@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from donghanh.accounts.permissions import Capability
 from donghanh.core.api import KeysetPagination
+from donghanh.core.filters import IdFilter
 from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.episodes.models import Episode
 from donghanh.episodes.services import DECISION_FIELDS, episode_close, episode_open, episode_update
@@ -31,7 +32,7 @@ class ActiveEpisodeSerializer(serializers.ModelSerializer[Episode]):
 
 
 class EpisodeFilter(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("Person"))
+    person = IdFilter(field_name="person_id", label=_("Person"))
     episode_type = django_filters.MultipleChoiceFilter(choices=EpisodeType.choices, label=_("Type of measure"))
     is_open = django_filters.BooleanFilter(
         field_name="actual_end_date", lookup_expr="isnull", label=_("Not closed yet")

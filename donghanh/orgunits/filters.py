@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.core.filters import IdFilter
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import filter_by_name
 
@@ -15,7 +16,7 @@ class OrgUnitFilter(django_filters.FilterSet):
     era = django_filters.ChoiceFilter(choices=OrgUnit.Era.choices, label=_("Administrative system"))
     level = django_filters.ChoiceFilter(choices=OrgUnit.Level.choices, label=_("Level"))
     kind = django_filters.ChoiceFilter(choices=OrgUnit.Kind.choices, label=_("Type"))
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent unit"))
+    parent = IdFilter(field_name="parent_id", label=_("Parent unit"))
     code = django_filters.CharFilter(field_name="code", label=_("Official code"))
 
     class Meta:

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import Grant, scope_for
+from donghanh.core.filters import as_id
 from donghanh.core.rollup import with_subtree_count
 from donghanh.core.text import fold
 from donghanh.orgunits.models import OrgUnit
@@ -60,7 +61,9 @@ def unit_asked_within(raw: str, grants: list[Grant]) -> OrgUnit | None:
     raw = raw.strip()
     if not raw:
         return None
-    unit: OrgUnit | None = OrgUnit.objects.select_related("parent").filter(pk=raw).first() if raw.isdigit() else None
+    unit: OrgUnit | None = (
+        OrgUnit.objects.select_related("parent").filter(pk=pk).first() if (pk := as_id(raw)) else None
+    )
     if unit is None or not any(g.covers_path(unit.path) for g in grants):
         raise Http404
     return unit

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import Grant, scope_for
+from donghanh.core.filters import as_id
 from donghanh.core.periods import QUARTER, Period, parse_period, period_of
 from donghanh.orgunits.models import OrgUnit, OrgUnitSuccession
 from donghanh.orgunits.selectors import broadest_unit
@@ -35,7 +36,8 @@ def report_unit(user: Any, raw: str) -> OrgUnit:
     raw = raw.strip()
     if not raw:
         return broadest_unit(grants)
-    unit = _reportable(user).filter(pk=raw).first() if raw.isdigit() else None
+    pk = as_id(raw)
+    unit = _reportable(user).filter(pk=pk).first() if pk is not None else None
     if unit is None:
         raise Http404
     return unit

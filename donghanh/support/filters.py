@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from donghanh.casework.api.base import MonthFilter
+from donghanh.core.filters import IdFilter
 from donghanh.orgunits.selectors import filter_by_name
 from donghanh.support.choices import REFERRAL_TRANSITIONS, PartnerKind, ReferralKind, ReferralStatus, ServiceCategory
 from donghanh.support.models import AdherenceFollowUp, Partner, Referral, ServiceRecord
@@ -42,14 +43,14 @@ class PartnerFilter(django_filters.FilterSet):
 
 
 class ServiceRecordFilter(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("Person"))
+    person = IdFilter(field_name="person_id", label=_("Person"))
     service_type = django_filters.CharFilter(field_name="service_type__code", label=_("Service type (code)"))
     category = django_filters.ChoiceFilter(
         field_name="service_type__category", label=_("Category"), choices=ServiceCategory.choices
     )
     started_from = django_filters.DateFilter(field_name="start_date", lookup_expr="gte", label=_("Started from"))
     started_to = django_filters.DateFilter(field_name="start_date", lookup_expr="lte", label=_("Started until"))
-    provider = django_filters.NumberFilter(field_name="provider_id", label=_("Provider"))
+    provider = IdFilter(field_name="provider_id", label=_("Provider"))
 
     class Meta:
         model = ServiceRecord
@@ -60,8 +61,8 @@ OPEN_REFERRAL_STATUSES = [status for status, onward in REFERRAL_TRANSITIONS.item
 
 
 class ReferralFilter(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("Person"))
-    partner = django_filters.NumberFilter(field_name="partner_id", label=_("Partner"))
+    person = IdFilter(field_name="person_id", label=_("Person"))
+    partner = IdFilter(field_name="partner_id", label=_("Partner"))
     kind = django_filters.ChoiceFilter(label=_("For"), choices=ReferralKind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReferralStatus.choices)
     open = django_filters.BooleanFilter(label=_("Still open"), method="by_open")
@@ -83,8 +84,8 @@ class ReferralFilter(django_filters.FilterSet):
 
 
 class FollowUpFilter(django_filters.FilterSet):
-    referral = django_filters.NumberFilter(field_name="referral_id", label=_("Referral"))
-    person = django_filters.NumberFilter(field_name="referral__person_id", label=_("Person"))
+    referral = IdFilter(field_name="referral_id", label=_("Referral"))
+    person = IdFilter(field_name="referral__person_id", label=_("Person"))
     month_from = MonthFilter(field_name="month", lookup_expr="gte", label=_("From month (YYYY-MM)"))
     month_to = MonthFilter(field_name="month", lookup_expr="lte", label=_("Until month (YYYY-MM)"))
 

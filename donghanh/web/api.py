@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from donghanh.accounts.access import LOGIN_ONLY
 from donghanh.casework.choices import ContactMode, Topic
 from donghanh.casework.selectors import rating_levels_for
+from donghanh.core.filters import as_id
 from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.people.choices import DeathSource, RosterEntry, RosterExit, TransferStatus, Whereabouts
 from donghanh.people.selectors import people_for_user
@@ -106,9 +107,10 @@ class CodesView(APIView):
         ]
         person_id = request.query_params.get("person")
         if person_id is not None:
-            if not person_id.isdigit():
+            pk = as_id(person_id)
+            if pk is None:
                 raise ValidationError({"person": [_("Give a person's id (a number).")]})
-            person = people_for_user(request.user).select_related("unit").filter(pk=int(person_id)).first()
+            person = people_for_user(request.user).select_related("unit").filter(pk=pk).first()
             if person is None:
                 raise NotFound(_("No person with this id in your scope."))
             body["rating_levels"] = [

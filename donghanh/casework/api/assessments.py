@@ -34,6 +34,7 @@ from donghanh.casework.instruments import AssistRecency
 from donghanh.casework.models import InstrumentRecord, MonthlyAssessment, QuarterlyClassification, RatingLevel
 from donghanh.casework.selectors import rating_levels_for
 from donghanh.core.api import KeysetPagination
+from donghanh.core.filters import IdFilter, WholeNumberFilter, YearFilter
 from donghanh.people.api.base import VisiblePersonField, service_errors, user_of
 from donghanh.people.models import DrugTest, Person
 
@@ -41,7 +42,7 @@ from donghanh.people.models import DrugTest, Person
 
 
 class AssessmentFilter(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=gettext_lazy("Person"))
+    person = IdFilter(field_name="person_id", label=gettext_lazy("Person"))
     month = MonthFilter(label=gettext_lazy("Month (YYYY-MM)"))
 
     class Meta:
@@ -50,7 +51,9 @@ class AssessmentFilter(django_filters.FilterSet):
 
 
 class ClassificationFilter(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=gettext_lazy("Person"))
+    person = IdFilter(field_name="person_id", label=gettext_lazy("Person"))
+    year = YearFilter(field_name="year", label=gettext_lazy("Year"))
+    quarter = WholeNumberFilter(field_name="quarter", min_value=1, max_value=4, label=gettext_lazy("Quarter"))
 
     class Meta:
         model = QuarterlyClassification
@@ -58,7 +61,7 @@ class ClassificationFilter(django_filters.FilterSet):
 
 
 class InstrumentFilter(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=gettext_lazy("Person"))
+    person = IdFilter(field_name="person_id", label=gettext_lazy("Person"))
 
     class Meta:
         model = InstrumentRecord

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
+from donghanh.core.api import IdRelatedField
 from donghanh.people.api.base import CapabilityViewSet, log_people_seen, service_errors
 from donghanh.people.models import DrugTest, Person
 
@@ -111,7 +112,7 @@ class DrugTestIdsField(DrugUseOnly, serializers.ManyRelatedField):
     pass
 
 
-class VisibleDrugTestField(serializers.PrimaryKeyRelatedField[DrugTest]):
+class VisibleDrugTestField(IdRelatedField[DrugTest]):
     """A drug test's id; only tests the user may see are found."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -122,7 +123,7 @@ class VisibleDrugTestField(serializers.PrimaryKeyRelatedField[DrugTest]):
         return DrugTest.objects.accessible_to(self.context["request"].user)
 
 
-class ScopedRelatedField[M: Any](serializers.PrimaryKeyRelatedField[M]):
+class ScopedRelatedField[M: Any](IdRelatedField[M]):
     """An id among `model.objects.accessible_to(user, capability)`."""
 
     def __init__(self, model: Any, capability: Capability | None = None, **kwargs: Any) -> None:

@@ -20,6 +20,7 @@ from donghanh.casework import choices
 from donghanh.casework.models import Volunteer
 from donghanh.casework.selectors import coverage
 from donghanh.casework.worklist import WorkItem, work_list
+from donghanh.core.filters import as_id
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import units_for_user
 from donghanh.people.models import Person
@@ -126,8 +127,8 @@ class CoverageViewSet(viewsets.ViewSet):
             unit = units.filter(path=grants[0].unit_path).first()
         else:
             unit = units.filter(code=value, era=OrgUnit.Era.CURRENT).order_by("level").first()
-            if unit is None and value.isdigit():
-                unit = units.filter(pk=int(value)).first()
+            if unit is None and (pk := as_id(value)) is not None:
+                unit = units.filter(pk=pk).first()
         if unit is None:
             raise NotFound(_("No unit %(unit)s in your scope.") % {"unit": value})
         return unit

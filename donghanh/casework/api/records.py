@@ -19,13 +19,14 @@ from donghanh.casework import choices, services
 from donghanh.casework.api.base import PERSON_READ_FIELDS, PersonRecordSerializer, ReadViewSet, ScopedRelatedField
 from donghanh.casework.models import Contact, PlanGoal, ReintegrationPlan, Volunteer
 from donghanh.core.api import KeysetPagination
+from donghanh.core.filters import IdFilter
 from donghanh.people.api.base import VisiblePersonField, service_errors, user_of
 
 # Filters ------------------------------------------------------------------------------------------
 
 
 class ContactFilter(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=gettext_lazy("Person"))
+    person = IdFilter(field_name="person_id", label=gettext_lazy("Person"))
     since = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=gettext_lazy("Since"))
 
     class Meta:
@@ -34,7 +35,7 @@ class ContactFilter(django_filters.FilterSet):
 
 
 class PlanFilter(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=gettext_lazy("Person"))
+    person = IdFilter(field_name="person_id", label=gettext_lazy("Person"))
 
     class Meta:
         model = ReintegrationPlan
@@ -42,7 +43,7 @@ class PlanFilter(django_filters.FilterSet):
 
 
 class PlanGoalFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="plan_id", label=gettext_lazy("Plan"))
+    plan = IdFilter(field_name="plan_id", label=gettext_lazy("Plan"))
 
     class Meta:
         model = PlanGoal

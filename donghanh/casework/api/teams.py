@@ -27,13 +27,14 @@ from donghanh.casework.api.base import (
 from donghanh.casework.filters import VolunteerTeamFilter
 from donghanh.casework.models import Assignment, Volunteer, VolunteerTeam
 from donghanh.casework.selectors import assignments_active_on, teams_for_user, volunteers_active_on
+from donghanh.core.filters import IdFilter
 from donghanh.people.api.base import VisiblePersonField, service_errors, user_of
 
 # Filters ------------------------------------------------------------------------------------------
 
 
 class VolunteerFilter(django_filters.FilterSet):
-    team = django_filters.NumberFilter(field_name="team_id", label=gettext_lazy("Team"))
+    team = IdFilter(field_name="team_id", label=gettext_lazy("Team"))
     active = django_filters.BooleanFilter(method="filter_active", label=gettext_lazy("Active today"))
 
     class Meta:
@@ -45,8 +46,8 @@ class VolunteerFilter(django_filters.FilterSet):
 
 
 class AssignmentFilter(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=gettext_lazy("Person"))
-    volunteer = django_filters.NumberFilter(field_name="volunteer_id", label=gettext_lazy("Volunteer"))
+    person = IdFilter(field_name="person_id", label=gettext_lazy("Person"))
+    volunteer = IdFilter(field_name="volunteer_id", label=gettext_lazy("Volunteer"))
     active = django_filters.BooleanFilter(method="filter_active", label=gettext_lazy("Running today"))
 
     class Meta:

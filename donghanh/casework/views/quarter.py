@@ -33,6 +33,7 @@ from donghanh.casework.selectors import (
 )
 from donghanh.casework.views.office import current_day, form_status, office_scope, require_at, unit_asked, unit_choices
 from donghanh.core.dates import month_start, previous_quarter, quarter_months, quarter_of, shift_month_start
+from donghanh.core.filters import as_id
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
 from donghanh.orgunits.models import OrgUnit
@@ -69,7 +70,7 @@ def _confirm_posted(
 ) -> tuple[QuarterRow, ClassificationForm | None]:
     """Confirm the classification of the person posted: (their row, the form if it was refused)."""
     posted_pk = request.POST.get("person", "")
-    person = get_object_or_404(people, pk=int(posted_pk) if posted_pk.isdigit() else 0)
+    person = get_object_or_404(people, pk=as_id(posted_pk) or 0)
     require_at(request, Capability.CONFIRM_CLASSIFICATION, person.unit)
     row = (
         next((r for r in rows if r.person.pk == person.pk), None)

@@ -52,6 +52,7 @@ from donghanh.casework.views.office import (
     unit_choices,
 )
 from donghanh.casework.worklist import overdue_assessments
+from donghanh.core.filters import as_id
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
 from donghanh.orgunits.models import OrgUnit
@@ -358,7 +359,8 @@ def _assignable(request: AppRequest, team: VolunteerTeam | None, current: Assign
 
 def _preselected(request: AppRequest) -> dict[str, Any]:
     raw = request.GET.get("volunteer", "")
-    return {"volunteer": int(raw)} if raw.isdigit() else {}
+    pk = as_id(raw)
+    return {"volunteer": pk} if pk is not None else {}
 
 
 def _person_to_assign(request: AppRequest, pk: int) -> Person:

@@ -30,6 +30,7 @@ from donghanh.community.choices import ModelStatus
 from donghanh.community.filters import BoardMemberFilter, CommunityModelFilter
 from donghanh.community.models import BoardMember, CommunityModel, Membership, ModelType, StatusChange
 from donghanh.community.selectors import attendance_rates, members_on, models_for_user
+from donghanh.core.api import IdRelatedField
 from donghanh.people.api.base import service_errors, user_of
 
 # Types ------------------------------------------------------------------------------------------------
@@ -329,7 +330,7 @@ class BoardMemberSerializer(serializers.ModelSerializer[BoardMember]):
 
 
 class BoardUpdateSerializer(serializers.ModelSerializer[BoardMember]):
-    user = serializers.PrimaryKeyRelatedField[User](
+    user = IdRelatedField[User](
         queryset=User.objects.filter(is_active=True),
         required=False,
         allow_null=True,

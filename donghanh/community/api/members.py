@@ -21,6 +21,7 @@ from donghanh.community.choices import LeaveReason
 from donghanh.community.filters import MembershipFilter, SessionFilter
 from donghanh.community.models import Attendance, CommunityModel, Membership, Session
 from donghanh.core.api import KeysetPagination
+from donghanh.core.filters import MAX_ID
 from donghanh.people.api.base import VisiblePersonField, service_errors, user_of
 
 # Memberships ------------------------------------------------------------------------------------------
@@ -100,7 +101,7 @@ class MembershipIdsField(serializers.ListField):
     Whether each was a member of the session's model on its day is the service's to say.
     """
 
-    child = serializers.IntegerField(min_value=1)
+    child = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
     def to_internal_value(self, data: Any) -> list[Membership]:
         ids = list(dict.fromkeys(super().to_internal_value(data)))

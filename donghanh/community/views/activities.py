@@ -29,6 +29,7 @@ from donghanh.community.forms.sessions import (
 )
 from donghanh.community.models import Activity, CommunityModel, RoadmapTarget
 from donghanh.community.selectors import model_types, roadmap_progress
+from donghanh.core.filters import as_id
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
 from donghanh.orgunits.forms import unit_label
@@ -77,8 +78,8 @@ def activity_create(request: AppRequest) -> HttpResponse:
     if only_unit:
         initial["unit"] = only_unit.pk
     chosen = request.GET.get("model", "")
-    if chosen.isdigit():
-        model = models.filter(pk=chosen).first()
+    if (chosen_id := as_id(chosen)) is not None:
+        model = models.filter(pk=chosen_id).first()
         if model is not None:
             initial.update(model=model.pk, unit=model.unit_id)
     form = ActivityForm(request.POST or None, units=units, models=models, initial=initial)

@@ -40,6 +40,7 @@ from donghanh.community.forms.models import (
 from donghanh.community.models import Attendance, BoardMember, CommunityModel, Membership, ModelType, Session
 from donghanh.community.selectors import attendance_rates, members_on, model_types, models_for_user, roadmap_progress
 from donghanh.core.dates import month_start, shift_month_start
+from donghanh.core.filters import as_id
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
 from donghanh.core.text import fold
@@ -400,8 +401,8 @@ def member_add(request: AppRequest, pk: int) -> HttpResponse:
     ids = list(shown.values_list("pk", flat=True)[: PEOPLE_SHOWN + 1])
     more = len(ids) > PEOPLE_SHOWN
     keep = Q(pk__in=ids[:PEOPLE_SHOWN])
-    if chosen and str(chosen).isdigit():
-        keep |= Q(pk=int(chosen))
+    if (chosen_id := as_id(chosen)) is not None:
+        keep |= Q(pk=chosen_id)
     form.fields["person"].queryset = people.filter(keep)  # type: ignore[attr-defined]
     context = {
         "form": form,

@@ -29,6 +29,7 @@ from donghanh.community.choices import SessionKind
 from donghanh.community.forms.sessions import AttendanceForm, NewSessionForm, SessionForm
 from donghanh.community.models import CommunityModel, Membership, Session
 from donghanh.community.selectors import MemberRate, attendance_rates, members_on, models_for_user
+from donghanh.core.filters import as_id
 from donghanh.core.forms import apply_service_errors
 from donghanh.people.extensions import SectionContext
 from donghanh.people.models import Person
@@ -74,7 +75,7 @@ def _tick_list(request: AppRequest, model: CommunityModel, day: datetime.date, m
 
 def _ticked(data: QueryDict) -> set[int]:
     """The membership ids ticked in the data sent (numbers only), to tick them again on a refused form."""
-    return {int(value) for value in data.getlist("present") if value.isdigit()}
+    return {pk for value in data.getlist("present") if (pk := as_id(value)) is not None}
 
 
 def _saved_message(present: int, members: int) -> str:

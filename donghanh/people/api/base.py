@@ -32,6 +32,7 @@ from donghanh.accounts.access import HasCapability
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.audit.services import access_log_record, access_log_record_many
+from donghanh.core.api import IdRelatedField
 from donghanh.people.models import Person
 from donghanh.people.selectors import people_for_user
 
@@ -68,7 +69,7 @@ def log_people_seen(request: Request, people: Iterable[Person], detail: str) -> 
     )
 
 
-class VisiblePersonField(serializers.PrimaryKeyRelatedField[Person]):
+class VisiblePersonField(IdRelatedField[Person]):
     """A person's id; only people in the user's scope are found."""
 
     def __init__(self, **kwargs: Any) -> None:

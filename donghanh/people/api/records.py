@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from donghanh.accounts.permissions import Capability
+from donghanh.core.filters import IdFilter
 from donghanh.people.api.base import (
     SensitiveReadViewSet,
     VisiblePersonField,
@@ -27,7 +28,7 @@ from donghanh.people.services import (
 
 
 class PersonRecordFilter(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=gettext_lazy("Person"))
+    person = IdFilter(field_name="person_id", label=gettext_lazy("Person"))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=gettext_lazy("From"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=gettext_lazy("Until"))
 

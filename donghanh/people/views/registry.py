@@ -27,6 +27,7 @@ from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.services import access_log_record
+from donghanh.core.filters import as_id
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
 from donghanh.orgunits.models import OrgUnit
@@ -74,7 +75,7 @@ def _picked_units(form: forms.Form, *names: str) -> dict[str, OrgUnit | None]:
     picked: dict[str, OrgUnit | None] = {}
     for name in names:
         value = form[name].value()
-        picked[name] = current_communes().filter(pk=value).first() if str(value or "").isdigit() else None
+        picked[name] = current_communes().filter(pk=pk).first() if (pk := as_id(value)) else None
     return picked
 
 
@@ -156,7 +157,7 @@ def person_list(request: AppRequest) -> HttpResponse:
 
 def _year(text: str | None) -> int | None:
     text = (text or "").strip()
-    if text.isdigit() and 1900 <= int(text) <= 2100:
+    if text.isascii() and text.isdigit() and 1900 <= int(text) <= 2100:
         return int(text)
     match = re.search(r"(\d{4})$", text)  # a date of birth typed dd/mm/yyyy
     return int(match.group(1)) if match and 1900 <= int(match.group(1)) <= 2100 else None
@@ -391,9 +392,10 @@ def person_merge(request: AppRequest, pk: int) -> HttpResponse:
         results = list(_find(others, query)[:20]) if len(query) >= 2 else []
         return render(request, "people/person_merge.html", {"person": person, "query": query, "results": results})
 
-    if not chosen.isdigit():
+    chosen_id = as_id(chosen)
+    if chosen_id is None:
         raise Http404
-    duplicate = get_object_or_404(others, pk=int(chosen))
+    duplicate = get_object_or_404(others, pk=chosen_id)
     error = ""
     if request.method == "POST":
         try:

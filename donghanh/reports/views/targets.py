@@ -22,6 +22,7 @@ from donghanh.accounts.access import scoped
 from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
+from donghanh.core.filters import as_id
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.periods import QUARTER, YEAR, Period, parse_period, period_of
 from donghanh.orgunits.forms import unit_label
@@ -118,8 +119,9 @@ def target_create(request: AppRequest) -> HttpResponse:
     offered = list(units[:2])
     asked = request.GET.get("unit", "")
     initial: dict[str, Any] = {"period": request.GET.get("period") or period_of(YEAR, timezone.localdate()).code}
-    if asked.isdigit() and units.filter(pk=asked).exists():
-        initial["unit"] = int(asked)
+    asked_id = as_id(asked)
+    if asked_id is not None and units.filter(pk=asked_id).exists():
+        initial["unit"] = asked_id
     elif len(offered) == 1:
         initial["unit"] = offered[0].pk
     if request.GET.get("indicator"):
@@ -147,7 +149,7 @@ def target_create(request: AppRequest) -> HttpResponse:
 
 
 def _cancel(unit: str) -> str:
-    return report_url("reports:targets", unit=unit if unit.isdigit() else None)
+    return report_url("reports:targets", unit=unit if as_id(unit) is not None else None)
 
 
 @scoped(Capability.SET_TARGETS)

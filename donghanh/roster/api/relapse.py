@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from donghanh.accounts.permissions import Capability
+from donghanh.core.filters import IdFilter
 from donghanh.people.api.base import NamedChoiceField, SensitiveReadViewSet, VisiblePersonField, service_errors, user_of
 from donghanh.roster.choices import RelapseFollowUp, RelapseSource, RelapseState
 from donghanh.roster.models import RelapseSignal
@@ -26,7 +27,7 @@ from donghanh.roster.relapse import relapse_report, relapse_resolve
 
 
 class RelapseSignalFilter(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=gettext_lazy("Person"))
+    person = IdFilter(field_name="person_id", label=gettext_lazy("Person"))
     state = django_filters.MultipleChoiceFilter(choices=RelapseState.choices, label=gettext_lazy("State"))
     source = django_filters.MultipleChoiceFilter(choices=RelapseSource.choices, label=gettext_lazy("Source"))
 

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from donghanh.accounts.permissions import Capability
+from donghanh.core.filters import IdFilter
 from donghanh.people.api.base import (
     NamedChoiceField,
     SensitiveReadViewSet,
@@ -44,7 +45,7 @@ STATE_FILTERS = {
 
 
 class ReleaseNoticeFilter(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=gettext_lazy("Person"))
+    person = IdFilter(field_name="person_id", label=gettext_lazy("Person"))
     state = django_filters.MultipleChoiceFilter(
         choices=NoticeState.choices, method="filter_state", label=gettext_lazy("State")
     )

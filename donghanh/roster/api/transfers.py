@@ -22,6 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from donghanh.accounts.permissions import Capability
+from donghanh.core.api import IdRelatedField
+from donghanh.core.filters import IdFilter
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.api.base import (
     CapabilityViewSet,
@@ -48,7 +50,7 @@ VISIBLE = "visible_people"
 
 
 class TransferFilter(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=gettext_lazy("Person"))
+    person = IdFilter(field_name="person_id", label=gettext_lazy("Person"))
     status = django_filters.MultipleChoiceFilter(choices=TransferStatus.choices, label=gettext_lazy("Status"))
 
     class Meta:
@@ -144,7 +146,7 @@ class TransferCreateSerializer(serializers.Serializer[Any]):
     citizen_id = serializers.CharField(
         required=False, allow_blank=True, max_length=20, help_text=gettext_lazy("…or by their exact citizen ID.")
     )
-    to_unit = serializers.PrimaryKeyRelatedField(
+    to_unit = IdRelatedField[OrgUnit](
         queryset=OrgUnit.objects.all(), help_text=gettext_lazy("The commune the person moves to (a current commune).")
     )
     move_date = serializers.DateField(help_text=gettext_lazy("The day of the move (not in the future)."))

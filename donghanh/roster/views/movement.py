@@ -27,6 +27,7 @@ from donghanh.accounts.access import scoped
 from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import Scope, scope_for
+from donghanh.core.filters import as_id
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
 from donghanh.orgunits.models import OrgUnit
@@ -140,7 +141,8 @@ def rejoin(request: AppRequest, pk: int) -> HttpResponse:
 def _picked(form: Form) -> OrgUnit | None:
     """The commune the picker holds (typed or refused), to show it chosen when the form comes back."""
     value = str(form["to_unit"].value() or "")
-    return current_communes().filter(pk=value).first() if value.isdigit() else None
+    pk = as_id(value)
+    return current_communes().filter(pk=pk).first() if pk is not None else None
 
 
 @scoped(Capability.MANAGE_PEOPLE)
@@ -265,8 +267,8 @@ def transfer_list(request: AppRequest) -> HttpResponse:
     if status in TransferStatus.values:
         rows = rows.filter(status=status)
     person = request.GET.get("person", "")
-    if person.isdigit():
-        rows = rows.filter(person_id=int(person))
+    if (person_id := as_id(person)) is not None:
+        rows = rows.filter(person_id=person_id)
     waiting_first = Case(
         When(status=TransferStatus.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
@@ -280,7 +282,7 @@ def transfer_list(request: AppRequest) -> HttpResponse:
         "items": _items(request, shown),
         "status": status if status in TransferStatus.values else "",
         "statuses": TransferStatus.choices,
-        "person_filter": person if person.isdigit() else "",
+        "person_filter": person if as_id(person) is not None else "",
         "may_report_arrival": scope_for(request.user).can(Capability.MANAGE_PEOPLE),
     }
     template = "roster/transfer_list.html#results" if request.htmx else "roster/transfer_list.html"
