@@ -36,7 +36,7 @@ from donghanh.casework.models import (
     VolunteerTeam,
 )
 from donghanh.casework.selectors import derived_level, rating_scale_for
-from donghanh.core.dates import month_end, month_start, quarter_months
+from donghanh.core.dates import check_event_day, month_end, month_start, quarter_months
 from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
 from donghanh.orgunits.models import OrgUnit
@@ -76,11 +76,6 @@ def _stored(message: str, **values: str) -> str:
     """Text the system writes into a record: in the installation's language, whoever's page made it."""
     with translation.override(settings.LANGUAGE_CODE):
         return _(message) % values if values else _(message)
-
-
-def _not_future(day: datetime.date, field: str) -> None:
-    if day > _today():
-        raise ValidationError({field: _("The date cannot be in the future.")})
 
 
 # --- teams and volunteers -------------------------------------------------------------------------
@@ -226,7 +221,7 @@ def contact_record(
     """Log a contact; a volunteer who logs in is recorded as the volunteer who made it."""
     require_person(actor, Capability.RECORD_CASEWORK, person)
     check_fields(fields, CONTACT_FIELDS)
-    _not_future(date, "date")
+    check_event_day(date, "date")
     topics = list(dict.fromkeys(topics))
     unknown = [t for t in topics if t not in choices.Topic.values]
     if unknown:
@@ -413,7 +408,7 @@ def instrument_record(
     ASSIST answers are {substance: {"q1": …, …, "q7": …}} with the injection answer (Q8) apart;
     BARC-10 answers are the ten item values, 1 to 6.
     """
-    _not_future(date, "date")
+    check_event_day(date, "date")
     record = InstrumentRecord(person=person, instrument=instrument, date=date, recorded_by=actor)
     if instrument == choices.Instrument.ASSIST:
         require_person(actor, Capability.RECORD_DRUG_USE, person)

@@ -33,6 +33,7 @@ from donghanh.community.models import (
     Session,
     StatusChange,
 )
+from donghanh.core.dates import check_event_day
 from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
 from donghanh.orgunits.models import OrgUnit
@@ -52,11 +53,6 @@ ACTIVITY_FIELDS = {
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def _not_future(day: datetime.date, field: str) -> None:
-    if day > _today():
-        raise ValidationError({field: _("The date cannot be in the future.")})
 
 
 def _day(day: datetime.date) -> str:
@@ -120,7 +116,7 @@ def model_create(
         raise ValidationError({"unit": _("A model belongs to a current commune or province.")})
     if status == ModelStatus.DISSOLVED:
         raise ValidationError({"status": _("A new model cannot start dissolved.")})
-    _not_future(established_on, "established_on")
+    check_event_day(established_on, "established_on")
     if not model_type.is_active:
         raise ValidationError({"model_type": _("This type of model is no longer in use.")})
     with translation.override(settings.LANGUAGE_CODE):  # stored text: in the installation's language
@@ -146,7 +142,7 @@ def model_update(*, actor: User, model: CommunityModel, **fields: Any) -> Commun
     for name, value in fields.items():
         setattr(model, name, value)
     _check_model(model)
-    _not_future(model.established_on, "established_on")
+    check_event_day(model.established_on, "established_on")
     changes = list(model.status_changes.order_by("on", "pk"))
     if changes and model.established_on != changes[0].on:
         # The first status runs from the establishment: it moves with it, up to the next change or record.
@@ -196,7 +192,7 @@ def model_status_change(
         raise ValidationError(
             {"on": _("The change cannot be before the last one (%(day)s).") % {"day": _day(model.status_since)}}
         )
-    _not_future(on, "on")
+    check_event_day(on, "on")
     if status == ModelStatus.DISSOLVED:
         last = model.sessions.filter(date__gt=on).order_by("-date").values_list("date", flat=True).first()
         if last is not None:
@@ -252,7 +248,7 @@ def board_add(
 ) -> BoardMember:
     require_model(actor, Capability.MANAGE_COMMUNITY, model)
     check_fields(fields, BOARD_FIELDS)
-    _not_future(start_date, "start_date")
+    check_event_day(start_date, "start_date")
     seat = BoardMember(model=model, role=role, full_name=" ".join(full_name.split()), start_date=start_date, **fields)
     _check_seat(seat)
     _save(seat, actor)
@@ -285,7 +281,7 @@ def member_join(
     if not person.unit.path.startswith(model.unit.path):
         raise ValidationError({"person": _("%(name)s is managed by another commune.") % {"name": person.full_name}})
     _within_life(model, joined_on, "joined_on")
-    _not_future(joined_on, "joined_on")
+    check_event_day(joined_on, "joined_on")
     overlapping = model.memberships.filter(person=person).filter(Q(left_on__isnull=True) | Q(left_on__gte=joined_on))
     if overlapping.exists():
         raise ValidationError({"person": _("%(name)s is already a member then.") % {"name": person.full_name}})
@@ -303,7 +299,7 @@ def member_leave(
         raise ValidationError({"left_on": _("The member left on %(day)s.") % {"day": _day(membership.left_on)}})
     if left_on < membership.joined_on:
         raise ValidationError({"left_on": _("The member joined on %(day)s.") % {"day": _day(membership.joined_on)}})
-    _not_future(left_on, "left_on")
+    check_event_day(left_on, "left_on")
     if not reason:
         raise ValidationError({"reason": _("Say why the member left.")})
     attended = membership.attendance.filter(session__date__gt=left_on).order_by("-session__date").first()
@@ -356,7 +352,7 @@ def session_record(
     require_model(actor, Capability.RECORD_COMMUNITY, model)
     check_fields(fields, SESSION_FIELDS)
     _within_life(model, date, "date")
-    _not_future(date, "date")
+    check_event_day(date, "date")
     members = _check_attendance(model, date, present)
     session = Session(model=model, date=date, kind=kind, recorded_by=actor, **fields)
     _save(session, actor)
@@ -375,7 +371,7 @@ def session_update(
     for name, value in fields.items():
         setattr(session, name, value)
     _within_life(model, session.date, "date")
-    _not_future(session.date, "date")
+    check_event_day(session.date, "date")
     members = _check_attendance(
         model, session.date, present if present is not None else [a.membership for a in session.attendance.all()]
     )
@@ -406,7 +402,7 @@ def activity_record(
             raise ValidationError({"model": _("Choose the model whose activity this is.")})
     if unit.is_legacy:
         raise ValidationError({"unit": _("Choose a current unit.")})
-    _not_future(date, "date")
+    check_event_day(date, "date")
     if not title.strip():
         raise ValidationError({"title": _("Give the activity a title.")})
     activity = Activity(unit=unit, date=date, kind=kind, title=title.strip(), recorded_by=actor, **fields)

@@ -14,7 +14,14 @@ from __future__ import annotations
 import calendar
 import datetime
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 DAY = datetime.timedelta(days=1)
+# The earliest day the system takes for something that happened (a contact, a session, a release): earlier is a
+# typing slip such as 0001-01-01, which would sit first in every list and report sorted by day.
+FIRST_EVENT_DAY = datetime.date(1950, 1, 1)
 
 
 # Months -----------------------------------------------------------------------------------------
@@ -96,3 +103,13 @@ def quarter_months(year: int, quarter: int) -> list[datetime.date]:
 def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
     """The year and number of the quarter before."""
     return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
+def check_event_day(day: datetime.date, field: str) -> None:
+    """A day something happened: neither in the future nor before FIRST_EVENT_DAY; else ValidationError on `field`."""
+    if day > timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+    if day < FIRST_EVENT_DAY:
+        raise ValidationError(
+            {field: _("The date cannot be before %(day)s.") % {"day": FIRST_EVENT_DAY.strftime("%d/%m/%Y")}}
+        )

@@ -14,6 +14,19 @@ def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", stripped).lower().split())
 
 
+def clean_name(text: str) -> str:
+    """A name as kept: composed (NFC, as Vietnamese keyboards differ), without invisible format characters (bidi
+    overrides that reverse what follows, zero-width spaces and joiners, byte-order marks: Unicode category Cf, none
+    of which a Vietnamese name needs), single spaces."""
+    composed = unicodedata.normalize("NFC", text)
+    return " ".join("".join(ch for ch in composed if unicodedata.category(ch) != "Cf").split())
+
+
+def has_letters(text: str) -> bool:
+    """Whether the text holds a letter at all (a name is not a number or punctuation alone)."""
+    return any(ch.isalpha() for ch in text)
+
+
 def in_language(vi: str, en: str) -> str:
     """Of a label kept in both languages (configurable lists: service types, model types, rating levels), the one
     of the active language; Vietnamese unless English is asked for."""

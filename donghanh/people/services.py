@@ -19,7 +19,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
-from donghanh.core.text import fold
+from donghanh.core.text import clean_name, fold, has_letters
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Substance, TestResult, Whereabouts
 from donghanh.people.extensions import drug_test_hooks, person_merge_steps, whereabouts_hooks
@@ -37,6 +37,7 @@ from donghanh.people.models import (
 from donghanh.people.selectors import birth_registration_province_codes
 
 # fmt: off
+FIRST_BIRTH_YEAR = 1900  # the register's people were born after it; an earlier year is a typing slip
 IDENTITY_FIELDS = {
     "full_name", "other_names", "sex", "birth_date", "birth_year", "citizen_id", "ethnicity", "phone",
     "current_hamlet", "current_street", "permanent_unit", "permanent_hamlet", "permanent_street",
@@ -68,12 +69,22 @@ class DuplicateCitizenId(ValidationError):
 def _check_identity(person: Person) -> None:
     """Names, birth data and the citizen ID must agree; raises ValidationError naming the fields."""
     errors: dict[str, list[str]] = {}
-    if person.birth_date:
+    person.full_name = clean_name(person.full_name)
+    person.other_names = ", ".join(name for part in person.other_names.split(",") if (name := clean_name(part)))
+    if not has_letters(person.full_name):
+        errors["full_name"] = [_("A name is written with letters.")]
+    if person.birth_date and person.birth_date.year < FIRST_BIRTH_YEAR:
+        errors["birth_date"] = [_("The date of birth is before %(year)s.") % {"year": FIRST_BIRTH_YEAR}]
+    elif person.birth_date:
         if person.birth_year and person.birth_year != person.birth_date.year:
             errors["birth_year"] = [_("The year of birth differs from the date of birth.")]
         person.birth_year = person.birth_date.year
         if person.birth_date > _today():
             errors["birth_date"] = [_("The date of birth is in the future.")]
+    elif person.birth_year and person.birth_year > _today().year:
+        errors["birth_year"] = [_("The year of birth is in the future.")]
+    elif person.birth_year and person.birth_year < FIRST_BIRTH_YEAR:
+        errors["birth_year"] = [_("The year of birth is before %(year)s.") % {"year": FIRST_BIRTH_YEAR}]
     if person.citizen_id:
         check = check_citizen_id(
             person.citizen_id,
@@ -116,7 +127,7 @@ def person_register(
     registered_on = registered_on or _today()
     if registered_on > _today():
         raise ValidationError({"registered_on": _("The date is in the future.")})
-    person = Person(unit=unit, full_name=" ".join(full_name.split()), sex=sex, **fields)
+    person = Person(unit=unit, full_name=full_name, sex=sex, **fields)
     person.birth_year = birth_year  # type: ignore[assignment]  # may come from the date of birth
     person.code = "pending"
     _check_identity(person)
@@ -135,8 +146,6 @@ def person_update(*, actor: User, person: Person, **fields: Any) -> Person:
     check_fields(fields, IDENTITY_FIELDS)
     for name, value in fields.items():
         setattr(person, name, value)
-    if "full_name" in fields:
-        person.full_name = " ".join(person.full_name.split())
     _check_identity(person)
     _save(person, actor)
     return person

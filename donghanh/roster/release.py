@@ -12,11 +12,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
+from donghanh.core.dates import check_event_day
 from donghanh.core.history import recorded_save as _save
 from donghanh.episodes.choices import FACILITY_TYPES, EndReason, EpisodeType
 from donghanh.episodes.models import Episode
@@ -26,11 +26,6 @@ from donghanh.people.models import Person, WhereaboutsRecord
 from donghanh.people.roster import roster_settle
 from donghanh.people.services import require
 from donghanh.roster.models import ReleaseNotice
-
-
-def _not_future(day: datetime.date, field: str) -> None:
-    if day > timezone.localdate():
-        raise ValidationError({field: _("The date is in the future.")})
 
 
 @transaction.atomic
@@ -47,7 +42,7 @@ def release_notice_record(
     Person.objects.select_for_update().filter(pk=person.pk).first()
     if person.died_on is not None:
         raise ValidationError(_("The person has died."))
-    _not_future(notice_date, "notice_date")
+    check_event_day(notice_date, "notice_date")
     if expected_release_date < notice_date:
         raise ValidationError({"expected_release_date": _("The release is expected on or after the notice.")})
     if ReleaseNotice.objects.filter(person=person, decision_episode__isnull=True, closed_on__isnull=True).exists():
@@ -87,9 +82,9 @@ def release_record(
     Person.objects.select_for_update().filter(pk=person.pk).first()
     if notice.released_on is not None or not notice.is_pending:
         raise ValidationError(_("This release is already recorded."))
-    _not_future(released_on, "released_on")
+    check_event_day(released_on, "released_on")
     certificate_received_on = certificate_received_on or released_on
-    _not_future(certificate_received_on, "certificate_received_on")
+    check_event_day(certificate_received_on, "certificate_received_on")
     if released_on < notice.notice_date:
         raise ValidationError({"released_on": _("The release comes on or after the notice.")})
     if certificate_received_on < released_on:
@@ -157,7 +152,7 @@ def release_notice_close(*, actor: User, notice: ReleaseNotice, on: datetime.dat
         raise ValidationError(_("This release is already decided or closed."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why no decision will be issued.")})
-    _not_future(on, "on")
+    check_event_day(on, "on")
     if on < notice.notice_date:
         raise ValidationError({"on": _("The date is before the notice.")})
     notice.closed_on, notice.closed_reason = on, reason.strip()[:300]

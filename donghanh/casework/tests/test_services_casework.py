@@ -112,6 +112,18 @@ def test_a_contact_in_the_future_is_refused(officer, hung):
     assert not Contact.objects.exists()
 
 
+@pytest.mark.parametrize("day", [datetime.date(1, 1, 1), datetime.date(1949, 12, 31)])
+def test_a_contact_before_1950_is_refused_on_its_date(officer, hung, day):
+    with pytest.raises(ValidationError) as refused:
+        services.contact_record(actor=officer, person=hung, date=day, mode=ContactMode.HOME_VISIT)
+    assert list(refused.value.message_dict) == ["date"]
+    assert "01/01/1950" in refused.value.message_dict["date"][0]
+    assert not Contact.objects.exists()
+    assert services.contact_record(
+        actor=officer, person=hung, date=datetime.date(1950, 1, 1), mode=ContactMode.HOME_VISIT
+    ).date == datetime.date(1950, 1, 1)
+
+
 def test_a_volunteer_records_contacts_only_with_the_person_assigned_to_them(volunteer, hung, lan):
     contact = services.contact_record(actor=volunteer, person=hung, date=TODAY, mode=ContactMode.HOME_VISIT)
     assert contact.volunteer is not None and contact.volunteer.user == volunteer

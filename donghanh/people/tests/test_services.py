@@ -364,3 +364,37 @@ def test_a_move_to_a_legacy_unit_a_province_or_the_same_commune_is_refused(offic
             person_transfer(actor=officer, person=person, to_unit=target, on=D(2026, 1, 1))
         assert set(errors_of(error)) == {"to_unit"}, target
     assert person.periods.count() == 1
+
+
+# --- what a name and a birth may be ------------------------------------------------------------------------------
+
+
+def test_invisible_characters_are_removed_from_names_and_the_name_is_composed(officer, phu_thuong):
+    # A right-to-left override would show "Hùng" reversed; zero-width spaces would hide a duplicate from search.
+    typed = "Nguye\u0302\u0303n\u200b Va\u0306n \u202eHùng\u202c\ufeff"
+    person = register(officer, phu_thuong, typed, other_names="Tí\u200d, \u2066Tèo\u2069,  ")
+    person.refresh_from_db()
+    assert person.full_name == "Nguyễn Văn Hùng"
+    assert person.other_names == "Tí, Tèo"
+    assert person.search_name == "nguyen van hung ti teo"
+    assert person_update(actor=officer, person=person, full_name="Trần\u200bVăn  Nam").full_name == "TrầnVăn Nam"
+
+
+@pytest.mark.parametrize("name", ["12345", "  ", "\u200b\u200b", "- . ,"])
+def test_a_name_without_letters_is_refused(officer, phu_thuong, name):
+    with pytest.raises(ValidationError) as refused:
+        register(officer, phu_thuong, name)
+    assert list(errors_of(refused)) == ["full_name"]
+
+
+def test_a_year_of_birth_in_the_future_or_before_1900_is_refused(officer, phu_thuong):
+    this_year = timezone.localdate().year
+    for year in (this_year + 1, 2090, 1899):
+        with pytest.raises(ValidationError) as refused:
+            register(officer, phu_thuong, birth_year=year)
+        assert list(errors_of(refused)) == ["birth_year"], year
+    with pytest.raises(ValidationError) as refused:
+        register(officer, phu_thuong, birth_date=D(1899, 12, 31))
+    assert list(errors_of(refused)) == ["birth_date"]
+    assert register(officer, phu_thuong, birth_year=1900).birth_year == 1900
+    assert register(officer, phu_thuong, birth_year=this_year).birth_year == this_year

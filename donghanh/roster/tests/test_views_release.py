@@ -194,7 +194,7 @@ def test_a_refused_release_keeps_what_was_typed(officer_client, officer, person)
     future = parse(
         officer_client.post(reverse("roster:release_record", args=[notice.pk]), {"released_on": "13/02/2026"})
     )
-    assert field_error(future, "released_on") == "The date is in the future."
+    assert field_error(future, "released_on") == "The date cannot be in the future."
     notice.refresh_from_db()
     assert notice.released_on is None
 
