@@ -1,6 +1,7 @@
 """A report as the files officials send upward: an Excel workbook and a PDF laid out as an administrative report.
 
-Both carry aggregate figures only (no person is named), so neither leaves an access-log entry. The workbook keeps
+Both carry aggregate figures only (no person is named); downloading either leaves an access-log entry (an export,
+`views/exports.py`). The workbook keeps
 numbers as numbers (a share as a percentage with one decimal, money in whole đồng) so that it can be summed and
 charted; the PDF follows the layout of a Vietnamese administrative document: issuing unit and national motto at
 the top, place and date, title, tables, and the signature block.

@@ -138,8 +138,12 @@ def test_a_request_queues_a_job_the_worker_makes_and_the_status_page_links_the_w
     assert "no-store" in file["Cache-Control"]
     found = figures(file.content)
     assert (found["people.registered"], found["people.in_facility"], found["people.at_residence"]) == (5, 2, 3)
-    # Aggregate figures only: the access log (of who saw whose sensitive record) has nothing to add.
-    assert AccessLogEntry.objects.count() == before
+    # Aggregate figures only, but the file left the system: one export entry, who, which file, where, when.
+    assert AccessLogEntry.objects.count() == before + 1
+    entry = AccessLogEntry.objects.latest("pk")
+    assert (entry.user, entry.action, entry.unit, entry.object_id) == (officer, "export", data.phu_thuong, str(job.pk))
+    assert entry.detail == f"report XLSX 2025Q4: bao-cao-phu-thuong-2025Q4.xlsx, {job.size} bytes"
+    assert entry.ip_address == "127.0.0.1"
 
 
 def test_the_pdf_is_made_the_same_way_its_layout_followed_step_by_step(client, data, officer):

@@ -6,8 +6,8 @@ the report page with htmx, or on a page of its own. The panel polls its job ever
 progress, and turns into a download link when the file is ready. Only the user who asked sees the job; the download
 checks again that they may read the unit's reports.
 
-The files hold aggregate figures only (no person is named), so no access-log entry is written: the log records
-who viewed or exported a person's sensitive record, and the report page showing the same figures logs nothing.
+The files hold aggregate figures only (no person is named); each download still leaves an access-log entry (an
+export: who, which file, the unit, the period and its size), so that what left the system as a file can be traced.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from donghanh.accounts.access import scoped
 from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
+from donghanh.audit.models import AccessLogEntry
+from donghanh.audit.services import access_log_record
 from donghanh.reports import exports, selectors
 from donghanh.reports.jobs import export_job_for, export_job_request, export_job_state
 from donghanh.reports.models import ExportFormat, ExportJob
@@ -101,6 +103,14 @@ def export_download(request: AppRequest, pk: int) -> HttpResponse:
     if export_job_state(job).state != "done" or job.content is None:
         return _no_store(render(request, "reports/export_job.html", _context(job), status=404))
     content_type = exports.XLSX_CONTENT_TYPE if job.format == ExportFormat.XLSX else exports.PDF_CONTENT_TYPE
+    access_log_record(
+        actor=request.user,
+        obj=job,
+        action=AccessLogEntry.Action.EXPORT,
+        detail=f"report {job.format.upper()} {job.period}: {job.filename}, {job.size} bytes",
+        unit=job.unit,
+        request=request,
+    )
     response = HttpResponse(bytes(job.content), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     response["Cache-Control"] = "private, no-store"
