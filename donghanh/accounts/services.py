@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -35,6 +38,20 @@ def _forget_scope(user: User) -> None:
         del user._donghanh_scope
 
 
+def _end_sessions(user: User) -> int:
+    """End the user's sessions and API token wherever they are open (a password set by an administrator, an account
+    deactivated): the browsers holding them are logged out at their next request. Sessions live in the database
+    (Django's default engine); each one not yet expired is read to find the user's. Returns how many were ended."""
+    Token.objects.filter(user=user).delete()
+    theirs = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000)
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=theirs).delete()
+    return len(theirs)
+
+
 @transaction.atomic
 def user_create(*, actor: User, username: str, full_name: str, password: str, email: str = "", phone: str = "") -> User:
     _require_manager(actor)
@@ -58,11 +75,14 @@ def user_update(*, actor: User, user: User, **fields: Any) -> User:
         raise ValueError(f"not editable: {sorted(unknown)}")
     if user.pk == actor.pk and fields.get("is_active") is False:
         raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
+    deactivated = user.is_active and fields.get("is_active") is False
     for name, value in fields.items():
         setattr(user, name, value)
     user._history_user = actor  # type: ignore[attr-defined]
     user.full_clean()
     user.save()
+    if deactivated:
+        _end_sessions(user)
     return user
 
 
@@ -74,6 +94,7 @@ def user_set_password(*, actor: User, user: User, password: str) -> User:
     user._history_user = actor  # type: ignore[attr-defined]
     user._change_reason = PASSWORD_CHANGED  # type: ignore[attr-defined]
     user.save(update_fields=["password"])
+    _end_sessions(user)
     return user
 
 

@@ -229,6 +229,40 @@ def test_an_admin_cannot_deactivate_themself(admin):
     assert admin.is_active
 
 
+def logged_in(client_class, user):
+    """A browser logged in as `user` through the login page."""
+    browser = client_class()
+    assert browser.post(reverse("login"), {"username": user.username, "password": PASSWORD}).status_code == 302
+    return browser
+
+
+@pytest.mark.parametrize("change", ["password", "deactivation"])
+def test_a_password_set_or_a_deactivation_ends_the_user_s_sessions_and_token(admin, make_user, unit, change):
+    from django.test import Client
+
+    user = make_user(Role.COMMUNE_OFFICER, unit("00091"))
+    other = make_user(Role.COMMUNE_OFFICER, unit("00091"))
+    phone, laptop, bystander = logged_in(Client, user), logged_in(Client, user), logged_in(Client, other)
+    token = services.api_token_issue(actor=user).key
+    api = Client(headers={"Authorization": f"Token {token}"})
+    assert phone.get(reverse("home")).status_code == laptop.get(reverse("home")).status_code == 200
+    assert api.get("/api/v1/me/").status_code == 200
+
+    if change == "password":
+        services.user_set_password(actor=admin, user=user, password=STRONG)
+    else:
+        services.user_update(actor=admin, user=user, is_active=False)
+
+    for browser in (phone, laptop):
+        assert browser.get(reverse("home")).status_code == 302  # to the login page
+    assert api.get("/api/v1/me/").status_code == 401
+    assert bystander.get(reverse("home")).status_code == 200  # someone else's session is untouched
+    if change == "deactivation":  # turned back on, the old session and token stay ended
+        services.user_update(actor=admin, user=user, is_active=True)
+        assert phone.get(reverse("home")).status_code == 302
+        assert api.get("/api/v1/me/").status_code == 401
+
+
 def test_only_some_fields_are_editable(admin, make_user):
     with pytest.raises(ValueError, match="is_superuser"):
         services.user_update(actor=admin, user=make_user(), is_superuser=True)
