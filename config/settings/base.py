@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "donghanh.core.http.NoStoreMiddleware",
+    "donghanh.core.throttles.ApiAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -218,11 +219,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "donghanh.core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Per user here; per address in core.throttles.ApiAddressMiddleware, before anyone is authenticated.
+    "DEFAULT_THROTTLE_CLASSES": ["donghanh.core.throttles.UserThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+}
+# Requests per user and per address to the API, and files per user (`core.throttles`); None turns one off.
+THROTTLE_RATES: dict[str, str | None] = {
+    "user": os.environ.get("THROTTLE_USER", "1200/min"),
+    "address": os.environ.get("THROTTLE_ADDRESS", "3000/min"),
+    "download": os.environ.get("THROTTLE_DOWNLOAD", "30/min"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Đồng Hành API",

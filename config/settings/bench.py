@@ -20,3 +20,5 @@ STATIC_ROOT = Path(os.environ.get("BENCH_STATIC_ROOT") or BASE_DIR / "var" / "be
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+# The load test measures throughput: no throttling (production's limits would answer most requests with 429).
+THROTTLE_RATES = {"user": None, "address": None, "download": None}

@@ -19,6 +19,8 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Each process's cache outlives the tests: counts would add up across them. The throttling tests set their rates.
+THROTTLE_RATES = {"user": None, "address": None, "download": None}
 if not os.environ.get("DATABASE_URL"):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 # PostgreSQL: test_donghanh, or TEST_DATABASE_NAME so that two checkouts on one server do not collide. Under

@@ -24,6 +24,7 @@ from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.audit.models import AccessLogEntry
 from donghanh.audit.services import access_log_record
+from donghanh.core.throttles import DownloadThrottle, throttled
 from donghanh.reports import exports, selectors
 from donghanh.reports.jobs import export_job_for, export_job_request, export_job_state
 from donghanh.reports.models import ExportFormat, ExportJob
@@ -97,7 +98,11 @@ def export_job(request: AppRequest, pk: int) -> HttpResponse:
 @scoped(Capability.VIEW_REPORTS)
 @require_GET
 def export_download(request: AppRequest, pk: int) -> HttpResponse:
-    """The file, to the user who asked for it, while it is kept and they may still read the unit's reports."""
+    """The file, to the user who asked for it, while it is kept and they may still read the unit's reports (at most
+    THROTTLE_RATES["download"] files a user)."""
+    refused = throttled(request, DownloadThrottle())
+    if refused is not None:
+        return refused
     job = export_job_for(request.user, pk, with_file=True)
     selectors.report_unit(request.user, str(job.unit_id))  # 404 once the unit is out of the user's scope
     if export_job_state(job).state != "done" or job.content is None:
