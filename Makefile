@@ -22,7 +22,7 @@ PYTEST_XDIST = --dist loadfile --durations=$(TEST_DURATIONS)
 BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/donghanh_bench
 
 .PHONY: run test test-sqlite test-postgres install migrate demo lint typecheck messages vendor worker clean check bench \
-	bench-national
+	bench-national backup restore
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -49,6 +49,16 @@ run: demo
 
 worker: migrate
 	$(PY) manage.py db_worker
+
+# A backup of the database of DATABASE_URL (var/backups/donghanh-<time>.dump, or FILE=…), and its restore into an
+# empty database: `make restore FILE=var/backups/donghanh-….dump DATABASE_URL=postgres://…/an_empty_one`.
+backup: install
+	$(PY) manage.py backup $(if $(FILE),--output "$(FILE)")
+
+restore: install
+	@test -n "$(FILE)" || { echo "make restore FILE=<a backup> (into the empty database of DATABASE_URL)"; exit 2; }
+	@$(PY) scripts/pgdb ensure "$${DATABASE_URL:-sqlite://}"
+	$(PY) manage.py restore "$(FILE)"
 
 # The whole suite in two halves run side by side, each spread over pytest-xdist workers: the SQLite half
 # (`-m "not browser"`) and the PostgreSQL half (browser tests included) when DATABASE_URL (or the local default)
