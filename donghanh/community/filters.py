@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.community.choices import ActivityKind, ModelStatus, SessionKind
 from donghanh.community.models import Activity, BoardMember, CommunityModel, Membership, RoadmapTarget, Session
-from donghanh.core.filters import IdFilter, YearFilter
+from donghanh.core.filters import DayFilter, IdFilter, YearFilter
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import filter_by_name
 
@@ -71,7 +71,7 @@ class BoardMemberFilter(django_filters.FilterSet):
 class MembershipFilter(django_filters.FilterSet):
     model = IdFilter(field_name="model_id", label=_("Model"))
     person = IdFilter(field_name="person_id", label=_("Person"))
-    active_on = django_filters.DateFilter(method="by_active_on", label=_("Members on (date)"))
+    active_on = DayFilter(method="by_active_on", label=_("Members on (date)"))
 
     class Meta:
         model = Membership

@@ -7,13 +7,18 @@ holds; a year, a whole number from 1900 to 2100; any other whole number, between
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from donghanh.core.dates import FIRST_EVENT_DAY
 
 MAX_ID = 2**63 - 1  # the largest BigAutoField (DEFAULT_AUTO_FIELD) on PostgreSQL and SQLite
 FIRST_YEAR, LAST_YEAR = 1900, 2100
+LAST_DAY = datetime.date(LAST_YEAR, 12, 31)
 
 
 class WholeNumberFilter(django_filters.NumberFilter):
@@ -37,6 +42,15 @@ class YearFilter(WholeNumberFilter):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, min_value=FIRST_YEAR, max_value=LAST_YEAR, **kwargs)
+
+
+class DayFilter(django_filters.DateFilter):
+    """A day the list is worked out on (a status as of it, ages on it): from 01/01/1950 to 31/12/2100, as a day
+    further off has nothing to show and ages computed on it would leave the calendar."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("validators", [MinValueValidator(FIRST_EVENT_DAY), MaxValueValidator(LAST_DAY)])
+        super().__init__(*args, **kwargs)
 
 
 def as_id(raw: object) -> int | None:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import NATIONAL_ROOT_PATH, people_narrowed_for, scope_for
 from donghanh.core.dates import add_months_civil
+from donghanh.core.filters import DayFilter
 from donghanh.people.choices import Sex, Whereabouts
 from donghanh.people.extensions import MeasureChoices, roster_measures
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
@@ -74,7 +75,7 @@ def _sees_the_whole_registry(user: Any) -> bool:
 class PersonFilter(django_filters.FilterSet):
     """Build with `PersonFilter(data, request=request)`; `.qs` is already scoped and as of the chosen date."""
 
-    as_of = django_filters.DateFilter(
+    as_of = DayFilter(
         method="noop",
         label=_("Status as of (dd/mm/yyyy)"),
         widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
