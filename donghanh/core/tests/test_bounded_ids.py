@@ -73,6 +73,8 @@ def test_the_api_answers_400_naming_the_parameter(client, make_user, phu_thuong)
         ("/api/v1/sessions/", "model", HUGE),
         ("/api/v1/community-activities/", "year", "99999999999"),
         ("/api/v1/codes/", "person", "²"),
+        ("/api/v1/people/", "as_of", "0016-11-27"),  # ages on it would leave the calendar
+        ("/api/v1/people/", "as_of", "2101-01-01"),
     ):
         response = client.get(url, {name: value})
         assert response.status_code == 400, (url, response.status_code)
