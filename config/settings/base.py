@@ -242,6 +242,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Every operation documents its error answers (core/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "donghanh.core.schema.error_responses"],
     # Choice sets behind fields of the same name ("status", "kind"): each gets its own enum name.
     "ENUM_NAME_OVERRIDES": {
         "PlanStatusEnum": "donghanh.casework.choices.PlanStatus",

@@ -13,6 +13,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from drf_spectacular.utils import extend_schema_field
 
 from donghanh.core.dates import FIRST_EVENT_DAY
 
@@ -30,6 +31,7 @@ class WholeNumberFilter(django_filters.NumberFilter):
         super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
 class IdFilter(WholeNumberFilter):
     """A record's id (`field_name="person_id"`): a whole number from 1 to MAX_ID."""
 
@@ -37,6 +39,7 @@ class IdFilter(WholeNumberFilter):
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
+@extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2100})
 class YearFilter(WholeNumberFilter):
     """A year: a whole number from 1900 to 2100."""
 
@@ -44,6 +47,7 @@ class YearFilter(WholeNumberFilter):
         super().__init__(*args, min_value=FIRST_YEAR, max_value=LAST_YEAR, **kwargs)
 
 
+@extend_schema_field({"type": "string", "format": "date", "description": "From 1950-01-01 to 2100-12-31."})
 class DayFilter(django_filters.DateFilter):
     """A day the list is worked out on (a status as of it, ages on it): from 01/01/1950 to 31/12/2100, as a day
     further off has nothing to show and ages computed on it would leave the calendar."""
