@@ -23,7 +23,7 @@ class RateThrottle(SimpleRateThrottle):
 
     def get_rate(self) -> str | None:
         rates: dict[str, str | None] = settings.THROTTLE_RATES
-        return rates.get(self.scope)
+        return rates.get(self.scope or "")
 
     def allow_request(self, request: Any, view: Any) -> bool:
         self.rate = self.get_rate()
