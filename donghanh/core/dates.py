@@ -110,6 +110,9 @@ def check_event_day(day: datetime.date, field: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("The date cannot be in the future.")})
     if day < FIRST_EVENT_DAY:
-        raise ValidationError(
-            {field: _("The date cannot be before %(day)s.") % {"day": FIRST_EVENT_DAY.strftime("%d/%m/%Y")}}
-        )
+        raise ValidationError({field: too_early()})
+
+
+def too_early() -> str:
+    """The message for a day before FIRST_EVENT_DAY."""
+    return _("The date cannot be before %(day)s.") % {"day": FIRST_EVENT_DAY.strftime("%d/%m/%Y")}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
+from donghanh.core.dates import FIRST_EVENT_DAY, too_early
 from donghanh.core.history import recorded_save as _save
 from donghanh.people.choices import DeathSource, RosterExit, TransferStatus
 from donghanh.people.extensions import death_steps
@@ -32,6 +33,8 @@ def death_record(*, actor: User, person: Person, died_on: datetime.date, source:
         )
     if died_on > timezone.localdate():
         errors["died_on"] = _("The date is in the future.")
+    elif died_on < FIRST_EVENT_DAY:
+        errors["died_on"] = too_early()
     elif died_on.year < person.birth_year or (person.birth_date and died_on < person.birth_date):
         errors["died_on"] = _("The date is before the person's birth.")
     if source not in DeathSource.values:

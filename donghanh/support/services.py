@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.casework.services import require_person
-from donghanh.core.dates import month_start
+from donghanh.core.dates import FIRST_EVENT_DAY, check_event_day, month_start, too_early
 from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
 from donghanh.orgunits.models import OrgUnit
@@ -83,6 +83,8 @@ def _validate_service(record: ServiceRecord) -> None:
     category = record.service_type.category
     if record.start_date > today:
         errors["start_date"] = _("The start cannot be in the future.")
+    elif record.start_date < FIRST_EVENT_DAY:
+        errors["start_date"] = too_early()
     if record.end_date is not None and record.end_date < record.start_date:
         errors["end_date"] = _("The end cannot be before the start.")
     if record.amount is not None:
@@ -159,6 +161,8 @@ def referral_send(
     errors: dict[str, str] = {}
     if sent_on > timezone.localdate():
         errors["sent_on"] = _("The date cannot be in the future.")
+    elif sent_on < FIRST_EVENT_DAY:
+        errors["sent_on"] = too_early()
     if not partner.is_active:
         errors["partner"] = _("%(partner)s is no longer active.") % {"partner": partner}
     elif not Partner.objects.accessible_to(actor).filter(pk=partner.pk).exists():
@@ -204,6 +208,7 @@ def referral_change(*, actor: User, referral: Referral, status: str, on: datetim
         )
     if on > timezone.localdate():
         raise ValidationError({"on": _("The date cannot be in the future.")})
+    check_event_day(on, "on")
     referral.status, referral.status_on = status, on
     _save(referral, actor)
     _save(ReferralEvent(referral=referral, status=status, on=on, by=actor, note=note.strip()), actor)

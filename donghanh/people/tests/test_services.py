@@ -398,3 +398,20 @@ def test_a_year_of_birth_in_the_future_or_before_1900_is_refused(officer, phu_th
     assert list(errors_of(refused)) == ["birth_date"]
     assert register(officer, phu_thuong, birth_year=1900).birth_year == 1900
     assert register(officer, phu_thuong, birth_year=this_year).birth_year == this_year
+
+
+def test_a_day_before_1950_is_refused_on_its_field(officer, phu_thuong, make_user):
+    early = D(1, 1, 1)
+    with pytest.raises(ValidationError) as refused:
+        register(officer, phu_thuong, on=early)
+    assert list(errors_of(refused)) == ["registered_on"] and "01/01/1950" in errors_of(refused)["registered_on"][0]
+    person = register(officer, phu_thuong)
+    with pytest.raises(ValidationError) as refused:
+        whereabouts_record(actor=officer, person=person, status=Whereabouts.IN_FACILITY, since=D(1949, 12, 31))
+    assert list(errors_of(refused)) == ["since"]
+    health_staff = make_user(Role.HEALTH_STAFF, phu_thuong)
+    from donghanh.people.services import health_record
+
+    with pytest.raises(ValidationError) as refused:
+        health_record(actor=health_staff, person=person, hiv_test_date=early)
+    assert list(errors_of(refused)) == ["hiv_test_date"]
