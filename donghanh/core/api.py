@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ from rest_framework.utils.urls import replace_query_param
 from donghanh.core.filters import MAX_ID
 
 MAX_PAGE_SIZE = 200
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 
 class Pagination(PageNumberPagination):
@@ -207,6 +209,6 @@ class IdRelatedField[M: Model](serializers.PrimaryKeyRelatedField[M]):
         if isinstance(data, float):
             self.fail("incorrect_type", data_type=type(data).__name__)
         text = str(data).strip() if isinstance(data, (int, str)) and not isinstance(data, bool) else ""
-        if text.lstrip("-").isascii() and text.lstrip("-").isdigit() and not 0 < int(text) <= MAX_ID:
+        if WHOLE_NUMBER.fullmatch(text) and not 0 < int(text) <= MAX_ID:
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(data)

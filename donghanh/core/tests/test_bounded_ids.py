@@ -89,6 +89,8 @@ def test_a_body_naming_an_id_the_database_cannot_hold_is_refused(client, make_us
         ("/api/v1/sessions/", {"model": 1, "date": "2025-07-01", "kind": "talk", "present": [int(HUGE)]}, "present"),
         ("/api/v1/contacts/", {"person": int(HUGE), "date": "2025-07-01"}, "person"),
         ("/api/v1/contacts/", {"person": 1e30, "date": "2025-07-01"}, "person"),
+        ("/api/v1/contacts/", {"person": "--5", "date": "2025-07-01"}, "person"),
+        ("/api/v1/contacts/", {"person": "-3", "date": "2025-07-01"}, "person"),
     ):
         response = client.post(url, body, content_type="application/json")
         assert response.status_code == 400, (url, response.status_code, response.content[:300])
