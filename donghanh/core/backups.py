@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import connections
 
 SUFFIX = {"postgresql": ".dump", "sqlite": ".sqlite3"}
+UNKNOWN = "Backups are made of PostgreSQL and SQLite databases, the two the project runs on; not of %s."
 
 
 def default_path(alias: str = "default") -> Path:
@@ -62,8 +63,8 @@ def backup(path: Path, alias: str = "default") -> Path:
         with sqlite3.connect(path) as target:
             connection.connection.backup(target)
         target.close()
-    else:  # pragma: no cover - the two databases the project runs on
-        raise NotImplementedError(connection.vendor)
+    else:
+        raise ValueError(UNKNOWN % connection.vendor)
     path.chmod(0o600)
     return path
 
@@ -93,8 +94,8 @@ def restore_to(path: Path, vendor: str, settings_dict: dict[str, Any], sqlite_ta
         source.close()
         if sqlite_target is None:
             target.close()
-    else:  # pragma: no cover
-        raise NotImplementedError(vendor)
+    else:
+        raise ValueError(UNKNOWN % vendor)
 
 
 def checksums(alias: str = "default") -> dict[str, tuple[int, str]]:

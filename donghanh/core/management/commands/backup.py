@@ -23,6 +23,8 @@ class Command(BaseCommand):
             written = backup(path)
         except subprocess.CalledProcessError as error:
             raise CommandError(f"pg_dump failed: {error.stderr.strip()}") from None
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         except FileNotFoundError as error:
             raise CommandError(f"{error.filename} not found: install PostgreSQL's client programs.") from None
         self.stdout.write(f"Backed up to {written} ({written.stat().st_size:,} bytes).")
