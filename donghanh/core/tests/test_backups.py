@@ -73,5 +73,5 @@ def test_a_restore_refuses_a_database_that_is_not_empty_or_a_missing_file(tmp_pa
 
 def test_a_database_other_than_postgresql_or_sqlite_is_refused_with_a_message(tmp_path):
     (tmp_path / "some.dump").write_bytes(b"x")
-    with pytest.raises(ValueError, match="PostgreSQL and SQLite.*not of mysql"):
+    with pytest.raises(ValueError, match=r"PostgreSQL and SQLite.*not of mysql"):
         restore_to(tmp_path / "some.dump", "mysql", {"NAME": "x"})
