@@ -109,6 +109,11 @@ def check_event_day(day: datetime.date, field: str) -> None:
     """A day something happened: neither in the future nor before FIRST_EVENT_DAY; else ValidationError on `field`."""
     if day > timezone.localdate():
         raise ValidationError({field: _("The date cannot be in the future.")})
+    check_not_too_early(day, field)
+
+
+def check_not_too_early(day: datetime.date, field: str) -> None:
+    """Not before FIRST_EVENT_DAY, else ValidationError on `field` (for a check of the future of its own)."""
     if day < FIRST_EVENT_DAY:
         raise ValidationError({field: too_early()})
 

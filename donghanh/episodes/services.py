@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
-from donghanh.core.dates import check_event_day, term_end
+from donghanh.core.dates import check_not_too_early, term_end
 from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
 from donghanh.episodes.choices import FACILITY_TYPES, EndReason, EpisodeType
@@ -71,7 +71,7 @@ def _validate(episode: Episode) -> None:
     if episode.decision_date and episode.decision_date > today:
         raise ValidationError({"decision_date": _("The decision date is in the future.")})
     if episode.decision_date:
-        check_event_day(episode.decision_date, "decision_date")
+        check_not_too_early(episode.decision_date, "decision_date")
     if episode.actual_end_date:
         if episode.actual_end_date < episode.start_date:
             raise ValidationError({"actual_end_date": _("The end is before the start.")})

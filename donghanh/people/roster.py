@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
-from donghanh.core.dates import check_event_day
+from donghanh.core.dates import check_not_too_early
 from donghanh.core.history import recorded_save as _save
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import RosterEntry, RosterExit, Whereabouts
@@ -112,7 +112,7 @@ def roster_leave(
             raise ValidationError(missing)
     if on > timezone.localdate():
         raise ValidationError({"on": _("The date is in the future.")})
-    check_event_day(on, "on")
+    check_not_too_early(on, "on")
     Person.objects.select_for_update().filter(pk=person.pk).first()
     period = current_period(person)
     if period is None:
@@ -151,7 +151,7 @@ def roster_rejoin(*, actor: User, person: Person, on: datetime.date, note: str) 
     _require(actor, person.unit)
     if on > timezone.localdate():
         raise ValidationError({"on": _("The date is in the future.")})
-    check_event_day(on, "on")
+    check_not_too_early(on, "on")
     if not note.strip():
         raise ValidationError({"note": _("Say why the person is back on the roster.")})
     Person.objects.select_for_update().filter(pk=person.pk).first()

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
-from donghanh.core.dates import FIRST_EVENT_DAY, check_event_day, too_early
+from donghanh.core.dates import FIRST_EVENT_DAY, check_not_too_early, too_early
 from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
 from donghanh.core.text import clean_name, fold, has_letters
@@ -128,7 +128,7 @@ def person_register(
     registered_on = registered_on or _today()
     if registered_on > _today():
         raise ValidationError({"registered_on": _("The date is in the future.")})
-    check_event_day(registered_on, "registered_on")
+    check_not_too_early(registered_on, "registered_on")
     person = Person(unit=unit, full_name=full_name, sex=sex, **fields)
     person.birth_year = birth_year  # type: ignore[assignment]  # may come from the date of birth
     person.code = "pending"
@@ -160,7 +160,7 @@ def whereabouts_record(
     require(actor, Capability.MANAGE_PEOPLE, person.unit)
     if since > _today():
         raise ValidationError({"since": _("The date is in the future.")})
-    check_event_day(since, "since")
+    check_not_too_early(since, "since")
     if person.died_on is not None and since > person.died_on:
         raise ValidationError({"since": _("The person died on %(day)s.") % {"day": f"{person.died_on:%d/%m/%Y}"}})
     record = WhereaboutsRecord(person=person, status=status, since=since, place=place, note=note)
@@ -311,7 +311,7 @@ def determination_add(
     require(actor, Capability.RECORD_DRUG_USE, person.unit)
     if date > _today():
         raise ValidationError({"date": _("The date is in the future.")})
-    check_event_day(date, "date")
+    check_not_too_early(date, "date")
     if not 0 <= criteria_met <= 6:
         raise ValidationError({"criteria_met": _("Between 0 and 6 criteria can be met.")})
     addicted = criteria_met >= AddictionDetermination.ADDICTION_THRESHOLD
@@ -371,6 +371,6 @@ def health_record(*, actor: User, person: Person, **fields: Any) -> HealthStatus
     if status.hiv_test_date and status.hiv_test_date > _today():
         raise ValidationError({"hiv_test_date": _("The date is in the future.")})
     if status.hiv_test_date:
-        check_event_day(status.hiv_test_date, "hiv_test_date")
+        check_not_too_early(status.hiv_test_date, "hiv_test_date")
     _save(status, actor)
     return status

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
-from donghanh.core.dates import check_event_day, month_end
+from donghanh.core.dates import check_not_too_early, month_end
 from donghanh.core.history import recorded_save as _save
 from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.selectors import episodes_active_on
@@ -76,7 +76,7 @@ def relapse_report(*, actor: User, person: Person, date: datetime.date, note: st
     require(actor, Capability.RECORD_DRUG_USE, person.unit)
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date is in the future.")})
-    check_event_day(date, "date")
+    check_not_too_early(date, "date")
     if not note.strip():
         raise ValidationError({"note": _("Say what was reported.")})
     if not under_watch(person, date):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.casework.services import require_person
-from donghanh.core.dates import FIRST_EVENT_DAY, check_event_day, month_start, too_early
+from donghanh.core.dates import FIRST_EVENT_DAY, check_not_too_early, month_start, too_early
 from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
 from donghanh.orgunits.models import OrgUnit
@@ -208,7 +208,7 @@ def referral_change(*, actor: User, referral: Referral, status: str, on: datetim
         )
     if on > timezone.localdate():
         raise ValidationError({"on": _("The date cannot be in the future.")})
-    check_event_day(on, "on")
+    check_not_too_early(on, "on")
     referral.status, referral.status_on = status, on
     _save(referral, actor)
     _save(ReferralEvent(referral=referral, status=status, on=on, by=actor, note=note.strip()), actor)
