@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks_db",
     "donghanh.core",
     "donghanh.orgunits",
@@ -70,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "donghanh.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -172,6 +177,21 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "donghanh.core.http.client_ip"
 # Reverse proxies in front of the application (nginx: 1); their X-Forwarded-For is trusted.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Two-factor authentication (django-otp; donghanh/accounts/second_factor.py). These roles see sensitive data (drug
+# use, tests, health, legal measures, the access log) or manage users: each of their holders must add an
+# authenticator app, and is sent to do it right after the password. Every other role may add one from its own page.
+# A test keeps this list equal to the roles holding a capability of `accounts.permissions.SENSITIVE_CAPABILITIES`.
+MFA_REQUIRED_ROLES = [
+    "system_admin",
+    "province_officer",
+    "commune_officer",
+    "commune_police",
+    "health_staff",
+    "auditor",
+]
+# The name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = "Đồng Hành"
 
 LANGUAGE_CODE = "vi"
 # Each language is named in itself, as a language switch should show it.

@@ -62,3 +62,13 @@ class RoleAssignmentForm(forms.Form):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class SecondFactorCodeForm(forms.Form):
+    """The second step of logging in, and the confirmation of a new authenticator app."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        error_messages={"required": _("Enter the 6-digit code from your app, or a recovery code.")},
+    )

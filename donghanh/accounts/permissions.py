@@ -176,5 +176,21 @@ MATRIX: dict[Capability, frozenset[str]] = {
 }
 
 
+# Capabilities that let a role see sensitive personal data (drug use and tests, health, legal measures, the log of
+# who read them) or manage users: the roles holding one must log in with a second factor (settings.MFA_REQUIRED_ROLES).
+SENSITIVE_CAPABILITIES = frozenset(
+    {
+        Capability.VIEW_DRUG_USE,
+        Capability.RECORD_DRUG_USE,
+        Capability.VIEW_HEALTH,
+        Capability.RECORD_HEALTH,
+        Capability.VIEW_EPISODES,
+        Capability.MANAGE_EPISODES,
+        Capability.VIEW_ACCESS_LOG,
+        Capability.MANAGE_USERS,
+    }
+)
+
+
 def role_has(role: str, capability: Capability | str) -> bool:
     return role in MATRIX[Capability(capability)]

@@ -34,7 +34,12 @@ def user_search(user: Any, query: str = "", role: str = "") -> QuerySet[User]:
 
 
 HISTORY_ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
-HISTORY_REASONS = {"password changed": _("Password changed")}
+HISTORY_REASONS = {
+    "password changed": _("Password changed"),
+    "second factor turned on": _("Two-factor authentication turned on"),
+    "second factor turned off": _("Two-factor authentication turned off"),
+    "second factor reset": _("Second factor reset by an administrator"),
+}
 
 
 def history_of_user(user: User) -> list[dict[str, Any]]:

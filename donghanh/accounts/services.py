@@ -5,6 +5,7 @@ Each validates, saves and records history (with the actor) in one transaction.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib.auth import SESSION_KEY
@@ -14,16 +15,35 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import verify_token
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from donghanh.accounts.models import RoleAssignment, User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import ROLE_LEVELS, Role
 from donghanh.accounts.scope import Unit, scope_for
+from donghanh.accounts.second_factor import (
+    RECOVERY_CODE_COUNT,
+    TOTP_CODE,
+    WRONG_CODE,
+    code_normalise,
+    device_for_code,
+    has_second_factor,
+    second_factor_required,
+    totp_device_of,
+)
 from donghanh.core.levels import UnitLevel
 
 # Stored as the history record's change reason; shown translated by the history page.
 PASSWORD_CHANGED = "password changed"
+SECOND_FACTOR_ON = "second factor turned on"
+SECOND_FACTOR_OFF = "second factor turned off"
+SECOND_FACTOR_RESET = "second factor reset"
+
+logger = logging.getLogger(__name__)
 
 
 def _require_manager(actor: User, unit: Unit | None = None) -> None:
@@ -146,3 +166,106 @@ def api_token_issue(*, actor: User) -> Token:
 @transaction.atomic
 def api_token_revoke(*, actor: User) -> None:
     Token.objects.filter(user=actor).delete()
+
+
+# Two-factor authentication (see accounts.second_factor). Each change to a user's factor leaves a line in the
+# account's change history, as a password set by an administrator does.
+def _record_on_user(actor: User, user: User, reason: str) -> None:
+    account = User.objects.select_for_update().get(pk=user.pk)
+    account._history_user = actor
+    account._change_reason = reason
+    account.save()
+
+
+def _second_factor_delete(user: User) -> None:
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def totp_device_start(*, actor: User, key: bytes | None = None, confirmed: bool = False) -> TOTPDevice:
+    """The authenticator device the actor is enrolling: the one started earlier and not yet confirmed, or a new one
+    with a random key. `key` and `confirmed` are for the demo accounts, enrolled at once with a published key."""
+    if has_second_factor(actor):
+        raise ValidationError(_("Two-factor authentication is already on for this account."))
+    device = None if key else totp_device_of(actor, confirmed=False)
+    if device is None:
+        TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+        device = TOTPDevice(user=actor, name="app", confirmed=confirmed)
+        if key:
+            device.key = key.hex()
+        device.full_clean()
+        device.save()
+        if confirmed:
+            _record_on_user(actor, actor, SECOND_FACTOR_ON)
+    return device
+
+
+def totp_device_confirm(*, actor: User, device: TOTPDevice, code: str) -> list[str]:
+    """Confirm the actor's new device with a code it shows; returns the recovery codes, to be shown once.
+
+    The code is checked in a transaction of its own: a wrong one counts towards the device's throttling even though
+    the confirmation fails."""
+    if device.user_id != actor.pk or device.confirmed:
+        raise PermissionDenied
+    code = code_normalise(code)
+    if not TOTP_CODE.fullmatch(code) or verify_token(actor, device.persistent_id, code) is None:
+        logger.warning("second factor: a wrong code confirming the device of user %s", actor.pk)
+        raise ValidationError({"code": WRONG_CODE})
+    with transaction.atomic():
+        device.refresh_from_db()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _recovery_codes_replace(actor)
+        _record_on_user(actor, actor, SECOND_FACTOR_ON)
+    return codes
+
+
+def second_factor_verify(*, actor: User, code: str) -> Device | None:
+    """The actor's device that accepts `code` (from the app, or a recovery code, which is then used up), or None.
+
+    A wrong code counts against the device (django-otp's throttling: after n failures in a row the device refuses
+    every code for 2^(n-1) seconds), and the answer is the same None whether the code was wrong or refused."""
+    code = code_normalise(code)
+    device = device_for_code(actor, code)
+    verified = verify_token(actor, device.persistent_id, code) if device is not None else None
+    if verified is None:
+        logger.warning("second factor: a code refused for user %s", actor.pk)
+    return verified
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, actor: User) -> list[str]:
+    """New recovery codes for the actor; the old ones stop working."""
+    if not has_second_factor(actor):
+        raise ValidationError(_("Turn on two-factor authentication first."))
+    return _recovery_codes_replace(actor)
+
+
+@transaction.atomic
+def second_factor_turn_off(*, actor: User) -> None:
+    if second_factor_required(actor):
+        raise ValidationError(_("Your role requires two-factor authentication: it cannot be turned off."))
+    _second_factor_delete(actor)
+    _record_on_user(actor, actor, SECOND_FACTOR_OFF)
+
+
+@transaction.atomic
+def user_second_factor_reset(*, actor: User, user: User) -> int:
+    """An administrator removes a user's second factor (a lost phone): the devices and recovery codes go, the user's
+    sessions end, and the account's history says who did it. At the next login the user enrols again (or, when
+    their role does not require it, logs in with the password alone). Returns the number of sessions ended."""
+    _require_manager(actor)
+    if not User.objects.accessible_to(actor).filter(pk=user.pk).exists():
+        raise PermissionDenied(_("You may not manage user accounts here."))
+    _second_factor_delete(user)
+    _record_on_user(actor, user, SECOND_FACTOR_RESET)
+    return _end_sessions(user)

@@ -25,6 +25,7 @@ from donghanh.accounts.models import RoleAssignment
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import scope_for
+from donghanh.accounts.second_factor import has_second_factor
 from donghanh.accounts.selectors import history_of_user, units_to_assign, user_search, users_for_user
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
@@ -64,6 +65,7 @@ def _detail_context(request: AppRequest, account: Any, role_form: RoleAssignment
         "account": account,
         "can_manage": scope.can(Capability.MANAGE_USERS),
         "history": history_of_user(account) if scope.can(Capability.VIEW_CHANGE_HISTORY) else None,
+        "second_factor_on": has_second_factor(account),
         "role_form": role_form,
     }
 

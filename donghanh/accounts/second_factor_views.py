@@ -1,0 +1,148 @@
+"""Two-factor authentication pages: the second step of logging in, enrolment, the user's own page, and the
+administrator's reset (see `donghanh.accounts.second_factor`)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from donghanh.accounts import services
+from donghanh.accounts.access import login_only, scoped
+from donghanh.accounts.forms import SecondFactorCodeForm
+from donghanh.accounts.http import AppRequest
+from donghanh.accounts.permissions import Capability
+from donghanh.accounts.second_factor import (
+    ENROL,
+    VERIFY,
+    WRONG_CODE,
+    has_second_factor,
+    pending_step,
+    recovery_codes_left,
+    second_factor_required,
+    session_verified,
+)
+from donghanh.accounts.selectors import users_for_user
+
+
+def _next_url(request: AppRequest) -> str:
+    """Where to go once the step is done: the page asked for, if it is on this site, else home."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe else reverse("home")
+
+
+def _secret_groups(device: TOTPDevice) -> str:
+    """The device's key in base32, in groups of four, for typing into an app that cannot scan."""
+    secret = base64.b32encode(device.bin_key).decode()
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def _codes_page(request: AppRequest, codes: list[str], next_url: str) -> HttpResponse:
+    return render(request, "accounts/second_factor_codes.html", {"codes": codes, "next": next_url})
+
+
+@login_only
+def second_factor_verify(request: AppRequest) -> HttpResponse:
+    """The second step of logging in: a code from the app, or a recovery code."""
+    next_url = _next_url(request)
+    if pending_step(request) != VERIFY:
+        return redirect(next_url)
+    form = SecondFactorCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            device = services.second_factor_verify(actor=request.user, code=form.cleaned_data["code"])
+            if device is not None:
+                session_verified(request, device)
+                return redirect(next_url)
+            form.add_error("code", WRONG_CODE)
+        status = 400
+    return render(request, "accounts/second_factor_verify.html", {"form": form, "next": next_url}, status=status)
+
+
+@login_only
+def second_factor_enrol(request: AppRequest) -> HttpResponse:
+    """Add an authenticator app: scan the QR code (or type the key), confirm with a code, note the recovery codes."""
+    next_url = _next_url(request)
+    if has_second_factor(request.user):
+        return redirect("second_factor")
+    device = services.totp_device_start(actor=request.user)
+    form = SecondFactorCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                codes = services.totp_device_confirm(actor=request.user, device=device, code=form.cleaned_data["code"])
+            except ValidationError as error:
+                form.add_error("code", error.message_dict["code"])
+            else:
+                session_verified(request, device)
+                messages.success(request, _("Two-factor authentication is on."))
+                return _codes_page(request, codes, next_url)
+        status = 400
+    context = {
+        "form": form,
+        "next": next_url,
+        "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
+        "secret": _secret_groups(device),
+        "required": pending_step(request) == ENROL,
+    }
+    return render(request, "accounts/second_factor_enrol.html", context, status=status)
+
+
+@login_only
+def second_factor(request: AppRequest) -> HttpResponse:
+    """The user's own page: whether their second factor is on, and what they can do with it."""
+    context: dict[str, Any] = {
+        "on": has_second_factor(request.user),
+        "required": second_factor_required(request.user),
+        "codes_left": recovery_codes_left(request.user),
+    }
+    return render(request, "accounts/second_factor.html", context)
+
+
+@require_POST
+@login_only
+def second_factor_codes(request: AppRequest) -> HttpResponse:
+    """New recovery codes, shown once; the old ones stop working."""
+    try:
+        codes = services.recovery_codes_regenerate(actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("second_factor")
+    return _codes_page(request, codes, reverse("second_factor"))
+
+
+@require_POST
+@login_only
+def second_factor_off(request: AppRequest) -> HttpResponse:
+    try:
+        services.second_factor_turn_off(actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Two-factor authentication is off."))
+    return redirect("second_factor")
+
+
+@require_POST
+@scoped(Capability.MANAGE_USERS)
+def user_second_factor_reset(request: AppRequest, pk: int) -> HttpResponse:
+    """An administrator removes a user's second factor (a lost phone); the user logs in and enrols again."""
+    account = get_object_or_404(users_for_user(request.user), pk=pk)
+    services.user_second_factor_reset(actor=request.user, user=account)
+    messages.success(request, _("The second factor of %(name)s was removed; their sessions ended.") % {"name": account})
+    return redirect("accounts:detail", pk=account.pk)
