@@ -14,7 +14,7 @@ from donghanh.orgunits.selectors import units_for_user
 
 
 class OrgUnitSerializer(serializers.ModelSerializer[OrgUnit]):
-    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None)
+    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = OrgUnit

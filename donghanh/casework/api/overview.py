@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -89,6 +89,7 @@ class CoveragePersonSerializer(serializers.ModelSerializer[Person]):
         fields = ["id", "code", "full_name"]
 
 
+@extend_schema_serializer(many=False)  # the answer of a `list` action, yet one object
 class CoverageSerializer(serializers.Serializer[Any]):
     unit = CoverageUnitSerializer()
     on = serializers.DateField()
