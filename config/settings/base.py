@@ -262,8 +262,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    # Every operation documents its error answers (core/schema.py).
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "donghanh.core.schema.error_responses"],
+    # Every operation documents its error answers (core/schema.py); a field left out of some rows is not required
+    # (core/schema_fields.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "donghanh.core.schema.error_responses",
+        "donghanh.core.schema_fields.may_be_absent",
+    ],
     # Choice sets behind fields of the same name ("status", "kind"): each gets its own enum name.
     "ENUM_NAME_OVERRIDES": {
         "PlanStatusEnum": "donghanh.casework.choices.PlanStatus",

@@ -10,5 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import fields
 
+        from donghanh.core import schema_fields  # noqa: F401  (registers its schema extensions)
+
         # Django's own label of an empty choice has no Vietnamese translation; every select uses this one.
         fields.BLANK_CHOICE_LABEL = _("— Choose —")

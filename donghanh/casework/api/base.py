@@ -13,6 +13,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.fields import SkipField
@@ -22,6 +23,7 @@ from rest_framework.response import Response
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.core.api import IdRelatedField
+from donghanh.core.schema_fields import MAY_BE_ABSENT
 from donghanh.people.api.base import CapabilityViewSet, log_people_seen, service_errors
 from donghanh.people.models import DrugTest, Person
 
@@ -102,6 +104,17 @@ class DrugUseOnly:
         if not may_see_drug_use(self.context["request"].user, instance.person):
             raise SkipField
         return super().get_attribute(instance)  # type: ignore[misc]
+
+
+class DrugUseOnlySchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    """The schema says such a field may be absent from a row (it is not required in the answer)."""
+
+    target_class = DrugUseOnly
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        return {**schema, MAY_BE_ABSENT: True}
 
 
 class DrugUseChoiceField(DrugUseOnly, serializers.ChoiceField):
