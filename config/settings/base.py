@@ -262,6 +262,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # A request body has a component of its own (`…Request`), without the read-only fields of the answer.
+    "COMPONENT_SPLIT_REQUEST": True,
     # Every operation documents its error answers (core/schema.py); a field left out of some rows is not required
     # (core/schema_fields.py).
     "POSTPROCESSING_HOOKS": [

@@ -245,5 +245,5 @@ def test_the_schema_documents_exactly_the_fields_each_write_accepts(api, officer
     assert checked > 40
     person_patch = paths["/api/v1/people/{id}/"]["patch"]["description"]
     assert "whereabouts: use POST /api/v1/people/{id}/whereabouts/." in person_patch
-    month = document["components"]["schemas"]["AssessmentSubmit"]["properties"]["month"]
+    month = document["components"]["schemas"]["AssessmentSubmitRequest"]["properties"]["month"]
     assert "entered late" in month["description"]
