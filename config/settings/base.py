@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -232,7 +232,7 @@ SECURE_CSP = {
 REST_FRAMEWORK = {
     # Token first: a request without valid credentials then gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "donghanh.accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["donghanh.accounts.access.DenyUndeclared"],
@@ -247,6 +247,12 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }
+# API tokens (django-rest-knox): stored as SHA-512 digests in `accounts.ApiToken`, named, listed with their last use.
+# A token lives API_TOKEN_DAYS days unless its owner picks a shorter life; a user holds at most API_TOKENS_PER_USER.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+API_TOKENS_PER_USER = 10
+REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_DAYS), "AUTO_REFRESH": False, "AUTH_HEADER_PREFIX": "Token"}
 # Requests per user and per address to the API, and files per user (`core.throttles`); None turns one off.
 THROTTLE_RATES: dict[str, str | None] = {
     "user": os.environ.get("THROTTLE_USER", "1200/min"),

@@ -3,10 +3,12 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from donghanh.accounts.models import User
+from donghanh.accounts.models import API_TOKEN_LIFETIMES, User
 from donghanh.accounts.roles import Role
 
 
@@ -62,6 +64,24 @@ class RoleAssignmentForm(forms.Form):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+def _lifetime_choices() -> list[tuple[int, str]]:
+    days = sorted({*API_TOKEN_LIFETIMES, settings.API_TOKEN_DAYS})
+    return [(d, ngettext("%(days)d day", "%(days)d days", d) % {"days": d}) for d in days]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, such as the program that will use it."),
+    )
+    days = forms.TypedChoiceField(label=_("Valid for"), coerce=int, choices=_lifetime_choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["days"].initial = settings.API_TOKEN_DAYS
 
 
 class SecondFactorCodeForm(forms.Form):

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 from simple_history.models import HistoricalRecords
 
 from donghanh.accounts.permissions import Capability
@@ -73,3 +74,30 @@ class RoleAssignment(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} — {self.unit}"
+
+
+# The lives, in days, a user may give a token; the setting API_TOKEN_DAYS is the default and is always offered.
+API_TOKEN_LIFETIMES = (7, 30, 90, 180, 365)
+
+
+class ApiToken(AbstractAuthToken):
+    """A key a program sends to read the API as its user (django-rest-knox).
+
+    Only the key's SHA-512 digest is stored; the key itself is shown once, when it is made. A token has a name
+    its owner gives it, an expiry, and the time it was last used (written at most once a minute).
+    """
+
+    # As knox declares it (its expiry check reads `user.auth_token_set`), declared here so that the type is known.
+    user = models.ForeignKey(User, related_name="auth_token_set", on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=100)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["last_used"])
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.token_key[:8]}…)"

@@ -3,9 +3,10 @@
 from typing import Any, cast
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.accounts.models import RoleAssignment, User
+from donghanh.accounts.models import ApiToken, RoleAssignment, User
 
 
 def users_for_user(user: Any) -> QuerySet[User]:
@@ -61,6 +62,15 @@ def history_of_user(user: User) -> list[dict[str, Any]]:
                 "action": _action(record),
             }
         )
+    for record in ApiToken.history.filter(user_id=user.pk).select_related("history_user"):
+        entries.append(
+            {
+                "record": record,
+                "what": _("API token “%(name)s”") % {"name": record.name},
+                "changes": [],
+                "action": _action(record),
+            }
+        )
     entries.sort(key=lambda e: e["record"].history_date, reverse=True)
     return entries
 
@@ -68,3 +78,8 @@ def history_of_user(user: User) -> list[dict[str, Any]]:
 def _action(record: Any) -> str:
     reason = record.history_change_reason
     return str(HISTORY_REASONS.get(reason, reason) if reason else HISTORY_ACTIONS[record.history_type])
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The user's tokens that still work, newest first."""
+    return cast(QuerySet[ApiToken], ApiToken.objects.filter(user=user, expiry__gt=timezone.now()).order_by("-created"))

@@ -6,8 +6,11 @@ Each validates, saves and records history (with the actor) in one transaction.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -19,9 +22,10 @@ from django_otp import verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
+from knox.models import get_digest_token
+from knox.settings import CONSTANTS
 
-from donghanh.accounts.models import RoleAssignment, User
+from donghanh.accounts.models import API_TOKEN_LIFETIMES, ApiToken, RoleAssignment, User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import ROLE_LEVELS, Role
 from donghanh.accounts.scope import Unit, scope_for
@@ -35,6 +39,7 @@ from donghanh.accounts.second_factor import (
     second_factor_required,
     totp_device_of,
 )
+from donghanh.accounts.selectors import users_for_user
 from donghanh.core.levels import UnitLevel
 
 # Stored as the history record's change reason; shown translated by the history page.
@@ -59,10 +64,12 @@ def _forget_scope(user: User) -> None:
 
 
 def _end_sessions(user: User) -> int:
-    """End the user's sessions and API token wherever they are open (a password set by an administrator, an account
-    deactivated): the browsers holding them are logged out at their next request. Sessions live in the database
-    (Django's default engine); each one not yet expired is read to find the user's. Returns how many were ended."""
-    Token.objects.filter(user=user).delete()
+    """End the user's sessions and API tokens wherever they are open (a password set by an administrator, an account
+    deactivated): the browsers holding them are logged out at their next request, the programs at theirs. Sessions
+    live in the database (Django's default engine); each one not yet expired is read to find the user's. Returns how
+    many sessions were ended."""
+    for token in ApiToken.objects.filter(user=user):
+        token.delete()  # one by one, so that each leaves its line in the history
     theirs = [
         session.pk
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000)
@@ -156,16 +163,55 @@ def role_assignment_remove(*, actor: User, assignment: RoleAssignment) -> None:
     _forget_scope(assignment.user)
 
 
-@transaction.atomic
-def api_token_issue(*, actor: User) -> Token:
-    """A new API token for the actor; any earlier one stops working."""
-    Token.objects.filter(user=actor).delete()
-    return Token.objects.create(user=actor)
+@dataclass(frozen=True)
+class IssuedToken:
+    """A token just made and its key, which exists only here: the database keeps its digest."""
+
+    token: ApiToken
+    key: str
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: User) -> None:
-    Token.objects.filter(user=actor).delete()
+def api_token_issue(*, actor: User, name: str, days: int | None = None) -> IssuedToken:
+    """A new API token for the actor, living `days` days (the setting API_TOKEN_DAYS by default)."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("Give the token a name, such as the program that will use it.")})
+    days = days or settings.API_TOKEN_DAYS
+    if days not in {*API_TOKEN_LIFETIMES, settings.API_TOKEN_DAYS}:
+        raise ValidationError({"days": _("Choose one of the lifetimes offered.")})
+    held = ApiToken.objects.filter(user=actor, expiry__gt=timezone.now())
+    if held.count() >= settings.API_TOKENS_PER_USER:
+        raise ValidationError(
+            _("You already hold %(count)d API tokens; revoke one you no longer use first.")
+            % {"count": settings.API_TOKENS_PER_USER}
+        )
+    if held.filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("You already have a token with this name.")})
+    ApiToken.objects.filter(user=actor, expiry__lte=timezone.now()).delete()
+    digest, key = get_digest_token()
+    token = ApiToken(
+        user=actor,
+        name=name,
+        digest=digest,
+        token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH],
+        expiry=timezone.now() + timedelta(days=days),
+    )
+    token._history_user = actor
+    token.full_clean()
+    token.save(force_insert=True)
+    return IssuedToken(token=token, key=key)
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> None:
+    """Revoke a token: its owner may, and so may an administrator of users in whose scope the owner is."""
+    if token.user_id != actor.pk:
+        if not users_for_user(actor).filter(pk=token.user_id).exists():
+            raise PermissionDenied(_("You may not revoke this token."))
+        _require_manager(actor)
+    token._history_user = actor
+    token.delete()
 
 
 # Two-factor authentication (see accounts.second_factor). Each change to a user's factor leaves a line in the

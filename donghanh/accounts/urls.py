@@ -16,4 +16,5 @@ urlpatterns = [
     ),
     path("<int:pk>/roles/", views.role_add, name="role_add"),
     path("<int:pk>/roles/<int:assignment_pk>/remove/", views.role_remove, name="role_remove"),
+    path("<int:pk>/tokens/revoke/", views.token_revoke, name="token_revoke"),
 ]

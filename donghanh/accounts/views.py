@@ -4,16 +4,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
 
 from donghanh.accounts import services
 from donghanh.accounts.access import PUBLIC, login_only, scoped
 from donghanh.accounts.forms import (
+    ApiTokenForm,
     LoginForm,
     PasswordSetForm,
     RoleAssignmentForm,
@@ -26,7 +26,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import scope_for
 from donghanh.accounts.second_factor import has_second_factor
-from donghanh.accounts.selectors import history_of_user, units_to_assign, user_search, users_for_user
+from donghanh.accounts.selectors import api_tokens_of, history_of_user, units_to_assign, user_search, users_for_user
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
 
@@ -65,6 +65,7 @@ def _detail_context(request: AppRequest, account: Any, role_form: RoleAssignment
         "account": account,
         "can_manage": scope.can(Capability.MANAGE_USERS),
         "history": history_of_user(account) if scope.can(Capability.VIEW_CHANGE_HISTORY) else None,
+        "tokens": api_tokens_of(account) if scope.can(Capability.MANAGE_USERS) else None,
         "second_factor_on": has_second_factor(account),
         "role_form": role_form,
     }
@@ -186,13 +187,42 @@ def role_remove(request: AppRequest, pk: int, assignment_pk: int) -> HttpRespons
 
 @login_only
 def api_token(request: AppRequest) -> HttpResponse:
-    """The user's own API token: issue (or replace) it, or revoke it. The key is shown once."""
+    """The user's own API tokens: make one (its key is shown once), see each with its last use, revoke one."""
     issued = None
+    form = ApiTokenForm()
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        token = get_object_or_404(api_tokens_of(request.user), pk=request.POST.get("token", ""))
+        services.api_token_revoke(actor=request.user, token=token)
+        messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+        return redirect("api_token")
     if request.method == "POST":
-        if request.POST.get("action") == "revoke":
-            services.api_token_revoke(actor=request.user)
-            messages.success(request, _("Your API token was revoked."))
-            return redirect("api_token")
-        issued = services.api_token_issue(actor=request.user)
-    has_token = issued is not None or Token.objects.filter(user=request.user).exists()
-    return render(request, "accounts/api_token.html", {"issued": issued, "has_token": has_token})
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                issued = services.api_token_issue(
+                    actor=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                form = ApiTokenForm()
+        if issued is None:
+            status = 400
+    context = {"issued": issued, "form": form, "tokens": api_tokens_of(request.user)}
+    return render(request, "accounts/api_token.html", context, status=status)
+
+
+@require_POST
+@scoped(Capability.MANAGE_USERS)
+def token_revoke(request: AppRequest, pk: int) -> HttpResponse:
+    """An administrator revokes one of a user's API tokens."""
+    account = get_object_or_404(users_for_user(request.user), pk=pk)
+    token = get_object_or_404(api_tokens_of(account), pk=request.POST.get("token", ""))
+    try:
+        services.api_token_revoke(actor=request.user, token=token)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("accounts:detail", pk=account.pk)

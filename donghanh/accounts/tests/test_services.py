@@ -243,7 +243,7 @@ def test_a_password_set_or_a_deactivation_ends_the_user_s_sessions_and_token(adm
     user = make_user(Role.COMMUNE_OFFICER, unit("00091"))
     other = make_user(Role.COMMUNE_OFFICER, unit("00091"))
     phone, laptop, bystander = logged_in(Client, user), logged_in(Client, user), logged_in(Client, other)
-    token = services.api_token_issue(actor=user).key
+    token = services.api_token_issue(actor=user, name="sync").key
     api = Client(headers={"Authorization": f"Token {token}"})
     assert phone.get(reverse("home")).status_code == laptop.get(reverse("home")).status_code == 200
     assert api.get("/api/v1/me/").status_code == 200

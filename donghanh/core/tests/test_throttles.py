@@ -26,7 +26,7 @@ def fresh_counts():
 def test_a_user_past_the_rate_gets_429_with_retry_after_whatever_their_token_or_address(make_user, phu_thuong):
     officer = make_user(Role.COMMUNE_OFFICER, phu_thuong)
     other = make_user(Role.COMMUNE_OFFICER, phu_thuong)
-    token = api_token_issue(actor=officer).key
+    token = api_token_issue(actor=officer, name="sync").key
     mine = Client(headers={"Authorization": f"Token {token}"})
     assert [mine.get("/api/v1/me/").status_code for _ in range(3)] == [200, 200, 200]
     refused = mine.get("/api/v1/me/", REMOTE_ADDR="10.0.0.9")  # another address, the same user
@@ -36,7 +36,7 @@ def test_a_user_past_the_rate_gets_429_with_retry_after_whatever_their_token_or_
     browser = Client()
     browser.force_login(officer)
     assert browser.get("/api/v1/me/").status_code == 429  # the same user through their session
-    theirs = Client(headers={"Authorization": f"Token {api_token_issue(actor=other).key}"})
+    theirs = Client(headers={"Authorization": f"Token {api_token_issue(actor=other, name='sync').key}"})
     assert theirs.get("/api/v1/me/").status_code == 200
 
 
@@ -67,7 +67,6 @@ def test_downloads_past_the_rate_get_429_in_vietnamese(client, make_user, phu_th
 
 
 def test_with_no_rate_nothing_is_held_back(make_user, phu_thuong):
-    mine = Client(
-        headers={"Authorization": f"Token {api_token_issue(actor=make_user(Role.COMMUNE_OFFICER, phu_thuong)).key}"}
-    )
+    key = api_token_issue(actor=make_user(Role.COMMUNE_OFFICER, phu_thuong), name="sync").key
+    mine = Client(headers={"Authorization": f"Token {key}"})
     assert {mine.get("/api/v1/me/").status_code for _ in range(20)} == {200}

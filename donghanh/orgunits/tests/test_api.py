@@ -1,9 +1,9 @@
 """API: /api/v1/org-units/ — paginated, searchable, filterable, scoped."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from donghanh.accounts.roles import Role
+from donghanh.accounts.services import api_token_issue
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.tests import package
 
@@ -127,6 +127,6 @@ def test_read_only(national_client, unit):
 
 def test_token_authentication(client, make_user, unit):
     user = make_user(Role.COMMUNE_OFFICER, unit("00091"))
-    token = Token.objects.create(user=user)
-    body = client.get(URL, {"era": CURRENT}, headers={"Authorization": f"Token {token.key}"}).json()
+    key = api_token_issue(actor=user, name="sync").key
+    body = client.get(URL, {"era": CURRENT}, headers={"Authorization": f"Token {key}"}).json()
     assert [u["code"] for u in body["results"]] == ["00091"]
