@@ -4,6 +4,8 @@ from typing import Any
 
 from simple_history.models import HistoricalRecords
 
+from donghanh.core.versions import version_next
+
 
 class History(HistoricalRecords):
     """HistoricalRecords that writes nothing for saves touching only `quiet_fields`.
@@ -24,9 +26,13 @@ class History(HistoricalRecords):
 
 
 def recorded_save(instance: Any, actor: Any, reason: str | None = None) -> None:
-    """Validate and save a model instance, its history row naming the actor (and the reason, if any)."""
+    """Validate and save a model instance, its history row naming the actor (and the reason, if any).
+
+    A versioned record that exists already is saved as its next version (`core.versions`).
+    """
     instance._history_user = actor
     if reason:
         instance._change_reason = reason
     instance.full_clean()
+    version_next(instance)
     instance.save()
