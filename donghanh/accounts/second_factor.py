@@ -25,7 +25,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from donghanh.accounts.models import RoleAssignment, User
+from donghanh.accounts.models import User
+from donghanh.accounts.scope import scope_for
 
 # The session key holding the step a session still has to pass, and its values.
 PENDING_KEY = "second_factor_pending"
@@ -41,9 +42,10 @@ WRONG_CODE = _(
 
 
 def second_factor_required(user: User) -> bool:
-    """The user holds a role that must have a second factor (`settings.MFA_REQUIRED_ROLES`)."""
+    """The user holds a role that must have a second factor (`settings.MFA_REQUIRED_ROLES`); a superuser acts as
+    system administrator."""
     required = set(settings.MFA_REQUIRED_ROLES)
-    return bool(required) and RoleAssignment.objects.filter(user=user, role__in=required).exists()
+    return bool(required) and any(grant.role in required for grant in scope_for(user).grants)
 
 
 def totp_device_of(user: User, *, confirmed: bool = True) -> TOTPDevice | None:

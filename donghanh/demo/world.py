@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -54,6 +55,7 @@ class DemoRow:
     role_label: str
     unit_name: str
     created: bool
+    second_factor: bool  # the role must log in with a code after the password (DEMO_TOTP_KEY)
 
 
 @transaction.atomic
@@ -74,13 +76,15 @@ def demo_data_create(*, people: bool = True, full: bool = True) -> list[DemoRow]
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         RoleAssignment.objects.get_or_create(user=user, role=spec.role, unit=unit)
-        rows.append(DemoRow(user.username, user.full_name, str(Role(spec.role).label), unit.name, created))
+        needs_code = spec.role in settings.MFA_REQUIRED_ROLES
+        rows.append(DemoRow(user.username, user.full_name, str(Role(spec.role).label), unit.name, created, needs_code))
     # The parts of the demo import these accounts: they are imported here, when needed, not at the top.
     from donghanh.demo.casework import demo_casework_create, demo_casework_exist
-    from donghanh.demo.community import demo_community_create, demo_community_exist
+    from donghanh.demo.community import demo_community_accounts, demo_community_create, demo_community_exist
     from donghanh.demo.lifecycle import relapses_settle
     from donghanh.demo.people import demo_people_create, demo_people_exist
     from donghanh.demo.reports import demo_reports_create, demo_reports_exist
+    from donghanh.demo.second_factor import demo_second_factors_create
     from donghanh.demo.support import demo_support_create, demo_support_exist
 
     if people and not demo_people_exist():
@@ -94,4 +98,8 @@ def demo_data_create(*, people: bool = True, full: bool = True) -> list[DemoRow]
         demo_community_create(da_nang=full)
     if people and full and not demo_reports_exist():
         demo_reports_create()
+    # The accounts whose role must log in with a second factor get the published demo key.
+    demo_second_factors_create(
+        [spec.username for spec in DEMO_ACCOUNTS] + [a.username for a in demo_community_accounts()]
+    )
     return rows

@@ -213,6 +213,12 @@ def test_a_required_role_without_a_device_reaches_nothing_until_enrolled(client,
     assert "_auth_user_id" not in client.session
 
 
+def test_a_superuser_without_a_role_must_enrol_as_a_system_administrator(client, make_user):
+    root = make_user(username="root", is_superuser=True)
+    log_in_with_password(client, root)
+    assert client.get(HOME)["Location"].startswith(ENROL)
+
+
 def test_a_user_with_a_device_cannot_enrol_another_before_the_code(client, officer):
     enrolled(officer)
     log_in_with_password(client, officer)

@@ -6,12 +6,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from donghanh.accounts.models import User
+from donghanh.accounts.second_factor import has_second_factor
 from donghanh.demo.casework import demo_casework_exist, demo_casework_summary
 from donghanh.demo.communes import REPORT_DATE
 from donghanh.demo.community import demo_community_accounts, demo_community_exist, demo_community_summary
 from donghanh.demo.lifecycle import demo_lifecycle_summary
 from donghanh.demo.people import demo_people_exist, demo_people_summary
 from donghanh.demo.reports import demo_reports_exist, demo_reports_summary
+from donghanh.demo.second_factor import DEMO_TOTP_KEY
 from donghanh.demo.support import demo_support_exist, demo_support_summary
 from donghanh.demo.world import DEMO_PASSWORD, demo_data_create
 from donghanh.support.choices import ReferralStatus
@@ -48,7 +51,14 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}, unless changed since):")
         for row in rows:
-            self.stdout.write(f"  {row.username.ljust(width)}  {row.role_label} — {row.unit_name}")
+            code = "  + code" if row.second_factor else ""
+            self.stdout.write(f"  {row.username.ljust(width)}  {row.role_label} — {row.unit_name}{code}")
+        if any(row.second_factor for row in rows):
+            self.stdout.write(
+                "Accounts marked + code also ask, after the password, for a code of their second factor (two-factor "
+                f"authentication): add the demo key {DEMO_TOTP_KEY} to an authenticator app, or run "
+                "`.venv/bin/python manage.py demo_code` for the current code (a code logs an account in once)."
+            )
         self.stdout.write("")
         self.stdout.write("Demo people (already there, none added):" if existed else "Demo people (created now):")
         for commune in communes:
@@ -103,9 +113,13 @@ class Command(BaseCommand):
                     f"{round(100 * (p.stable_share or 0))} % operating stably (target {p.target.stable_share_target} %)"
                 )
         if accounts:
-            self.stdout.write("  Accounts for Đà Nẵng's clubs (same password):")
+            self.stdout.write("  Accounts for Đà Nẵng's clubs (same password and demo key):")
             for account in accounts:
-                self.stdout.write(f"    {account.username.ljust(width)}  {account.role_label} — {account.unit_name}")
+                user = User.objects.get(username=account.username)
+                code = "  + code" if has_second_factor(user) else ""
+                self.stdout.write(
+                    f"    {account.username.ljust(width)}  {account.role_label} — {account.unit_name}{code}"
+                )
         self.stdout.write("")
         self.stdout.write(
             f"Demo targets ({'already there, none added' if reports_existed else 'set now'}), this quarter so far:"
