@@ -15,13 +15,14 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import NATIONAL_ROOT_PATH, Grant, ScopedModel, ScopedQuerySet
 from donghanh.core.history import History
+from donghanh.core.versions import Versioned
 
 
 class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
     pass
 
 
-class User(AbstractUser):
+class User(AbstractUser, Versioned):  # type: ignore[django-manager-missing]  # ApiToken, on knox's untyped base
     """A person who logs in: an officer, a volunteer, a police officer, a health worker, an administrator.
 
     The account's reach comes only from its role assignments; `is_staff` is unused.

@@ -41,6 +41,7 @@ from donghanh.accounts.second_factor import (
 )
 from donghanh.accounts.selectors import users_for_user
 from donghanh.core.levels import UnitLevel
+from donghanh.core.versions import version_claim, version_next
 
 # Stored as the history record's change reason; shown translated by the history page.
 PASSWORD_CHANGED = "password changed"
@@ -94,8 +95,9 @@ def user_create(*, actor: User, username: str, full_name: str, password: str, em
 
 
 @transaction.atomic
-def user_update(*, actor: User, user: User, **fields: Any) -> User:
+def user_update(*, actor: User, user: User, expected_version: int | None, **fields: Any) -> User:
     _require_manager(actor)
+    version_claim(user, expected_version)
     editable = {"full_name", "email", "phone", "is_active"}
     unknown = set(fields) - editable
     if unknown:
@@ -107,6 +109,7 @@ def user_update(*, actor: User, user: User, **fields: Any) -> User:
         setattr(user, name, value)
     user._history_user = actor  # type: ignore[attr-defined]
     user.full_clean()
+    version_next(user)
     user.save()
     if deactivated:
         _end_sessions(user)

@@ -29,6 +29,7 @@ from donghanh.accounts.second_factor import has_second_factor
 from donghanh.accounts.selectors import api_tokens_of, history_of_user, units_to_assign, user_search, users_for_user
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
+from donghanh.core.versions import StaleVersion, loaded_version, version_conflict, with_version
 
 
 class LoginView(auth_views.LoginView):
@@ -105,12 +106,15 @@ def user_create(request: AppRequest) -> HttpResponse:
 @scoped(Capability.MANAGE_USERS)
 def user_edit(request: AppRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(users_for_user(request.user), pk=pk)
-    form = UserEditForm(request.POST or None, instance=account)
+    form = with_version(UserEditForm(request.POST or None, instance=account), account)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         account.refresh_from_db()
         try:
-            services.user_update(actor=request.user, user=account, **fields)
+            services.user_update(actor=request.user, user=account, expected_version=loaded_version(form), **fields)
+        except StaleVersion as stale:
+            conflict = version_conflict(form, stale)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -119,7 +123,8 @@ def user_edit(request: AppRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/user_form.html",
-        {"form": form, "account": account, "title": _("Edit %s") % account},
+        {"form": form, "account": account, "title": _("Edit %s") % account, "version_conflict": conflict},
+        status=409 if conflict else 200,
     )
 
 

@@ -215,7 +215,7 @@ def test_only_a_system_admin_may_create_users(make_user, unit):
 
 def test_user_update_records_the_change(admin, make_user):
     user = make_user(full_name="Tên Cũ")
-    services.user_update(actor=admin, user=user, full_name="Tên Mới", phone="0912345678")
+    services.user_update(actor=admin, user=user, expected_version=None, full_name="Tên Mới", phone="0912345678")
     latest = user.history.latest("history_date")
     assert latest.history_user == admin
     delta = latest.diff_against(latest.prev_record)
@@ -224,7 +224,7 @@ def test_user_update_records_the_change(admin, make_user):
 
 def test_an_admin_cannot_deactivate_themself(admin):
     with pytest.raises(ValidationError):
-        services.user_update(actor=admin, user=admin, is_active=False)
+        services.user_update(actor=admin, user=admin, expected_version=None, is_active=False)
     admin.refresh_from_db()
     assert admin.is_active
 
@@ -251,21 +251,21 @@ def test_a_password_set_or_a_deactivation_ends_the_user_s_sessions_and_token(adm
     if change == "password":
         services.user_set_password(actor=admin, user=user, password=STRONG)
     else:
-        services.user_update(actor=admin, user=user, is_active=False)
+        services.user_update(actor=admin, user=user, expected_version=None, is_active=False)
 
     for browser in (phone, laptop):
         assert browser.get(reverse("home")).status_code == 302  # to the login page
     assert api.get("/api/v1/me/").status_code == 401
     assert bystander.get(reverse("home")).status_code == 200  # someone else's session is untouched
     if change == "deactivation":  # turned back on, the old session and token stay ended
-        services.user_update(actor=admin, user=user, is_active=True)
+        services.user_update(actor=admin, user=user, expected_version=None, is_active=True)
         assert phone.get(reverse("home")).status_code == 302
         assert api.get("/api/v1/me/").status_code == 401
 
 
 def test_only_some_fields_are_editable(admin, make_user):
     with pytest.raises(ValueError, match="is_superuser"):
-        services.user_update(actor=admin, user=make_user(), is_superuser=True)
+        services.user_update(actor=admin, user=make_user(), expected_version=None, is_superuser=True)
 
 
 def test_set_password_validates_and_sets(admin, make_user):

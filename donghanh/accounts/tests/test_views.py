@@ -189,11 +189,11 @@ def test_edit_and_password_pages(admin_client, admin, make_user, unit):
     account = make_user(Role.VOLUNTEER, unit("00091"), full_name="Tên Cũ")
     response = admin_client.post(
         reverse("accounts:edit", args=[account.pk]),
-        {"full_name": "Tên Mới", "email": "", "phone": "", "is_active": "on"},
+        {"full_name": "Tên Mới", "email": "", "phone": "", "is_active": "on", "version": "1"},
     )
     assert response.status_code == 302
     account.refresh_from_db()
-    assert account.full_name == "Tên Mới"
+    assert (account.full_name, account.version) == ("Tên Mới", 2)
     response = admin_client.post(reverse("accounts:password", args=[account.pk]), {"password": STRONG})
     assert response.status_code == 302
     account.refresh_from_db()
@@ -288,3 +288,38 @@ def test_user_list_queries_do_not_grow_with_the_number_of_users(admin_client, ma
     assert (shown_few, shown_many) == (6, 31)  # with the admin
     assert many == few
     assert many <= 6
+
+
+def test_an_account_changed_meanwhile_shows_who_changed_what_and_keeps_the_typing(client, make_user, unit):
+    """Two administrators open the same account; the second save shows the first's change, then saves."""
+    first = make_user(Role.SYSTEM_ADMIN, unit("VN", level=Level.NATION), full_name="Quản trị Một")
+    second = make_user(Role.SYSTEM_ADMIN, unit("VN", level=Level.NATION), full_name="Quản trị Hai")
+    account = make_user(Role.VOLUNTEER, unit("00091"), full_name="Tên Cũ")
+    edit = reverse("accounts:edit", args=[account.pk])
+    client.force_login(second)
+    loaded = parse(client.get(edit)).get("input", name="version").attrs["value"]
+    assert loaded == "1"
+
+    client.force_login(first)
+    typed = {"full_name": "Tên Cũ", "email": "", "phone": "0912345678", "is_active": "on", "version": loaded}
+    assert client.post(edit, typed).status_code == 302
+
+    client.force_login(second)
+    stale = client.post(edit, {**typed, "phone": "", "email": "moi@example.vn"})
+    assert stale.status_code == 409
+    page = parse(stale)
+    assert "Quản trị Một" in page.get(data_testid="version-conflict").text
+    assert "0912345678" in page.get(data_testid="version-changes").text
+    assert page.get("input", name="email").attrs["value"] == "moi@example.vn"
+    account.refresh_from_db()
+    assert (account.phone, account.email, account.version) == ("0912345678", "", 2)
+
+    resent = {
+        **typed,
+        "phone": "",
+        "email": "moi@example.vn",
+        "version": page.get("input", name="version").attrs["value"],
+    }
+    assert client.post(edit, resent).status_code == 302
+    account.refresh_from_db()
+    assert (account.phone, account.email, account.version) == ("", "moi@example.vn", 3)
