@@ -9,8 +9,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -162,6 +161,14 @@ class TargetProgressSerializer(serializers.Serializer[Any]):
     stable_met = serializers.BooleanField(allow_null=True, help_text=gettext_lazy("Null when no share is set."))
 
 
+class RoadmapProgressQuerySerializer(serializers.Serializer[Any]):
+    unit = serializers.CharField(
+        required=False,
+        max_length=10,  # OrgUnit.code
+        help_text=gettext_lazy("A unit's official code; the unit of the user's role when not given."),
+    )
+
+
 class RoadmapProgressSerializer(serializers.Serializer[Any]):
     unit = ProgressUnitSerializer()
     targets = TargetProgressSerializer(many=True)
@@ -213,21 +220,14 @@ class RoadmapTargetViewSet(ReadViewSet[RoadmapTarget]):
             )
         return self.respond(target, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "unit",
-                OpenApiTypes.STR,
-                description=gettext_lazy("A unit's official code; the unit of the user's role when not given."),
-            )
-        ],
-        responses=RoadmapProgressSerializer,
-    )
+    @extend_schema(parameters=[RoadmapProgressQuerySerializer], responses=RoadmapProgressSerializer)
     @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
     def progress(self, request: Request) -> Response:
         """Each target of the unit (every year) against the models of its subtree operating on the year's last
         day (today for this year)."""
-        unit = self.unit_of(request, request.query_params.get("unit", "").strip())
+        query = RoadmapProgressQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)  # a code as text: no control character reaches the database
+        unit = self.unit_of(request, query.validated_data.get("unit", "").strip())
         targets = roadmap_progress(request.user, unit, timezone.localdate())
         return Response(RoadmapProgressSerializer({"unit": unit, "targets": targets}).data)
 
