@@ -1,10 +1,12 @@
-"""Shared API building blocks: the two ways a list is cut into pages.
+"""Shared API building blocks: the two ways a list is cut into pages, and what a request body's ids and texts must be.
 
 `Pagination` numbers the pages (`?page=`) and counts the rows: for the short lists (teams, partners,
 models, targets…). `KeysetPagination` serves the long lists (people, legal measures, contacts,
 assessments, services, units): each page starts after the last row of the one before, on an ordering
 that ends with a unique field, so a page costs the same at the end of the country's list as at its
 start, and nothing counts the whole scope. A view using it names its ordering in `cursor_ordering`.
+
+`IdRelatedField` refuses an id the database cannot hold; `non_text_errors` a text field given anything but text.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +35,7 @@ from donghanh.core.filters import MAX_ID
 
 MAX_PAGE_SIZE = 200
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+NOT_TEXT = _("Must be a string of characters (text in quotes), not a number, true/false, a list or an object.")
 
 
 class Pagination(PageNumberPagination):
@@ -212,3 +216,26 @@ class IdRelatedField[M: Model](serializers.PrimaryKeyRelatedField[M]):
         if WHOLE_NUMBER.fullmatch(text) and not 0 < int(text) <= MAX_ID:
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(data)
+
+
+def non_text_errors(field: Any, data: Any) -> Any:
+    """{field: [message]} for each text field of a request body given a number, a boolean, a list or an object.
+
+    DRF's CharField turns a number into its digits; a client that sends one for a name or a note has a bug that
+    should be seen, not stored. `field` is the body's serializer; nested serializers and lists are followed, their
+    errors keyed as DRF keys them (the row's index in a list). None where nothing is wrong.
+    """
+    if getattr(field, "read_only", False):
+        return None
+    if isinstance(field, serializers.CharField):
+        if isinstance(data, str) or data is None:  # null: the field's own "may not be null" where it may not
+            return None
+        return [str(NOT_TEXT)]
+    if isinstance(field, serializers.Serializer) and isinstance(data, Mapping):
+        errors = {key: non_text_errors(field.fields[key], value) for key, value in data.items() if key in field.fields}
+        return {key: error for key, error in errors.items() if error} or None
+    child = getattr(field, "child", None)
+    if child is not None and isinstance(data, list):
+        rows = {index: non_text_errors(child, value) for index, value in enumerate(data)}
+        return {index: error for index, error in rows.items() if error} or None
+    return None

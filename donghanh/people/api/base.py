@@ -1,12 +1,13 @@
 """API building blocks shared by every app's viewsets: capability-declared viewsets, sensitive reads that
 write the access log, a person field limited to the people the user sees, service refusals as 400s.
 
-Two rules hold for every `CapabilityViewSet`, so for the whole API:
+Three rules hold for every `CapabilityViewSet`, so for the whole API:
 
 - a write (POST, PUT, PATCH) names only the fields its request body documents: any other field,
   read-only ones included, answers 400 on that field ("this endpoint does not write this field"),
   pointing to the endpoint that writes it where there is one (`fields_written_elsewhere`);
-- a wrong code (a choice field of a body, or of a filter) answers 400 naming the accepted codes.
+- a wrong code (a choice field of a body, or of a filter) answers 400 naming the accepted codes;
+- a text field given a number, a boolean, a list or an object answers 400 on that field (`core.api.non_text_errors`).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from donghanh.accounts.access import HasCapability
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.audit.services import access_log_record, access_log_record_many
-from donghanh.core.api import IdRelatedField
+from donghanh.core.api import IdRelatedField, non_text_errors
 from donghanh.people.models import Person
 from donghanh.people.selectors import people_for_user
 
@@ -252,6 +253,13 @@ class CapabilityViewSet[M: Model](viewsets.GenericViewSet[M]):
         super().initial(request, *args, **kwargs)
         if request.method in WRITE_METHODS and self.action is not None:  # no action: 405 follows
             self.refuse_unwritten_fields(request)
+            self.refuse_non_text(request)
+
+    def refuse_non_text(self, request: Request) -> None:
+        """A number, a boolean, a list or an object given for a text field: 400 on the field, not turned to text."""
+        errors = non_text_errors(self.get_serializer_class()(context=self.get_serializer_context()), request.data)
+        if errors:
+            raise serializers.ValidationError(errors)
 
     def refuse_unwritten_fields(self, request: Request) -> None:
         writable = written_fields(self.get_serializer_class()(context=self.get_serializer_context()))
