@@ -1,13 +1,16 @@
 """What a view reads of the HTTP request beyond Django's own (the client's address behind our proxies), and what
-every answer says about being kept (`NoStoreMiddleware`)."""
+every answer says about being kept (`NoStoreMiddleware`), and the requests refused before any view reads them
+(`NulRefusedMiddleware`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -41,3 +44,34 @@ class NoStoreMiddleware:
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path:
+        return True
+    sent = [request.GET]
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        sent.append(request.POST)
+    return any(
+        "\x00" in key or any("\x00" in value for value in values) for data in sent for key, values in data.lists()
+    )
+
+
+class NulRefusedMiddleware:
+    """A NUL character has no place in anything a person types, and PostgreSQL cannot store one in text: a request
+    with one in its path, its query string or its form is refused with 400 and a message, before any view reads
+    it. (The API's JSON bodies are checked field by field by its serializers.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _has_nul(request):
+            return self.get_response(request)
+        message = gettext("The request contains a NUL character (\\0), which no field accepts.")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        return render(request, "400.html", {"message": message}, status=400)

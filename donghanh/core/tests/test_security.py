@@ -137,6 +137,21 @@ PRODUCTION = {
 }
 
 
+@pytest.mark.django_db
+def test_a_nul_character_anywhere_in_a_request_is_refused_before_any_view_reads_it(client, make_user, unit):
+    client.force_login(make_user(Role.COMMUNE_OFFICER, unit("00091")))
+    page = client.get(reverse("people:list"), {"q": "Nguyễn\x00"})
+    assert page.status_code == 400
+    assert "ký tự NUL" in page.content.decode()
+    assert "no-store" in page["Cache-Control"]
+    form = client.post(reverse("people:register"), {"full_name": "Lê Văn\x00 An"})
+    assert form.status_code == 400
+    api = client.get("/api/v1/people/", {"q": "\x00"})
+    assert api.status_code == 400
+    assert "NUL" in api.json()["detail"]
+    assert client.get(reverse("people:list"), {"q": "Nguyễn"}).status_code == 200
+
+
 def test_check_deploy_reports_no_issues_with_production_settings():
     result = run_manage("check", "--deploy", **PRODUCTION, SECRET_KEY=random_secret())
     output = result.stdout + result.stderr
