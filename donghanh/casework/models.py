@@ -21,10 +21,11 @@ from donghanh.accounts.scope import Grant, ScopedModel
 from donghanh.casework import choices
 from donghanh.core.history import History
 from donghanh.core.text import in_language
+from donghanh.core.versions import Versioned
 from donghanh.people.models import PersonPart
 
 
-class VolunteerTeam(ScopedModel):
+class VolunteerTeam(ScopedModel, Versioned):
     """The volunteer team of one commune (đội tình nguyện viên)."""
 
     scope_capability = Capability.VIEW_CASEWORK
@@ -35,7 +36,7 @@ class VolunteerTeam(ScopedModel):
     name = models.CharField(_("team name"), max_length=200)
     established_on = models.DateField(_("established on"), null=True, blank=True)
     decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
 
     history = History()
 
@@ -49,7 +50,7 @@ class VolunteerTeam(ScopedModel):
         return self.name
 
 
-class Volunteer(ScopedModel):
+class Volunteer(ScopedModel, Versioned):
     """A member of a commune's volunteer team; `user` is set when the volunteer logs in."""
 
     scope_capability = Capability.VIEW_CASEWORK
@@ -64,7 +65,7 @@ class Volunteer(ScopedModel):
     affiliation = models.CharField(_("affiliation"), max_length=20, choices=choices.Affiliation.choices)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     hamlet = models.CharField(_("hamlet / residential group"), max_length=100, blank=True)
-    training = models.TextField(_("training received"), blank=True)
+    training = models.TextField(_("training received"), blank=True, max_length=2000)
     start_date = models.DateField(_("active from"))
     end_date = models.DateField(_("active until"), null=True, blank=True)
     user = models.OneToOneField(
@@ -160,7 +161,7 @@ class Contact(CaseRecord):
     date = models.DateField(_("date"))
     mode = models.CharField(_("how"), max_length=20, choices=choices.ContactMode.choices)
     topics = models.JSONField(_("topics"), default=list, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=4000)
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
     next_step_date = models.DateField(_("next step by"), null=True, blank=True)
     volunteer = models.ForeignKey(
@@ -207,7 +208,7 @@ class ReintegrationPlan(CaseRecord):
     status = models.CharField(
         _("status"), max_length=10, choices=choices.PlanStatus.choices, default=choices.PlanStatus.ACTIVE
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=4000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("made by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -228,7 +229,7 @@ class ReintegrationPlan(CaseRecord):
         return f"{self.person} — {self.start_date:%d/%m/%Y}"
 
 
-class PlanGoal(CaseRecord):
+class PlanGoal(CaseRecord, Versioned):
     """A goal of a plan in one domain, with the actions that lead to it."""
 
     scope_unit_path = "plan__person__unit__path"
@@ -237,14 +238,14 @@ class PlanGoal(CaseRecord):
     plan = models.ForeignKey(ReintegrationPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="goals")
     domain = models.CharField(_("domain"), max_length=20, choices=choices.PlanDomain.choices)
     goal = models.CharField(_("goal"), max_length=300)
-    actions = models.TextField(_("actions"), help_text=_("One action per line."))
+    actions = models.TextField(_("actions"), help_text=_("One action per line."), max_length=2000)
     target_date = models.DateField(_("target date"), null=True, blank=True)
     review_date = models.DateField(_("next review"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=choices.GoalStatus.choices, default=choices.GoalStatus.NOT_STARTED
     )
     reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
-    review_notes = models.TextField(_("review notes"), blank=True)
+    review_notes = models.TextField(_("review notes"), blank=True, max_length=2000)
 
     history = History()
 
@@ -343,7 +344,7 @@ class MonthlyAssessment(CaseRecord):
     rating = models.ForeignKey(
         RatingLevel, verbose_name=_("overall rating"), on_delete=models.PROTECT, related_name="+"
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
     volunteer = models.ForeignKey(
         Volunteer, verbose_name=_("volunteer"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -382,7 +383,7 @@ class QuarterlyClassification(CaseRecord):
         RatingLevel, verbose_name=_("derived"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     level = models.ForeignKey(RatingLevel, verbose_name=_("classification"), on_delete=models.PROTECT, related_name="+")
-    override_reason = models.TextField(_("reason for a different classification"), blank=True)
+    override_reason = models.TextField(_("reason for a different classification"), blank=True, max_length=1000)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )

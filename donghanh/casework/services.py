@@ -39,6 +39,7 @@ from donghanh.casework.selectors import derived_level, rating_scale_for
 from donghanh.core.dates import check_event_day, month_end, month_start, quarter_months
 from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
+from donghanh.core.versions import version_claim
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import DrugTest, Person
 from donghanh.people.services import require
@@ -95,8 +96,9 @@ def team_create(*, actor: User, unit: OrgUnit, name: str, **fields: Any) -> Volu
 
 
 @transaction.atomic
-def team_update(*, actor: User, team: VolunteerTeam, **fields: Any) -> VolunteerTeam:
+def team_update(*, actor: User, team: VolunteerTeam, expected_version: int | None, **fields: Any) -> VolunteerTeam:
     require(actor, Capability.MANAGE_VOLUNTEERS, team.unit)
+    version_claim(team, expected_version)
     check_fields(fields, TEAM_FIELDS)
     for name, value in fields.items():
         setattr(team, name, value)
@@ -135,9 +137,10 @@ def volunteer_add(*, actor: User, team: VolunteerTeam, full_name: str, **fields:
 
 
 @transaction.atomic
-def volunteer_update(*, actor: User, volunteer: Volunteer, **fields: Any) -> Volunteer:
+def volunteer_update(*, actor: User, volunteer: Volunteer, expected_version: int | None, **fields: Any) -> Volunteer:
     """Change a volunteer; ending their active period ends their assignments on the same day."""
     require(actor, Capability.MANAGE_VOLUNTEERS, volunteer.team.unit)
+    version_claim(volunteer, expected_version)
     check_fields(fields, VOLUNTEER_FIELDS)
     for name, value in fields.items():
         setattr(volunteer, name, value)
@@ -285,9 +288,10 @@ def goal_add(*, actor: User, plan: ReintegrationPlan, **fields: Any) -> PlanGoal
 
 
 @transaction.atomic
-def goal_update(*, actor: User, plan_goal: PlanGoal, **fields: Any) -> PlanGoal:
+def goal_update(*, actor: User, plan_goal: PlanGoal, expected_version: int | None, **fields: Any) -> PlanGoal:
     """Change a goal or record its review; `fields` may include the goal's wording (`goal`)."""
     require_person(actor, Capability.RECORD_CASEWORK, plan_goal.plan.person)
+    version_claim(plan_goal, expected_version)
     check_fields(fields, GOAL_FIELDS)
     for name, value in fields.items():
         setattr(plan_goal, name, value)

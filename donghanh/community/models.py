@@ -22,6 +22,7 @@ from donghanh.accounts.scope import Grant, ScopedModel
 from donghanh.community import choices
 from donghanh.core.history import History
 from donghanh.core.text import fold, in_language
+from donghanh.core.versions import Versioned
 
 
 def board_models_of(user: Any, day: datetime.date | None = None) -> QuerySet[Any]:
@@ -68,7 +69,7 @@ class ModelType(models.Model):
         return in_language(self.label_vi, self.label_en)
 
 
-class CommunityModel(ScopedModel):
+class CommunityModel(ScopedModel, Versioned):
     """A club, counselling point or group of a commune (or a province), from its decision to its dissolution."""
 
     scope_capability = Capability.VIEW_COMMUNITY
@@ -91,7 +92,7 @@ class CommunityModel(ScopedModel):
     schedule = models.CharField(
         _("meets"), max_length=20, choices=choices.Schedule.choices, default=choices.Schedule.MONTHLY
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
     status = models.CharField(_("status"), max_length=12, choices=choices.ModelStatus.choices)
     status_since = models.DateField(_("status since"))
 
@@ -170,7 +171,7 @@ class StatusChange(ModelPart):
         return f"{self.get_status_display()} {self.on:%d/%m/%Y}"
 
 
-class BoardMember(ModelPart):
+class BoardMember(ModelPart, Versioned):
     """A seat on a model's board for a period; the person may be a user, a volunteer, or neither."""
 
     model = models.ForeignKey(CommunityModel, verbose_name=_("model"), on_delete=models.CASCADE, related_name="board")
@@ -243,7 +244,7 @@ class Membership(ModelPart):
         return self.joined_on <= day and (self.left_on is None or day <= self.left_on)
 
 
-class Session(ModelPart):
+class Session(ModelPart, Versioned):
     """One meeting of a model: when, what kind, on what, who led it, and who came."""
 
     model = models.ForeignKey(
@@ -256,7 +257,7 @@ class Session(ModelPart):
     place = models.CharField(_("place"), max_length=250, blank=True)
     family_count = models.PositiveSmallIntegerField(_("family members present"), default=0)
     guest_count = models.PositiveSmallIntegerField(_("guests present"), default=0)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
     attendees = models.ManyToManyField(
         Membership, verbose_name=_("members present"), through="Attendance", related_name="sessions_attended"
     )
@@ -317,8 +318,8 @@ class Activity(ScopedModel):
     staff_count = models.PositiveIntegerField(_("officials and staff"), default=0)
     volunteer_count = models.PositiveIntegerField(_("volunteers"), default=0)
     public_count = models.PositiveIntegerField(_("residents and others"), default=0)
-    materials = models.TextField(_("materials"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    materials = models.TextField(_("materials"), blank=True, max_length=2000)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )

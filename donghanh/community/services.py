@@ -36,6 +36,7 @@ from donghanh.community.models import (
 from donghanh.core.dates import check_event_day
 from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
+from donghanh.core.versions import version_claim
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
 from donghanh.people.services import require
@@ -133,9 +134,10 @@ def model_create(
 
 
 @transaction.atomic
-def model_update(*, actor: User, model: CommunityModel, **fields: Any) -> CommunityModel:
+def model_update(*, actor: User, model: CommunityModel, expected_version: int | None, **fields: Any) -> CommunityModel:
     """Correct a model's details; its status changes only through `model_status_change`."""
     require_model(actor, Capability.MANAGE_COMMUNITY, model)
+    version_claim(model, expected_version)
     check_fields(fields, MODEL_UPDATE_FIELDS)
     if "name" in fields:
         fields["name"] = " ".join(fields["name"].split())
@@ -256,9 +258,10 @@ def board_add(
 
 
 @transaction.atomic
-def board_update(*, actor: User, seat: BoardMember, **fields: Any) -> BoardMember:
+def board_update(*, actor: User, seat: BoardMember, expected_version: int | None, **fields: Any) -> BoardMember:
     """Change a seat, or end it (`end_date`)."""
     require_model(actor, Capability.MANAGE_COMMUNITY, seat.model)
+    version_claim(seat, expected_version)
     check_fields(fields, BOARD_FIELDS | {"role", "full_name", "start_date"})
     for name, value in fields.items():
         setattr(seat, name, value)
@@ -362,11 +365,17 @@ def session_record(
 
 @transaction.atomic
 def session_update(
-    *, actor: User, session: Session, present: Iterable[Membership] | None = None, **fields: Any
+    *,
+    actor: User,
+    session: Session,
+    present: Iterable[Membership] | None = None,
+    expected_version: int | None,
+    **fields: Any,
 ) -> Session:
     """Correct a session or its attendance (`present` replaces who was ticked)."""
     model = session.model
     require_model(actor, Capability.RECORD_COMMUNITY, model)
+    version_claim(session, expected_version)
     check_fields(fields, SESSION_FIELDS | {"date", "kind"})
     for name, value in fields.items():
         setattr(session, name, value)

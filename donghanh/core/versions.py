@@ -18,6 +18,7 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -128,9 +129,24 @@ def changes_since(instance: Any, loaded_version: int) -> Conflict:
     return Conflict(version=last.version, who=", ".join(names) or "—", when=last.history_date, changes=changes)
 
 
-def version_form_field() -> forms.IntegerField:
-    """The version an edit form was loaded at, carried in a hidden field."""
-    return forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+def with_version[F: forms.BaseForm](form: F, instance: Versioned) -> F:
+    """The edit form of `instance`, carrying (hidden) the version it was loaded at.
+
+    A form posted without it counts as loaded at no version: it saves nothing and shows what changed.
+    """
+    form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    form.initial["version"] = instance.version
+    return form
+
+
+def edited(form: forms.BaseForm) -> dict[str, Any]:
+    """What the form cleaned, without the version it carries."""
+    return edited_fields(form.cleaned_data)
+
+
+def edited_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a record an edit form gives, without the version it carries."""
+    return {name: value for name, value in fields.items() if name != "version"}
 
 
 def loaded_version(form: forms.BaseForm) -> int:
@@ -144,7 +160,7 @@ def version_conflict(form: forms.BaseForm, stale: StaleVersion) -> Conflict:
     Saving the same form again (once the user has looked) is then an update of the current version.
     """
     conflict = changes_since(stale.instance, loaded_version(form))
-    data = form.data.copy()
+    data: QueryDict | dict[str, Any] = form.data.copy() if isinstance(form.data, QueryDict) else dict(form.data)
     data[form.add_prefix("version")] = str(stale.current)
     form.data = data
     return Conflict(version=stale.current, who=conflict.who, when=conflict.when, changes=conflict.changes)

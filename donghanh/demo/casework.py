@@ -278,7 +278,9 @@ class _Commune:
                 reason = ENDED.get(case.end_reason, "Kết thúc biện pháp quản lý.")
                 services.assignment_end(actor=officer, assignment=assignment, end_date=case.end, reason=reason)
         for volunteer in volunteers["left"]:
-            services.volunteer_update(actor=officer, volunteer=volunteer, end_date=self.ago(LEFT))
+            services.volunteer_update(
+                expected_version=None, actor=officer, volunteer=volunteer, end_date=self.ago(LEFT)
+            )
         for case, helper in then:
             make(case, helper, self.ago(LEFT - 1))
         moved = next((c for c in group["tnv"][1:] if c.start < self.ago(MOVED + 30)), None)  # from another volunteer
@@ -292,7 +294,9 @@ class _Commune:
             if volunteers["stopped"] and case.start < self.ago(STOPPED + 30):
                 make(case, volunteers["stopped"][0], case.start)
         for volunteer in volunteers["stopped"]:
-            services.volunteer_update(actor=officer, volunteer=volunteer, end_date=self.ago(STOPPED))
+            services.volunteer_update(
+                expected_version=None, actor=officer, volunteer=volunteer, end_date=self.ago(STOPPED)
+            )
         return group
 
     def _actor(self, case: _Case, day: datetime.date) -> tuple[User, Volunteer | None]:
@@ -407,8 +411,8 @@ class _Commune:
             status = G.IN_PROGRESS if late else rng.choice([*REVIEWS, G.IN_PROGRESS, G.ACHIEVED])
             reviewed = min(start + rng.randint(30, 150) * DAY, case.end or self.today)
             if k < 3:  # a fourth goal is not started yet
-                services.goal_update(actor=actor, plan_goal=added, status=status, reviewed_on=reviewed,
-                                     review_notes=REVIEWS[status])  # fmt: skip
+                services.goal_update(actor=actor, plan_goal=added, expected_version=None, status=status,
+                                     reviewed_on=reviewed, review_notes=REVIEWS[status])  # fmt: skip
         if case.end is not None:
             services.plan_close(actor=actor, plan=plan, on=case.end)
 

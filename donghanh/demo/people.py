@@ -101,7 +101,13 @@ def _phu_thuong_on_report_date(demo: PeopleWriter, c: Commune, hai_chau: Commune
             person_transfer(actor=c.officer, person=person, to_unit=hai_chau.unit, on=moved)
             demo.move(hai_chau, person, Whereabouts.AT_RESIDENCE, moved, place=hai_chau.unit.name)
             street = f"Số {rng.randint(2, 180)} {rng.choice(hai_chau.streets)}"
-            person_update(actor=hai_chau.officer, person=person, current_hamlet="Tổ dân phố 4", current_street=street)
+            person_update(
+                expected_version=None,
+                actor=hai_chau.officer,
+                person=person,
+                current_hamlet="Tổ dân phố 4",
+                current_street=street,
+            )
             assert post.planned_end_date
             demo.measure(hai_chau, person, EpisodeType.METHADONE, moved)
             episode_close(

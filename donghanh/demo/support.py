@@ -295,7 +295,9 @@ def demo_support_create(today: datetime.date | None = None) -> None:
         _Commune(code, today, {**province, **mine}).build()
     code, key, reason = CLOSED
     closed = partners[code, key]
-    services.partner_update(actor=_user(_keeper(code)), partner=closed, is_active=False, offer_notes=reason)
+    services.partner_update(
+        expected_version=None, actor=_user(_keeper(code)), partner=closed, is_active=False, offer_notes=reason
+    )
 
 
 def _add_partners(keeper: str, level: int, code: str, specs: tuple[_Partner, ...], rng: random.Random) -> list[Partner]:

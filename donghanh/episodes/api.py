@@ -53,6 +53,7 @@ class EpisodeSerializer(serializers.ModelSerializer[Episode]):
         model = Episode
         fields = [
             "id",
+            "version",
             "person",
             "person_code",
             "person_name",
@@ -170,7 +171,12 @@ class EpisodeViewSet(SensitiveReadViewSet[Episode]):
         serializer = EpisodeUpdateSerializer(episode, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            episode_update(actor=user_of(request), episode=episode, **serializer.validated_data)
+            episode_update(
+                actor=user_of(request),
+                expected_version=self.expected_version,
+                episode=episode,
+                **serializer.validated_data,
+            )
         return self.respond(episode)
 
     @extend_schema(responses=EpisodeClosedSerializer)

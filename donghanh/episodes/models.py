@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
 from donghanh.core.history import History
+from donghanh.core.versions import Versioned
 from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.people.models import PersonPart
 
@@ -60,7 +61,7 @@ class EpisodeRule(models.Model):
         return (self.min_age is None or age >= self.min_age) and (self.max_age is None or age < self.max_age)
 
 
-class Episode(PersonPart):
+class Episode(PersonPart, Versioned):
     """One measure a person is (or was) under, with its decision and dates. Legal history: sensitive."""
 
     scope_capability = Capability.VIEW_EPISODES
@@ -80,7 +81,7 @@ class Episode(PersonPart):
     planned_end_date = models.DateField(_("planned end"), null=True, blank=True)
     actual_end_date = models.DateField(_("actual end"), null=True, blank=True)
     end_reason = models.CharField(_("end reason"), max_length=20, choices=EndReason.choices, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

@@ -15,6 +15,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.core.dates import check_not_too_early, term_end
 from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
+from donghanh.core.versions import version_claim
 from donghanh.episodes.choices import FACILITY_TYPES, EndReason, EpisodeType
 from donghanh.episodes.models import Episode
 from donghanh.episodes.rules import check_duration, rule_for
@@ -148,9 +149,10 @@ def _reopen(actor: User, period: ManagementPeriod) -> None:
 
 
 @transaction.atomic
-def episode_update(*, actor: User, episode: Episode, **fields: Any) -> Episode:
+def episode_update(*, actor: User, episode: Episode, expected_version: int | None, **fields: Any) -> Episode:
     """Correct the decision, dates or facility of a measure; validated again as a whole."""
     require(actor, Capability.MANAGE_EPISODES, episode.person.unit)
+    version_claim(episode, expected_version)
     editable = DECISION_FIELDS | {"start_date", "planned_end_date"}
     unknown = set(fields) - editable
     if unknown:

@@ -20,6 +20,7 @@ from donghanh.accounts.scope import scope_for
 from donghanh.audit.services import access_log_record
 from donghanh.core.dates import term_end
 from donghanh.core.forms import apply_service_errors
+from donghanh.core.versions import StaleVersion, edited, loaded_version, version_conflict, with_version
 from donghanh.episodes import services
 from donghanh.episodes.choices import EndReason, EpisodeType
 from donghanh.episodes.forms import EpisodeCloseForm, EpisodeDecisionForm, EpisodeOpenForm
@@ -152,10 +153,15 @@ def episode_open(request: AppRequest, person_pk: int) -> HttpResponse:
 def episode_edit(request: AppRequest, pk: int) -> HttpResponse:
     episode = _episode_for(request, pk)
     initial = {name: getattr(episode, name) for name in EpisodeDecisionForm.base_fields}
-    form = EpisodeDecisionForm(request.POST or None, initial=initial)
+    form = with_version(EpisodeDecisionForm(request.POST or None, initial=initial), episode)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.episode_update(actor=request.user, episode=episode, **form.cleaned_data)
+            services.episode_update(
+                actor=request.user, episode=episode, expected_version=loaded_version(form), **edited(form)
+            )
+        except StaleVersion as stale:
+            conflict = version_conflict(form, stale)
         except ValidationError as error:
             apply_service_errors(form, error)
             episode.refresh_from_db()  # the service set the refused values on it
@@ -170,8 +176,9 @@ def episode_edit(request: AppRequest, pk: int) -> HttpResponse:
         "episode": episode,
         "hint": hint,
         "title": _("Correct “%(measure)s”") % {"measure": episode.get_episode_type_display()},
+        "version_conflict": conflict,
     }
-    return render(request, FORM_TEMPLATE, context)
+    return render(request, FORM_TEMPLATE, context, status=409 if conflict else 200)
 
 
 # --- closing, and what it does to the roster ------------------------------------------------------

@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import ScopedModel
 from donghanh.core.history import History
+from donghanh.core.versions import Versioned
 from donghanh.people import choices
 
 
-class Person(ScopedModel):
+class Person(ScopedModel, Versioned):
     """A person the commune helps, registered once and found again by any spelling.
 
     `unit` is the commune that manages the person now; `ManagementPeriod` keeps which commune
@@ -71,8 +72,8 @@ class Person(ScopedModel):
         default=choices.HouseholdPoverty.NONE,
     )
     dependants = models.PositiveSmallIntegerField(_("dependants"), default=0)
-    family_contacts = models.TextField(_("family contacts"), blank=True)
-    needs = models.TextField(_("needs and wishes"), blank=True)
+    family_contacts = models.TextField(_("family contacts"), blank=True, max_length=1000)
+    needs = models.TextField(_("needs and wishes"), blank=True, max_length=2000)
 
     merged_into = models.ForeignKey(
         "self",
@@ -350,7 +351,7 @@ class HealthStatus(PersonPart):
         _("HIV status"), max_length=10, choices=choices.HivStatus.choices, default=choices.HivStatus.UNKNOWN
     )
     hiv_test_date = models.DateField(_("date of the last HIV test"), null=True, blank=True)
-    other_conditions = models.TextField(_("other health conditions"), blank=True)
+    other_conditions = models.TextField(_("other health conditions"), blank=True, max_length=2000)
 
     history = History()
 

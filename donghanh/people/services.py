@@ -21,6 +21,7 @@ from donghanh.core.dates import FIRST_EVENT_DAY, check_not_too_early, too_early
 from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
 from donghanh.core.text import clean_name, fold, has_letters
+from donghanh.core.versions import version_claim
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Substance, TestResult, Whereabouts
 from donghanh.people.extensions import drug_test_hooks, person_merge_steps, whereabouts_hooks
@@ -143,8 +144,9 @@ def person_register(
 
 
 @transaction.atomic
-def person_update(*, actor: User, person: Person, **fields: Any) -> Person:
+def person_update(*, actor: User, person: Person, expected_version: int | None, **fields: Any) -> Person:
     require(actor, Capability.MANAGE_PEOPLE, person.unit)
+    version_claim(person, expected_version)
     check_fields(fields, IDENTITY_FIELDS)
     for name, value in fields.items():
         setattr(person, name, value)

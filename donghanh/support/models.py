@@ -18,11 +18,12 @@ from donghanh.accounts.permissions import Capability, role_has
 from donghanh.accounts.scope import NATIONAL_ROOT_PATH, Grant, ScopedModel
 from donghanh.core.history import History
 from donghanh.core.text import fold, in_language
+from donghanh.core.versions import Versioned
 from donghanh.people.models import PersonPart
 from donghanh.support import choices
 
 
-class Partner(ScopedModel):
+class Partner(ScopedModel, Versioned):
     """An organisation that helps: employer, school, bank branch, clinic, facility, NGO, mass organisation.
 
     It belongs to the unit where it operates; a partner of a province is visible to the province's communes.
@@ -46,7 +47,7 @@ class Partner(ScopedModel):
     offers_training = models.BooleanField(_("offers training places"), default=False)
     offers_loans = models.BooleanField(_("offers loans"), default=False)
     offers_treatment = models.BooleanField(_("offers treatment"), default=False)
-    offer_notes = models.TextField(_("what they offer"), blank=True)
+    offer_notes = models.TextField(_("what they offer"), blank=True, max_length=2000)
     is_active = models.BooleanField(_("active"), default=True)
 
     history = History()
@@ -100,7 +101,7 @@ class ServiceType(models.Model):
         return in_language(self.label_vi, self.label_en)
 
 
-class ServiceRecord(PersonPart):
+class ServiceRecord(PersonPart, Versioned):
     """One service a person received: what, from whom, when, how much (VND) and with what outcome.
 
     Loans carry their bank branch (the provider), purpose, term and repayment; jobs their employer
@@ -123,7 +124,7 @@ class ServiceRecord(PersonPart):
     end_date = models.DateField(_("end"), null=True, blank=True)
     amount = models.PositiveBigIntegerField(_("amount (VND)"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=300, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
     loan_purpose = models.CharField(_("loan purpose"), max_length=200, blank=True)
     loan_term_months = models.PositiveSmallIntegerField(_("loan term (months)"), null=True, blank=True)
     repayment_status = models.CharField(
@@ -172,7 +173,7 @@ class Referral(PersonPart):
         Partner, verbose_name=_("referred to"), on_delete=models.PROTECT, related_name="referrals"
     )
     kind = models.CharField(_("for"), max_length=20, choices=choices.ReferralKind.choices)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=1000)
     sent_on = models.DateField(_("sent on"))
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("referred by"), on_delete=models.PROTECT, related_name="+"

@@ -19,6 +19,7 @@ from donghanh.casework.services import require_person
 from donghanh.core.dates import FIRST_EVENT_DAY, check_not_too_early, month_start, too_early
 from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
+from donghanh.core.versions import version_claim
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
 from donghanh.people.services import require
@@ -58,8 +59,9 @@ def partner_add(*, actor: User, unit: OrgUnit, name: str, kind: str, **fields: A
 
 
 @transaction.atomic
-def partner_update(*, actor: User, partner: Partner, **fields: Any) -> Partner:
+def partner_update(*, actor: User, partner: Partner, expected_version: int | None, **fields: Any) -> Partner:
     require(actor, Capability.MANAGE_PARTNERS, partner.unit)
+    version_claim(partner, expected_version)
     check_fields(fields, PARTNER_FIELDS | {"name", "kind"})
     if "name" in fields:
         fields["name"] = " ".join(fields["name"].split())
@@ -129,9 +131,10 @@ def service_record(
 
 
 @transaction.atomic
-def service_update(*, actor: User, record: ServiceRecord, **fields: Any) -> ServiceRecord:
+def service_update(*, actor: User, record: ServiceRecord, expected_version: int | None, **fields: Any) -> ServiceRecord:
     """Change a service record: its end, outcome, repayment, or a correction."""
     require_person(actor, Capability.RECORD_SUPPORT, record.person)
+    version_claim(record, expected_version)
     check_fields(fields, SERVICE_FIELDS | {"start_date", "service_type"})
     for name, value in fields.items():
         setattr(record, name, value)

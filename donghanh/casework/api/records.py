@@ -123,7 +123,7 @@ GOAL_FIELDS = ["domain", "goal", "actions", "target_date", "review_date", "statu
 class PlanGoalSerializer(serializers.ModelSerializer[PlanGoal]):
     class Meta:
         model = PlanGoal
-        fields = ["id", "plan", *GOAL_FIELDS]
+        fields = ["id", "version", "plan", *GOAL_FIELDS]
         read_only_fields = fields
 
 
@@ -236,5 +236,10 @@ class PlanGoalViewSet(ReadViewSet[PlanGoal]):
         serializer = PlanGoalWriteSerializer(goal, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            services.goal_update(actor=user_of(request), plan_goal=goal, **serializer.validated_data)
+            services.goal_update(
+                actor=user_of(request),
+                expected_version=self.expected_version,
+                plan_goal=goal,
+                **serializer.validated_data,
+            )
         return self.respond(goal)

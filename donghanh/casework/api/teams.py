@@ -67,7 +67,17 @@ class VolunteerTeamSerializer(serializers.ModelSerializer[VolunteerTeam]):
 
     class Meta:
         model = VolunteerTeam
-        fields = ["id", "unit", "unit_code", "unit_name", "name", "established_on", "decision_number", "notes"]
+        fields = [
+            "id",
+            "version",
+            "unit",
+            "unit_code",
+            "unit_name",
+            "name",
+            "established_on",
+            "decision_number",
+            "notes",
+        ]
         read_only_fields = fields
 
 
@@ -116,7 +126,9 @@ class VolunteerTeamViewSet(ReadViewSet[VolunteerTeam]):
         serializer = VolunteerTeamUpdateSerializer(team, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            services.team_update(actor=user_of(request), team=team, **serializer.validated_data)
+            services.team_update(
+                actor=user_of(request), expected_version=self.expected_version, team=team, **serializer.validated_data
+            )
         return self.respond(team)
 
 
@@ -129,6 +141,7 @@ class VolunteerSerializer(serializers.ModelSerializer[Volunteer]):
         model = Volunteer
         fields = [
             "id",
+            "version",
             "team",
             "team_name",
             "unit",
@@ -211,7 +224,12 @@ class VolunteerViewSet(ReadViewSet[Volunteer]):
         )
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            services.volunteer_update(actor=user_of(request), volunteer=volunteer, **serializer.validated_data)
+            services.volunteer_update(
+                actor=user_of(request),
+                expected_version=self.expected_version,
+                volunteer=volunteer,
+                **serializer.validated_data,
+            )
         return self.respond(volunteer)
 
 

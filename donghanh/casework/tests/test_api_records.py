@@ -60,7 +60,9 @@ def test_teams_and_volunteers(api, officer, make_user, phu_thuong, hai_chau):
     again = post(api, "volunteer-teams/", {"unit": phu_thuong.pk, "name": "Đội hai"}, **ENGLISH)
     assert again.status_code == 400 and again.json()["unit"] == [f"{phu_thuong.name} already has a volunteer team."]
     assert post(api, "volunteer-teams/", {"unit": hai_chau.pk, "name": "Đội"}).status_code == 403
-    renamed = patch(api, f"volunteer-teams/{team['id']}/", {"decision_number": "12/QĐ-UBND"})
+    renamed = patch(
+        api, f"volunteer-teams/{team['id']}/", {"decision_number": "12/QĐ-UBND", "version": team["version"]}
+    )
     assert renamed.status_code == 200 and renamed.json()["decision_number"] == "12/QĐ-UBND"
     assert get(api, "volunteer-teams/", {"q": "phu thuong"})["count"] == 1
 
@@ -75,7 +77,11 @@ def test_teams_and_volunteers(api, officer, make_user, phu_thuong, hai_chau):
     post(api, "volunteers/", {**data, "full_name": "Đỗ Văn Cũ", "affiliation": "veterans", "start_date": "2024-01-01"})
     assert get(api, "volunteers/", {"team": team["id"]})["count"] == 2
 
-    ended = patch(api, f"volunteers/{ha['id']}/", {"end_date": YESTERDAY.isoformat(), "start_date": "2024-01-01"})
+    ended = patch(
+        api,
+        f"volunteers/{ha['id']}/",
+        {"end_date": YESTERDAY.isoformat(), "start_date": "2024-01-01", "version": ha["version"]},
+    )
     assert ended.status_code == 200, ended.content
     assert [v["full_name"] for v in get(api, "volunteers/", {"active": "true"})["results"]] == ["Đỗ Văn Cũ"]
     assert [v["full_name"] for v in get(api, "volunteers/", {"active": "false"})["results"]] == ["Phạm Thị Hà"]
@@ -196,7 +202,10 @@ def test_plans_goals_and_closing(api, officer, phu_thuong):
     assert early.status_code == 400 and early.json().keys() == {"target_date"}
 
     reviewed = patch(
-        api, f"plan-goals/{added.json()['id']}/", {"status": "in_progress", "reviewed_on": TODAY.isoformat()}
+        api,
+        f"plan-goals/{added.json()['id']}/",
+        {"status": "in_progress", "reviewed_on": TODAY.isoformat()},
+        **{"If-Match": f'"{added.json()["version"]}"'},
     )
     assert reviewed.status_code == 200 and reviewed.json()["status"] == "in_progress"
     shown = get(api, f"plans/{plan['id']}/")

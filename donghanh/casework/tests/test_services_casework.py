@@ -187,7 +187,7 @@ def test_a_closed_plan_takes_no_new_goal_and_no_change(officer, hung):
     with pytest.raises(ValidationError):
         services.goal_add(actor=officer, plan=plan, domain=PlanDomain.LEGAL, goal="Giấy tờ", actions="Làm CCCD")
     with pytest.raises(ValidationError):
-        services.goal_update(actor=officer, plan_goal=goal, status=GoalStatus.ACHIEVED)
+        services.goal_update(expected_version=goal.version, actor=officer, plan_goal=goal, status=GoalStatus.ACHIEVED)
     assert PlanGoal.objects.get().status == GoalStatus.NOT_STARTED
 
 
@@ -195,6 +195,7 @@ def test_a_goal_review_is_recorded(officer, hung):
     plan = services.plan_create(actor=officer, person=hung, start_date=LAST_MONTH)
     goal = services.goal_add(actor=officer, plan=plan, domain=PlanDomain.HEALTH, goal="Điều trị", actions="Methadone")
     services.goal_update(
+        expected_version=goal.version,
         actor=officer,
         plan_goal=goal,
         goal="Điều trị methadone",

@@ -150,7 +150,7 @@ def test_a_volunteer_who_stops_ends_their_assignments_that_day(officer, team, hu
     hoa = register(officer, phu_thuong, "Phạm Văn Hòa")
     services.assignment_make(actor=officer, person=hung, volunteer=lan, start_date=TODAY - 100 * DAY)
     services.assignment_make(actor=officer, person=hoa, volunteer=lan, start_date=TODAY - 5 * DAY)
-    services.volunteer_update(actor=officer, volunteer=lan, end_date=TODAY - 7 * DAY)
+    services.volunteer_update(expected_version=lan.version, actor=officer, volunteer=lan, end_date=TODAY - 7 * DAY)
     ended = {a.person_id: a for a in Assignment.objects.filter(volunteer=lan)}
     assert ended[hung.pk].end_date == TODAY - 7 * DAY
     assert ended[hoa.pk].end_date == TODAY - 5 * DAY  # started after: ends the day it started
@@ -160,7 +160,7 @@ def test_a_volunteer_who_stops_ends_their_assignments_that_day(officer, team, hu
 def test_a_volunteers_end_before_their_start_is_refused(officer, team):
     lan = add_volunteer(officer, team, "Trần Thị Lan", start=TODAY - 10 * DAY)
     with pytest.raises(ValidationError) as refused:
-        services.volunteer_update(actor=officer, volunteer=lan, end_date=TODAY - 20 * DAY)
+        services.volunteer_update(expected_version=lan.version, actor=officer, volunteer=lan, end_date=TODAY - 20 * DAY)
     assert "end_date" in refused.value.message_dict
     with pytest.raises(ValidationError):
         add_volunteer(officer, team, "Lê Thị Mai", start=TODAY, end_date=TODAY - DAY)

@@ -131,6 +131,7 @@ def test_an_officer_makes_a_plan_adds_goals_reviews_one_and_closes_the_plan(clie
             "goal": "Có việc làm ổn định",
             "actions": goal.actions,
             "target_date": dmy(TODAY + datetime.timedelta(days=90)),
+            "version": field_value(parse(edit), "version"),
         },
     )
     assert response.status_code == 302 and response["Location"].endswith(f"#goal-{goal.pk}")
@@ -208,6 +209,7 @@ def test_a_refused_review_keeps_what_was_typed(client, officer, plan):
             "goal": "Làm CCCD",
             "actions": "Nộp hồ sơ",
             "target_date": dmy(LAST_MONTH - datetime.timedelta(days=3)),
+            "version": goal.version,
         },
     )
     assert response.status_code == 400

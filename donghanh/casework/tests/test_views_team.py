@@ -257,7 +257,8 @@ def test_the_team_is_edited_and_a_refused_change_keeps_the_input(client, world, 
     refused = client.post(edit, {"name": "", "decision_number": "99/QĐ"})
     assert refused.status_code == 400
     assert parse(refused).get("input", name="decision_number").attrs["value"] == "99/QĐ"
-    assert client.post(edit, {"name": "Đội mới", "decision_number": "99/QĐ"}).status_code == 302
+    version = world["team"].version
+    assert client.post(edit, {"name": "Đội mới", "decision_number": "99/QĐ", "version": version}).status_code == 302
     world["team"].refresh_from_db()
     assert (world["team"].name, world["team"].decision_number) == ("Đội mới", "99/QĐ")
 
@@ -302,7 +303,7 @@ def test_a_volunteers_end_before_their_start_is_shown_on_the_field(client, world
     edit = reverse("casework:volunteer_edit", args=[world["mai"].pk])
     data = volunteer_post(full_name="Lê Thị Mai", start_date=TODAY.strftime("%d/%m/%Y"))
     data["end_date"] = (TODAY - DAY).strftime("%d/%m/%Y")
-    refused = client.post(edit, data)
+    refused = client.post(edit, {**data, "version": world["mai"].version})
     assert refused.status_code == 400
     field = parse(refused).get(data_field="end_date")
     assert vi("The end cannot be before the start.") in field.text
@@ -314,6 +315,7 @@ def test_a_volunteer_who_stops_leaves_their_people_without_a_volunteer(client, w
     lan = world["lan"]
     data = volunteer_post(full_name=lan.full_name, start_date=LONG_AGO.strftime("%d/%m/%Y"), user=lan.user_id)
     data["end_date"] = TODAY.strftime("%d/%m/%Y")
+    data["version"] = lan.version
     response = client.post(reverse("casework:volunteer_edit", args=[lan.pk]), data, follow=True)
     assert response.status_code == 200
     ended = Assignment.objects.filter(volunteer=lan)

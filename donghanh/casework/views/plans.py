@@ -38,6 +38,7 @@ from donghanh.casework.forms_plans import (
 from donghanh.casework.models import InstrumentRecord, PlanGoal, ReintegrationPlan
 from donghanh.casework.person_section import review_due
 from donghanh.core.forms import AppForm, apply_service_errors
+from donghanh.core.versions import StaleVersion, edited, loaded_version, version_conflict, with_version
 from donghanh.people.models import Person
 
 
@@ -189,14 +190,26 @@ def goal_edit(request: AppRequest, pk: int) -> HttpResponse:
     goal: PlanGoal = get_object_or_404(goals, pk=pk)
     person = goal.plan.person
     _require(request, person, Capability.RECORD_CASEWORK)
-    form = GoalEditForm(request.POST or None, initial=GoalEditForm.initial_from(goal))
+    form = with_version(GoalEditForm(request.POST or None, initial=GoalEditForm.initial_from(goal)), goal)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        if _save_or_refuse(form, lambda: services.goal_update(actor=request.user, plan_goal=goal, **form.cleaned_data)):
+        expected = loaded_version(form)
+        try:
+            saved = _save_or_refuse(
+                form,
+                lambda: services.goal_update(
+                    actor=request.user, plan_goal=goal, expected_version=expected, **edited(form)
+                ),
+            )
+        except StaleVersion as stale:
+            saved, conflict = False, version_conflict(form, stale)
+        if saved:
             messages.success(request, _("Goal saved."))
             return redirect(_plan_url(person) + f"#goal-{goal.pk}")
         goal.refresh_from_db()  # the refused values stay in the form, not on the goal shown
-    context = {"person": person, "goal": goal, "form": form}
-    return render(request, "casework/plans/goal_form.html", context, status=400 if request.method == "POST" else 200)
+    context = {"person": person, "goal": goal, "form": form, "version_conflict": conflict}
+    status = 409 if conflict else 400 if request.method == "POST" else 200
+    return render(request, "casework/plans/goal_form.html", context, status=status)
 
 
 @scoped(Capability.RECORD_CASEWORK)

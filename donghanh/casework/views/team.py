@@ -55,6 +55,7 @@ from donghanh.casework.worklist import overdue_assessments
 from donghanh.core.filters import as_id
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
+from donghanh.core.versions import StaleVersion, loaded_version, version_conflict, with_version
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
 
@@ -131,18 +132,23 @@ def team_create(request: AppRequest) -> HttpResponse:
 def team_edit(request: AppRequest, pk: int) -> HttpResponse:
     office_scope(request)
     team = _team_for(request, pk, Capability.MANAGE_VOLUNTEERS)
-    form = TeamForm(request.POST or None, initial=TeamForm.initial_from(team))
+    form = with_version(TeamForm(request.POST or None, initial=TeamForm.initial_from(team)), team)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.team_update(actor=request.user, team=team, **form.team_fields())
+            services.team_update(
+                actor=request.user, team=team, expected_version=loaded_version(form), **form.team_fields()
+            )
+        except StaleVersion as stale:
+            conflict = version_conflict(form, stale)
         except ValidationError as error:
             apply_service_errors(form, error)
             team.refresh_from_db()
         else:
             messages.success(request, _("Changes saved."))
             return redirect("casework:team_detail", pk=team.pk)
-    context = {"form": form, "team": team, "title": _("Edit the team"), "tab": "teams"}
-    return render(request, "casework/team/team_form.html", context, status=form_status(request))
+    context = {"form": form, "team": team, "title": _("Edit the team"), "tab": "teams", "version_conflict": conflict}
+    return render(request, "casework/team/team_form.html", context, status=409 if conflict else form_status(request))
 
 
 @scoped(Capability.VIEW_CASEWORK)
@@ -177,7 +183,8 @@ def _logins(team: VolunteerTeam, volunteer: Volunteer | None = None) -> QuerySet
 
 def _volunteer_page(request: AppRequest, form: VolunteerForm, team: VolunteerTeam, **extra: Any) -> HttpResponse:
     context = {"form": form, "team": team, "tab": "teams", **extra}
-    return render(request, "casework/team/volunteer_form.html", context, status=form_status(request))
+    status = 409 if extra.get("version_conflict") else form_status(request)
+    return render(request, "casework/team/volunteer_form.html", context, status=status)
 
 
 @scoped(Capability.MANAGE_VOLUNTEERS)
@@ -214,10 +221,19 @@ def volunteer_edit(request: AppRequest, pk: int) -> HttpResponse:
     form = VolunteerForm(
         request.POST or None, logins=_logins(team, volunteer), initial=VolunteerForm.initial_from(volunteer)
     )
+    with_version(form, volunteer)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         open_before = volunteer.assignments.filter(end_date__isnull=True).count()
         try:
-            services.volunteer_update(actor=request.user, volunteer=volunteer, **form.volunteer_fields())
+            services.volunteer_update(
+                actor=request.user,
+                volunteer=volunteer,
+                expected_version=loaded_version(form),
+                **form.volunteer_fields(),
+            )
+        except StaleVersion as stale:
+            conflict = version_conflict(form, stale)
         except ValidationError as error:
             apply_service_errors(form, error)
             volunteer.refresh_from_db()  # the refused values stay in the form, not on the record shown
@@ -231,7 +247,8 @@ def volunteer_edit(request: AppRequest, pk: int) -> HttpResponse:
                     % {"count": ended},
                 )
             return redirect("casework:volunteer_detail", pk=volunteer.pk)
-    return _volunteer_page(request, form, team, volunteer=volunteer, title=_("Edit %(name)s") % {"name": volunteer})
+    title = _("Edit %(name)s") % {"name": volunteer}
+    return _volunteer_page(request, form, team, volunteer=volunteer, title=title, version_conflict=conflict)
 
 
 def _unassigned_people(user: Any, unit: OrgUnit, day: datetime.date) -> QuerySet[Person]:

@@ -109,6 +109,7 @@ class CommunityModelSerializer(serializers.ModelSerializer[CommunityModel]):
         model = CommunityModel
         fields = [
             "id",
+            "version",
             "unit",
             "unit_code",
             "unit_name",
@@ -256,7 +257,9 @@ class CommunityModelViewSet(ReadViewSet[CommunityModel]):
         serializer = CommunityModelUpdateSerializer(model, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            services.model_update(actor=user_of(request), model=model, **serializer.validated_data)
+            services.model_update(
+                actor=user_of(request), expected_version=self.expected_version, model=model, **serializer.validated_data
+            )
         return self.respond(model)
 
     @extend_schema(request=StatusChangeRequestSerializer, responses=CommunityModelDetailSerializer)
@@ -325,7 +328,7 @@ class BoardMemberSerializer(serializers.ModelSerializer[BoardMember]):
 
     class Meta:
         model = BoardMember
-        fields = ["id", "model", "model_name", *BOARD_FIELDS, "username"]
+        fields = ["id", "version", "model", "model_name", *BOARD_FIELDS, "username"]
         read_only_fields = fields
 
 
@@ -389,5 +392,7 @@ class BoardMemberViewSet(ReadViewSet[BoardMember]):
         serializer = BoardUpdateSerializer(seat, data=request.data, partial=True, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            services.board_update(actor=user_of(request), seat=seat, **serializer.validated_data)
+            services.board_update(
+                actor=user_of(request), expected_version=self.expected_version, seat=seat, **serializer.validated_data
+            )
         return self.respond(seat)

@@ -121,7 +121,7 @@ class SessionSerializer(serializers.ModelSerializer[Session]):
 
     class Meta:
         model = Session
-        fields = ["id", "model", "model_name", *SESSION_FIELDS, "present", "present_count", "recorded_by"]
+        fields = ["id", "version", "model", "model_name", *SESSION_FIELDS, "present", "present_count", "recorded_by"]
         read_only_fields = fields
 
     def get_present(self, session: Session) -> list[int]:
@@ -200,5 +200,10 @@ class SessionViewSet(ReadViewSet[Session]):
         )
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            services.session_update(actor=user_of(request), session=session, **serializer.validated_data)
+            services.session_update(
+                actor=user_of(request),
+                expected_version=self.expected_version,
+                session=session,
+                **serializer.validated_data,
+            )
         return self.respond(session)

@@ -191,12 +191,17 @@ def test_models_are_set_up_and_corrected_through_the_services(world, as_user, ma
     assert before_decision.status_code == 400 and "established_on" in before_decision.json()
 
     url = f"{MODELS}{world.club.pk}/"
-    changed = api.patch(url, {"meeting_place": "Nhà văn hoá tổ 5"}, content_type=JSON)
+    read = api.get(url)
+    changed = api.patch(
+        url, {"meeting_place": "Nhà văn hoá tổ 5"}, content_type=JSON, headers={"If-Match": read["ETag"]}
+    )
     assert changed.status_code == 200 and changed.json()["meeting_place"] == "Nhà văn hoá tổ 5"
     assert api.patch(url, {"status": "dissolved"}, content_type=JSON).json().keys() == {"status"}  # not here
-    earlier = api.patch(url, {"established_on": "2025-01-12"}, content_type=JSON)
+    earlier = api.patch(url, {"established_on": "2025-01-12", "version": changed.json()["version"]}, content_type=JSON)
     assert earlier.status_code == 200 and earlier.json()["established_on"] == "2025-01-12"
-    late = api.patch(url, {"established_on": "2025-03-01"}, content_type=JSON)  # members joined on 01/02/2025
+    late = api.patch(
+        url, {"established_on": "2025-03-01", "version": earlier.json()["version"]}, content_type=JSON
+    )  # members joined on 01/02/2025
     assert late.status_code == 400 and "established_on" in late.json()
 
     for role, at in ((Role.VOLUNTEER, phu_thuong), (Role.COMMUNE_OFFICER, hai_chau)):

@@ -67,9 +67,9 @@ def test_board_seats_are_added_changed_and_ended(world, as_user):
         content_type=JSON,
     )
     assert too_early.status_code == 400 and "15/01/2025" in too_early.json()["start_date"][0]
-    ended = api.patch(f"{BOARD}{added.json()['id']}/", {"end_date": "2025-10-01"}, content_type=JSON)
+    ended = api.patch(f"{BOARD}{added.json()['id']}/", {"end_date": "2025-10-01", "version": 1}, content_type=JSON)
     assert ended.status_code == 200 and ended.json()["end_date"] == "2025-10-01"
-    backwards = api.patch(f"{BOARD}{added.json()['id']}/", {"end_date": "2025-01-01"}, content_type=JSON)
+    backwards = api.patch(f"{BOARD}{added.json()['id']}/", {"end_date": "2025-01-01", "version": 2}, content_type=JSON)
     assert backwards.status_code == 400 and "end_date" in backwards.json()
 
 
@@ -153,17 +153,17 @@ def test_sessions_are_recorded_with_the_members_present(world, as_user):
     assert api.post(SESSIONS, {**new, "date": future, "present": []}, content_type=JSON).status_code == 400
 
     url = f"{SESSIONS}{body['id']}/"
-    replaced = api.patch(url, {"present": [world.m_an.pk], "guest_count": 0}, content_type=JSON)
+    replaced = api.patch(url, {"present": [world.m_an.pk], "guest_count": 0, "version": 1}, content_type=JSON)
     assert replaced.status_code == 200, replaced.content
     assert (replaced.json()["present"], replaced.json()["present_count"], replaced.json()["guest_count"]) == (
         [world.m_an.pk],
         1,
         0,
     )
-    kept = api.patch(url, {"topic": "Kỹ năng sống"}, content_type=JSON)
+    kept = api.patch(url, {"topic": "Kỹ năng sống"}, content_type=JSON, headers={"If-Match": replaced["ETag"]})
     assert (kept.json()["topic"], kept.json()["present"]) == ("Kỹ năng sống", [world.m_an.pk])
     # Moving the session to a day Bình was a member keeps its attendance valid; ticking him after he left is not.
-    moved = api.patch(url, {"date": "2025-09-02", "present": [world.m_binh.pk]}, content_type=JSON)
+    moved = api.patch(url, {"date": "2025-09-02", "present": [world.m_binh.pk], "version": 3}, content_type=JSON)
     assert moved.status_code == 400 and "present" in moved.json()
 
 

@@ -154,7 +154,9 @@ def test_attendance_only_for_members_on_that_date(club, officer, people):
     assert errors["present"] == ["Not members on 20/02/2025: Bình."]
     assert not Session.objects.exists()
     session = services.session_record(actor=officer, model=club, date=D(2025, 3, 20), kind="talk", present=[a, b])
-    services.session_update(actor=officer, session=session, present=[b], guest_count=2)
+    services.session_update(
+        expected_version=session.version, actor=officer, session=session, present=[b], guest_count=2
+    )
     assert list(session.attendees.all()) == [b]
     assert (
         "established on"
@@ -287,13 +289,19 @@ def test_roadmap_progress_counts_models_operating_at_the_year_end(officer, make_
 
 
 def test_moving_the_establishment_moves_the_first_status_up_to_the_first_record(club, officer, people):
-    services.model_update(actor=officer, model=club, established_on=D(2025, 1, 20))
+    services.model_update(expected_version=club.version, actor=officer, model=club, established_on=D(2025, 1, 20))
     club.refresh_from_db()
     assert (club.status_since, club.status_changes.get().on) == (D(2025, 1, 20), D(2025, 1, 20))
     services.member_join(actor=officer, model=club, person=people[0], joined_on=D(2025, 2, 1))
     assert (
         "begin on 01/02/2025"
-        in refused(services.model_update, actor=officer, model=club, established_on=D(2025, 2, 5))["established_on"][0]
+        in refused(
+            services.model_update,
+            actor=officer,
+            model=club,
+            expected_version=club.version,
+            established_on=D(2025, 2, 5),
+        )["established_on"][0]
     )
 
 

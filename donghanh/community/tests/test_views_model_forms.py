@@ -97,6 +97,7 @@ def test_editing_a_model(client, officer, club, world):
     assert form.get("input", name="decision_date").attrs["value"] == "15/01/2024"
     assert form.find("input", name="unit") is None and form.find(data_field="status") is None
     post = model_post(name="CLB Vững bước mới", decision_date="15/01/2024", established_on="15/01/2024")
+    post["version"] = form.get("input", name="version").attrs["value"]
     blank = client.post(url, post)  # who issued the decision stays known
     assert blank.status_code == 400 and field_errors(blank, "decision_body")
     post["decision_body"] = "UBND phường Phú Thượng"
@@ -105,7 +106,7 @@ def test_editing_a_model(client, officer, club, world):
     assert (club.name, club.model_type.code, club.decision_number) == (
         "CLB Vững bước mới", "early_intervention_club", "112/QĐ-UBND",
     )  # fmt: skip
-    refused = client.post(url, {**post, "name": "Điểm tư vấn Phú Thượng"})
+    refused = client.post(url, {**post, "name": "Điểm tư vấn Phú Thượng", "version": club.version})
     assert refused.status_code == 400 and field_errors(refused, "name")
     # Another commune's model is not found; a board member may not edit.
     assert client.get(reverse("community:model_edit", args=[world["neighbour"].pk])).status_code == 404
@@ -155,8 +156,10 @@ def test_adding_and_ending_a_board_seat(client, officer, club, make_user, phu_th
     assert early.status_code == 400 and field_errors(early, "start_date")
     # Ending the seat.
     edit = reverse("community:board_edit", args=[seat.pk])
-    assert parse(client.get(edit)).get("input", name="full_name").attrs["value"] == "Lê Văn Nam"
-    assert client.post(edit, {**post, "end_date": "31/12/2024"}).status_code == 302
+    form = parse(client.get(edit))
+    assert form.get("input", name="full_name").attrs["value"] == "Lê Văn Nam"
+    loaded = form.get("input", name="version").attrs["value"]
+    assert client.post(edit, {**post, "end_date": "31/12/2024", "version": loaded}).status_code == 302
     seat.refresh_from_db()
     assert seat.end_date == D(2024, 12, 31)
     page = parse(client.get(page_of(club)))

@@ -53,6 +53,11 @@ def make_model(officer, unit, name: str, established: datetime.date = JANUARY_15
     )  # fmt: skip
 
 
+def version(record) -> int:
+    """The version a form loaded now would carry."""
+    return type(record).objects.get(pk=record.pk).version
+
+
 def session_page(session: Session) -> str:
     return reverse("community:session", args=[session.pk])
 
@@ -134,7 +139,12 @@ def test_saving_attendance_replaces_who_came_and_goes_back_to_the_model(client, 
     client.force_login(board_member)
     response = client.post(
         session_page(february),
-        {"present": [members["binh"].pk, members["an"].pk], "family_count": "3", "guest_count": "1"},
+        {
+            "present": [members["binh"].pk, members["an"].pk],
+            "family_count": "3",
+            "guest_count": "1",
+            "version": version(february),
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("community:model", args=[club.pk])
@@ -145,14 +155,15 @@ def test_saving_attendance_replaces_who_came_and_goes_back_to_the_model(client, 
     assert ticks(client.get(session_page(february))) == {members["an"].pk: True, members["binh"].pk: True}
 
     # Nobody ticked: nobody was present.
-    client.post(session_page(february), {"family_count": "0", "guest_count": "0"})
+    client.post(session_page(february), {"family_count": "0", "guest_count": "0", "version": version(february)})
     assert not february.attendees.exists()
 
 
 def test_a_tampered_tick_list_is_refused_with_the_reason(client, board_member, officer, club, members, february):
     client.force_login(board_member)
     # Cường was not a member yet on 05/02/2025: the service names him.
-    refused = client.post(session_page(february), {"present": [members["an"].pk, members["cuong"].pk]})
+    tampered = {"present": [members["an"].pk, members["cuong"].pk], "version": version(february)}
+    refused = client.post(session_page(february), tampered)
     assert refused.status_code == 400
     error = parse(refused).get(data_testid="present-error").text
     with translation.override("vi"):
@@ -169,7 +180,7 @@ def test_a_tampered_tick_list_is_refused_with_the_reason(client, board_member, o
     stranger = services.member_join(
         actor=officer, model=other, person=register(officer, club.unit, "Đỗ Văn Lạ"), joined_on=D(2025, 1, 20)
     )
-    refused = client.post(session_page(february), {"present": [stranger.pk]})
+    refused = client.post(session_page(february), {"present": [stranger.pk], "version": version(february)})
     assert refused.status_code == 400
     assert parse(refused).get(data_testid="present-error").text == vi("Tick only members of this model.")
     assert "Đỗ Văn Lạ" not in refused.content.decode()
@@ -317,14 +328,17 @@ def test_correcting_a_session_keeps_who_came_and_checks_the_new_date(client, boa
     form = client.get(url)
     assert form.status_code == 200
     assert parse(form).get("input", name="date").attrs["value"] == "05/02/2025"
-    response = client.post(url, {"date": "06/02/2025", "kind": "regular", "topic": "Sinh hoạt định kỳ"})
+    loaded = parse(form).get("input", name="version").attrs["value"]
+    response = client.post(
+        url, {"date": "06/02/2025", "kind": "regular", "topic": "Sinh hoạt định kỳ", "version": loaded}
+    )
     assert response["Location"] == session_page(february)
     february.refresh_from_db()
     assert (february.date, february.kind, february.topic) == (D(2025, 2, 6), "regular", "Sinh hoạt định kỳ")
     assert list(february.attendees.values_list("pk", flat=True)) == [members["an"].pk]
 
     # An was present; moved to a day before An joined, the session is refused.
-    refused = client.post(url, {"date": "18/01/2025", "kind": "regular"})
+    refused = client.post(url, {"date": "18/01/2025", "kind": "regular", "version": version(february)})
     assert refused.status_code == 400
     assert "Lê Văn An" in parse(refused).get(data_testid="form-errors").text
     february.refresh_from_db()

@@ -44,6 +44,7 @@ from donghanh.core.filters import as_id
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
 from donghanh.core.text import fold
+from donghanh.core.versions import StaleVersion, loaded_version, version_conflict, with_version
 from donghanh.orgunits.forms import unit_label
 from donghanh.orgunits.selectors import (
     acting_units,
@@ -247,17 +248,28 @@ def model_edit(request: AppRequest, pk: int) -> HttpResponse:
     model = _model_for(request, pk, Capability.MANAGE_COMMUNITY)
     types = model_types() | ModelType.objects.filter(pk=model.model_type_id)  # its type, even if no longer in use
     form = CommunityModelForm(request.POST or None, types=types, initial=CommunityModelForm.initial_from(model))
+    with_version(form, model)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.model_update(actor=request.user, model=model, **form.model_fields())
+            services.model_update(
+                actor=request.user, model=model, expected_version=loaded_version(form), **form.model_fields()
+            )
+        except StaleVersion as stale:
+            conflict = version_conflict(form, stale)
         except ValidationError as error:
             apply_service_errors(form, error)
             model.refresh_from_db()  # the refused values stay in the form, not on the model shown
         else:
             messages.success(request, _("Changes saved."))
             return redirect("community:model", pk=model.pk)
-    context = {"form": form, "model": model, "title": _("Edit %(name)s") % {"name": model.name}}
-    return render(request, "community/model_form.html", context, status=_form_status(request))
+    context = {
+        "form": form,
+        "model": model,
+        "title": _("Edit %(name)s") % {"name": model.name},
+        "version_conflict": conflict,
+    }
+    return render(request, "community/model_form.html", context, status=409 if conflict else _form_status(request))
 
 
 @scoped(Capability.MANAGE_COMMUNITY)
@@ -345,16 +357,28 @@ def board_edit(request: AppRequest, pk: int) -> HttpResponse:
     form = BoardSeatForm(
         request.POST or None, initial=BoardSeatForm.initial_from(seat), **_seat_choices(request, model, seat)
     )
+    with_version(form, seat)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.board_update(actor=request.user, seat=seat, **form.seat_fields())
+            services.board_update(
+                actor=request.user, seat=seat, expected_version=loaded_version(form), **form.seat_fields()
+            )
+        except StaleVersion as stale:
+            conflict = version_conflict(form, stale)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("community:model", pk=model.pk)
-    context = {"form": form, "model": model, "seat": seat, "title": _("Edit a board seat")}
-    return render(request, "community/board_form.html", context, status=_form_status(request))
+    context = {
+        "form": form,
+        "model": model,
+        "seat": seat,
+        "title": _("Edit a board seat"),
+        "version_conflict": conflict,
+    }
+    return render(request, "community/board_form.html", context, status=409 if conflict else _form_status(request))
 
 
 # --- members ------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from donghanh.community.models import CommunityModel, Membership, Session
 from donghanh.community.selectors import MemberRate, attendance_rates, members_on, models_for_user
 from donghanh.core.filters import as_id
 from donghanh.core.forms import apply_service_errors
+from donghanh.core.versions import StaleVersion, loaded_version, version_conflict, with_version
 from donghanh.people.extensions import SectionContext
 from donghanh.people.models import Person
 
@@ -126,12 +127,22 @@ def session_detail(request: AppRequest, pk: int) -> HttpResponse:
     ticked = set(session.attendance.values_list("membership_id", flat=True))
     initial = {"family_count": session.family_count, "guest_count": session.guest_count}
     form = AttendanceForm(request.POST if request.method == "POST" else None, model=model, initial=initial)
+    with_version(form, session)
+    conflict = None
     if request.method == "POST":
         ticked = _ticked(request.POST)
         if form.is_valid():
             present = list(form.cleaned_data["present"])
             try:
-                services.session_update(actor=request.user, session=session, present=present, **form.counts())
+                services.session_update(
+                    actor=request.user,
+                    session=session,
+                    present=present,
+                    expected_version=loaded_version(form),
+                    **form.counts(),
+                )
+            except StaleVersion as stale:
+                conflict = version_conflict(form, stale)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -144,8 +155,10 @@ def session_detail(request: AppRequest, pk: int) -> HttpResponse:
         "ticked": ticked,
         "form": form,
         "may_record": may_record,
+        "version_conflict": conflict,
     }
-    return render(request, "community/session_detail.html", context, status=400 if form.errors else 200)
+    status = 409 if conflict else 400 if form.errors else 200
+    return render(request, "community/session_detail.html", context, status=status)
 
 
 # --- recording a session after the fact, correcting one -------------------------------------------
@@ -212,24 +225,29 @@ def session_edit(request: AppRequest, pk: int) -> HttpResponse:
     session = _session_for(request, pk)
     model = session.model
     _require_record(request, model)
-    form = SessionForm(request.POST or None, initial=SessionForm.initial_from(session))
+    form = with_version(SessionForm(request.POST or None, initial=SessionForm.initial_from(session)), session)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.session_update(
                 actor=request.user,
                 session=session,
+                expected_version=loaded_version(form),
                 date=form.cleaned_data["date"],
                 kind=form.cleaned_data["kind"],
                 **form.session_fields(),
             )
+        except StaleVersion as stale:
+            conflict = version_conflict(form, stale)
         except ValidationError as error:
             apply_service_errors(form, error)
             session.refresh_from_db()  # the refused values stay in the form, not on the session shown
         else:
             messages.success(request, _("Changes saved."))
             return redirect("community:session", pk=session.pk)
-    context = {"session": session, "model": model, "form": form}
-    return render(request, "community/session_edit.html", context, status=400 if form.errors else 200)
+    context = {"session": session, "model": model, "form": form, "version_conflict": conflict}
+    status = 409 if conflict else 400 if form.errors else 200
+    return render(request, "community/session_edit.html", context, status=status)
 
 
 # --- a member's history on the person's page -------------------------------------------------------

@@ -221,11 +221,11 @@ def test_list_query_count_does_not_grow_with_rows(api, officer, person, phu_thuo
 def test_partial_update_is_checked_again(api, officer, person):
     episode = episode_open(actor=officer, person=person, episode_type="post_rehab_management", start_date=START)
     url = f"{URL}{episode.pk}/"
-    response = patch(api, url, {"decision_number": "20/QĐ-UBND", "notes": "Đã nhận quyết định"})
+    response = patch(api, url, {"decision_number": "20/QĐ-UBND", "notes": "Đã nhận quyết định", "version": 1})
     assert response.status_code == 200, response.content
     assert response.json()["decision_number"] == "20/QĐ-UBND"
 
-    wrong = patch(api, url, {"planned_end_date": "2025-09-30"}, **ENGLISH)  # 12 months fixed
+    wrong = patch(api, url, {"planned_end_date": "2025-09-30", "version": 2}, **ENGLISH)  # 12 months fixed
     assert wrong.status_code == 400 and "73/2021" in wrong.json()["planned_end_date"][0]
     episode.refresh_from_db()
     assert episode.planned_end_date == datetime.date(2026, 2, 28)

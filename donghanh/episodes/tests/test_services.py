@@ -375,16 +375,24 @@ def test_closing_needs_the_right_to_manage_measures(post_rehab, make_user, unit)
 
 
 def test_an_update_is_validated_again(post_rehab, officer, open_):
-    errors = refused(episode_update, actor=officer, episode=post_rehab, planned_end_date=D(2025, 12, 31))
+    errors = refused(
+        episode_update,
+        actor=officer,
+        episode=post_rehab,
+        expected_version=post_rehab.version,
+        planned_end_date=D(2025, 12, 31),
+    )
     assert LAW_73 in errors["planned_end_date"][0]
     post_rehab.refresh_from_db()
     assert post_rehab.planned_end_date == D(2025, 6, 30)
 
-    errors = refused(episode_update, actor=officer, episode=post_rehab, start_date=D(2021, 7, 1))
+    errors = refused(
+        episode_update, actor=officer, episode=post_rehab, expected_version=post_rehab.version, start_date=D(2021, 7, 1)
+    )
     assert "start_date" in errors
 
     methadone = open_(T.METHADONE, D(2025, 1, 1), facility="CS")
-    errors = refused(episode_update, actor=officer, episode=methadone, facility="")
+    errors = refused(episode_update, actor=officer, episode=methadone, expected_version=methadone.version, facility="")
     assert set(errors) == {"facility"}
 
 
@@ -392,7 +400,14 @@ def test_an_update_into_an_overlap_is_refused(officer, open_):
     first = open_(T.ADMINISTRATIVE_EDUCATION, D(2024, 1, 1))
     episode_close(actor=officer, episode=first, end_date=D(2024, 6, 30), end_reason=EndReason.COMPLETED)
     second = open_(T.ADMINISTRATIVE_EDUCATION, D(2024, 9, 1))
-    errors = refused(episode_update, actor=officer, episode=second, start_date=D(2024, 6, 1), planned_end_date=None)
+    errors = refused(
+        episode_update,
+        actor=officer,
+        episode=second,
+        expected_version=second.version,
+        start_date=D(2024, 6, 1),
+        planned_end_date=None,
+    )
     assert "start_date" in errors
     second.refresh_from_db()
     assert second.start_date == D(2024, 9, 1)
@@ -401,10 +416,17 @@ def test_an_update_into_an_overlap_is_refused(officer, open_):
 def test_an_update_within_the_rules_is_saved_with_its_author(post_rehab, officer, make_user, unit):
     police = make_user(Role.COMMUNE_POLICE, unit(PHU_THUONG))
     episode_update(
-        actor=police, episode=post_rehab, start_date=D(2024, 8, 1), planned_end_date=D(2025, 7, 31), facility=""
+        expected_version=post_rehab.version,
+        actor=police,
+        episode=post_rehab,
+        start_date=D(2024, 8, 1),
+        planned_end_date=D(2025, 7, 31),
+        facility="",
     )
     post_rehab.refresh_from_db()
     assert (post_rehab.start_date, post_rehab.planned_end_date) == (D(2024, 8, 1), D(2025, 7, 31))
     assert post_rehab.history.latest().history_user == police
     with pytest.raises(ValueError, match="end_reason"):
-        episode_update(actor=officer, episode=post_rehab, end_reason=EndReason.OTHER)
+        episode_update(
+            expected_version=post_rehab.version, actor=officer, episode=post_rehab, end_reason=EndReason.OTHER
+        )

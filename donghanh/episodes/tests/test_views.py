@@ -246,6 +246,7 @@ def test_a_measure_is_corrected(officer_client, officer, person):
             "start_date": "05/08/2025",
             "planned_end_date": "",  # back to the usual duration from the new start
             "notes": "Sửa ngày bắt đầu theo quyết định",
+            "version": "1",
         },
     )
     assert response.status_code == 302
@@ -263,7 +264,7 @@ def test_a_refused_correction_keeps_what_was_typed(officer_client, officer, pers
     episode = open_post_rehab(officer, person)
     response = officer_client.post(
         reverse("episodes:edit", args=[episode.pk]),
-        {"decision_number": "131/QĐ-UBND", "decision_date": "01/01/2099", "start_date": "01/07/2025"},
+        {"decision_number": "131/QĐ-UBND", "decision_date": "01/01/2099", "start_date": "01/07/2025", "version": "1"},
     )
     assert response.status_code == 200
     page = parse(response)

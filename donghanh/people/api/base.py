@@ -8,10 +8,15 @@ Three rules hold for every `CapabilityViewSet`, so for the whole API:
   pointing to the endpoint that writes it where there is one (`fields_written_elsewhere`);
 - a wrong code (a choice field of a body, or of a filter) answers 400 naming the accepted codes;
 - a text field given a number, a boolean, a list or an object answers 400 on that field (`core.api.non_text_errors`).
+
+And one for every record that carries a version (`core.versions.Versioned`), so that no update is lost: its read
+answers `ETag: "<version>"` and shows `version`; a PATCH or PUT names the version it read, in `If-Match` or as
+`version` in the body. Without either it answers 428; with an older one, 412 and the record as it is now.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ClassVar, cast
@@ -20,11 +25,13 @@ from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import ErrorDetail
+from rest_framework.exceptions import APIException, ErrorDetail
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,6 +41,8 @@ from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.audit.services import access_log_record, access_log_record_many
 from donghanh.core.api import IdRelatedField, non_text_errors
+from donghanh.core.filters import MAX_ID
+from donghanh.core.versions import StaleVersion, Versioned
 from donghanh.people.models import Person
 from donghanh.people.selectors import people_for_user
 
@@ -119,6 +128,51 @@ class NamedChoiceFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[n
         )
         auto_schema.registry.register_on_missing(blank)
         return {"oneOf": [enum.ref, blank.ref]}
+
+
+# Versions: the precondition of an update ------------------------------------------------------
+
+UPDATE_ACTIONS = frozenset({"update", "partial_update"})
+# Actions whose answer is the record itself, with its version as the ETag.
+RECORD_ACTIONS = frozenset({"retrieve", "create", *UPDATE_ACTIONS})
+QUOTED_VERSION = re.compile(r'(?:W/)?"([0-9]{1,10})"')
+
+
+class PreconditionRequired(APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = gettext_lazy(
+        "Say which version of the record you changed: send If-Match with the ETag your read returned, "
+        "or `version` in the body."
+    )
+    default_code = "precondition_required"
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def requested_version(request: Request) -> int:
+    """The version an update was read at: If-Match (an ETag of a read) or the body's `version`."""
+    header = request.headers.get("If-Match")
+    body = request.data.get("version") if isinstance(request.data, Mapping) else None
+    if header is None and body is None:
+        raise PreconditionRequired
+    from_header = from_body = None
+    if header is not None:
+        match = QUOTED_VERSION.fullmatch(header.strip())
+        if match is None or not 0 < int(match.group(1)) <= MAX_ID:
+            raise serializers.ValidationError(
+                {"If-Match": [_('Send the ETag a read of this record returned, such as "3".')]}
+            )
+        from_header = int(match.group(1))
+    if body is not None:
+        try:
+            from_body = serializers.IntegerField(min_value=1, max_value=MAX_ID).run_validation(body)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({"version": error.detail}) from error
+    if from_header is not None and from_body is not None and from_header != from_body:
+        raise serializers.ValidationError({"version": [_("The version differs from the one in If-Match.")]})
+    return cast(int, from_header if from_header is not None else from_body)
 
 
 # Fields a write does not take, and codes that are not accepted -------------------------------
@@ -225,6 +279,23 @@ class WriteRulesSchema(AutoSchema):
             ]
         return "\n\n".join([description, " ".join(notes)]) if description else " ".join(notes)
 
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        view = self.view
+        if self.method in ("PUT", "PATCH") and isinstance(view, CapabilityViewSet) and view.versioned():
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match",
+                    str,
+                    OpenApiParameter.HEADER,
+                    description=gettext_lazy(
+                        'The ETag a read of the record returned, such as "3" (or send `version` in the body). '
+                        "An older version answers 412 with the record as it is now; neither answers 428."
+                    ),
+                )
+            )
+        return parameters
+
 
 class CapabilityViewSet[M: Model](viewsets.GenericViewSet[M]):
     """`capability` declares the reads (and is what the URL walk reads); writes need `write_capability`.
@@ -242,6 +313,15 @@ class CapabilityViewSet[M: Model](viewsets.GenericViewSet[M]):
     read_serializer_class: type[serializers.BaseSerializer[Any]]
     permission_classes = [HasCapability]
     schema = WriteRulesSchema()
+    # The version an update names (If-Match or the body's `version`), for the service's `expected_version`.
+    expected_version: int | None = None
+
+    @classmethod
+    def versioned(cls) -> bool:
+        """Whether the records of this viewset carry a version (the model of its read serializer)."""
+        meta = getattr(getattr(cls, "read_serializer_class", None), "Meta", None)
+        model = getattr(meta, "model", None)
+        return isinstance(model, type) and issubclass(model, Versioned)
 
     def get_permissions(self) -> Any:
         if self.action not in READ_ACTIONS:
@@ -261,8 +341,22 @@ class CapabilityViewSet[M: Model](viewsets.GenericViewSet[M]):
         if errors:
             raise serializers.ValidationError(errors)
 
-    def refuse_unwritten_fields(self, request: Request) -> None:
+    def get_object(self) -> M:
+        """The record in the user's scope (404 otherwise); for an update, the version it names (428 without one)."""
+        obj = super().get_object()
+        if self.action in UPDATE_ACTIONS and self.versioned():
+            self.expected_version = requested_version(self.request)
+        return obj
+
+    def body_fields(self) -> set[str] | None:
+        """The fields the action's request body may name (None: the body is not an object)."""
         writable = written_fields(self.get_serializer_class()(context=self.get_serializer_context()))
+        if writable is not None and self.action in UPDATE_ACTIONS and self.versioned():
+            writable.add("version")  # the version read, which the precondition takes (not a field written)
+        return writable
+
+    def refuse_unwritten_fields(self, request: Request) -> None:
+        writable = self.body_fields()
         if writable is None:
             return
         pk = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
@@ -271,9 +365,24 @@ class CapabilityViewSet[M: Model](viewsets.GenericViewSet[M]):
             raise serializers.ValidationError(errors)
 
     def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, StaleVersion):  # changed since it was read: nothing written, here is what it is now
+            return self.respond(cast(M, exc.instance), status.HTTP_412_PRECONDITION_FAILED)
         if isinstance(exc, serializers.ValidationError) and isinstance(exc.detail, dict):
             exc.detail = self.explain_codes(exc.detail)
         return super().handle_exception(exc)
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        """A record's answer (read, created, updated, or refused as stale) carries its version as the ETag."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        data = getattr(response, "data", None)
+        if (
+            getattr(self, "action", None) in RECORD_ACTIONS
+            and response.status_code in (200, 201, 412)
+            and isinstance(data, Mapping)
+            and isinstance(data.get("version"), int)
+        ):
+            response["ETag"] = etag(data["version"])
+        return response
 
     def explain_codes(self, detail: dict[str, Any]) -> Any:
         """Invalid choices of the body (writes) or of the filters (reads), with the accepted codes."""

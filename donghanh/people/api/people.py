@@ -159,6 +159,7 @@ class PersonListSerializer(RosterStateSerializer):
 
 PERSON_FIELDS = [
     "id",
+    "version",
     "code",
     "full_name",
     "other_names",
@@ -333,7 +334,12 @@ class PersonViewSet(CapabilityViewSet[Person]):
         serializer.is_valid(raise_exception=True)
         with service_errors():
             try:
-                person_update(actor=user_of(request), person=person, **serializer.validated_data)
+                person_update(
+                    actor=user_of(request),
+                    expected_version=self.expected_version,
+                    person=person,
+                    **serializer.validated_data,
+                )
             except DuplicateCitizenId as error:
                 return self.duplicate_response(request, error)
         return self.respond(person)

@@ -252,13 +252,13 @@ def test_missing_fields_come_back_in_the_requests_language(api, phu_thuong):
 
 def test_partial_update(api, officer, phu_thuong):
     person = register(officer, phu_thuong)
-    response = patch(api, f"{PEOPLE}{person.pk}/", {"phone": "0912345678", "occupation": "Thợ hồ"})
+    response = patch(api, f"{PEOPLE}{person.pk}/", {"phone": "0912345678", "occupation": "Thợ hồ", "version": 1})
     assert response.status_code == 200, response.content
     assert response.json()["phone"] == "0912345678"
     person.refresh_from_db()
     assert person.occupation == "Thợ hồ"
 
-    wrong = patch(api, f"{PEOPLE}{person.pk}/", {"citizen_id": "001195000123"})  # a woman's number
+    wrong = patch(api, f"{PEOPLE}{person.pk}/", {"citizen_id": "001195000123", "version": 2})  # a woman's number
     assert wrong.status_code == 400 and "sex" in wrong.json()
     assert patch(api, f"{PEOPLE}{person.pk}/", {"unit": 1}).json().keys() == {"unit"}
     assert api.put(f"{PEOPLE}{person.pk}/", {}, content_type="application/json").status_code == 405

@@ -234,7 +234,13 @@ def test_registration_refuses_unknown_fields(officer, phu_thuong):
 
 def test_an_update_folds_the_new_names_again(officer, phu_thuong):
     person = register(officer, phu_thuong)
-    person_update(actor=officer, person=person, full_name="Đặng  Văn Hùng", other_names="Hùng Đen")
+    person_update(
+        expected_version=person.version,
+        actor=officer,
+        person=person,
+        full_name="Đặng  Văn Hùng",
+        other_names="Hùng Đen",
+    )
     person.refresh_from_db()
     assert person.full_name == "Đặng Văn Hùng"
     assert "dang van hung" in person.search_name and "hung den" in person.search_name
@@ -243,9 +249,11 @@ def test_an_update_folds_the_new_names_again(officer, phu_thuong):
 
 def test_an_update_checks_the_citizen_id_again_but_not_against_the_person_itself(officer, phu_thuong):
     person = register(officer, phu_thuong, citizen_id="001090012345")
-    person_update(actor=officer, person=person, phone="0912345678")  # its own number is no duplicate
+    person_update(
+        expected_version=person.version, actor=officer, person=person, phone="0912345678"
+    )  # its own number is no duplicate
     with pytest.raises(ValidationError) as error:
-        person_update(actor=officer, person=person, sex=FEMALE)
+        person_update(expected_version=person.version, actor=officer, person=person, sex=FEMALE)
     assert set(errors_of(error)) == {"sex"}
     person.refresh_from_db()
     assert person.sex == MALE
@@ -254,7 +262,12 @@ def test_an_update_checks_the_citizen_id_again_but_not_against_the_person_itself
 def test_another_communes_officer_cannot_update(officer, phu_thuong, make_user, unit):
     person = register(officer, phu_thuong)
     with pytest.raises(PermissionDenied):
-        person_update(actor=make_user(Role.COMMUNE_OFFICER, unit(BA_DINH)), person=person, phone="0900000000")
+        person_update(
+            expected_version=person.version,
+            actor=make_user(Role.COMMUNE_OFFICER, unit(BA_DINH)),
+            person=person,
+            phone="0900000000",
+        )
 
 
 # --- whereabouts -------------------------------------------------------------------------------
@@ -320,7 +333,7 @@ def test_a_province_officer_sees_the_person_on_both_sides_of_the_move_in_the_rig
 def test_after_a_transfer_the_old_commune_can_no_longer_edit(moved, officer, unit):
     person, _period = moved
     with pytest.raises(PermissionDenied):
-        person_update(actor=officer, person=person, phone="0900000000")
+        person_update(expected_version=person.version, actor=officer, person=person, phone="0900000000")
     with pytest.raises(PermissionDenied):
         whereabouts_record(actor=officer, person=person, status=Whereabouts.UNKNOWN, since=D(2026, 4, 1))
     with pytest.raises(PermissionDenied):
@@ -377,7 +390,12 @@ def test_invisible_characters_are_removed_from_names_and_the_name_is_composed(of
     assert person.full_name == "Nguyễn Văn Hùng"
     assert person.other_names == "Tí, Tèo"
     assert person.search_name == "nguyen van hung ti teo"
-    assert person_update(actor=officer, person=person, full_name="Trần\u200bVăn  Nam").full_name == "TrầnVăn Nam"
+    assert (
+        person_update(
+            expected_version=person.version, actor=officer, person=person, full_name="Trần\u200bVăn  Nam"
+        ).full_name
+        == "TrầnVăn Nam"
+    )
 
 
 @pytest.mark.parametrize("name", ["12345", "  ", "\u200b\u200b", "- . ,"])

@@ -152,13 +152,14 @@ def test_edit_saves_and_a_refused_edit_keeps_what_was_typed(client, officer, hun
     form = parse(client.get(url("edit", hung)))
     assert form.get("input", name="full_name").attrs["value"] == "Nguyễn Văn Hùng"
     assert form.find("input", name="unit") is None  # the commune changes only by a transfer
+    assert form.get("input", name="version").attrs["value"] == "1"  # the version the form was loaded at
     data = form_data(full_name="Nguyễn Văn Hùng", citizen_id="001090012345", birth_year="1990", occupation="Bảo vệ")
     del data["registered_on"], data["whereabouts"]
-    assert client.post(url("edit", hung), data).status_code == 302
+    assert client.post(url("edit", hung), {**data, "version": "1"}).status_code == 302
     hung.refresh_from_db()
-    assert hung.occupation == "Bảo vệ"
+    assert (hung.occupation, hung.version) == ("Bảo vệ", 2)
 
-    refused = client.post(url("edit", hung), {**data, "birth_year": "1991", "occupation": "Lái xe"})
+    refused = client.post(url("edit", hung), {**data, "version": "2", "birth_year": "1991", "occupation": "Lái xe"})
     assert refused.status_code == 400
     assert field_errors(refused, "birth_year")
     assert parse(refused).get("input", name="occupation").attrs["value"] == "Lái xe"
@@ -323,3 +324,47 @@ def test_anonymous_visitors_are_sent_to_log_in(client, hung):
     for target in (LIST, REGISTER, url("detail", hung), reverse("people:similar")):
         response = client.get(target)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+# --- two officers editing the same person --------------------------------------------------------
+
+
+def test_a_change_made_meanwhile_is_shown_and_what_was_typed_is_kept(client, officer, make_user, phu_thuong, hung):
+    """Lan and Minh load the form; Lan saves; Minh's save shows who changed what, keeps his typing, and saves once
+    he has seen it."""
+    lan = make_user(Role.COMMUNE_OFFICER, phu_thuong, full_name="Trần Thị Lan")
+    minh = make_user(Role.COMMUNE_OFFICER, phu_thuong, full_name="Lê Văn Minh")
+    data = form_data(full_name="Nguyễn Văn Hùng", citizen_id="001090012345", birth_year="1990", occupation="Thợ hồ")
+    del data["registered_on"], data["whereabouts"]
+    loaded = parse(login(client, minh).get(url("edit", hung))).get("input", name="version").attrs["value"]
+
+    login(client, lan)
+    assert client.post(url("edit", hung), {**data, "version": loaded, "phone": "0987654321"}).status_code == 302
+
+    login(client, minh)
+    stale = client.post(url("edit", hung), {**data, "version": loaded, "occupation": "Lái xe"})
+    assert stale.status_code == 409
+    page = parse(stale)
+    notice = page.get(data_testid="version-conflict").text
+    assert "Trần Thị Lan" in notice and "trong khi bạn đang sửa" in notice
+    assert timezone.localtime().strftime("%d/%m/%Y") in notice
+    changes = page.get(data_testid="version-changes").find_all("li")
+    assert f"Số điện thoại: {hung.phone or '—'} → 0987654321" in [li.text for li in changes]
+    assert page.get("input", name="occupation").attrs["value"] == "Lái xe"  # his typing is kept
+    assert page.get("input", name="version").attrs["value"] == "2"  # and the form is now at the current version
+    hung.refresh_from_db()
+    assert (hung.occupation, hung.phone, hung.version) == ("Thợ hồ", "0987654321", 2)  # nothing of his written
+
+    again = {**data, "version": "2", "occupation": "Lái xe", "phone": "0987654321"}
+    assert client.post(url("edit", hung), again).status_code == 302
+    hung.refresh_from_db()
+    assert (hung.occupation, hung.phone, hung.version) == ("Lái xe", "0987654321", 3)
+    assert hung.history.order_by("-history_date", "-history_id").first().history_user == minh
+
+
+def test_a_form_without_its_version_saves_nothing(client, officer, hung):
+    data = form_data(full_name="Nguyễn Văn Hùng", citizen_id="001090012345", birth_year="1990", occupation="Lái xe")
+    del data["registered_on"], data["whereabouts"]
+    assert login(client, officer).post(url("edit", hung), data).status_code == 409
+    hung.refresh_from_db()
+    assert hung.occupation != "Lái xe" and hung.version == 1

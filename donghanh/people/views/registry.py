@@ -30,6 +30,7 @@ from donghanh.audit.services import access_log_record
 from donghanh.core.filters import as_id
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
+from donghanh.core.versions import Conflict, StaleVersion, loaded_version, version_conflict, with_version
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import filter_by_name as units_by_name
 from donghanh.people import services
@@ -304,17 +305,21 @@ def person_detail(request: AppRequest, pk: int) -> HttpResponse:
 def person_edit(request: AppRequest, pk: int) -> HttpResponse:
     """Identity, residence and circumstances; the managing commune changes only by a transfer."""
     person = _person_for(request, pk, Capability.MANAGE_PEOPLE)
-    form = PersonForm(request.POST or None, initial=PersonForm.initial_from(person))
+    form = with_version(PersonForm(request.POST or None, initial=PersonForm.initial_from(person)), person)
     duplicate: Person | None = None
+    conflict: Conflict | None = None
     if request.method == "POST":
         if form.is_valid():
             try:
                 services.person_update(
                     actor=request.user,
                     person=person,
+                    expected_version=loaded_version(form),
                     birth_year=form.cleaned_data["birth_year"],
                     **form.person_fields(),
                 )
+            except StaleVersion as stale:
+                conflict = version_conflict(form, stale)
             except services.DuplicateCitizenId as error:
                 apply_service_errors(form, error)
                 duplicate = error.existing
@@ -332,8 +337,10 @@ def person_edit(request: AppRequest, pk: int) -> HttpResponse:
         "picked": _picked_units(form, "permanent_unit"),
         "duplicate": duplicate,
         "duplicate_visible": bool(duplicate and people_for_user(request.user).filter(pk=duplicate.pk).exists()),
+        "version_conflict": conflict,
     }
-    return render(request, "people/person_form.html", context, status=400 if request.method == "POST" else 200)
+    status = 409 if conflict else 400 if request.method == "POST" else 200
+    return render(request, "people/person_form.html", context, status=status)
 
 
 def _record_page(

@@ -299,7 +299,7 @@ class Builder:
             record = open_records.order_by("-start_date", "-pk").first()
             if record is None:
                 return "skipped: none running"
-            support.service_update(actor=actor, record=record, end_date=day)
+            support.service_update(expected_version=record.version, actor=actor, record=record, end_date=day)
         elif kind == "referral":
             support.referral_send(
                 actor=actor, person=person, partner=self.partner(person.unit), kind="employment",

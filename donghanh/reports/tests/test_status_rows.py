@@ -192,7 +192,9 @@ def test_a_job_placement_and_its_end_are_in_the_next_report(world, phu_thuong):
     q3 = both(phu_thuong)
     assert (q3.value("support.stable_job"), q3.value("support.sanctioned_supported")) == (1, 0.0)
     assert both(phu_thuong, "2025-08").value("support.stable_job") == 0
-    support.service_update(actor=world.officer(phu_thuong), record=job, end_date=LAST - DAY)
+    support.service_update(
+        expected_version=job.version, actor=world.officer(phu_thuong), record=job, end_date=LAST - DAY
+    )
     assert both(phu_thuong).value("support.stable_job") == 0
     world.service(person, "job_referral", D(2025, 7, 15))
     assert both(phu_thuong).value("support.sanctioned_supported") == 100.0

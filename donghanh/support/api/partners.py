@@ -27,7 +27,7 @@ class PartnerSerializer(serializers.ModelSerializer[Partner]):
 
     class Meta:
         model = Partner
-        fields = ["id", "name", "kind", "unit", "unit_code", "unit_name", *PARTNER_FIELDS]
+        fields = ["id", "version", "name", "kind", "unit", "unit_code", "unit_name", *PARTNER_FIELDS]
         read_only_fields = fields
 
 
@@ -75,5 +75,10 @@ class PartnerViewSet(ReadViewSet[Partner]):
         serializer = PartnerUpdateSerializer(partner, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            services.partner_update(actor=user_of(request), partner=partner, **serializer.validated_data)
+            services.partner_update(
+                actor=user_of(request),
+                expected_version=self.expected_version,
+                partner=partner,
+                **serializer.validated_data,
+            )
         return self.respond(partner)

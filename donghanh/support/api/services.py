@@ -77,6 +77,7 @@ class ServiceRecordSerializer(PersonRecordSerializer[ServiceRecord]):
         model = ServiceRecord
         fields = [
             "id",
+            "version",
             *PERSON_READ_FIELDS,
             "service_type",
             "service_type_code",
@@ -150,5 +151,10 @@ class ServiceRecordViewSet(ReadViewSet[ServiceRecord]):
         )
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            services.service_update(actor=user_of(request), record=record, **serializer.validated_data)
+            services.service_update(
+                actor=user_of(request),
+                expected_version=self.expected_version,
+                record=record,
+                **serializer.validated_data,
+            )
         return self.respond(record)

@@ -39,7 +39,12 @@ def test_partners_are_added_and_changed_through_the_services(client, officer, ph
     )
     assert created.status_code == 201, created.content
     assert created.json()["unit_code"] == "00091"
-    changed = client.patch(f"{PARTNERS}{created.json()['id']}/", {"is_active": False}, content_type="application/json")
+    changed = client.patch(
+        f"{PARTNERS}{created.json()['id']}/",
+        {"is_active": False},
+        content_type="application/json",
+        headers={"If-Match": created["ETag"]},
+    )
     assert changed.json()["is_active"] is False
     elsewhere = client.post(
         PARTNERS, {"unit": hai_chau.pk, "name": "Xưởng", "kind": "business"}, content_type="application/json"

@@ -107,7 +107,11 @@ def test_a_loan_is_recorded_and_shown_as_a_read_shows_it(api, officer, person, b
         "recorded_by": officer.username,
     }
     assert api.get(f"{SERVICES}{body['id']}/").json() == body
-    repaid = patch(api, f"{SERVICES}{body['id']}/", {"repayment_status": "repaid", "end_date": TODAY.isoformat()})
+    repaid = patch(
+        api,
+        f"{SERVICES}{body['id']}/",
+        {"repayment_status": "repaid", "end_date": TODAY.isoformat(), "version": body["version"]},
+    )
     assert repaid.status_code == 200, repaid.content
     assert (repaid.json()["repayment_status"], repaid.json()["end_date"]) == ("repaid", TODAY.isoformat())
     assert ServiceRecord.objects.get().repayment_status == "repaid"
@@ -148,16 +152,18 @@ def test_the_service_s_rules_come_back_as_400_on_their_field(api, person, code, 
 def test_a_change_is_checked_by_the_same_rules(api, officer, person):
     record = give(officer, person, "emergency_aid")
     url = f"{SERVICES}{record.pk}/"
-    assert patch(api, url, {"start_date": (TODAY + datetime.timedelta(days=2)).isoformat()}, **ENGLISH).json() == {
-        "start_date": ["The start cannot be in the future."]
+    assert patch(
+        api, url, {"version": 1, "start_date": (TODAY + datetime.timedelta(days=2)).isoformat()}, **ENGLISH
+    ).json() == {"start_date": ["The start cannot be in the future."]}
+    assert patch(api, url, {"version": 1, "position": "Thợ may"}, **ENGLISH).json() == {
+        "position": ["Only a job has a position."]
     }
-    assert patch(api, url, {"position": "Thợ may"}, **ENGLISH).json() == {"position": ["Only a job has a position."]}
-    assert patch(api, url, {"amount": -5}).status_code == 400  # not even a number of VND
+    assert patch(api, url, {"version": 1, "amount": -5}).status_code == 400  # not even a number of VND
     # A type may be corrected, by the same rules: legal aid involves no money, so the amount must go with it.
-    assert "amount" in patch(api, url, {"service_type": kind("legal_aid").pk}, **ENGLISH).json()
+    assert "amount" in patch(api, url, {"version": 1, "service_type": kind("legal_aid").pk}, **ENGLISH).json()
     record.refresh_from_db()
     assert (record.start_date, record.position, record.amount) == (LONG_AGO, "", 1_500_000)
-    corrected = patch(api, url, {"service_type": kind("legal_aid").pk, "amount": None}).json()
+    corrected = patch(api, url, {"version": 1, "service_type": kind("legal_aid").pk, "amount": None}).json()
     assert (corrected["service_type"], corrected["amount"]) == (kind("legal_aid").pk, None)
 
 
@@ -167,7 +173,9 @@ def test_a_job_held_long_enough_is_stable_from_its_dates(api, officer, person, e
     recent = give(officer, person, "job_placement", start=TODAY, provider=employer)
     assert api.get(f"{SERVICES}{job.pk}/").json()["is_stable_job"] is True
     assert api.get(f"{SERVICES}{recent.pk}/").json()["is_stable_job"] is False
-    ended = patch(api, f"{SERVICES}{job.pk}/", {"end_date": add_months_civil(TODAY, -2).isoformat()})
+    ended = patch(
+        api, f"{SERVICES}{job.pk}/", {"end_date": add_months_civil(TODAY, -2).isoformat(), "version": job.version}
+    )
     assert ended.json()["is_stable_job"] is False
 
 

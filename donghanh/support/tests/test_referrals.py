@@ -66,7 +66,7 @@ def test_a_change_is_not_dated_before_the_last_one(officer, person, clinic):
 
 
 def test_a_referral_needs_a_reason_and_an_active_partner_of_the_area(officer, person, clinic, make_user, hai_chau):
-    services.partner_update(actor=officer, partner=clinic, is_active=False)
+    services.partner_update(expected_version=clinic.version, actor=officer, partner=clinic, is_active=False)
     with pytest.raises(ValidationError) as error:
         services.referral_send(
             actor=officer, person=person, partner=clinic, kind="methadone", reason=" ", sent_on=D(2025, 3, 1)

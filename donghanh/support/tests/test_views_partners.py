@@ -335,7 +335,7 @@ def test_a_name_already_used_in_the_unit_is_said_on_the_name_field(client, offic
     # Renaming a partner to a name taken in its unit.
     other = services.partner_add(actor=officer, unit=phu_thuong, name="Công ty May", kind="business")
     client.force_login(officer)
-    renamed = client.post(edit(other), partner_post(name="Trường nghề Tây Hồ", kind="business"))
+    renamed = client.post(edit(other), partner_post(name="Trường nghề Tây Hồ", kind="business", version=other.version))
     assert renamed.status_code == 400
     assert field_errors(renamed, "name") == [taken]
     other.refresh_from_db()
@@ -350,7 +350,14 @@ def test_a_partner_is_edited_by_who_keeps_its_unit(client, officer, province_off
     assert page.get("input", name="name").attrs["value"] == "Công ty May Tây Hồ"
     assert "checked" in page.get("input", name="offers_jobs").attrs
     response = client.post(
-        edit(garment), partner_post(name="Công ty May Tây Hồ", kind="business", offers_loans="on", is_active="")
+        edit(garment),
+        partner_post(
+            name="Công ty May Tây Hồ",
+            kind="business",
+            offers_loans="on",
+            is_active="",
+            version=page.get("input", name="version").attrs["value"],
+        ),
     )
     assert response.status_code == 302 and response["Location"] == detail(garment)
     garment.refresh_from_db()
@@ -362,10 +369,19 @@ def test_a_partner_is_edited_by_who_keeps_its_unit(client, officer, province_off
     assert client.post(edit(directory["bank"]), partner_post(kind="bank_branch")).status_code == 403
     client.force_login(province_officer)
     assert (
-        client.post(edit(directory["bank"]), partner_post(name="NHCSXH TP Hà Nội", kind="bank_branch")).status_code
+        client.post(
+            edit(directory["bank"]),
+            partner_post(name="NHCSXH TP Hà Nội", kind="bank_branch", version=directory["bank"].version),
+        ).status_code
         == 302
     )
-    assert client.post(edit(garment), partner_post(name="Công ty May", kind="business")).status_code == 302
+    garment.refresh_from_db()
+    assert (
+        client.post(
+            edit(garment), partner_post(name="Công ty May", kind="business", version=garment.version)
+        ).status_code
+        == 302
+    )
 
 
 def test_every_page_carries_the_csp_and_no_inline_code(client, officer, province_officer, directory):

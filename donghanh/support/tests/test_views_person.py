@@ -166,7 +166,7 @@ def test_editing_a_service_records_its_end(client, officer, person):
     url = reverse("support:service_edit", args=[record.pk])
     assert 'value="03/02/2025"' in client.get(url).content.decode()
     data = {"service_type": record.service_type_id, "start_date": "03/02/2025", "end_date": "30/05/2025",
-            "provider_name": "Trường nghề Tây Hồ", "outcome": "Có chứng chỉ"}  # fmt: skip
+            "provider_name": "Trường nghề Tây Hồ", "outcome": "Có chứng chỉ", "version": record.version}  # fmt: skip
     assert client.post(url, data).status_code == 302
     record.refresh_from_db()
     assert (record.end_date, record.outcome) == (D(2025, 5, 30), "Có chứng chỉ")

@@ -20,6 +20,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
+from donghanh.core.versions import StaleVersion, loaded_version, version_conflict, with_version
 from donghanh.orgunits.forms import unit_label
 from donghanh.orgunits.selectors import acting_units
 from donghanh.support import services
@@ -106,15 +107,26 @@ def partner_edit(request: AppRequest, pk: int) -> HttpResponse:
     partner = _partner_for(request, pk)
     if not scope_for(request.user).can_at(Capability.MANAGE_PARTNERS, partner.unit.path):
         raise PermissionDenied(_("Your role does not allow this for %(unit)s.") % {"unit": partner.unit.name})
-    form = PartnerForm(request.POST or None, initial=PartnerForm.initial_from(partner))
+    form = with_version(PartnerForm(request.POST or None, initial=PartnerForm.initial_from(partner)), partner)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.partner_update(actor=request.user, partner=partner, **form.partner_fields())
+            services.partner_update(
+                actor=request.user, partner=partner, expected_version=loaded_version(form), **form.partner_fields()
+            )
+        except StaleVersion as stale:
+            conflict = version_conflict(form, stale)
         except ValidationError as error:
             apply_service_errors(form, error)
             partner.refresh_from_db()  # the refused values stay in the form, not on the partner shown
         else:
             messages.success(request, _("Changes saved."))
             return redirect("support:partner", pk=partner.pk)
-    context = {"form": form, "partner": partner, "title": _("Edit %(name)s") % {"name": partner.name}}
-    return render(request, "support/partner_form.html", context, status=400 if request.method == "POST" else 200)
+    context = {
+        "form": form,
+        "partner": partner,
+        "title": _("Edit %(name)s") % {"name": partner.name},
+        "version_conflict": conflict,
+    }
+    status = 409 if conflict else 400 if request.method == "POST" else 200
+    return render(request, "support/partner_form.html", context, status=status)

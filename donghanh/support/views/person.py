@@ -29,6 +29,7 @@ from donghanh.accounts.scope import scope_for
 from donghanh.audit.services import access_log_record
 from donghanh.core.dates import month_end
 from donghanh.core.forms import apply_service_errors
+from donghanh.core.versions import Conflict, StaleVersion, edited_fields, loaded_version, version_conflict, with_version
 from donghanh.people.models import Person
 from donghanh.support import services
 from donghanh.support.choices import (
@@ -222,7 +223,13 @@ def _service_choices(request: AppRequest, record: ServiceRecord | None = None) -
     return {"types": types.order_by("position", "code"), "partners": partners.order_by("search_name", "pk")}
 
 
-def _service_page(request: AppRequest, person: Person, form: ServiceForm, record: ServiceRecord | None) -> HttpResponse:
+def _service_page(
+    request: AppRequest,
+    person: Person,
+    form: ServiceForm,
+    record: ServiceRecord | None,
+    conflict: Conflict | None = None,
+) -> HttpResponse:
     types = form.fields["service_type"].queryset  # type: ignore[attr-defined]
     context = {
         "person": person,
@@ -230,8 +237,9 @@ def _service_page(request: AppRequest, person: Person, form: ServiceForm, record
         "record": record,
         "title": _("Change a service given") if record else _("Record a service given"),
         "categories": {str(t.pk): {"category": t.category, "money": t.involves_money} for t in types},
+        "version_conflict": conflict,
     }
-    return render(request, "support/service_form.html", context, status=_status(request))
+    return render(request, "support/service_form.html", context, status=409 if conflict else _status(request))
 
 
 @scoped(Capability.RECORD_SUPPORT)
@@ -266,22 +274,27 @@ def service_edit(request: AppRequest, pk: int) -> HttpResponse:
     form = ServiceForm(
         request.POST or None, initial=ServiceForm.initial_from(record), **_service_choices(request, record)
     )
+    with_version(form, record)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.service_update(
                 actor=request.user,
                 record=record,
+                expected_version=loaded_version(form),
                 service_type=form.cleaned_data["service_type"],
                 start_date=form.cleaned_data["start_date"],
-                **form.service_fields(),
+                **edited_fields(form.service_fields()),
             )
+        except StaleVersion as stale:
+            conflict = version_conflict(form, stale)
         except ValidationError as error:
             apply_service_errors(form, error)
             record.refresh_from_db()
         else:
             messages.success(request, _("Changes saved."))
             return redirect(reverse("support:person", args=[person.pk]) + f"#service-{record.pk}")
-    return _service_page(request, person, form, record)
+    return _service_page(request, person, form, record, conflict)
 
 
 @scoped(Capability.RECORD_SUPPORT)
