@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import Scope, narrowed_roles, scope_for
+from donghanh.accounts.second_factor import pending_step
 
 # Depths of a current unit's path ("VN/NP01/" a province, "VN/NP01/NC00091/" a commune): roles are held at current
 # units only, so the grant's path says its level without a query. Moves between communes are a commune's office
@@ -27,6 +28,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}}
+    if pending_step(request):  # logged in with the password only: the second step's page shows no menu
+        return {"nav": {}, "second_factor_pending": True}
     from donghanh.casework.selectors import office_grants
 
     scope = scope_for(user)

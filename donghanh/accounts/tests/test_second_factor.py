@@ -205,12 +205,23 @@ def test_a_required_role_without_a_device_reaches_nothing_until_enrolled(client,
     assert response.json() == {"detail": API_REFUSAL_VI}
     assert client.get("/api/v1/people/").status_code == 403
     # What stays reachable: the steps themselves, the health check, the language switch, logging out.
-    assert client.get(ENROL).status_code == 200
+    page = parse(client.get(ENROL))
+    assert page.find(data_testid="second-factor-form") is not None
+    assert page.find(data_testid="user-menu") is None  # no menu whose every entry leads back here
     assert client.get(reverse("healthz")).status_code == 200
     assert client.post(reverse("set_language"), {"language": "vi", "next": "/"}).status_code == 302
     response = client.post(reverse("logout"))
     assert response["Location"] == LOGIN
     assert "_auth_user_id" not in client.session
+
+
+def test_an_api_request_with_a_token_is_left_to_the_token_authentication(client, officer):
+    client.force_login(officer)  # a pending session's cookie comes along
+    response = client.get(reverse("api-me"), HTTP_AUTHORIZATION="Token not-a-key-of-anyone")
+    assert response.status_code == 401  # the token's answer, not the pending session's
+    response = client.get(reverse("api-me"), HTTP_AUTHORIZATION="Bearer not-a-token-header")
+    assert response.status_code == 403  # a header the token authentication ignores: the session is used, and held
+    assert response.json() == {"detail": API_REFUSAL_VI}
 
 
 def test_a_superuser_without_a_role_must_enrol_as_a_system_administrator(client, make_user):
