@@ -99,3 +99,6 @@ urlpatterns = [
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# A URL no route matches: JSON under /api/, the page elsewhere.
+handler404 = "donghanh.core.api.not_found"

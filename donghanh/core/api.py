@@ -6,7 +6,8 @@ assessments, services, units): each page starts after the last row of the one be
 that ends with a unique field, so a page costs the same at the end of the country's list as at its
 start, and nothing counts the whole scope. A view using it names its ordering in `cursor_ordering`.
 
-`IdRelatedField` refuses an id the database cannot hold; `non_text_errors` a text field given anything but text.
+`IdRelatedField` refuses an id the database cannot hold; `non_text_errors` a text field given anything but text;
+`not_found` answers a URL under /api/ that no route matches in JSON.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Field, Model, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination, PageNumberPagination
@@ -239,3 +242,11 @@ def non_text_errors(field: Any, data: Any) -> Any:
         rows = {index: non_text_errors(child, value) for index, value in enumerate(data)}
         return {index: error for index, error in rows.items() if error} or None
     return None
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's answer to a URL no route matches (`handler404`): under /api/, JSON as every other answer of the API
+    (`/api/v1/people/1.5/` is no route: ids are whole numbers); elsewhere, the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)

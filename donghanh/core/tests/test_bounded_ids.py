@@ -103,3 +103,14 @@ def test_pages_given_an_id_the_database_cannot_hold_answer_404_or_ignore_it(clie
     assert client.get(reverse("reports:report"), {"unit": HUGE}).status_code == 404
     assert client.get(reverse("reports:trend"), {"unit": "²"}).status_code == 404
     assert client.get(reverse("reports:targets"), {"unit": HUGE}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_path_id_that_is_no_whole_number_is_a_json_404_under_the_api(client, make_user, phu_thuong):
+    client.force_login(make_user(Role.COMMUNE_OFFICER, phu_thuong))
+    for url in ("/api/v1/people/1.5/", "/api/v1/people/1.5/whereabouts/", "/api/v1/nothing/"):
+        response = client.get(url)
+        assert response.status_code == 404 and response["Content-Type"] == "application/json", url
+        assert list(response.json()) == ["detail"]
+    page = client.get("/people/1.5/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
