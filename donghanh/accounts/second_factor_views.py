@@ -33,6 +33,7 @@ from donghanh.accounts.second_factor import (
     session_verified,
 )
 from donghanh.accounts.selectors import users_for_user
+from donghanh.core.forms import apply_service_errors
 
 
 def _next_url(request: AppRequest) -> str:
@@ -103,39 +104,51 @@ def second_factor_enrol(request: AppRequest) -> HttpResponse:
     return render(request, "accounts/second_factor_enrol.html", context, status=status)
 
 
-@login_only
-def second_factor(request: AppRequest) -> HttpResponse:
-    """The user's own page: whether their second factor is on, and what they can do with it."""
+def _own_page(request: AppRequest, form: SecondFactorCodeForm | None = None, status: int = 200) -> HttpResponse:
     context: dict[str, Any] = {
         "on": has_second_factor(request.user),
         "required": second_factor_required(request.user),
         "codes_left": recovery_codes_left(request.user),
+        "form": form or SecondFactorCodeForm(),
     }
-    return render(request, "accounts/second_factor.html", context)
+    return render(request, "accounts/second_factor.html", context, status=status)
+
+
+@login_only
+def second_factor(request: AppRequest) -> HttpResponse:
+    """The user's own page: whether their second factor is on, and what they can do with it."""
+    return _own_page(request)
 
 
 @require_POST
 @login_only
 def second_factor_codes(request: AppRequest) -> HttpResponse:
-    """New recovery codes, shown once; the old ones stop working."""
-    try:
-        codes = services.recovery_codes_regenerate(actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("second_factor")
-    return _codes_page(request, codes, reverse("second_factor"))
+    """New recovery codes, shown once, for a current code; the old ones stop working."""
+    form = SecondFactorCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            codes = services.recovery_codes_regenerate(actor=request.user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return _codes_page(request, codes, reverse("second_factor"))
+    return _own_page(request, form, status=400)
 
 
 @require_POST
 @login_only
 def second_factor_off(request: AppRequest) -> HttpResponse:
-    try:
-        services.second_factor_turn_off(actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Two-factor authentication is off."))
-    return redirect("second_factor")
+    """Turn the second factor off, for a current code, where the user's role does not require it."""
+    form = SecondFactorCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.second_factor_turn_off(actor=request.user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Two-factor authentication is off."))
+            return redirect("second_factor")
+    return _own_page(request, form, status=400)
 
 
 @require_POST

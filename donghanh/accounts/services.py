@@ -291,20 +291,29 @@ def second_factor_verify(*, actor: User, code: str) -> Device | None:
     return verified
 
 
-@transaction.atomic
-def recovery_codes_regenerate(*, actor: User) -> list[str]:
-    """New recovery codes for the actor; the old ones stop working."""
+def _code_check(actor: User, code: str) -> None:
+    """A change to the second factor asks for a current code first (its own transaction: a wrong code counts)."""
+    if second_factor_verify(actor=actor, code=code) is None:
+        raise ValidationError({"code": WRONG_CODE})
+
+
+def recovery_codes_regenerate(*, actor: User, code: str) -> list[str]:
+    """New recovery codes for the actor, who gives a current code first; the old ones stop working."""
     if not has_second_factor(actor):
         raise ValidationError(_("Turn on two-factor authentication first."))
-    return _recovery_codes_replace(actor)
+    _code_check(actor, code)
+    with transaction.atomic():
+        return _recovery_codes_replace(actor)
 
 
-@transaction.atomic
-def second_factor_turn_off(*, actor: User) -> None:
+def second_factor_turn_off(*, actor: User, code: str) -> None:
+    """The actor, whose role does not require it, removes their second factor, giving a current code first."""
     if second_factor_required(actor):
         raise ValidationError(_("Your role requires two-factor authentication: it cannot be turned off."))
-    _second_factor_delete(actor)
-    _record_on_user(actor, actor, SECOND_FACTOR_OFF)
+    _code_check(actor, code)
+    with transaction.atomic():
+        _second_factor_delete(actor)
+        _record_on_user(actor, actor, SECOND_FACTOR_OFF)
 
 
 @transaction.atomic

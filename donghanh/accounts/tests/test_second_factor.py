@@ -65,9 +65,13 @@ def code_of(device: TOTPDevice, at: float | None = None) -> str:
 
 
 def enrolled(user) -> tuple[TOTPDevice, list[str]]:
-    """The user with a confirmed authenticator device and ten recovery codes, through the services."""
+    """The user with a confirmed authenticator device (through the service) and ten recovery codes (made here, so
+    that no code of the app is used up before the test's)."""
     device = services.totp_device_start(actor=user, key=os.urandom(20), confirmed=True)
-    return device, services.recovery_codes_regenerate(actor=user)
+    codes = [StaticToken.random_token() for _ in range(10)]
+    recovery = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
+    return device, codes
 
 
 def log_in_with_password(client, user) -> Any:
@@ -248,18 +252,24 @@ def test_a_role_not_required_logs_in_without_a_second_factor(client, volunteer):
     assert "Tắt" in page.get(data_testid="second-factor-status").text
 
 
-def test_a_role_not_required_may_turn_it_on_and_off(client, volunteer):
+def test_a_role_not_required_may_turn_it_on_and_off_with_a_current_code(client, volunteer):
     client.force_login(volunteer)
     response = client.get(f"{ENROL}?next={OWN_PAGE}")
     assert response.status_code == 200
     device = TOTPDevice.objects.get(user=volunteer)
     response = client.post(ENROL, {"code": code_of(device), "next": OWN_PAGE})
     assert response.status_code == 200
+    codes = [li.text for li in parse(response).get(data_testid="recovery-codes").find_all("li")]
     assert parse(response).get(data_testid="recovery-codes-done").attrs["href"] == OWN_PAGE
     page = parse(client.get(OWN_PAGE))
     assert page.find(data_testid="second-factor-off") is not None
 
-    response = client.post(reverse("second_factor_off"))
+    response = client.post(reverse("second_factor_off"), {"code": ""})  # no code: nothing changes
+    assert response.status_code == 400
+    assert "Nhập mã 6 chữ số" in parse(response).get(data_testid="second-factor-error").text
+    assert TOTPDevice.objects.filter(user=volunteer, confirmed=True).exists()
+
+    response = client.post(reverse("second_factor_off"), {"code": codes[0]})
 
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=volunteer).exists()
@@ -270,20 +280,27 @@ def test_a_role_not_required_may_turn_it_on_and_off(client, volunteer):
 
 
 def test_a_required_role_cannot_turn_it_off(client, officer):
-    device, _codes = enrolled(officer)
-    log_in_with_password(client, officer)
-    client.post(VERIFY, {"code": code_of(device), "next": "/"})
+    _device, codes = enrolled(officer)
+    log_in_verified(client, officer)
     assert parse(client.get(OWN_PAGE)).find(data_testid="second-factor-off") is None
-    response = client.post(reverse("second_factor_off"), follow=True)
-    assert "không thể tắt" in response.content.decode()
+    response = client.post(reverse("second_factor_off"), {"code": codes[0]})
+    assert response.status_code == 400
+    assert "không thể tắt" in parse(response).get(data_testid="second-factor-change-error").text
     assert TOTPDevice.objects.filter(user=officer, confirmed=True).exists()
+    assert StaticToken.objects.filter(device__user=officer, token=codes[0]).exists()  # not used up
 
 
-def test_new_recovery_codes_replace_the_old_ones(client, officer):
-    device, old = enrolled(officer)
-    log_in_with_password(client, officer)
-    client.post(VERIFY, {"code": code_of(device), "next": "/"})
-    response = client.post(reverse("second_factor_codes"))
+def test_new_recovery_codes_for_a_current_code_replace_the_old_ones(client, officer):
+    _device, old = enrolled(officer)
+    log_in_verified(client, officer)
+    response = client.post(reverse("second_factor_codes"), {"code": "nhamma12"})
+    assert response.status_code == 400
+    assert WRONG_CODE_VI in parse(response).get(data_testid="second-factor-error").text
+    assert set(StaticToken.objects.filter(device__user=officer).values_list("token", flat=True)) == set(old)
+
+    with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(seconds=2)):
+        response = client.post(reverse("second_factor_codes"), {"code": old[1]})
+
     new = [li.text for li in parse(response).get(data_testid="recovery-codes").find_all("li")]
     assert len(new) == 10
     assert not set(new) & set(old)
