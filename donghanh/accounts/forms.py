@@ -11,8 +11,17 @@ from django.utils.translation import ngettext
 from donghanh.accounts.models import API_TOKEN_LIFETIMES, User
 from donghanh.accounts.roles import Role
 
+# Longer than any passphrase; bounds what a password field takes (and the work of hashing it).
+PASSWORD_MAX_LENGTH = 256
+
 
 class LoginForm(AuthenticationForm):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     error_messages = {
         "invalid_login": _("Wrong user name or password. Both are case-sensitive."),
         "inactive": _("This account is deactivated."),
@@ -29,9 +38,17 @@ class UserCreateForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("Email"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=True), strip=False)
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(render_value=True),
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+    )
     password_again = forms.CharField(
-        label=_("Password (again)"), widget=forms.PasswordInput(render_value=True), strip=False
+        label=_("Password (again)"),
+        widget=forms.PasswordInput(render_value=True),
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
     )
 
     def clean(self) -> dict[str, Any]:
@@ -49,7 +66,9 @@ class UserEditForm(forms.ModelForm[User]):
 
 
 class PasswordSetForm(forms.Form):
-    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False)
+    password = forms.CharField(
+        label=_("New password"), widget=forms.PasswordInput, strip=False, max_length=PASSWORD_MAX_LENGTH
+    )
 
 
 class RoleAssignmentForm(forms.Form):

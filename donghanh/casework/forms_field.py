@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.casework import choices
 from donghanh.casework.models import Contact, MonthlyAssessment, RatingLevel
-from donghanh.core.forms import AppForm, date_field
+from donghanh.core.forms import AppForm, date_field, text_area
 from donghanh.people.forms import label
 from donghanh.people.models import DrugTest
 
@@ -31,7 +31,7 @@ class ContactForm(AppForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    notes = forms.CharField(label=label("notes", Contact), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = text_area(Contact, "notes")
     next_step = forms.CharField(label=label("next_step", Contact), max_length=300, required=False)
     next_step_date = date_field(label("next_step_date", Contact), required=False)
 
@@ -88,9 +88,7 @@ class AssessmentForm(AppForm):
         widget=forms.RadioSelect,
         empty_label=None,
     )
-    notes = forms.CharField(
-        label=label("notes", MonthlyAssessment), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = text_area(MonthlyAssessment, "notes")
 
     def __init__(
         self, *args: Any, levels: QuerySet[RatingLevel], tests: QuerySet[DrugTest] | None, **kwargs: Any

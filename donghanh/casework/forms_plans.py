@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.casework import choices, instruments
 from donghanh.casework.models import PlanGoal, ReintegrationPlan
-from donghanh.core.forms import AppForm, date_field
+from donghanh.core.forms import AppForm, date_field, text_area
 
 NOT_ANSWERED: list[tuple[str, Any]] = [("", "—")]
 
@@ -28,7 +28,7 @@ def label(model: type[Any], name: str) -> Any:
 class PlanForm(AppForm):
     start_date = date_field(label(ReintegrationPlan, "start_date"), initial=timezone.localdate)
     end_date = date_field(_("Planned end"), required=False)
-    notes = forms.CharField(label=label(ReintegrationPlan, "notes"), required=False, widget=forms.Textarea({"rows": 2}))
+    notes = text_area(ReintegrationPlan, "notes", rows=2)
 
 
 class PlanCloseForm(AppForm):
@@ -40,11 +40,7 @@ class GoalForm(AppForm):
 
     domain = forms.ChoiceField(label=label(PlanGoal, "domain"), choices=NOT_ANSWERED + choices.PlanDomain.choices)
     goal = forms.CharField(label=label(PlanGoal, "goal"), max_length=300)
-    actions = forms.CharField(
-        label=label(PlanGoal, "actions"),
-        widget=forms.Textarea({"rows": 3}),
-        help_text=_("One action per line."),
-    )
+    actions = text_area(PlanGoal, "actions", help_text=_("One action per line."))
     target_date = date_field(label(PlanGoal, "target_date"), required=False)
     review_date = date_field(label(PlanGoal, "review_date"), required=False)
 
@@ -54,9 +50,7 @@ class GoalEditForm(GoalForm):
 
     status = forms.ChoiceField(label=label(PlanGoal, "status"), choices=choices.GoalStatus.choices)
     reviewed_on = date_field(label(PlanGoal, "reviewed_on"), required=False)
-    review_notes = forms.CharField(
-        label=label(PlanGoal, "review_notes"), required=False, widget=forms.Textarea({"rows": 3})
-    )
+    review_notes = text_area(PlanGoal, "review_notes")
 
     @classmethod
     def initial_from(cls, goal: PlanGoal) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from django.utils.translation import ngettext
 
 from donghanh.accounts.models import User
 from donghanh.casework import choices
-from donghanh.casework.models import RatingLevel, Volunteer, VolunteerTeam
-from donghanh.core.forms import AppForm, date_field
+from donghanh.casework.models import QuarterlyClassification, RatingLevel, Volunteer, VolunteerTeam
+from donghanh.core.forms import AppForm, date_field, text_area
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.forms import label
 
@@ -38,9 +38,7 @@ class TeamForm(AppForm):
     name = forms.CharField(label=label("name", VolunteerTeam), max_length=200)
     established_on = date_field(label("established_on", VolunteerTeam), required=False)
     decision_number = forms.CharField(label=label("decision_number", VolunteerTeam), max_length=50, required=False)
-    notes = forms.CharField(
-        label=label("notes", VolunteerTeam), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = text_area(VolunteerTeam, "notes")
 
     def __init__(self, *args: Any, communes: QuerySet[OrgUnit] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,9 +77,7 @@ class VolunteerForm(AppForm):
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     hamlet = forms.CharField(label=label("hamlet", Volunteer), max_length=100, required=False)
-    training = forms.CharField(
-        label=label("training", Volunteer), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    training = text_area(Volunteer, "training", rows=2)
     start_date = date_field(label("start_date", Volunteer), initial=timezone.localdate)
     end_date = date_field(
         label("end_date", Volunteer),
@@ -158,6 +154,7 @@ class ClassificationForm(AppForm):
     override_reason = forms.CharField(
         label=_("Reason, if different from the months"),
         required=False,
+        max_length=QuarterlyClassification._meta.get_field("override_reason").max_length,
         widget=forms.TextInput(
             attrs={"placeholder": _("Reason, if different from the months"), "class": "form-control-sm"}
         ),

@@ -1,4 +1,5 @@
-"""Form pieces shared by every app: Bootstrap rendering, dates typed dd/mm/yyyy, service refusals on fields."""
+"""Form pieces shared by every app: Bootstrap rendering, dates typed dd/mm/yyyy, texts bounded as their model field,
+service refusals on fields."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Field, Model
 from django.forms.boundfield import BoundField
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,6 +49,16 @@ def date_field(label: Any, *, required: bool = True, **kwargs: Any) -> forms.Dat
         error_messages={"invalid": _("Type the date as dd/mm/yyyy.")},
         **kwargs,
     )
+
+
+def text_area(model: type[Model], name: str, *, rows: int = 3, **kwargs: Any) -> forms.CharField:
+    """A text the model keeps (notes, a reason), typed in a text area: labelled, required and bounded as the model
+    field is, so that a text too long is refused on the field with the limit (and the browser stops at it)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.max_length, f"{model.__name__}.{name} needs a max_length"
+    kwargs.setdefault("required", not field.blank)
+    kwargs.setdefault("label", capfirst(field.verbose_name))
+    return forms.CharField(max_length=field.max_length, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
 
 
 def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

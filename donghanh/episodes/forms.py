@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.core.forms import AppForm, date_field
+from donghanh.core.forms import AppForm, date_field, text_area
 from donghanh.episodes.choices import EndReason, EpisodeType
+from donghanh.episodes.models import Episode
 
 
 class EpisodeDecisionForm(AppForm):
@@ -30,7 +31,7 @@ class EpisodeDecisionForm(AppForm):
     )
     start_date = date_field(_("Start"))
     planned_end_date = date_field(_("Planned end"), required=False, help_text=_("Leave empty for the usual duration."))
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = text_area(Episode, "notes", label=_("Notes"))
 
     # The order in which the page shows the fields, and the names the services accept.
     field_order = [

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.core.forms import AppForm, date_field
+from donghanh.core.forms import AppForm, date_field, text_area
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people import choices
-from donghanh.people.models import Person
+from donghanh.people.models import HealthStatus, Person
 
 NOT_GIVEN: list[tuple[str, Any]] = [("", "—")]
 
@@ -99,10 +99,8 @@ class PersonForm(AppForm):
         initial=choices.HouseholdPoverty.NONE,
     )
     dependants = forms.IntegerField(label=label("dependants"), min_value=0, max_value=99, required=False, initial=0)
-    family_contacts = forms.CharField(
-        label=label("family_contacts"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    needs = forms.CharField(label=label("needs"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    family_contacts = text_area(Person, "family_contacts", rows=2)
+    needs = text_area(Person, "needs")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -226,6 +224,4 @@ class DrugTestForm(AppForm):
 class HealthForm(AppForm):
     hiv_status = forms.ChoiceField(label=_("HIV status"), choices=choices.HivStatus.choices)
     hiv_test_date = date_field(_("Date of the last HIV test"), required=False)
-    other_conditions = forms.CharField(
-        label=_("Other health conditions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    other_conditions = text_area(HealthStatus, "other_conditions", label=_("Other health conditions"))

@@ -260,6 +260,7 @@ class ClassificationConfirmSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=1000,  # QuarterlyClassification.override_reason
         help_text=gettext_lazy("Needed when the level differs from the one the months give."),
     )
 

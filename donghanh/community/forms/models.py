@@ -13,7 +13,7 @@ from donghanh.accounts.models import User
 from donghanh.casework.models import Volunteer
 from donghanh.community.choices import OPERATING_STATUSES, BoardRole, LeaveReason, ModelStatus, Schedule
 from donghanh.community.models import BoardMember, CommunityModel, Membership, ModelType, StatusChange
-from donghanh.core.forms import AppForm, date_field
+from donghanh.core.forms import AppForm, date_field, text_area
 from donghanh.orgunits.forms import UnitChoiceField
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.forms import label
@@ -48,7 +48,7 @@ class UserChoiceField(forms.ModelChoiceField[User]):
 class DirectoryFilterForm(forms.Form):
     """The directory's filters: a name, a type, a status and a unit (the unit is checked by the view)."""
 
-    q = forms.CharField(label=_("Name contains"), required=False)
+    q = forms.CharField(label=_("Name contains"), required=False, max_length=100)
     model_type = forms.ModelChoiceField(label=_("Type"), queryset=ModelType.objects.all(), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any status")), *ModelStatus.choices], required=False)
     unit = forms.IntegerField(label=_("Unit"), required=False)
@@ -107,9 +107,7 @@ class CommunityModelForm(AppForm):
     schedule = forms.ChoiceField(
         label=label("schedule", CommunityModel), choices=Schedule.choices, initial=Schedule.MONTHLY
     )
-    notes = forms.CharField(
-        label=label("notes", CommunityModel), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = text_area(CommunityModel, "notes")
 
     def __init__(
         self, *args: Any, units: QuerySet[OrgUnit] | None = None, types: QuerySet[ModelType], **kwargs: Any

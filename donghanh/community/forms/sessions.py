@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.community.choices import ActivityKind, SessionKind
 from donghanh.community.models import Activity, CommunityModel, Membership, ModelType, RoadmapTarget, Session
-from donghanh.core.forms import AppForm, date_field
+from donghanh.core.forms import AppForm, date_field, text_area
 from donghanh.orgunits.forms import UnitChoiceField
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.forms import label
@@ -72,7 +72,7 @@ class SessionForm(AppForm):
     topic = forms.CharField(label=label("topic", Session), max_length=250, required=False)
     facilitator = forms.CharField(label=label("facilitator", Session), max_length=150, required=False)
     place = forms.CharField(label=label("place", Session), max_length=250, required=False)
-    notes = forms.CharField(label=label("notes", Session), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = text_area(Session, "notes", rows=2)
 
     def session_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in SESSION_FIELDS if name != "date" and name != "kind"}
@@ -109,13 +109,10 @@ class ActivityForm(AppForm):
     staff_count = count_field(label("staff_count", Activity))
     volunteer_count = count_field(label("volunteer_count", Activity))
     public_count = count_field(label("public_count", Activity))
-    materials = forms.CharField(
-        label=label("materials", Activity),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Leaflets, banners, posters, videos… and how many."),
+    materials = text_area(
+        Activity, "materials", rows=2, help_text=_("Leaflets, banners, posters, videos… and how many.")
     )
-    notes = forms.CharField(label=label("notes", Activity), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = text_area(Activity, "notes", rows=2)
 
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], models: QuerySet[CommunityModel], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

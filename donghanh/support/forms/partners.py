@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.core.forms import AppForm
+from donghanh.core.forms import AppForm, text_area
 from donghanh.orgunits.forms import UnitChoiceField
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.forms import label
@@ -47,9 +47,7 @@ class PartnerForm(AppForm):
     offers_training = _flag(_("Training places"))
     offers_loans = _flag(_("Loans"))
     offers_treatment = _flag(_("Treatment"))
-    offer_notes = forms.CharField(
-        label=label("offer_notes", Partner), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    offer_notes = text_area(Partner, "offer_notes")
     is_active = forms.BooleanField(
         label=label("is_active", Partner),
         required=False,

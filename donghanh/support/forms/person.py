@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.core.dates import month_start
-from donghanh.core.forms import AppForm, date_field
+from donghanh.core.forms import AppForm, date_field, text_area
 from donghanh.people.forms import label
 from donghanh.support import choices
 from donghanh.support.models import AdherenceFollowUp, Partner, Referral, ReferralEvent, ServiceRecord, ServiceType
@@ -90,9 +90,7 @@ class ServiceForm(AppForm):
         required=False,
     )
     outcome = forms.CharField(label=label("outcome", ServiceRecord), max_length=300, required=False)
-    notes = forms.CharField(
-        label=label("notes", ServiceRecord), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = text_area(ServiceRecord, "notes")
 
     def __init__(self, *args: Any, types: QuerySet[ServiceType], partners: QuerySet[Partner], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -114,7 +112,7 @@ class ServiceForm(AppForm):
 class ReferralForm(AppForm):
     partner = forms.ModelChoiceField(label=_("Refer to"), queryset=Partner.objects.none())
     kind = forms.ChoiceField(label=label("kind", Referral))
-    reason = forms.CharField(label=label("reason", Referral), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = text_area(Referral, "reason")
     sent_on = date_field(label("sent_on", Referral))
 
     def __init__(self, *args: Any, partners: QuerySet[Partner], kinds: list[tuple[str, Any]], **kwargs: Any) -> None:
