@@ -129,13 +129,14 @@ def changes_since(instance: Any, loaded_version: int) -> Conflict:
     return Conflict(version=last.version, who=", ".join(names) or "—", when=last.history_date, changes=changes)
 
 
-def with_version[F: forms.BaseForm](form: F, instance: Versioned) -> F:
-    """The edit form of `instance`, carrying (hidden) the version it was loaded at.
+def with_version[F: forms.BaseForm](form: F, instance: Versioned | None) -> F:
+    """The edit form of `instance`, carrying (hidden) the version it was loaded at: 0 for a record not made yet
+    (a one-to-one record such as a person's health status, which the first save makes).
 
     A form posted without it counts as loaded at no version: it saves nothing and shows what changed.
     """
-    form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
-    form.initial["version"] = instance.version
+    form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    form.initial["version"] = instance.version if instance is not None else 0
     return form
 
 

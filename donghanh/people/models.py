@@ -214,7 +214,7 @@ class WhereaboutsRecord(PersonPart):
         return f"{self.get_status_display()} ({self.since:%d/%m/%Y})"
 
 
-class DrugUseHistory(PersonPart):
+class DrugUseHistory(PersonPart, Versioned):
     """The person's drug-use history. Sensitive."""
 
     scope_capability = Capability.VIEW_DRUG_USE
@@ -341,7 +341,7 @@ class DrugTestResult(models.Model):
         return f"{self.get_substance_display()}: {self.get_result_display()}"
 
 
-class HealthStatus(PersonPart):
+class HealthStatus(PersonPart, Versioned):
     """HIV and other health status. Sensitive; not shown to the police."""
 
     scope_capability = Capability.VIEW_HEALTH

@@ -288,8 +288,19 @@ def _merge_periods(actor: User, keep: Person, duplicate: Person) -> None:
 
 
 @transaction.atomic
-def drug_use_record(*, actor: User, person: Person, substances: Iterable[str], **fields: Any) -> DrugUseHistory:
+def drug_use_record(
+    *,
+    actor: User,
+    person: Person,
+    substances: Iterable[str],
+    expected_version: int | None = None,
+    **fields: Any,
+) -> DrugUseHistory:
+    """Record or change the person's drug-use history; `expected_version` is the version the page read (0: none)."""
     require(actor, Capability.RECORD_DRUG_USE, person.unit)
+    history = DrugUseHistory.objects.filter(person=person).first() or DrugUseHistory(person=person)
+    if history.pk is not None:
+        version_claim(history, expected_version)
     substances = list(dict.fromkeys(substances))
     unknown = [s for s in substances if s not in Substance.values]
     if unknown:
@@ -297,7 +308,6 @@ def drug_use_record(*, actor: User, person: Person, substances: Iterable[str], *
     primary = fields.get("primary_substance", "")
     if primary and primary not in substances:
         raise ValidationError({"primary_substance": _("The primary substance must be one of the substances used.")})
-    history, _created = DrugUseHistory.objects.get_or_create(person=person)
     history.substances = substances
     for name, value in fields.items():
         setattr(history, name, value)
@@ -365,9 +375,12 @@ def drug_test_add(
 
 
 @transaction.atomic
-def health_record(*, actor: User, person: Person, **fields: Any) -> HealthStatus:
+def health_record(*, actor: User, person: Person, expected_version: int | None = None, **fields: Any) -> HealthStatus:
+    """Record or change the person's health status; `expected_version` is the version the page read (0: none)."""
     require(actor, Capability.RECORD_HEALTH, person.unit)
-    status, _created = HealthStatus.objects.get_or_create(person=person)
+    status = HealthStatus.objects.filter(person=person).first() or HealthStatus(person=person)
+    if status.pk is not None:
+        version_claim(status, expected_version)
     for name, value in fields.items():
         setattr(status, name, value)
     if status.hiv_test_date and status.hiv_test_date > _today():

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import ScopedModel
 from donghanh.core.history import History
+from donghanh.core.versions import Versioned
 
 
 class Comparison(models.TextChoices):
@@ -18,7 +19,7 @@ class Comparison(models.TextChoices):
     LESS_THAN = "lt", "<"
 
 
-class Target(ScopedModel):
+class Target(ScopedModel, Versioned):
     """A unit's target on one indicator for one period. A province's target holds for its communes unless a
     commune has its own; a year's target on a share or a stock holds for the year's quarters and months too."""
 

@@ -16,6 +16,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.core.history import recorded_save
 from donghanh.core.periods import MONTH, QUARTER, YEAR, Period, parse_period, period_of
+from donghanh.core.versions import version_claim
 from donghanh.orgunits.models import OrgUnit
 from donghanh.reports.models import Comparison, Target
 
@@ -95,9 +96,20 @@ def _configured_indicator(code: str) -> bool:
 
 @transaction.atomic
 def target_set(
-    *, actor: Any, unit: OrgUnit, indicator: str, period: str, comparison: str, value: Any, note: str = ""
+    *,
+    actor: Any,
+    unit: OrgUnit,
+    indicator: str,
+    period: str,
+    comparison: str,
+    value: Any,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Target:
-    """Set (or change) a unit's target on an indicator for a period; errors name the field at fault."""
+    """Set (or change) a unit's target on an indicator for a period; errors name the field at fault.
+
+    `expected_version` is the version of the target the edit page read: a target changed since is not overwritten.
+    """
     from donghanh.reports.indicators import INDICATORS
 
     errors: dict[str, str] = {}
@@ -129,6 +141,8 @@ def target_set(
     target = Target.objects.filter(indicator=indicator, unit=unit, period=parsed.code).first() or Target(
         indicator=indicator, unit=unit, period=parsed.code
     )
+    if target.pk is not None:
+        version_claim(target, expected_version)
     target.comparison, target.value, target.note, target.set_by = comparison, number, note.strip(), actor
     recorded_save(target, actor)
     return target

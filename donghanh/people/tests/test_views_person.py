@@ -368,3 +368,22 @@ def test_a_form_without_its_version_saves_nothing(client, officer, hung):
     assert login(client, officer).post(url("edit", hung), data).status_code == 409
     hung.refresh_from_db()
     assert hung.occupation != "Lái xe" and hung.version == 1
+
+
+def test_a_health_status_recorded_meanwhile_is_not_overwritten(client, make_user, phu_thuong, hung):
+    """Both pages were opened before anything was recorded: the second save meets the first and writes nothing."""
+    first = make_user(Role.HEALTH_STAFF, phu_thuong, full_name="Đỗ Thị Yến")
+    second = make_user(Role.HEALTH_STAFF, phu_thuong, full_name="Lý Văn Sơn")
+    loaded = parse(login(client, second).get(url("health", hung))).get("input", name="version").attrs["value"]
+    assert loaded == "0"  # nothing recorded yet
+    login(client, first)
+    assert client.post(url("health", hung), {"hiv_status": "positive", "version": "0"}).status_code == 302
+
+    login(client, second)
+    stale = client.post(url("health", hung), {"hiv_status": "negative", "version": loaded})
+    assert stale.status_code == 409
+    assert "Đỗ Thị Yến" in parse(stale).get(data_testid="version-conflict").text
+    assert HealthStatus.objects.get(person=hung).hiv_status == "positive"
+    again = parse(stale).get("input", name="version").attrs["value"]
+    assert client.post(url("health", hung), {"hiv_status": "negative", "version": again}).status_code == 302
+    assert HealthStatus.objects.get(person=hung).hiv_status == "negative"

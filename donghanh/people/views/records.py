@@ -17,6 +17,7 @@ from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.audit.services import access_log_record
 from donghanh.core.forms import apply_service_errors
+from donghanh.core.versions import StaleVersion, edited, loaded_version, version_conflict, with_version
 from donghanh.people import services
 from donghanh.people.forms import DeterminationForm, DrugTestForm, DrugUseForm, HealthForm
 from donghanh.people.models import DrugUseHistory, HealthStatus
@@ -28,10 +29,15 @@ def drug_use_edit(request: AppRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk, Capability.RECORD_DRUG_USE)
     existing = DrugUseHistory.objects.filter(person=person).first()
     initial = model_to_dict(existing, fields=list(DrugUseForm.base_fields)) if existing else {}
-    form = DrugUseForm(request.POST or None, initial=initial)
+    form = with_version(DrugUseForm(request.POST or None, initial=initial), existing)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.drug_use_record(actor=request.user, person=person, **form.cleaned_data)
+            services.drug_use_record(
+                actor=request.user, person=person, expected_version=loaded_version(form), **edited(form)
+            )
+        except StaleVersion as stale:
+            conflict = version_conflict(form, stale)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -39,7 +45,7 @@ def drug_use_edit(request: AppRequest, pk: int) -> HttpResponse:
             return redirect("people:detail", pk=person.pk)
     if existing and request.method == "GET":  # the form shows the recorded history
         access_log_record(actor=request.user, obj=person, detail=SEEN_DRUG_USE, unit=person.unit, request=request)
-    return _record_page(request, person, form, _("Drug-use history"))
+    return _record_page(request, person, form, _("Drug-use history"), version_conflict=conflict)
 
 
 @scoped(Capability.RECORD_DRUG_USE)
@@ -92,10 +98,15 @@ def health_edit(request: AppRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk, Capability.RECORD_HEALTH)
     existing = HealthStatus.objects.filter(person=person).first()
     initial = model_to_dict(existing, fields=list(HealthForm.base_fields)) if existing else {}
-    form = HealthForm(request.POST or None, initial=initial)
+    form = with_version(HealthForm(request.POST or None, initial=initial), existing)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.health_record(actor=request.user, person=person, **form.cleaned_data)
+            services.health_record(
+                actor=request.user, person=person, expected_version=loaded_version(form), **edited(form)
+            )
+        except StaleVersion as stale:
+            conflict = version_conflict(form, stale)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -103,4 +114,4 @@ def health_edit(request: AppRequest, pk: int) -> HttpResponse:
             return redirect("people:detail", pk=person.pk)
     if existing and request.method == "GET":  # the form shows the recorded status
         access_log_record(actor=request.user, obj=person, detail=SEEN_HEALTH, unit=person.unit, request=request)
-    return _record_page(request, person, form, _("Health status"))
+    return _record_page(request, person, form, _("Health status"), version_conflict=conflict)

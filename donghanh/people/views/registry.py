@@ -348,7 +348,8 @@ def _record_page(
 ) -> HttpResponse:
     """The page of a small form about a person; a refused form comes back with status 400."""
     context = {"person": person, "form": form, "title": title, "groups": groups or [(None, list(form))], **extra}
-    return render(request, "people/record_form.html", context, status=400 if request.method == "POST" else 200)
+    status = 409 if extra.get("version_conflict") else 400 if request.method == "POST" else 200
+    return render(request, "people/record_form.html", context, status=status)
 
 
 @scoped(Capability.MANAGE_PEOPLE)

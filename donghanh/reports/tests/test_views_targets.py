@@ -183,7 +183,8 @@ def test_changing_a_target(client, world, hanoi, phu_thuong, province_target):
     own.refresh_from_db()
     assert own.value == Decimal(100)
 
-    saved = client.post(edit, {"comparison": "gt", "value": "95,5", "note": "Điều chỉnh"})
+    loaded = form.get("input", name="version").attrs["value"]
+    saved = client.post(edit, {"comparison": "gt", "value": "95,5", "note": "Điều chỉnh", "version": loaded})
     assert saved.status_code == 302
     own.refresh_from_db()
     assert (own.comparison, own.value, own.note) == ("gt", Decimal("95.5"), "Điều chỉnh")

@@ -25,6 +25,7 @@ from donghanh.accounts.scope import scope_for
 from donghanh.core.filters import as_id
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.periods import QUARTER, YEAR, Period, parse_period, period_of
+from donghanh.core.versions import StaleVersion, loaded_version, version_conflict, with_version
 from donghanh.orgunits.forms import unit_label
 from donghanh.orgunits.models import OrgUnit
 from donghanh.reports.engine import target_text
@@ -158,12 +159,14 @@ def target_edit(request: AppRequest, pk: int) -> HttpResponse:
         Target.objects.accessible_to(request.user, Capability.SET_TARGETS).select_related("unit__parent"), pk=pk
     )
     indicator = {i.code: i for i in _indicators()}.get(target.indicator)
-    form = TargetForm(request.POST or None, initial=TargetForm.initial_from(target))
+    form = with_version(TargetForm(request.POST or None, initial=TargetForm.initial_from(target)), target)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             target_set(
                 actor=request.user,
+                expected_version=loaded_version(form),
                 unit=target.unit,
                 indicator=target.indicator,
                 period=target.period,
@@ -171,6 +174,8 @@ def target_edit(request: AppRequest, pk: int) -> HttpResponse:
                 value=data["value"],
                 note=data["note"],
             )
+        except StaleVersion as stale:
+            conflict = version_conflict(form, stale)
         except ValidationError as error:
             apply_service_errors(form, error)
             target.refresh_from_db()
@@ -186,5 +191,7 @@ def target_edit(request: AppRequest, pk: int) -> HttpResponse:
         "unit_label": unit_label(target.unit),
         "period_label": period.label if period else target.period,
         "cancel": report_url("reports:targets", unit=target.unit_id),
+        "version_conflict": conflict,
     }
-    return render(request, "reports/target_form.html", context, status=400 if request.method == "POST" else 200)
+    status = 409 if conflict else 400 if request.method == "POST" else 200
+    return render(request, "reports/target_form.html", context, status=status)

@@ -74,8 +74,10 @@ def browser_errors(context: Any) -> Iterator[list[str]]:
     errors: list[str] = []
 
     def on_console(message: Any) -> None:
-        # A refused form comes back with status 400 on purpose; the browser logs the status, not a fault.
-        if message.type == "error" and "the server responded with a status of 400" not in message.text:
+        # A refused form comes back with status 400 on purpose, a form saved over a change made meanwhile with 409;
+        # the browser logs the status, not a fault.
+        refused = any(f"the server responded with a status of {code}" in message.text for code in (400, 409))
+        if message.type == "error" and not refused:
             where = message.location or {}
             errors.append(f"console error: {message.text} ({where.get('url')}:{where.get('lineNumber')})")
 
