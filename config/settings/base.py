@@ -251,6 +251,8 @@ REST_FRAMEWORK = {
 # API tokens (django-rest-knox): stored as SHA-512 digests in `accounts.ApiToken`, named, listed with their last use.
 # A token lives API_TOKEN_DAYS days unless its owner picks a shorter life; a user holds at most API_TOKENS_PER_USER.
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would make a table for its default model, which `accounts.ApiToken` replaces.
+MIGRATION_MODULES = {"knox": None}
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 API_TOKENS_PER_USER = 10
 REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_DAYS), "AUTO_REFRESH": False, "AUTH_HEADER_PREFIX": "Token"}

@@ -15,6 +15,8 @@ class Migration(migrations.Migration):
     operations = [
         # DRF's authtoken kept keys in clear and is no longer installed: its table goes with the keys in it.
         migrations.RunSQL("DROP TABLE IF EXISTS authtoken_token", reverse_sql=migrations.RunSQL.noop),
+        # knox's table for its default model, which ApiToken replaces (its migrations are off: MIGRATION_MODULES).
+        migrations.RunSQL("DROP TABLE IF EXISTS knox_authtoken", reverse_sql=migrations.RunSQL.noop),
         migrations.CreateModel(
             name='ApiToken',
             fields=[
