@@ -99,7 +99,7 @@ def test_no_answer_is_kept_by_a_browser_or_a_proxy(client, make_user, unit):
     }
     client.logout()
     answers["the API with a token"] = client.get(
-        "/api/v1/people/", headers={"Authorization": f"Token {api_token_issue(actor=officer, name="sync").key}"}
+        "/api/v1/people/", headers={"Authorization": f"Token {api_token_issue(actor=officer, name='sync').key}"}
     )
     for what, response in answers.items():
         assert response.status_code in (200, 404), what
