@@ -10,11 +10,12 @@ from __future__ import annotations
 import base64
 import time
 
+from django.conf import settings
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donghanh.accounts import services
-from donghanh.accounts.models import User
-from donghanh.accounts.second_factor import has_second_factor, second_factor_required
+from donghanh.accounts.models import RoleAssignment, User
 
 # Base32, as authenticator apps take it (20 bytes, the size django-otp gives its own keys).
 DEMO_TOTP_KEY = "DONGHANHDEMOTOTPKEYFORLAPTOPSXYZ"
@@ -29,9 +30,12 @@ def demo_totp_code(at: float | None = None) -> str:
 
 def demo_second_factors_create(usernames: list[str]) -> list[str]:
     """Enrol each of these accounts whose role requires a second factor and that has none; returns who was."""
+    with_device = TOTPDevice.objects.filter(user__username__in=usernames, confirmed=True).values("user_id")
+    required = RoleAssignment.objects.filter(role__in=settings.MFA_REQUIRED_ROLES).values("user_id")
     enrolled = []
-    for user in User.objects.filter(username__in=usernames).order_by("username"):
-        if second_factor_required(user) and not has_second_factor(user):
-            services.totp_device_start(actor=user, key=base64.b32decode(DEMO_TOTP_KEY), confirmed=True)
-            enrolled.append(user.username)
+    for user in (
+        User.objects.filter(username__in=usernames, pk__in=required).exclude(pk__in=with_device).order_by("username")
+    ):
+        services.totp_device_start(actor=user, key=base64.b32decode(DEMO_TOTP_KEY), confirmed=True)
+        enrolled.append(user.username)
     return enrolled

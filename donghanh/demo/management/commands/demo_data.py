@@ -5,9 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from donghanh.accounts.models import User
-from donghanh.accounts.second_factor import has_second_factor
 from donghanh.demo.casework import demo_casework_exist, demo_casework_summary
 from donghanh.demo.communes import REPORT_DATE
 from donghanh.demo.community import demo_community_accounts, demo_community_exist, demo_community_summary
@@ -114,9 +113,13 @@ class Command(BaseCommand):
                 )
         if accounts:
             self.stdout.write("  Accounts for Đà Nẵng's clubs (same password and demo key):")
+            with_code = set(
+                TOTPDevice.objects.filter(
+                    user__username__in=[a.username for a in accounts], confirmed=True
+                ).values_list("user__username", flat=True)
+            )
             for account in accounts:
-                user = User.objects.get(username=account.username)
-                code = "  + code" if has_second_factor(user) else ""
+                code = "  + code" if account.username in with_code else ""
                 self.stdout.write(
                     f"    {account.username.ljust(width)}  {account.role_label} — {account.unit_name}{code}"
                 )
