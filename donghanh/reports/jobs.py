@@ -104,7 +104,7 @@ def export_job_make(job_id: int) -> str:
     job = ExportJob.objects.defer("content").select_related("unit__parent", "requested_by").get(pk=job_id)
     try:
         with translation.override(job.language):
-            content, filename = _make(job)
+            content, filename, rows = _make(job)
     except Exception as error:
         logger.exception("Report file %s (%s %s %s) failed", job.pk, job.unit.code, job.period, job.format)
         ExportJob.objects.filter(pk=job.pk).update(
@@ -119,6 +119,7 @@ def export_job_make(job_id: int) -> str:
         progress=100,
         content=content,
         size=len(content),
+        rows=rows,
         filename=filename,
         updated=timezone.now(),
         finished=timezone.now(),
@@ -126,7 +127,8 @@ def export_job_make(job_id: int) -> str:
     return ExportStatus.DONE.value
 
 
-def _make(job: ExportJob) -> tuple[bytes, str]:
+def _make(job: ExportJob) -> tuple[bytes, str, int]:
+    """The file, its name, and its rows of figures (one per indicator, one per unit of the breakdown)."""
     period = parse_period(job.period)
     if period is None:
         raise ValueError(f"not a period: {job.period!r}")
@@ -147,7 +149,7 @@ def _make(job: ExportJob) -> tuple[bytes, str]:
 
         content = exports.report_xlsx(report, job.requested_by, on_sheet=sheet_done)
     _progress(job, RENDERED)
-    return content, exports.export_filename(report, job.format)
+    return content, exports.export_filename(report, job.format), len(report.rows) + len(report.children)
 
 
 def _progress(job: ExportJob, percent: int) -> None:

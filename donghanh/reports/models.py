@@ -254,6 +254,9 @@ class ExportJob(models.Model):
     content = models.BinaryField(_("file"), null=True)
     filename = models.CharField(_("file name"), max_length=120, blank=True)
     size = models.PositiveIntegerField(_("size"), default=0)  # bytes
+    rows = models.PositiveIntegerField(
+        _("rows"), default=0
+    )  # of figures: one per indicator and per unit of the breakdown
     error = models.TextField(_("error"), blank=True)  # for the administrators; the user sees a general message
     created = models.DateTimeField(_("requested at"), auto_now_add=True)
     updated = models.DateTimeField(_("last progress at"), auto_now_add=True)  # the worker's last sign of life

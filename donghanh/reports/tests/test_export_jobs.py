@@ -34,6 +34,7 @@ from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Sex, Whereabouts
 from donghanh.people.services import person_register
 from donghanh.reports import exports, jobs
+from donghanh.reports.indicators import INDICATORS
 from donghanh.reports.models import ExportFormat, ExportJob, ExportStatus
 from donghanh.reports.tasks import export_job_run, export_jobs_expire
 from donghanh.reports.tests.conftest import D, World
@@ -142,7 +143,8 @@ def test_a_request_queues_a_job_the_worker_makes_and_the_status_page_links_the_w
     assert AccessLogEntry.objects.count() == before + 1
     entry = AccessLogEntry.objects.latest("pk")
     assert (entry.user, entry.action, entry.unit, entry.object_id) == (officer, "export", data.phu_thuong, str(job.pk))
-    assert entry.detail == f"report XLSX 2025Q4: bao-cao-phu-thuong-2025Q4.xlsx, {job.size} bytes"
+    assert job.rows >= len(INDICATORS)  # a row per indicator, and per unit of the breakdown
+    assert entry.detail == f"report XLSX 2025Q4: bao-cao-phu-thuong-2025Q4.xlsx, {job.rows} rows, {job.size} bytes"
     assert entry.ip_address == "127.0.0.1"
 
 

@@ -112,7 +112,7 @@ def export_download(request: AppRequest, pk: int) -> HttpResponse:
         actor=request.user,
         obj=job,
         action=AccessLogEntry.Action.EXPORT,
-        detail=f"report {job.format.upper()} {job.period}: {job.filename}, {job.size} bytes",
+        detail=f"report {job.format.upper()} {job.period}: {job.filename}, {job.rows} rows, {job.size} bytes",
         unit=job.unit,
         request=request,
     )
