@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "donghanh.accounts.middleware.SecondFactorMiddleware",
+    "donghanh.core.throttles.PageRateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -226,7 +227,7 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    "base-uri": [CSP.SELF],
+    "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
 
@@ -261,6 +262,8 @@ THROTTLE_RATES: dict[str, str | None] = {
     "user": os.environ.get("THROTTLE_USER", "1200/min"),
     "address": os.environ.get("THROTTLE_ADDRESS", "3000/min"),
     "download": os.environ.get("THROTTLE_DOWNLOAD", "30/min"),
+    "login": os.environ.get("THROTTLE_LOGIN", "30/min"),
+    "page": os.environ.get("THROTTLE_PAGE", "600/min"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Đồng Hành API",

@@ -19,6 +19,8 @@ ROOT_URLCONF = "scripts.bench_urls"
 STATIC_ROOT = Path(os.environ.get("BENCH_STATIC_ROOT") or BASE_DIR / "var" / "bench-static")  # noqa: F405
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+SESSION_COOKIE_NAME = "sessionid"  # a __Host- cookie needs HTTPS
+CSRF_COOKIE_NAME = "csrftoken"
 SECURE_HSTS_SECONDS = 0
 # The load test measures throughput: no throttling (production's limits would answer most requests with 429).
-THROTTLE_RATES = {"user": None, "address": None, "download": None}
+THROTTLE_RATES = {"user": None, "address": None, "download": None, "login": None, "page": None}

@@ -34,6 +34,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# The __Host- prefix: a browser takes these cookies only over HTTPS, for this host alone (no Domain), for every path.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 MAILERS: dict[str, dict[str, Any]] = {  # type: ignore[no-redef]
     "default": {

@@ -20,7 +20,7 @@ WHITENOISE_USE_FINDERS = True
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 # Each process's cache outlives the tests: counts would add up across them. The throttling tests set their rates.
-THROTTLE_RATES = {"user": None, "address": None, "download": None}
+THROTTLE_RATES = {"user": None, "address": None, "download": None, "login": None, "page": None}
 # No role must give a second factor: the suite logs its users in with `force_login` and the demo accounts' password.
 # The two-factor tests set the list themselves (donghanh/accounts/tests/test_second_factor*.py); a user who has a
 # device is still asked for a code here.

@@ -40,13 +40,13 @@ class UserCreateForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     password = forms.CharField(
         label=_("Password"),
-        widget=forms.PasswordInput(render_value=True),
+        widget=forms.PasswordInput,
         strip=False,
         max_length=PASSWORD_MAX_LENGTH,
     )
     password_again = forms.CharField(
         label=_("Password (again)"),
-        widget=forms.PasswordInput(render_value=True),
+        widget=forms.PasswordInput,
         strip=False,
         max_length=PASSWORD_MAX_LENGTH,
     )

@@ -54,6 +54,17 @@ def backup(path: Path, alias: str = "default") -> Path:
     """Write a backup of the database `alias` to `path` (made readable by its owner only); returns the path."""
     connection = connections[alias]
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Owner-only from the first byte written (pg_dump, SQLite), not only once the file is complete.
+    kept = os.umask(0o077)
+    try:
+        _write(connection, path)
+    finally:
+        os.umask(kept)
+    path.chmod(0o600)
+    return path
+
+
+def _write(connection: Any, path: Path) -> None:
     if connection.vendor == "postgresql":
         dsn = _pg_url(connection.settings_dict)
         command = ["pg_dump", "--format=custom", "--no-owner", f"--file={path}", f"--dbname={dsn}"]
@@ -65,8 +76,6 @@ def backup(path: Path, alias: str = "default") -> Path:
         target.close()
     else:
         raise ValueError(UNKNOWN % connection.vendor)
-    path.chmod(0o600)
-    return path
 
 
 def restore(path: Path, alias: str = "default") -> None:

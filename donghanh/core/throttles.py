@@ -1,4 +1,5 @@
-"""How often a user, or an address, may call the API and download files: past the rate, 429 with `Retry-After`.
+"""How often a user, or an address, may call the API, open pages, try to log in and download files: past the rate,
+429 with `Retry-After`.
 
 DRF's `SimpleRateThrottle` counts the requests in the cache (`CACHES["default"]`: each process's own memory unless
 a shared cache is configured, so with N web processes a client gets up to N times the rate). The rates are read at
@@ -12,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -53,6 +55,20 @@ class AddressThrottle(RateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or "unknown"}
 
 
+class LoginThrottle(AddressThrottle):
+    """Login attempts (a password or a second-factor code sent) from one address, whatever the user names: django-axes
+    locks one user name at one address after a few failures; this holds back trying many names from one place."""
+
+    scope = "login"
+
+
+class PageThrottle(UserThrottle):
+    """Pages and their fragments opened by one logged-in user: far above what a person clicks, it holds back a
+    script reading the registry page by page with a stolen session."""
+
+    scope = "page"
+
+
 class DownloadThrottle(UserThrottle):
     """Files downloaded by one user (the report files)."""
 
@@ -76,15 +92,42 @@ def throttled(request: HttpRequest, *throttles: RateThrottle) -> HttpResponse | 
     return None
 
 
+# The pages where a password or a code is sent, counted by address (`LoginThrottle`).
+LOGIN_PAGES = ("login", "second_factor_verify")
+
+
 class ApiAddressMiddleware:
-    """Every API request counts against its address (`AddressThrottle`) before anything else is done with it."""
+    """Every API request counts against its address (`AddressThrottle`) before anything else is done with it, and so
+    does every login attempt (`LoginThrottle`: a POST to the login or second-factor page)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.login_paths: frozenset[str] | None = None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refused = None
+        if request.path.startswith("/api/"):
+            refused = throttled(request, AddressThrottle())
+        elif request.method == "POST" and request.path in self._login_paths():
+            refused = throttled(request, LoginThrottle())
+        return refused or self.get_response(request)
+
+    def _login_paths(self) -> frozenset[str]:
+        if self.login_paths is None:
+            self.login_paths = frozenset(reverse(name) for name in LOGIN_PAGES)
+        return self.login_paths
+
+
+class PageRateMiddleware:
+    """Every page a logged-in user opens (not the API, which DRF counts, nor static files) counts against the user
+    (`PageThrottle`)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/api/"):
-            refused = throttled(request, AddressThrottle())
+        if not request.path.startswith("/api/"):
+            refused = throttled(request, PageThrottle())
             if refused is not None:
                 return refused
         return self.get_response(request)

@@ -83,6 +83,9 @@ def test_a_rejected_create_rerenders_the_form_with_what_was_typed(admin_client):
     assert "is-invalid" in page.get("input", name="password_again").attrs["class"]
     assert page.find_all(**{"class": "invalid-feedback d-block"})
     assert not User.objects.filter(username="canbo.moi").exists()
+    # The passwords are not sent back in the page: they are typed again.
+    assert STRONG not in response.content.decode()
+    assert "value" not in page.get("input", name="password").attrs
 
 
 def test_a_weak_password_is_shown_on_the_form(admin_client):

@@ -27,6 +27,7 @@ def assert_csp_and_no_inline_code(response, what: str) -> None:
     assert policy, f"{what}: no Content-Security-Policy header"
     directives = {d.split()[0]: d.split()[1:] for d in (part.strip() for part in policy.split(";")) if d}
     assert directives["script-src"] == ["'self'"], what
+    assert directives["base-uri"] == ["'none'"], what
     assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy, what
     page = parse(response)
     # Data blocks (json_script) are not run, so the policy need not allow them.
@@ -157,6 +158,15 @@ def test_check_deploy_reports_no_issues_with_production_settings():
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "no issues" in output, output
+
+
+def test_production_cookies_are_host_only_and_secure():
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    )
+    result = run_manage("shell", "--no-imports", "-c", script, **PRODUCTION, SECRET_KEY=random_secret())
+    assert result.stdout.split() == ["__Host-sessionid", "__Host-csrftoken", "True", "True"], result.stderr
 
 
 def test_production_settings_refuse_to_start_without_secret_key():

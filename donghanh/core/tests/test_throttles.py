@@ -12,7 +12,7 @@ from donghanh.accounts.roles import Role
 from donghanh.accounts.services import api_token_issue
 
 pytestmark = pytest.mark.django_db
-OFF = {"user": None, "address": None, "download": None}
+OFF = {"user": None, "address": None, "download": None, "login": None, "page": None}
 
 
 @pytest.fixture(autouse=True)
@@ -70,3 +70,36 @@ def test_with_no_rate_nothing_is_held_back(make_user, phu_thuong):
     key = api_token_issue(actor=make_user(Role.COMMUNE_OFFICER, phu_thuong), name="sync").key
     mine = Client(headers={"Authorization": f"Token {key}"})
     assert {mine.get("/api/v1/me/").status_code for _ in range(20)} == {200}
+
+
+@override_settings(THROTTLE_RATES=OFF | {"login": "2/min"})
+def test_login_attempts_from_one_address_past_the_rate_get_429_whatever_the_user_names(make_user, phu_thuong):
+    make_user(Role.COMMUNE_OFFICER, phu_thuong, username="an")
+    spraying = Client(REMOTE_ADDR="10.0.0.5")
+    login = reverse("login")
+    assert spraying.get(login).status_code == 200  # looking at the page is not an attempt
+    tried = [spraying.post(login, {"username": name, "password": "Mùa xuân 2026"}) for name in ("an", "binh")]
+    assert [answer.status_code for answer in tried] == [200, 200]  # wrong passwords, the form again
+    refused = spraying.post(login, {"username": "chi", "password": "Mùa xuân 2026"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert "Quá nhiều yêu cầu" in refused.content.decode()
+    assert spraying.get(login).status_code == 200
+    elsewhere = Client(REMOTE_ADDR="10.0.0.6").post(login, {"username": "an", "password": "Mùa xuân 2026"})
+    assert elsewhere.status_code == 200
+
+
+@override_settings(THROTTLE_RATES=OFF | {"page": "3/min"})
+def test_a_user_opening_pages_past_the_rate_gets_429_and_others_and_the_api_are_not_held_back(
+    client, make_user, phu_thuong
+):
+    officer = make_user(Role.COMMUNE_OFFICER, phu_thuong)
+    client.force_login(officer)
+    assert [client.get(reverse("home")).status_code for _ in range(3)] == [200, 200, 200]
+    refused = client.get(reverse("people:list"))
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert "Quá nhiều yêu cầu" in refused.content.decode()
+    assert client.get("/api/v1/me/").status_code == 200  # the API has its own rate
+    other = Client()
+    other.force_login(make_user(Role.COMMUNE_OFFICER, phu_thuong))
+    assert other.get(reverse("home")).status_code == 200
+    assert Client().get(reverse("login")).status_code == 200  # no one logged in: not counted per user
