@@ -120,8 +120,8 @@ def second_factor(request: AppRequest) -> HttpResponse:
     return _own_page(request)
 
 
-@require_POST
 @login_only
+@require_POST
 def second_factor_codes(request: AppRequest) -> HttpResponse:
     """New recovery codes, shown once, for a current code; the old ones stop working."""
     form = SecondFactorCodeForm(request.POST)
@@ -135,8 +135,8 @@ def second_factor_codes(request: AppRequest) -> HttpResponse:
     return _own_page(request, form, status=400)
 
 
-@require_POST
 @login_only
+@require_POST
 def second_factor_off(request: AppRequest) -> HttpResponse:
     """Turn the second factor off, for a current code, where the user's role does not require it."""
     form = SecondFactorCodeForm(request.POST)
