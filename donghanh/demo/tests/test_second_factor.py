@@ -54,13 +54,3 @@ def test_a_demo_volunteer_logs_in_with_the_password_alone(client):
     demo_data_create(people=False)
     client.post(reverse("login"), {"username": "tnv.phuthuong", "password": DEMO_PASSWORD})
     assert client.get(reverse("home")).status_code == 200
-
-
-def test_the_demo_output_tells_how_to_get_the_code():
-    out = StringIO()
-    call_command("demo_data", stdout=out)
-    text = out.getvalue()
-    assert DEMO_TOTP_KEY in text
-    assert "manage.py demo_code" in text
-    assert "xa.phuthuong" in next(line for line in text.splitlines() if "+ code" in line and "xa.phuthuong" in line)
-    assert "+ code" not in next(line for line in text.splitlines() if line.strip().startswith("tnv.phuthuong"))

@@ -7,7 +7,9 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
 
+from config.settings import base
 from donghanh.accounts.models import RoleAssignment, User
+from donghanh.demo.second_factor import DEMO_TOTP_KEY
 from donghanh.demo.world import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_data_create
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +23,18 @@ def run() -> str:
     return out.getvalue()
 
 
-def test_demo_data_twice_creates_each_account_once_and_keeps_a_changed_password():
+def test_demo_data_twice_creates_each_account_once_and_keeps_a_changed_password(settings):
+    settings.MFA_REQUIRED_ROLES = list(base.MFA_REQUIRED_ROLES)  # as on a laptop: the test settings require none
+    settings.SETTINGS_MODULE = "config.settings.test"  # read by demo_data, and lost under overridden settings
     first = run()
     usernames = [a.username for a in DEMO_ACCOUNTS]
     assert all(name in first for name in usernames)
+    # It says how the accounts whose role requires a second factor get their code, and which they are.
+    assert DEMO_TOTP_KEY in first
+    assert "manage.py demo_code" in first
+    lines = first.splitlines()
+    assert "+ code" in next(line for line in lines if line.strip().startswith("xa.phuthuong"))
+    assert "+ code" not in next(line for line in lines if line.strip().startswith("tnv.phuthuong"))
     assert User.objects.filter(username__in=usernames).count() == len(usernames)
     assert RoleAssignment.objects.filter(user__username__in=usernames).count() == len(usernames)
     admin = User.objects.get(username="quantri")
