@@ -181,11 +181,14 @@ AXES_CLIENT_IP_CALLABLE = "donghanh.core.http.client_ip"
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Two-factor authentication (django-otp; donghanh/accounts/second_factor.py). These roles see sensitive data (drug
-# use, tests, health, legal measures, the access log) or manage users: each of their holders must add an
-# authenticator app, and is sent to do it right after the password. Every other role may add one from its own page.
-# A test keeps this list equal to the roles holding a capability of `accounts.permissions.SENSITIVE_CAPABILITIES`.
+# use, tests, health, legal measures, the access log), manage users, or read the registry of their units whole (being
+# in it is itself sensitive): each of their holders must add an authenticator app, and is sent to do it right after
+# the password. Every other role (volunteers, board members: narrowed to the people they follow) may add one from its
+# own page. A test keeps this list equal to the roles holding a capability of
+# `accounts.permissions.SENSITIVE_CAPABILITIES` or the people's view not narrowed (`accounts.scope.narrowed_roles`).
 MFA_REQUIRED_ROLES = [
     "system_admin",
+    "national_manager",
     "province_officer",
     "commune_officer",
     "commune_police",

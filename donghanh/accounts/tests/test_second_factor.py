@@ -22,6 +22,7 @@ from conftest import PASSWORD
 from donghanh.accounts import services
 from donghanh.accounts.permissions import MATRIX, SENSITIVE_CAPABILITIES, Capability
 from donghanh.accounts.roles import Role
+from donghanh.accounts.scope import narrowed_roles
 from donghanh.accounts.second_factor import PENDING_KEY
 from donghanh.core.tests.pages import parse
 
@@ -85,9 +86,13 @@ def log_in_verified(client, user) -> None:
     assert client.post(VERIFY, {"code": code_of(device), "next": "/"}).status_code == 302
 
 
-def test_the_required_roles_are_those_holding_a_sensitive_capability():
+def test_the_required_roles_are_those_holding_a_sensitive_capability_or_the_registry_unnarrowed():
     sensitive = {role for capability in SENSITIVE_CAPABILITIES for role in MATRIX[capability]}
-    assert set(base.MFA_REQUIRED_ROLES) == {str(role) for role in sensitive}
+    # Being in the registry is itself sensitive: a role that reads it whole in its units (not narrowed to the
+    # people it follows, as volunteers and board members are) must have a second factor too.
+    registry = {role for role in MATRIX[Capability.VIEW_PEOPLE] if role not in narrowed_roles()}
+    assert set(base.MFA_REQUIRED_ROLES) == {str(role) for role in sensitive | registry}
+    assert Role.NATIONAL_MANAGER in base.MFA_REQUIRED_ROLES
     # What the issue names: drug use, health, tests, and managing users.
     for capability in (Capability.VIEW_DRUG_USE, Capability.VIEW_HEALTH, Capability.MANAGE_USERS):
         assert capability in SENSITIVE_CAPABILITIES
