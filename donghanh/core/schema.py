@@ -25,6 +25,8 @@ ANSWERS = {
     "404": "Nothing with this id in the user's scope, or a page link that is not valid.",
     "429": "Too many requests: try again after `Retry-After` seconds.",
 }
+# A write whose body is sent as a media type the API does not read (JSON, a form, multipart).
+UNSUPPORTED = {"415": "The body's media type is not one the API reads: send application/json."}
 
 
 def error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
@@ -35,7 +37,8 @@ def error_responses(result: dict[str, Any], generator: Any, request: Any, public
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
             responses = operation.setdefault("responses", {})
-            for status, description in ANSWERS.items():
+            answers = ANSWERS | UNSUPPORTED if method in {"post", "put", "patch"} else ANSWERS
+            for status, description in answers.items():
                 responses.setdefault(
                     status, {"description": description, "content": {"application/json": {"schema": reference}}}
                 )

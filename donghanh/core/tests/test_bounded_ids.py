@@ -114,3 +114,16 @@ def test_a_path_id_that_is_no_whole_number_is_a_json_404_under_the_api(client, m
         assert list(response.json()) == ["detail"]
     page = client.get("/people/1.5/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+def test_a_body_of_a_media_type_the_api_does_not_read_is_a_documented_415(client, make_user, unit):
+    from drf_spectacular.generators import SchemaGenerator
+
+    client.force_login(make_user(Role.COMMUNE_OFFICER, unit("00091")))
+    refused = client.post("/api/v1/people/", "full_name=An", content_type="text/plain")
+    assert refused.status_code == 415
+    assert "detail" in refused.json()
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    writes = [op for ops in schema["paths"].values() for method, op in ops.items() if method in {"post", "patch"}]
+    assert writes and all("415" in op["responses"] for op in writes)
