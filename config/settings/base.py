@@ -348,6 +348,25 @@ SUPPORT_REFERRAL_ANSWER_DAYS = int(os.environ.get("SUPPORT_REFERRAL_ANSWER_DAYS"
 # Community models: a member attends "regularly" over a period when present at this share of the
 # model's sessions held while they were a member (seed 004's clubs count regular attendance).
 COMMUNITY_REGULAR_ATTENDANCE_PERCENT = int(os.environ.get("COMMUNITY_REGULAR_ATTENDANCE_PERCENT", "75"))
+# Access review (the auditor's page): one user viewing more distinct sensitive records than this within one clock
+# hour is flagged.
+ACCESS_REVIEW_RECORDS_PER_HOUR = int(os.environ.get("ACCESS_REVIEW_RECORDS_PER_HOUR", "50"))
+
+
+def env_hours(name: str, default: str) -> tuple[int, int]:
+    """A span of hours of the day written `start-end` (e.g. `7-18`): from start o'clock up to end o'clock."""
+    value = os.environ.get(name, default)
+    try:
+        start, end = (int(part) for part in value.split("-"))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must read start-end in hours, e.g. 7-18, not {value!r}") from None
+    if not 0 <= start < end <= 24:
+        raise ImproperlyConfigured(f"{name} must read start-end with 0 <= start < end <= 24, not {value!r}")
+    return start, end
+
+
+# Working hours in local time (TIME_ZONE), Monday to Saturday: a view outside them is flagged on the access review.
+ACCESS_REVIEW_WORKING_HOURS = env_hours("ACCESS_REVIEW_WORKING_HOURS", "7-18")
 # Reports: read the people's figures from their monthly status rows (kept in step with the records; see
 # docs/reports-status.md). Off, every report reads the records themselves: the same figures, much slower at scale.
 REPORTS_STATUS_ROWS = env_bool("REPORTS_STATUS_ROWS", True)
