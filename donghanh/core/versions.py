@@ -122,7 +122,7 @@ def changes_since(instance: Any, loaded_version: int) -> Conflict:
     names = list(dict.fromkeys(str(row.history_user) for row in later if row.history_user is not None))
     changes: list[tuple[str, str, str]] = []
     if base is not None:
-        for change in last.diff_against(base).changes:  # the editable fields: not the version itself
+        for change in last.diff_against(base, excluded_fields=["version"]).changes:  # not the counter itself
             label = str(instance._meta.get_field(change.field).verbose_name)
             then, now = _shown(last, change.field, change.old), _shown(last, change.field, change.new)
             changes.append((label[:1].upper() + label[1:], then, now))
