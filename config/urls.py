@@ -88,6 +88,7 @@ urlpatterns = [
     path("people/", include("donghanh.people.urls")),
     path("episodes/", include("donghanh.episodes.urls")),
     path("roster/", include("donghanh.roster.urls")),
+    path("privacy/", include("donghanh.privacy.urls")),
     path("casework/", include("donghanh.casework.urls")),
     path("support/", include("donghanh.support.urls")),
     path("community/", include("donghanh.community.urls")),

@@ -26,6 +26,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Encryption at rest (donghanh.core.crypto): Fernet keys, newest first, comma-separated; the key of the lookup hashes.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+FIELD_LOOKUP_KEY = os.environ.get("FIELD_LOOKUP_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -55,6 +58,7 @@ INSTALLED_APPS = [
     "donghanh.people",
     "donghanh.episodes",
     "donghanh.roster",
+    "donghanh.privacy",
     "donghanh.casework",
     "donghanh.support",
     "donghanh.community",

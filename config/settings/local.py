@@ -4,7 +4,9 @@ import os
 import secrets
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env_bool
+from donghanh.core.crypto import key_generate
+
+from .base import VAR_DIR, env_bool, env_list
 
 DEBUG = env_bool("DEBUG", default=True)
 
@@ -20,6 +22,22 @@ def _local_secret_key() -> str:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
+
+
+def _local_field_keys() -> tuple[list[str], str]:
+    """The encryption key and the lookup-hash key of this checkout, generated once into var/ (owner-only)."""
+    path = VAR_DIR / "field-keys"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(f"{key_generate()}\n{secrets.token_urlsafe(48)}\n")
+    encryption_key, lookup_key = path.read_text().split()
+    return [encryption_key], lookup_key
+
+
+_encryption_keys, _lookup_key = _local_field_keys()
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or _encryption_keys
+FIELD_LOOKUP_KEY = os.environ.get("FIELD_LOOKUP_KEY") or _lookup_key
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -5,6 +5,8 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+from donghanh.core.crypto import keys_check, lookup_key_check
+
 from .base import *  # noqa: F403
 from .base import DATABASES, env_bool, env_list
 
@@ -12,6 +14,9 @@ DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters.")
+# Identifiers and free text are encrypted at rest (donghanh.core.crypto): no key, no start.
+FIELD_ENCRYPTION_KEYS = keys_check(env_list("FIELD_ENCRYPTION_KEYS"))
+FIELD_LOOKUP_KEY = lookup_key_check(os.environ.get("FIELD_LOOKUP_KEY", ""))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the host(s) this site is served on.")

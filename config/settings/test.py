@@ -3,10 +3,14 @@
 import copy
 import os
 
+from donghanh.core.crypto import key_from_text
+
 from .base import *  # noqa: F403
 from .base import DATABASES
 
 SECRET_KEY = "test-only-not-secret"
+FIELD_ENCRYPTION_KEYS = [key_from_text("test-only-field-key")]
+FIELD_LOOKUP_KEY = "test-only-lookup-key-not-secret-at-all"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -39,6 +39,9 @@ class Capability(StrEnum):
     MANAGE_COMMUNITY = "community.manage"
     RECORD_COMMUNITY = "community.record"
     SET_ROADMAP = "community.set_roadmap"
+    MANAGE_CONSENT = "privacy.manage_consent"
+    HANDLE_DATA_REQUESTS = "privacy.handle_requests"
+    MANAGE_RETENTION = "privacy.manage_retention"
     VIEW_REPORTS = "reports.view"
     SET_TARGETS = "reports.set_targets"
 
@@ -71,6 +74,11 @@ CAPABILITY_LABELS: dict[Capability, Promise] = {
     Capability.MANAGE_COMMUNITY: _("Set up community models, their status, board and members"),
     Capability.RECORD_COMMUNITY: _("Record sessions, attendance and community activities"),
     Capability.SET_ROADMAP: _("Set the roadmap targets for community models"),
+    Capability.MANAGE_CONSENT: _("Record a person's consent to a purpose and its withdrawal"),
+    Capability.HANDLE_DATA_REQUESTS: _(
+        "Record and answer a person's requests about their data, and export everything held about them (sensitive)"
+    ),
+    Capability.MANAGE_RETENTION: _("Place and lift legal holds, and see who is anonymised next"),
     Capability.VIEW_REPORTS: _("Read and export the reports, list the people behind a figure"),
     Capability.SET_TARGETS: _("Set the targets of the indicators"),
 }
@@ -161,6 +169,11 @@ MATRIX: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_COMMUNITY: frozenset({Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER}),
     Capability.RECORD_COMMUNITY: frozenset({Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.BOARD_MEMBER}),
     Capability.SET_ROADMAP: frozenset({Role.NATIONAL_MANAGER, Role.PROVINCE_OFFICER}),
+    # Personal data protection (Law 91/2025): those who meet the person record consent; the commune officer, who sees
+    # every section, answers their requests; anonymisation is overseen above the commune, and police may hold a record.
+    Capability.MANAGE_CONSENT: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_POLICE, Role.HEALTH_STAFF}),
+    Capability.HANDLE_DATA_REQUESTS: frozenset({Role.COMMUNE_OFFICER}),
+    Capability.MANAGE_RETENTION: frozenset({Role.NATIONAL_MANAGER, Role.PROVINCE_OFFICER, Role.COMMUNE_POLICE}),
     # Reports: the roll-ups the offices file upward; not volunteers or boards, who see single people.
     Capability.VIEW_REPORTS: frozenset(
         {
@@ -188,6 +201,7 @@ SENSITIVE_CAPABILITIES = frozenset(
         Capability.MANAGE_EPISODES,
         Capability.VIEW_ACCESS_LOG,
         Capability.MANAGE_USERS,
+        Capability.HANDLE_DATA_REQUESTS,
     }
 )
 

@@ -1,0 +1,5 @@
+"""Pages of consent."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

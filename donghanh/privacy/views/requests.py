@@ -1,0 +1,5 @@
+"""Pages of requests."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Pages of retention."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
