@@ -374,3 +374,24 @@ ACCESS_REVIEW_WORKING_HOURS = env_hours("ACCESS_REVIEW_WORKING_HOURS", "7-18")
 # Reports: read the people's figures from their monthly status rows (kept in step with the records; see
 # docs/reports-status.md). Off, every report reads the records themselves: the same figures, much slower at scale.
 REPORTS_STATUS_ROWS = env_bool("REPORTS_STATUS_ROWS", True)
+
+# Personal data protection (donghanh.privacy). Years after a person left the roster (or died) before each kind of
+# their records is anonymised (donghanh.privacy.kinds), unless a legal hold stands.
+RETENTION_YEARS = {
+    "identity": int(os.environ.get("RETENTION_YEARS_IDENTITY", "10")),
+    "health": int(os.environ.get("RETENTION_YEARS_HEALTH", "5")),
+    "legal": int(os.environ.get("RETENTION_YEARS_LEGAL", "10")),
+    "casework": int(os.environ.get("RETENTION_YEARS_CASEWORK", "5")),
+    "support": int(os.environ.get("RETENTION_YEARS_SUPPORT", "5")),
+    "community": int(os.environ.get("RETENTION_YEARS_COMMUNITY", "5")),
+    "privacy": int(os.environ.get("RETENTION_YEARS_PRIVACY", "10")),
+}
+# Data-subject requests: acknowledged within 2 working days (DOMAIN.md); answered within these working days per kind.
+PRIVACY_ACKNOWLEDGE_WORKING_DAYS = int(os.environ.get("PRIVACY_ACKNOWLEDGE_WORKING_DAYS", "2"))
+PRIVACY_ANSWER_WORKING_DAYS = {
+    "access": int(os.environ.get("PRIVACY_ANSWER_DAYS_ACCESS", "10")),
+    "correction": int(os.environ.get("PRIVACY_ANSWER_DAYS_CORRECTION", "10")),
+    "restriction": int(os.environ.get("PRIVACY_ANSWER_DAYS_RESTRICTION", "10")),
+    "objection": int(os.environ.get("PRIVACY_ANSWER_DAYS_OBJECTION", "10")),
+    "deletion": int(os.environ.get("PRIVACY_ANSWER_DAYS_DELETION", "20")),
+}

@@ -22,6 +22,12 @@ class ContactMode(models.TextChoices):
     COUNSELLING_POINT = "counselling_point", _("At the counselling point")
     GROUP_SESSION = "group_session", _("Group session")
     FAMILY_MEETING = "family_meeting", _("Family meeting")
+    SMS = "sms", _("SMS message")
+    ZALO = "zalo", _("Zalo message")
+
+
+# Reaching the person by a message uses their phone number for a purpose that needs their consent (Law 91/2025).
+MESSAGE_MODES = frozenset({ContactMode.SMS, ContactMode.ZALO})
 
 
 class Topic(models.TextChoices):
