@@ -20,6 +20,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import Grant, ScopedModel
 from donghanh.community import choices
+from donghanh.core.crypto import EncryptedCharField
 from donghanh.core.history import History
 from donghanh.core.text import fold, in_language
 from donghanh.core.versions import Versioned
@@ -178,7 +179,7 @@ class BoardMember(ModelPart, Versioned):
     role = models.CharField(_("role"), max_length=12, choices=choices.BoardRole.choices)
     full_name = models.CharField(_("full name"), max_length=150)
     position = models.CharField(_("position"), max_length=150, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("login"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="board_seats",
@@ -222,7 +223,7 @@ class Membership(ModelPart):
     leave_reason = models.CharField(
         _("reason for leaving"), max_length=12, choices=choices.LeaveReason.choices, blank=True
     )
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = EncryptedCharField(_("note"), max_length=300, blank=True)
 
     history = History()
 

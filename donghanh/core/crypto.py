@@ -215,10 +215,10 @@ def encrypt_stored(apps: Any, schema_editor: Any, *, table: str, columns: Iterab
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for column in columns:
-            cursor.execute(f"SELECT {quote(pk)}, {quote(column)} FROM {quote(table)} WHERE {quote(column)} <> ''")  # noqa: S608
+            cursor.execute(f"SELECT {quote(pk)}, {quote(column)} FROM {quote(table)} WHERE {quote(column)} <> ''")
             rows = [(pk, value) for pk, value in cursor.fetchall() if value and not is_token(value)]
             cursor.executemany(
-                f"UPDATE {quote(table)} SET {quote(column)} = %s WHERE {quote(pk)} = %s",  # noqa: S608
+                f"UPDATE {quote(table)} SET {quote(column)} = %s WHERE {quote(pk)} = %s",
                 [(encrypt(value), pk) for pk, value in rows],
             )
 
@@ -226,3 +226,84 @@ def encrypt_stored(apps: Any, schema_editor: Any, *, table: str, columns: Iterab
 def key_from_text(text: str) -> str:
     """A Fernet key derived from any text (for test settings, where a fixed key is wanted)."""
     return base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+def encrypt_app_stored(app_label: str) -> Callable[[Any, Any], None]:
+    """A migration's RunPython step: encrypt the plain values of every encrypted column of the app's tables.
+
+    It reads the fields from the migration's state of the models, history tables included.
+    """
+
+    def run(apps: Any, schema_editor: Any) -> None:
+        for model in apps.get_app_config(app_label).get_models():
+            columns = [field.column for field in encrypted_fields(model)]
+            if columns:
+                encrypt_stored(
+                    apps, schema_editor, table=model._meta.db_table, columns=columns, pk=model._meta.pk.column
+                )
+
+    return run
+
+
+def hash_stored(*, table: str, source: str, target: str, normaliser: str, pk: str = "id") -> Callable[[Any, Any], None]:
+    """A migration's RunPython step: fill a lookup-hash column from its source column, plain or encrypted."""
+
+    def run(apps: Any, schema_editor: Any) -> None:
+        connection = schema_editor.connection
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {quote(pk)}, {quote(source)} FROM {quote(table)} WHERE {quote(source)} <> ''")
+            rows = [(pk_value, decrypt(value) if is_token(value) else value) for pk_value, value in cursor.fetchall()]
+            cursor.executemany(
+                f"UPDATE {quote(table)} SET {quote(target)} = %s WHERE {quote(pk)} = %s",
+                [(lookup_hash_of(value, normaliser), pk_value) for pk_value, value in rows],
+            )
+
+    return run
+
+
+def rotate_stored(*, batch: int = 2000) -> dict[str, int]:
+    """Re-encrypt every stored value with the newest key, table by table, a batch of rows per transaction.
+
+    Returns the values re-encrypted per table. A value that no key decrypts stops it with
+    UnreadableValue, before that batch is written: nothing is half-rotated.
+    """
+    from django.apps import apps
+    from django.db import connection, transaction
+
+    quote = connection.ops.quote_name
+    done: dict[str, int] = {}
+    for model in apps.get_models():
+        columns = [field.column for field in encrypted_fields(model)]
+        if not columns or model._meta.proxy:
+            continue
+        table, pk = model._meta.db_table, model._meta.pk.column
+        select = ", ".join(quote(column) for column in columns)
+        assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+        count, last = 0, None
+        while True:
+            with transaction.atomic(), connection.cursor() as cursor:
+                after = f"WHERE {quote(pk)} > %s " if last is not None else ""
+                cursor.execute(
+                    f"SELECT {quote(pk)}, {select} FROM {quote(table)} {after}ORDER BY {quote(pk)} LIMIT %s",
+                    [last, batch] if last is not None else [batch],
+                )
+                rows = cursor.fetchall()
+                if not rows:
+                    break
+                changed = []
+                for pk_value, *values in rows:
+                    if any(values):
+                        try:
+                            rotated = [rotate(value) if value and is_token(value) else value for value in values]
+                        except InvalidToken as error:
+                            raise UnreadableValue(f"{table} row {pk_value}: no key decrypts it") from error
+                        changed.append((*rotated, pk_value))
+                        count += sum(1 for value in values if value)
+                cursor.executemany(
+                    f"UPDATE {quote(table)} SET {assignments} WHERE {quote(pk)} = %s",
+                    changed,
+                )
+                last = rows[-1][0]
+        done[table] = count
+    return done

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
+from donghanh.core.crypto import EncryptedTextField
 from donghanh.core.history import History
 from donghanh.core.versions import Versioned
 from donghanh.episodes.choices import EndReason, EpisodeType
@@ -81,7 +82,7 @@ class Episode(PersonPart, Versioned):
     planned_end_date = models.DateField(_("planned end"), null=True, blank=True)
     actual_end_date = models.DateField(_("actual end"), null=True, blank=True)
     end_reason = models.CharField(_("end reason"), max_length=20, choices=EndReason.choices, blank=True)
-    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    notes = EncryptedTextField(_("notes"), blank=True, max_length=2000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

@@ -28,7 +28,13 @@ from donghanh.core.filters import DayFilter
 from donghanh.people.choices import Sex, Whereabouts
 from donghanh.people.extensions import MeasureChoices, roster_measures
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
-from donghanh.people.selectors import filter_by_name, people_for_user, whereabouts_on
+from donghanh.people.selectors import (
+    filter_by_identifier,
+    filter_by_name,
+    is_identifier,
+    people_for_user,
+    whereabouts_on,
+)
 
 # Age bands as reports use them: (label, lowest age, highest age or None).
 AGE_BANDS = {
@@ -80,7 +86,7 @@ class PersonFilter(django_filters.FilterSet):
         label=_("Status as of (dd/mm/yyyy)"),
         widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
     )
-    q = django_filters.CharFilter(method="filter_name", label=_("Name or code"))
+    q = django_filters.CharFilter(method="filter_name", label=_("Name, code, CCCD or phone"))
     roster = django_filters.ChoiceFilter(method="noop", choices=ROSTER_CHOICES, empty_label=None, label=_("Roster"))
     episode_type = django_filters.MultipleChoiceFilter(
         method="noop", choices=MeasureChoices(), label=_("Under the measure")
@@ -159,6 +165,8 @@ class PersonFilter(django_filters.FilterSet):
         value = value.strip()
         if value.upper().startswith("DH") and value[2:].isdigit():
             return queryset.filter(code__iexact=value)
+        if is_identifier(value):
+            return filter_by_identifier(queryset, value).order_by(Lower("search_name"), "pk")
         # The same order, said so that no index on the names serves it: the people found are gathered first (by the
         # trigram index on PostgreSQL) and then ordered. Walking the names in order instead, the database met the
         # many "Nguyễn …" only two thirds of the way through the country's registry.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import ScopedModel
+from donghanh.core.crypto import EncryptedCharField, EncryptedTextField, LookupHashField
 from donghanh.core.history import History
 from donghanh.core.versions import Versioned
 from donghanh.people import choices
@@ -36,10 +37,12 @@ class Person(ScopedModel, Versioned):
     birth_year = models.PositiveSmallIntegerField(
         _("year of birth"), validators=[MinValueValidator(1900), MaxValueValidator(2100)]
     )
-    citizen_id = models.CharField(_("citizen ID number"), max_length=12, blank=True)
+    citizen_id = EncryptedCharField(_("citizen ID number"), max_length=12, blank=True)
+    citizen_id_hash = LookupHashField(source="citizen_id", normaliser="digits")
     id_kind = models.CharField(_("ID document"), max_length=10, choices=choices.IdKind.choices, blank=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=choices.ETHNICITIES, default="01")
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
+    phone_hash = LookupHashField(source="phone", normaliser="phone")
 
     unit = models.ForeignKey(
         "orgunits.OrgUnit",
@@ -48,7 +51,7 @@ class Person(ScopedModel, Versioned):
         related_name="people",
     )
     current_hamlet = models.CharField(_("hamlet / residential group"), max_length=100, blank=True)
-    current_street = models.CharField(_("house number and street"), max_length=200, blank=True)
+    current_street = EncryptedCharField(_("house number and street"), max_length=200, blank=True)
     permanent_unit = models.ForeignKey(
         "orgunits.OrgUnit",
         verbose_name=_("commune of permanent residence"),
@@ -58,7 +61,7 @@ class Person(ScopedModel, Versioned):
         blank=True,
     )
     permanent_hamlet = models.CharField(_("hamlet of permanent residence"), max_length=100, blank=True)
-    permanent_street = models.CharField(_("street of permanent residence"), max_length=200, blank=True)
+    permanent_street = EncryptedCharField(_("street of permanent residence"), max_length=200, blank=True)
 
     occupation = models.CharField(_("occupation"), max_length=150, blank=True)
     education = models.CharField(_("education"), max_length=20, choices=choices.Education.choices, blank=True)
@@ -72,8 +75,8 @@ class Person(ScopedModel, Versioned):
         default=choices.HouseholdPoverty.NONE,
     )
     dependants = models.PositiveSmallIntegerField(_("dependants"), default=0)
-    family_contacts = models.TextField(_("family contacts"), blank=True, max_length=1000)
-    needs = models.TextField(_("needs and wishes"), blank=True, max_length=2000)
+    family_contacts = EncryptedTextField(_("family contacts"), blank=True, max_length=1000)
+    needs = EncryptedTextField(_("needs and wishes"), blank=True, max_length=2000)
 
     merged_into = models.ForeignKey(
         "self",
@@ -88,7 +91,7 @@ class Person(ScopedModel, Versioned):
     death_source = models.CharField(
         _("death reported by"), max_length=20, choices=choices.DeathSource.choices, blank=True, editable=False
     )
-    death_note = models.CharField(_("note on the death"), max_length=300, blank=True, editable=False)
+    death_note = EncryptedCharField(_("note on the death"), max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
 
     history = History()
@@ -99,8 +102,8 @@ class Person(ScopedModel, Versioned):
         ordering = ["search_name", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["citizen_id"],
-                condition=Q(merged_into__isnull=True) & ~Q(citizen_id=""),
+                fields=["citizen_id_hash"],
+                condition=Q(merged_into__isnull=True) & ~Q(citizen_id_hash=""),
                 name="person_unique_citizen_id",
             ),
             models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="person_not_merged_into_itself"),
@@ -150,12 +153,12 @@ class ManagementPeriod(PersonPart):
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=20, choices=choices.RosterEntry.choices)
-    start_note = models.CharField(_("why the person is back"), max_length=300, blank=True)
+    start_note = EncryptedCharField(_("why the person is back"), max_length=300, blank=True)
     end_reason = models.CharField(
         _("why the period ended"), max_length=20, choices=choices.RosterExit.choices, blank=True
     )
     end_decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
-    end_note = models.CharField(_("note on leaving"), max_length=300, blank=True)
+    end_note = EncryptedCharField(_("note on leaving"), max_length=300, blank=True)
     kept_on_reason = models.CharField(
         _("kept on the roster because"),
         max_length=300,
@@ -199,7 +202,7 @@ class WhereaboutsRecord(PersonPart):
     status = models.CharField(_("whereabouts"), max_length=20, choices=choices.Whereabouts.choices)
     since = models.DateField(_("since"))
     place = models.CharField(_("place (facility, address)"), max_length=200, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = EncryptedCharField(_("note"), max_length=300, blank=True)
 
     history = History()
 
@@ -303,7 +306,7 @@ class DrugTest(PersonPart):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = EncryptedCharField(_("note"), max_length=300, blank=True)
 
     history = History()
 
@@ -351,7 +354,7 @@ class HealthStatus(PersonPart, Versioned):
         _("HIV status"), max_length=10, choices=choices.HivStatus.choices, default=choices.HivStatus.UNKNOWN
     )
     hiv_test_date = models.DateField(_("date of the last HIV test"), null=True, blank=True)
-    other_conditions = models.TextField(_("other health conditions"), blank=True, max_length=2000)
+    other_conditions = EncryptedTextField(_("other health conditions"), blank=True, max_length=2000)
 
     history = History()
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
+from donghanh.core.crypto import digits_only, lookup_hash_of
 from donghanh.core.text import fold
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person, WhereaboutsRecord
@@ -48,6 +50,21 @@ def filter_by_name(people: QuerySet[Person], query: str) -> QuerySet[Person]:
     for word in fold(query).split():
         people = people.filter(search_name__contains=word)
     return people
+
+
+def is_identifier(query: str) -> bool:
+    """Whether what was typed is a number (a CCCD, an old CMND, a phone) rather than a name."""
+    return bool(digits_only(query)) and not re.sub(r"[\d\s.+\-()]", "", query)
+
+
+def filter_by_identifier(people: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """People whose CCCD or old CMND, or phone number, is the number typed (with spaces, dots or +84 as typed).
+
+    Both are encrypted: the match is on their keyed hashes (donghanh.core.crypto), so it is exact, never partial.
+    """
+    return people.filter(
+        Q(citizen_id_hash=lookup_hash_of(query, "digits")) | Q(phone_hash=lookup_hash_of(query, "phone"))
+    )
 
 
 def likely_duplicates(full_name: str, *, birth_year: int | None = None) -> QuerySet[Person]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
+from donghanh.core.crypto import lookup_hash_of
 from donghanh.core.dates import FIRST_EVENT_DAY, check_not_too_early, too_early
 from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
@@ -102,7 +103,9 @@ def _check_identity(person: Person) -> None:
     if errors:
         raise ValidationError(errors)
     if person.citizen_id:
-        same = Person.objects.filter(citizen_id=person.citizen_id, merged_into__isnull=True).exclude(pk=person.pk)
+        same = Person.objects.filter(
+            citizen_id_hash=lookup_hash_of(person.citizen_id, "digits"), merged_into__isnull=True
+        ).exclude(pk=person.pk)
         existing = same.select_related("unit").first()
         if existing:
             raise DuplicateCitizenId(existing)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import NATIONAL_ROOT_PATH, Grant, ScopedModel, people_narrowed_for
+from donghanh.core.crypto import EncryptedCharField
 from donghanh.core.history import History
 from donghanh.people.choices import TransferSide, TransferStatus
 from donghanh.people.models import PersonPart
@@ -95,7 +96,7 @@ class ReleaseNotice(PersonPart):
         related_name="+",
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    closed_reason = models.CharField(_("why it was closed"), max_length=300, blank=True)
+    closed_reason = EncryptedCharField(_("why it was closed"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -163,7 +164,7 @@ class TransferRequest(ScopedModel):
     )
     move_date = models.DateField(_("date of the move"))
     proposed_by_side = models.CharField(_("proposed by"), max_length=10, choices=TransferSide.choices)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = EncryptedCharField(_("note"), max_length=300, blank=True)
     status = models.CharField(
         _("status"), max_length=25, choices=TransferStatus.choices, default=TransferStatus.PENDING
     )
@@ -185,7 +186,7 @@ class TransferRequest(ScopedModel):
         related_name="+",
     )
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
-    refusal_reason = models.CharField(_("reason for refusing"), max_length=300, blank=True)
+    refusal_reason = EncryptedCharField(_("reason for refusing"), max_length=300, blank=True)
 
     history = History()
 
@@ -254,11 +255,11 @@ class RelapseSignal(PersonPart):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    note = models.CharField(_("what was reported"), max_length=300, blank=True)
+    note = EncryptedCharField(_("what was reported"), max_length=300, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=RelapseState.choices, default=RelapseState.OPEN)
     follow_up = models.CharField(_("follow-up"), max_length=25, choices=RelapseFollowUp.choices, blank=True)
     resolved_on = models.DateField(_("decided on"), null=True, blank=True)
-    resolution_note = models.CharField(_("note on the decision"), max_length=300, blank=True)
+    resolution_note = EncryptedCharField(_("note on the decision"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
+from donghanh.core.crypto import lookup_hash_of
 from donghanh.core.history import recorded_save as _save
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import TransferSide, TransferStatus
@@ -79,7 +80,7 @@ def person_to_receive(*, code: str = "", citizen_id: str = "") -> Person:
     if code:
         person = people.filter(code=code).first()
     elif citizen_id:
-        person = people.filter(citizen_id=citizen_id).first()
+        person = people.filter(citizen_id_hash=lookup_hash_of(citizen_id, "digits")).first()
     if person is None:
         raise ValidationError({"code": _("No registered person has this code or citizen ID.")})
     return person

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability, role_has
 from donghanh.accounts.scope import NATIONAL_ROOT_PATH, Grant, ScopedModel
+from donghanh.core.crypto import EncryptedCharField, EncryptedTextField
 from donghanh.core.history import History
 from donghanh.core.text import fold, in_language
 from donghanh.core.versions import Versioned
@@ -124,7 +125,7 @@ class ServiceRecord(PersonPart, Versioned):
     end_date = models.DateField(_("end"), null=True, blank=True)
     amount = models.PositiveBigIntegerField(_("amount (VND)"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=300, blank=True)
-    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    notes = EncryptedTextField(_("notes"), blank=True, max_length=2000)
     loan_purpose = models.CharField(_("loan purpose"), max_length=200, blank=True)
     loan_term_months = models.PositiveSmallIntegerField(_("loan term (months)"), null=True, blank=True)
     repayment_status = models.CharField(
@@ -173,7 +174,7 @@ class Referral(PersonPart):
         Partner, verbose_name=_("referred to"), on_delete=models.PROTECT, related_name="referrals"
     )
     kind = models.CharField(_("for"), max_length=20, choices=choices.ReferralKind.choices)
-    reason = models.TextField(_("reason"), max_length=1000)
+    reason = EncryptedTextField(_("reason"), max_length=1000)
     sent_on = models.DateField(_("sent on"))
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("referred by"), on_delete=models.PROTECT, related_name="+"
@@ -221,7 +222,7 @@ class ReferralEvent(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=choices.ReferralStatus.choices)
     on = models.DateField(_("on"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = EncryptedCharField(_("note"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     history = History()
@@ -244,7 +245,7 @@ class AdherenceFollowUp(models.Model):
     month = models.DateField(_("month"))
     attendance = models.CharField(_("attendance"), max_length=10, choices=choices.Attendance.choices)
     source = models.CharField(_("according to"), max_length=10, choices=choices.FollowUpSource.choices)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = EncryptedCharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )

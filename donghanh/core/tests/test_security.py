@@ -113,7 +113,15 @@ def test_no_answer_is_kept_by_a_browser_or_a_proxy(client, make_user, unit):
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     # The test process's own settings and conftest's DJANGO_ALLOW_ASYNC_UNSAFE are not production's.
-    dropped = {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped = {
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "DEBUG",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "FIELD_ENCRYPTION_KEYS",
+        "FIELD_LOOKUP_KEY",
+    }
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
     clean.update(env)
     return subprocess.run(
@@ -135,6 +143,8 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "ALLOWED_HOSTS": "donghanh.example.vn",
     "DATABASE_URL": "postgres://u:p@localhost/db",
+    "FIELD_ENCRYPTION_KEYS": "uJ1hR0yHqzq2cmDg0bRZ3s0Cz2F3Xq1n0wq7g3Yk2aE=",
+    "FIELD_LOOKUP_KEY": "a-lookup-key-of-at-least-thirty-two-characters",
 }
 
 
