@@ -31,6 +31,7 @@ from donghanh.orgunits.api import OrgUnitViewSet
 from donghanh.people.api.people import PersonViewSet
 from donghanh.people.api.records import DeterminationViewSet, DrugTestViewSet
 from donghanh.people.api.roster import PersonRosterViewSet
+from donghanh.privacy.api.consent import ConsentViewSet
 from donghanh.reports.api import ReportIndicatorsView
 from donghanh.roster.api import PersonDeathViewSet, RelapseSignalViewSet, ReleaseNoticeViewSet, TransferViewSet
 from donghanh.support.api import (
@@ -55,6 +56,7 @@ router.register("transfers", TransferViewSet, basename="transfer")
 router.register("relapse-signals", RelapseSignalViewSet, basename="relapsesignal")
 router.register("episodes", EpisodeViewSet, basename="episode")
 router.register("drug-tests", DrugTestViewSet, basename="drugtest")
+router.register("consents", ConsentViewSet, basename="consent")
 router.register("determinations", DeterminationViewSet, basename="determination")
 router.register("volunteer-teams", VolunteerTeamViewSet, basename="volunteerteam")
 router.register("volunteers", VolunteerViewSet, basename="volunteer")

@@ -6,3 +6,11 @@ class PrivacyConfig(AppConfig):
     name = "donghanh.privacy"
     label = "privacy"
     verbose_name = _("Personal data protection")
+
+    def ready(self) -> None:
+        from donghanh.people.extensions import PersonSection, person_section_register
+        from donghanh.privacy.consent_section import consent_section
+
+        person_section_register(
+            PersonSection(name="consent", order=80, template="privacy/_person_consent.html", context=consent_section)
+        )
