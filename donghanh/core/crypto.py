@@ -28,6 +28,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models
+from django.db.models.lookups import Exact
 
 TOKEN_PREFIX = "gAAAAA"  # a Fernet token's version byte and the top of its timestamp, base64-encoded
 
@@ -130,6 +131,15 @@ def lookup_hash_of(value: str, normaliser: str) -> str:
 # --- model fields -----------------------------------------------------------------------------------------------------
 
 
+class EmptyOnlyExact(Exact):
+    """`field=""` on an encrypted field; any other value is refused, since its token would never match."""
+
+    def get_prep_lookup(self) -> Any:
+        if self.rhs not in ("", None) and not hasattr(self.rhs, "resolve_expression"):
+            raise FieldError('An encrypted field is compared only with ""; find a value through its lookup hash.')
+        return super().get_prep_lookup()
+
+
 class EncryptedMixin:
     """A text field kept encrypted; Python sees the plain text, the database a token.
 
@@ -147,6 +157,8 @@ class EncryptedMixin:
     def get_lookup(self, lookup_name: str) -> Any:
         if lookup_name not in self.allowed_lookups:
             raise FieldError(f"An encrypted field cannot be searched with {lookup_name!r}; use its lookup hash.")
+        if lookup_name == "exact":
+            return EmptyOnlyExact
         return super().get_lookup(lookup_name)  # type: ignore[misc]
 
     def get_prep_value(self, value: Any) -> Any:

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import connections, models
 
+from donghanh.core.crypto import EncryptedMixin
+
 BATCH = 5000
 # Values of these fields go to the database as they are: preparing them through the field is most of the time
 # of a large insert, and changes nothing.
@@ -30,7 +32,10 @@ def rows_insert(
 ) -> int:
     """Insert `rows` (each the values of `fields`, in their order) into `model`'s table; returns how many."""
     connection = connections[using]
-    kinds = [(field, field.get_internal_type() in PLAIN_TYPES) for field in fields]
+    # An encrypted field says "TextField" too, and must go through the field to be encrypted.
+    kinds = [
+        (field, field.get_internal_type() in PLAIN_TYPES and not isinstance(field, EncryptedMixin)) for field in fields
+    ]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     count = 0

@@ -222,3 +222,9 @@ def test_local_settings_generate_keys_once_into_var(tmp_path):
     Fernet(key)
     assert len(lookup) >= 32
     assert (tmp_path / "field-keys").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.django_db
+def test_an_encrypted_field_compared_with_a_value_is_refused_rather_than_finding_nobody():
+    with pytest.raises(FieldError, match="compared only with"):
+        list(Person.objects.filter(citizen_id=CCCD))

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from donghanh.accounts.roles import Role
+from donghanh.core.crypto import lookup_hash
 from donghanh.people import services
 from donghanh.people.models import Person
 
@@ -37,7 +38,7 @@ def test_no_secret_or_sensitive_value_reaches_the_logs(caplog, make_user, phu_th
     assert browser.post("/api/v1/people/", body, content_type="application/json").status_code == 201
     duplicate = browser.post("/api/v1/people/", body, content_type="application/json")
     assert duplicate.status_code == 400  # the citizen ID is registered already
-    person = Person.objects.get(citizen_id=CITIZEN_ID)
+    person = Person.objects.get(citizen_id_hash=lookup_hash(CITIZEN_ID))
     services.health_record(actor=health_staff, person=person, hiv_status="positive", other_conditions=NOTES)
 
     assert browser.get(reverse("people:detail", args=[person.pk])).status_code == 200
