@@ -8,9 +8,16 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Personal data protection")
 
     def ready(self) -> None:
-        from donghanh.people.extensions import PersonSection, person_section_register
+        from donghanh.people.extensions import (
+            PersonMergeStep,
+            PersonSection,
+            person_merge_step_register,
+            person_section_register,
+        )
+        from donghanh.privacy.consent import consents_before_merge
         from donghanh.privacy.consent_section import consent_section
 
         person_section_register(
             PersonSection(name="consent", order=80, template="privacy/_person_consent.html", context=consent_section)
         )
+        person_merge_step_register(PersonMergeStep(name="consents", before=consents_before_merge))

@@ -172,6 +172,16 @@ def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: datetime.da
     return locked
 
 
+def consents_before_merge(actor: User, keep: Person, duplicate: Person) -> None:
+    """Before a merge: where both records hold a standing consent to one purpose, the kept record's stands and the
+    duplicate's is deleted (it stays in the change history); the duplicate's other consents follow to the kept one."""
+    kept = set(Consent.objects.filter(person=keep, withdrawn_on__isnull=True).values_list("purpose", flat=True))
+    for consent in Consent.objects.filter(person=duplicate, withdrawn_on__isnull=True, purpose__in=kept):
+        consent._history_user = actor
+        consent._change_reason = f"merged into {keep.code}: the kept record's consent stands"
+        consent.delete()
+
+
 # Reads ------------------------------------------------------------------------------------------------------------
 
 

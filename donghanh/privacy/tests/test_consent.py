@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from donghanh.accounts.roles import Role
 from donghanh.people.choices import Sex
-from donghanh.people.services import person_register
+from donghanh.people.services import person_merge, person_register
 from donghanh.privacy.choices import Purpose
 from donghanh.privacy.consent import (
     consent_record,
@@ -196,6 +196,20 @@ def test_the_age_on_the_day_decides_and_a_child_under_twelve_too(officer, phu_th
 def test_an_adult_s_consent_keeps_no_guardian(officer, person):
     consent = signed(officer, person, guardian_name="Ai đó", guardian_relation="anh")
     assert (consent.guardian_name, consent.guardian_relation) == ("", "")
+
+
+def test_a_merge_keeps_the_kept_record_s_standing_consent_and_brings_the_others(officer, phu_thuong, person):
+    duplicate = person_register(
+        actor=officer, unit=phu_thuong, full_name="Nguyễn Văn Hùng", sex=Sex.MALE, birth_year=1990,
+        registered_on=D(2024, 1, 2),
+    )  # fmt: skip
+    kept = signed(officer, person)
+    dropped = signed(officer, duplicate, on=D(2025, 4, 1), form_number="09/ĐY-2025")
+    messages = signed(officer, duplicate, purpose=MESSAGES, method="verbal", witness="Trần Thị Lan")
+    person_merge(actor=officer, keep=person, duplicate=duplicate)
+    assert set(Consent.objects.filter(person=person)) == {kept, messages}
+    assert not Consent.objects.filter(pk=dropped.pk).exists()
+    assert Consent.history.filter(id=dropped.pk, history_type="-").get().history_user == officer
 
 
 # Who may record ------------------------------------------------------------------------------------------------
