@@ -64,7 +64,8 @@ def people_bench(client: object, province: object) -> None:
     people = [
         Person(
             code=f"B{i:08d}", full_name=f"Nguyễn Văn {i}", search_name=f"nguyen van {i}", sex="male",
-            birth_year=rng.randint(1960, 2005), unit=commune,
+            birth_year=rng.randint(1960, 2005), unit=commune, citizen_id=f"001{i:09d}", phone=f"09{i:08d}",
+            family_contacts=f"Mẹ: Trần Thị {i}",
         )
         for i, commune in enumerate(c for c in communes for _ in range(PEOPLE_PER_COMMUNE))
     ]  # fmt: skip
@@ -112,6 +113,20 @@ def people_bench(client: object, province: object) -> None:
         assert response.status_code == 200, response.status_code
     rate = 20 / (time.perf_counter() - started)
     print(f"  {'HTML /people/ as of a date, filtered (in-process)':<55} {rate:9.1f} req/s")
+    # Encryption at rest: the CCCD, phone and family contacts above were encrypted (and hashed) by the bulk insert.
+    from donghanh.people.selectors import filter_by_identifier
+
+    wanted = people[len(people) // 2]
+    timed(
+        "find one person by CCCD (keyed hash), whole registry",
+        lambda: list(filter_by_identifier(Person.objects.all(), f"{wanted.citizen_id[:3]} {wanted.citizen_id[3:]}")),
+        20,
+    )
+    timed(
+        "read 200 people with CCCD, phone, contacts decrypted",
+        lambda: list(Person.objects.values_list("citizen_id", "phone", "family_contacts")[:200]),
+        20,
+    )
 
 
 def casework_bench(province: object) -> None:
@@ -381,6 +396,7 @@ def main() -> None:
     from django.test.utils import setup_databases, teardown_databases
 
     settings.ALLOWED_HOSTS = ["testserver"]
+    settings.MFA_REQUIRED_ROLES = []  # the in-process client logs in with force_login: no second step to pass
     print(f"Database: {connection.vendor} ({url.split('@')[-1]})")
     old = setup_databases(verbosity=0, interactive=False)
     agree = True
