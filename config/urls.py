@@ -32,6 +32,7 @@ from donghanh.people.api.people import PersonViewSet
 from donghanh.people.api.records import DeterminationViewSet, DrugTestViewSet
 from donghanh.people.api.roster import PersonRosterViewSet
 from donghanh.privacy.api.consent import ConsentViewSet
+from donghanh.privacy.api.requests import DataRequestViewSet
 from donghanh.reports.api import ReportIndicatorsView
 from donghanh.roster.api import PersonDeathViewSet, RelapseSignalViewSet, ReleaseNoticeViewSet, TransferViewSet
 from donghanh.support.api import (
@@ -57,6 +58,7 @@ router.register("relapse-signals", RelapseSignalViewSet, basename="relapsesignal
 router.register("episodes", EpisodeViewSet, basename="episode")
 router.register("drug-tests", DrugTestViewSet, basename="drugtest")
 router.register("consents", ConsentViewSet, basename="consent")
+router.register("data-requests", DataRequestViewSet, basename="datarequest")
 router.register("determinations", DeterminationViewSet, basename="determination")
 router.register("volunteer-teams", VolunteerTeamViewSet, basename="volunteerteam")
 router.register("volunteers", VolunteerViewSet, basename="volunteer")

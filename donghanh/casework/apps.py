@@ -17,6 +17,7 @@ class CaseworkConfig(AppConfig):
             assignments_reopen_after_death_correction,
         )
         from donghanh.casework.person_section import casework_section
+        from donghanh.casework.privacy_items import data_request_items
         from donghanh.casework.roster_items import relapse_items, release_decision_items, transfer_items
         from donghanh.casework.selectors import people_assigned_to
         from donghanh.casework.worklist import work_list_source_register
@@ -40,3 +41,5 @@ class CaseworkConfig(AppConfig):
         work_list_source_register(Capability.MANAGE_EPISODES, release_decision_items)
         work_list_source_register(Capability.MANAGE_EPISODES, relapse_items)
         work_list_source_register(Capability.MANAGE_PEOPLE, transfer_items)
+        # Data-subject requests: their acknowledgement and answer deadlines (privacy cannot name the work list).
+        work_list_source_register(Capability.HANDLE_DATA_REQUESTS, data_request_items)

@@ -115,3 +115,5 @@ class NotificationKind(models.TextChoices):
     POSSIBLE_RELAPSE = "possible_relapse", _("Possible relapse to decide")
     TRANSFER_TO_ANSWER = "transfer_to_answer", _("Move between communes to answer")
     TRANSFER_WAITING = "transfer_waiting", _("Move waiting for the other commune")
+    DATA_REQUEST_ACKNOWLEDGE = "data_request_ack", _("Data request to acknowledge")
+    DATA_REQUEST_ANSWER = "data_request_answer", _("Data request to answer")
