@@ -27,7 +27,9 @@ def assignments_close_at_death(actor: User, person: Person, day: datetime.date) 
 
 
 def assignments_reopen_after_death_correction(actor: User, person: Person, day: datetime.date) -> None:
-    for assignment in Assignment.objects.filter(person=person, end_date__gte=day, end_reason=_died()):
+    # The reason is encrypted at rest, so it is compared here rather than in the query.
+    ended = Assignment.objects.filter(person=person, end_date__gte=day).exclude(end_reason="")
+    for assignment in (a for a in ended if a.end_reason == _died()):
         if Assignment.objects.filter(person=person, end_date__isnull=True).exists():
             break
         assignment.end_date, assignment.end_reason = None, ""

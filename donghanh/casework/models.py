@@ -19,6 +19,8 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import Grant, ScopedModel
 from donghanh.casework import choices
+from donghanh.casework.health_text import without_health_topics
+from donghanh.core.crypto import EncryptedCharField, EncryptedTextField
 from donghanh.core.history import History
 from donghanh.core.text import in_language
 from donghanh.core.versions import Versioned
@@ -63,9 +65,9 @@ class Volunteer(ScopedModel, Versioned):
         _("year of birth"), null=True, blank=True, validators=[MinValueValidator(1920), MaxValueValidator(2100)]
     )
     affiliation = models.CharField(_("affiliation"), max_length=20, choices=choices.Affiliation.choices)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
     hamlet = models.CharField(_("hamlet / residential group"), max_length=100, blank=True)
-    training = models.TextField(_("training received"), blank=True, max_length=2000)
+    training = EncryptedTextField(_("training received"), blank=True, max_length=2000)
     start_date = models.DateField(_("active from"))
     end_date = models.DateField(_("active until"), null=True, blank=True)
     user = models.OneToOneField(
@@ -112,6 +114,26 @@ class CaseRecord(PersonPart):
         abstract = True
 
 
+class HealthText(models.Model):
+    """A record whose free text may concern health (`casework.health_text`).
+
+    `health_related` is set by the services on every write. A page marks `health_readable` on the
+    records it shows to a reader with the health right (`casework.health_access`); a record not
+    marked shows its texts masked, so a page that forgets to mark hides rather than reveals.
+    """
+
+    health_related = models.BooleanField(_("concerns health"), default=False, editable=False)
+
+    health_readable = False
+
+    class Meta:
+        abstract = True
+
+    @property
+    def health_masked(self) -> bool:
+        return self.health_related and not self.health_readable
+
+
 class Assignment(CaseRecord):
     """A volunteer helps a person from `start_date` to `end_date` (open while current).
 
@@ -126,7 +148,7 @@ class Assignment(CaseRecord):
     )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
-    end_reason = models.CharField(_("reason it ended"), max_length=200, blank=True)
+    end_reason = EncryptedCharField(_("reason it ended"), max_length=200, blank=True)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -152,7 +174,7 @@ class Assignment(CaseRecord):
         return f"{self.volunteer} → {self.person}"
 
 
-class Contact(CaseRecord):
+class Contact(CaseRecord, HealthText):
     """One contact with a person: a home visit, a call, a session, a family meeting."""
 
     person = models.ForeignKey(
@@ -161,8 +183,8 @@ class Contact(CaseRecord):
     date = models.DateField(_("date"))
     mode = models.CharField(_("how"), max_length=20, choices=choices.ContactMode.choices)
     topics = models.JSONField(_("topics"), default=list, blank=True)
-    notes = models.TextField(_("notes"), blank=True, max_length=4000)
-    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True, max_length=4000)
+    next_step = EncryptedCharField(_("next step"), max_length=300, blank=True)
     next_step_date = models.DateField(_("next step by"), null=True, blank=True)
     volunteer = models.ForeignKey(
         Volunteer,
@@ -193,11 +215,13 @@ class Contact(CaseRecord):
         return f"{self.get_mode_display()} {self.date:%d/%m/%Y}"
 
     def topic_labels(self) -> list[str]:
+        """The topics' labels; the health topics only where the reader may see health text."""
         labels = dict(choices.Topic.choices)
-        return [str(labels.get(code, code)) for code in self.topics]
+        topics = without_health_topics(self.topics) if self.health_masked else self.topics
+        return [str(labels.get(code, code)) for code in topics]
 
 
-class ReintegrationPlan(CaseRecord):
+class ReintegrationPlan(CaseRecord, HealthText):
     """A personal community-reintegration plan (kế hoạch cá nhân hòa nhập cộng đồng)."""
 
     person = models.ForeignKey(
@@ -208,7 +232,7 @@ class ReintegrationPlan(CaseRecord):
     status = models.CharField(
         _("status"), max_length=10, choices=choices.PlanStatus.choices, default=choices.PlanStatus.ACTIVE
     )
-    notes = models.TextField(_("notes"), blank=True, max_length=4000)
+    notes = EncryptedTextField(_("notes"), blank=True, max_length=4000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("made by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -229,7 +253,7 @@ class ReintegrationPlan(CaseRecord):
         return f"{self.person} — {self.start_date:%d/%m/%Y}"
 
 
-class PlanGoal(CaseRecord, Versioned):
+class PlanGoal(CaseRecord, HealthText, Versioned):
     """A goal of a plan in one domain, with the actions that lead to it."""
 
     scope_unit_path = "plan__person__unit__path"
@@ -237,15 +261,15 @@ class PlanGoal(CaseRecord, Versioned):
 
     plan = models.ForeignKey(ReintegrationPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="goals")
     domain = models.CharField(_("domain"), max_length=20, choices=choices.PlanDomain.choices)
-    goal = models.CharField(_("goal"), max_length=300)
-    actions = models.TextField(_("actions"), help_text=_("One action per line."), max_length=2000)
+    goal = EncryptedCharField(_("goal"), max_length=300)
+    actions = EncryptedTextField(_("actions"), help_text=_("One action per line."), max_length=2000)
     target_date = models.DateField(_("target date"), null=True, blank=True)
     review_date = models.DateField(_("next review"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=choices.GoalStatus.choices, default=choices.GoalStatus.NOT_STARTED
     )
     reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
-    review_notes = models.TextField(_("review notes"), blank=True, max_length=2000)
+    review_notes = EncryptedTextField(_("review notes"), blank=True, max_length=2000)
 
     history = History()
 
@@ -255,7 +279,7 @@ class PlanGoal(CaseRecord, Versioned):
         ordering = ["plan", "domain", "pk"]
 
     def __str__(self) -> str:
-        return self.goal
+        return str(self.goal)
 
     def action_lines(self) -> list[str]:
         return [line.strip() for line in self.actions.splitlines() if line.strip()]
@@ -320,7 +344,7 @@ class RatingLevel(models.Model):
         return in_language(self.label_vi, self.label_en)
 
 
-class MonthlyAssessment(CaseRecord):
+class MonthlyAssessment(CaseRecord, HealthText):
     """The monthly progress assessment of one person (đánh giá sự tiến bộ hàng tháng).
 
     `month` is the first day of the month assessed. The drug-use answer is sensitive: it is
@@ -344,7 +368,7 @@ class MonthlyAssessment(CaseRecord):
     rating = models.ForeignKey(
         RatingLevel, verbose_name=_("overall rating"), on_delete=models.PROTECT, related_name="+"
     )
-    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    notes = EncryptedTextField(_("notes"), blank=True, max_length=2000)
     volunteer = models.ForeignKey(
         Volunteer, verbose_name=_("volunteer"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -383,7 +407,7 @@ class QuarterlyClassification(CaseRecord):
         RatingLevel, verbose_name=_("derived"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     level = models.ForeignKey(RatingLevel, verbose_name=_("classification"), on_delete=models.PROTECT, related_name="+")
-    override_reason = models.TextField(_("reason for a different classification"), blank=True, max_length=1000)
+    override_reason = EncryptedTextField(_("reason for a different classification"), blank=True, max_length=1000)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )

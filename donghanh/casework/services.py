@@ -22,6 +22,8 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import scope_for
 from donghanh.casework import choices, instruments
+from donghanh.casework.health_access import may_read_health
+from donghanh.casework.health_text import contact_concerns_health, goal_concerns_health, mentions_health
 from donghanh.casework.models import (
     Assignment,
     Contact,
@@ -61,6 +63,9 @@ VOLUNTEER_FIELDS = {
 CONTACT_FIELDS = {"notes", "next_step", "next_step_date", "volunteer"}
 GOAL_FIELDS = {"domain", "goal", "actions", "target_date", "review_date", "status", "reviewed_on", "review_notes"}
 ASSESSMENT_FIELDS = {"drug_use", "participation", "work_status", "family_relations", "compliance", "rating", "notes"}
+# The fields a writer who may not read a health-related goal cannot change: they would write over what they cannot
+# see (the domain too, which would decide whether the texts are shown).
+GOAL_HEALTH_FIELDS = ("domain", "goal", "actions", "review_notes")
 
 
 def _today() -> datetime.date:
@@ -71,6 +76,18 @@ def require_person(actor: User, capability: Capability, person: Person) -> None:
     """The actor holds `capability` over this person (for a volunteer: the person is assigned to them now)."""
     if not Person.objects.filter(pk=person.pk).accessible_to(actor, capability).exists():
         raise PermissionDenied(_("Your role does not allow this for this person."))
+
+
+def _keep_hidden_health_text(
+    actor: User, person: Person, record: Any, fields: dict[str, Any], names: Sequence[str]
+) -> None:
+    """A writer without the health right leaves the texts of a health-related record as they are."""
+    if not record.health_related or may_read_health(actor, person):
+        return
+    changed = [name for name in names if name in fields and fields[name] != getattr(record, name)]
+    if changed:
+        message = _("This concerns health: only staff who may see health information can change it.")
+        raise ValidationError(dict.fromkeys(changed, message))
 
 
 def _stored(message: str, **values: str) -> str:
@@ -238,6 +255,7 @@ def contact_record(
     if volunteer is not None and volunteer.team.unit_id != person.unit_id:
         raise ValidationError({"volunteer": _("The volunteer belongs to another commune's team.")})
     contact = Contact(person=person, date=date, mode=mode, topics=topics, recorded_by=actor, **fields)
+    contact.health_related = contact_concerns_health(contact.topics, contact.notes, contact.next_step)
     _save(contact, actor)
     return contact
 
@@ -255,6 +273,7 @@ def plan_create(
     if end_date is not None and end_date < start_date:
         raise ValidationError({"end_date": _("The end cannot be before the start.")})
     plan = ReintegrationPlan(person=person, start_date=start_date, end_date=end_date, notes=notes, created_by=actor)
+    plan.health_related = mentions_health(plan.notes)
     _save(plan, actor)
     return plan
 
@@ -271,6 +290,7 @@ def plan_close(*, actor: User, plan: ReintegrationPlan, on: datetime.date | None
 
 
 def _check_goal(goal: PlanGoal) -> None:
+    goal.health_related = goal_concerns_health(goal.domain, goal.goal, goal.actions, goal.review_notes)
     if goal.target_date and goal.target_date < goal.plan.start_date:
         raise ValidationError({"target_date": _("The target date cannot be before the plan starts.")})
     if goal.plan.status != choices.PlanStatus.ACTIVE:
@@ -293,6 +313,7 @@ def goal_update(*, actor: User, plan_goal: PlanGoal, expected_version: int | Non
     require_person(actor, Capability.RECORD_CASEWORK, plan_goal.plan.person)
     version_claim(plan_goal, expected_version)
     check_fields(fields, GOAL_FIELDS)
+    _keep_hidden_health_text(actor, plan_goal.plan.person, plan_goal, fields, GOAL_HEALTH_FIELDS)
     for name, value in fields.items():
         setattr(plan_goal, name, value)
     _check_goal(plan_goal)
@@ -350,8 +371,10 @@ def assessment_submit(
         raise ValidationError({"drug_use": _("Use confirmed by a test needs the positive test of the month linked.")})
     if assessment is None:
         assessment = MonthlyAssessment(person=person, month=month)
+    _keep_hidden_health_text(actor, person, assessment, fields, ["notes"])
     for name, value in fields.items():
         setattr(assessment, name, value)
+    assessment.health_related = mentions_health(assessment.notes)
     assessment.assessed_by = actor
     assessment.assessed_on = assessed_on
     assessment.volunteer = Volunteer.objects.filter(user=actor).first() or assessment.volunteer
