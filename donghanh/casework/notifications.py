@@ -13,12 +13,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from donghanh.accounts.models import User
+from donghanh.casework.health_text import HEALTH_MASK
 from donghanh.casework.models import Notification
 from donghanh.casework.worklist import WorkItem, work_list
 
 
 def _text(item: WorkItem) -> str:
-    return f"{item.subject} — {item.detail}" if item.detail else item.subject
+    """What the notification says; health text is neither stored with it nor mailed (`casework.health_text`)."""
+    detail = str(HEALTH_MASK) if item.health_text else item.detail
+    return f"{item.subject} — {detail}" if detail else item.subject
 
 
 @transaction.atomic
@@ -31,8 +34,10 @@ def notifications_refresh(user: Any, today: datetime.date) -> list[Notification]
     items = {item.key: item for item in work_list(user, today)}
     existing = set(Notification.objects.filter(user=user).values_list("key", flat=True))
     Notification.objects.filter(user=user, read_at__isnull=True).exclude(key__in=list(items)).delete()
+    with translation.override(settings.LANGUAGE_CODE):  # the text is stored: in the installation's language
+        texts = {key: _text(item)[:300] for key, item in items.items() if key not in existing}
     created = Notification.objects.bulk_create(
-        Notification(user=user, kind=item.kind, key=key, text=_text(item)[:300], url=item.url, due_date=item.due_date)
+        Notification(user=user, kind=item.kind, key=key, text=texts[key], url=item.url, due_date=item.due_date)
         for key, item in items.items()
         if key not in existing
     )

@@ -2,7 +2,8 @@
 
 `person_casework_context` reads everything the section shows in a fixed number of queries and
 says, in `seen`, which sensitive figures the viewer saw (for the page's one access-log entry):
-monthly drug-use answers and ASSIST scores only reach roles that may see drug use.
+monthly drug-use answers and ASSIST scores only reach roles that may see drug use, and the health text
+of contacts (`casework.health_text`) only roles that may see health.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.casework import instruments
 from donghanh.casework.choices import GoalStatus, Instrument, PlanStatus
+from donghanh.casework.health_access import SEEN_HEALTH_TEXT, health_reveal
 from donghanh.casework.models import (
     Assignment,
     Contact,
@@ -173,6 +175,8 @@ def person_casework_context(request: AppRequest, person: Person) -> dict[str, An
         seen.append(SEEN_MONTHLY_DRUG_USE)
     if show_drug_use and assist:
         seen.append(SEEN_ASSIST)
+    if health_reveal(user, [(contact, person) for contact in contacts]):
+        seen.append(SEEN_HEALTH_TEXT)
     return {
         "seen": seen,
         "today": today,

@@ -21,9 +21,12 @@ from django.urls import reverse
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.casework.choices import NotificationKind
+from donghanh.casework.health_access import may_read_health
+from donghanh.casework.health_text import HEALTH_MASK
 from donghanh.casework.models import Contact, MonthlyAssessment, QuarterlyClassification, Volunteer
 from donghanh.casework.selectors import assignments_active_on, in_casework, volunteers_active_on
 from donghanh.core.dates import month_start, previous_quarter, quarter_months, quarter_of, shift_month_start
+from donghanh.people.models import Person
 
 OVERDUE_KINDS = frozenset({NotificationKind.ASSESSMENT_OVERDUE, NotificationKind.REFERRAL_OVERDUE})
 ACTING_CAPABILITIES = (Capability.RECORD_CASEWORK, Capability.MANAGE_VOLUNTEERS, Capability.CONFIRM_CLASSIFICATION)
@@ -40,6 +43,7 @@ class WorkItem:
     detail: str = ""
     late: bool = False  # its date has passed
     actions: tuple[tuple[str, str], ...] = ()  # (label, url): choices a click away from the list
+    health_text: bool = False  # `detail` is health text the user may read (the page logs it)
 
     @property
     def overdue(self) -> bool:
@@ -132,6 +136,12 @@ def work_list(user: Any, today: datetime.date) -> list[WorkItem]:
     return sorted(items, key=lambda i: (not i.overdue, i.due_date or never, i.subject, i.kind))
 
 
+def health_text_people(items: list[WorkItem]) -> list[Person]:
+    """The people whose health text the items show (a contact's next step, to a role that may see health)."""
+    ids = list(dict.fromkeys(item.person_id for item in items if item.health_text and item.person_id is not None))
+    return list(Person.objects.filter(pk__in=ids).select_related("unit").order_by("pk")) if ids else []
+
+
 def _assessments_due(user: Any, people: list[Any], today: datetime.date) -> list[WorkItem]:
     due, overdue = assessment_months(today)
     months = due + overdue
@@ -189,7 +199,10 @@ def _no_contact(people: list[Any], today: datetime.date) -> list[WorkItem]:
 
 
 def _follow_ups(user: Any, by_id: dict[int, Any], today: datetime.date) -> list[WorkItem]:
-    """Next steps whose date has come, with no contact with the person since the one that set them."""
+    """Next steps whose date has come, with no contact with the person since the one that set them.
+
+    A next step about health reads `HEALTH_MASK` for a role that may not see health.
+    """
     later = Contact.objects.filter(person=OuterRef("person"), date__gt=OuterRef("date"))
     pending = (
         Contact.objects.accessible_to(user)
@@ -197,19 +210,24 @@ def _follow_ups(user: Any, by_id: dict[int, Any], today: datetime.date) -> list[
         .exclude(Exists(later))
         .order_by("next_step_date", "pk")
     )
-    return [
-        WorkItem(
-            kind=NotificationKind.FOLLOW_UP,
-            subject=by_id[c.person_id].full_name,
-            url=reverse("casework:contact_add", args=[c.person_id]),
-            due_date=c.next_step_date,
-            key=f"follow_up:{c.pk}",
-            person_id=c.person_id,
-            detail=c.next_step,
-            late=c.next_step_date < today,
+    items = []
+    for c in pending:
+        person = by_id[c.person_id]
+        readable = not c.health_related or may_read_health(user, person)
+        items.append(
+            WorkItem(
+                kind=NotificationKind.FOLLOW_UP,
+                subject=person.full_name,
+                url=reverse("casework:contact_add", args=[c.person_id]),
+                due_date=c.next_step_date,
+                key=f"follow_up:{c.pk}",
+                person_id=c.person_id,
+                detail=c.next_step if readable or not c.next_step else str(HEALTH_MASK),
+                late=c.next_step_date < today,
+                health_text=c.health_related and readable and bool(c.next_step),
+            )
         )
-        for c in pending
-    ]
+    return items
 
 
 def _episodes_ending(user: Any, today: datetime.date) -> list[WorkItem]:

@@ -3,6 +3,7 @@ classifications and scored instruments (ASSIST listed only for roles that may se
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 import django_filters
@@ -21,6 +22,7 @@ from donghanh.casework.api.base import (
     PERSON_READ_FIELDS,
     DrugTestIdsField,
     DrugUseChoiceField,
+    HealthTextField,
     LoggedRowsViewSet,
     MonthField,
     MonthFilter,
@@ -106,6 +108,7 @@ class AssessmentSerializer(PersonRecordSerializer[MonthlyAssessment]):
     rating = serializers.SlugRelatedField[RatingLevel](slug_field="code", read_only=True)
     rating_label = serializers.CharField(source="rating.label", read_only=True)
     volunteer_name = serializers.CharField(source="volunteer.full_name", read_only=True, allow_null=True, default=None)
+    notes = HealthTextField()
 
     class Meta:
         model = MonthlyAssessment
@@ -122,6 +125,7 @@ class AssessmentSerializer(PersonRecordSerializer[MonthlyAssessment]):
             "rating",
             "rating_label",
             "notes",
+            "health_related",
             "volunteer",
             "volunteer_name",
             "assessed_by",
@@ -203,6 +207,9 @@ class AssessmentViewSet(LoggedRowsViewSet[MonthlyAssessment]):
 
     def sensitive(self, row: MonthlyAssessment) -> bool:
         return may_see_drug_use(self.request.user, row.person)
+
+    def health_records(self, row: MonthlyAssessment) -> Sequence[tuple[Any, Person]]:
+        return [(row, row.person)]
 
     @extend_schema(responses={201: AssessmentSerializer, 200: AssessmentSerializer})
     def create(self, request: Request) -> Response:

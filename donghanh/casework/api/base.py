@@ -1,12 +1,14 @@
 """Pieces shared by the case-work endpoints: months as YYYY-MM, fields shown only to roles that may see drug
-use, ids found within the user's scope, and the list/retrieve viewsets."""
+use, texts masked for roles that may not see health, ids found within the user's scope, and the list/retrieve
+viewsets."""
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from operator import attrgetter
 from typing import Any
 
 import django_filters
@@ -22,6 +24,9 @@ from rest_framework.response import Response
 
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
+from donghanh.casework.choices import Topic
+from donghanh.casework.health_access import SEEN_API_HEALTH_TEXT, health_reveal, may_read_health
+from donghanh.casework.health_text import HEALTH_MASK, without_health_topics
 from donghanh.core.api import IdRelatedField
 from donghanh.core.schema_fields import MAY_BE_ABSENT
 from donghanh.people.api.base import CapabilityViewSet, log_people_seen, service_errors
@@ -117,6 +122,51 @@ class DrugUseOnlySchema(OpenApiSerializerFieldExtension):  # type: ignore[no-unt
         return {**schema, MAY_BE_ABSENT: True}
 
 
+HEALTH_TEXT_HELP = gettext_lazy(
+    "When the record concerns health (HIV, mental health, treatment: health_related) and the reader's role may not "
+    "see health, this reads “nội dung sức khỏe — không hiển thị” (in English “health content — not shown”)."
+)
+
+
+def _may_read_health_of(field: serializers.Field[Any, Any, Any, Any], instance: Any, person: str) -> bool:
+    request = field.context.get("request")
+    return request is not None and may_read_health(request.user, attrgetter(person)(instance))
+
+
+class HealthTextField(serializers.CharField):
+    """A free text of a record that may concern health: the mask for a reader who may not see health."""
+
+    def __init__(self, *, person: str = "person", **kwargs: Any) -> None:
+        self.person = person
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("help_text", HEALTH_TEXT_HELP)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Any) -> Any:
+        value = super().get_attribute(instance)
+        if value and instance.health_related and not _may_read_health_of(self, instance, self.person):
+            return str(HEALTH_MASK)
+        return value
+
+
+class HealthTopicsField(serializers.ListField):
+    """A contact's topics; the health topics only for a reader who may see health."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("child", serializers.ChoiceField(choices=Topic.choices))
+        kwargs.setdefault(
+            "help_text", gettext_lazy("The health topics are left out for a role that may not see health.")
+        )
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Any) -> Any:
+        topics = super().get_attribute(instance)
+        if instance.health_related and not _may_read_health_of(self, instance, "person"):
+            return without_health_topics(topics or [])
+        return topics
+
+
 class DrugUseChoiceField(DrugUseOnly, serializers.ChoiceField):
     pass
 
@@ -160,7 +210,32 @@ class ReadViewSet[M: Any](mixins.ListModelMixin, mixins.RetrieveModelMixin, Capa
     """List and retrieve with the read capability; other actions need `write_capability`."""
 
 
-class LoggedRowsViewSet[M: Any](ReadViewSet[M]):
+class HealthRowsViewSet[M: Any](ReadViewSet[M]):
+    """Rows whose texts may concern health: each person whose health text an answer shows is logged."""
+
+    def health_records(self, row: M) -> Sequence[tuple[Any, Person]]:
+        """The records of the row with texts that may concern health, each with its person."""
+        return [(row, row.person)]
+
+    def rows_shown(self, request: Request, rows: list[M]) -> None:
+        people = health_reveal(request.user, [pair for row in rows for pair in self.health_records(row)])
+        log_people_seen(request, people, SEEN_API_HEALTH_TEXT)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(queryset if page is None else page)
+        self.rows_shown(request, rows)
+        data = self.get_serializer(rows, many=True).data
+        return Response(data) if page is None else self.get_paginated_response(data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        row = self.get_object()
+        self.rows_shown(request, [row])
+        return Response(self.get_serializer(row).data)
+
+
+class LoggedRowsViewSet[M: Any](HealthRowsViewSet[M]):
     """Rows some of which show drug use: each person shown with it is logged (Law 91/2025)."""
 
     access_detail: str
@@ -168,16 +243,12 @@ class LoggedRowsViewSet[M: Any](ReadViewSet[M]):
     def sensitive(self, row: M) -> bool:
         raise NotImplementedError
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        rows = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())) or [])
-        log_people_seen(request, [row.person for row in rows if self.sensitive(row)], self.access_detail)
-        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+    def health_records(self, row: M) -> Sequence[tuple[Any, Person]]:
+        return []
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        row = self.get_object()
-        if self.sensitive(row):
-            log_people_seen(request, [row.person], self.access_detail)
-        return Response(self.get_serializer(row).data)
+    def rows_shown(self, request: Request, rows: list[M]) -> None:
+        log_people_seen(request, [row.person for row in rows if self.sensitive(row)], self.access_detail)
+        super().rows_shown(request, rows)
 
 
 PERSON_READ_FIELDS = ["person", "person_code", "person_name"]

@@ -17,12 +17,14 @@ from donghanh.accounts.access import HasCapability
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.casework import choices
+from donghanh.casework.health_access import SEEN_API_HEALTH_TEXT
 from donghanh.casework.models import Volunteer
 from donghanh.casework.selectors import coverage
-from donghanh.casework.worklist import WorkItem, work_list
+from donghanh.casework.worklist import WorkItem, health_text_people, work_list
 from donghanh.core.filters import as_id
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import units_for_user
+from donghanh.people.api.base import log_people_seen
 from donghanh.people.models import Person
 
 
@@ -33,7 +35,12 @@ class WorkItemSerializer(serializers.Serializer[Any]):
     url = serializers.CharField(help_text=gettext_lazy("The page where it is done."))
     due_date = serializers.DateField(allow_null=True)
     person_id = serializers.IntegerField(allow_null=True)
-    detail = serializers.CharField()
+    detail = serializers.CharField(
+        help_text=gettext_lazy(
+            "A contact's next step about health reads “nội dung sức khỏe — không hiển thị” (“health content — not "
+            "shown”) for a role that may not see health."
+        )
+    )
     overdue = serializers.BooleanField()
     actions = serializers.SerializerMethodField(help_text=gettext_lazy("Choices a click away from the item."))
 
@@ -56,6 +63,7 @@ class WorkListViewSet(viewsets.ViewSet):
     @extend_schema(responses=WorkItemSerializer(many=True))
     def list(self, request: Request) -> Response:
         items = work_list(request.user, timezone.localdate())
+        log_people_seen(request, health_text_people(items), SEEN_API_HEALTH_TEXT)
         return Response(WorkItemSerializer(items, many=True).data)
 
 

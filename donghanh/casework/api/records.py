@@ -1,7 +1,12 @@
-"""API: contacts and personal reintegration plans with their goals."""
+"""API: contacts and personal reintegration plans with their goals.
+
+Their free texts and health topics are masked for roles that may not see health when the record concerns health
+(`health_related`, `casework.health_text`); each person whose health text an answer shows is logged.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import django_filters
@@ -16,11 +21,19 @@ from rest_framework.response import Response
 
 from donghanh.accounts.permissions import Capability
 from donghanh.casework import choices, services
-from donghanh.casework.api.base import PERSON_READ_FIELDS, PersonRecordSerializer, ReadViewSet, ScopedRelatedField
+from donghanh.casework.api.base import (
+    PERSON_READ_FIELDS,
+    HealthRowsViewSet,
+    HealthTextField,
+    HealthTopicsField,
+    PersonRecordSerializer,
+    ScopedRelatedField,
+)
 from donghanh.casework.models import Contact, PlanGoal, ReintegrationPlan, Volunteer
 from donghanh.core.api import KeysetPagination
 from donghanh.core.filters import IdFilter
 from donghanh.people.api.base import VisiblePersonField, service_errors, user_of
+from donghanh.people.models import Person
 
 # Filters ------------------------------------------------------------------------------------------
 
@@ -57,10 +70,21 @@ CONTACT_FIELDS = ["date", "mode", "topics", "notes", "next_step", "next_step_dat
 
 class ContactSerializer(PersonRecordSerializer[Contact]):
     volunteer_name = serializers.CharField(source="volunteer.full_name", read_only=True, allow_null=True, default=None)
+    topics = HealthTopicsField()
+    notes = HealthTextField()
+    next_step = HealthTextField()
 
     class Meta:
         model = Contact
-        fields = ["id", *PERSON_READ_FIELDS, *CONTACT_FIELDS, "volunteer_name", "recorded_by", "created_at"]
+        fields = [
+            "id",
+            *PERSON_READ_FIELDS,
+            *CONTACT_FIELDS,
+            "health_related",
+            "volunteer_name",
+            "recorded_by",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -85,7 +109,7 @@ class ContactCreateSerializer(serializers.ModelSerializer[Contact]):
         return attrs
 
 
-class ContactViewSet(ReadViewSet[Contact]):
+class ContactViewSet(HealthRowsViewSet[Contact]):
     """Contacts with the people in the user's scope: visits, calls, sessions, family meetings."""
 
     capability = Capability.VIEW_CASEWORK
@@ -121,9 +145,13 @@ GOAL_FIELDS = ["domain", "goal", "actions", "target_date", "review_date", "statu
 
 
 class PlanGoalSerializer(serializers.ModelSerializer[PlanGoal]):
+    goal = HealthTextField(person="plan.person")
+    actions = HealthTextField(person="plan.person")
+    review_notes = HealthTextField(person="plan.person")
+
     class Meta:
         model = PlanGoal
-        fields = ["id", "version", "plan", *GOAL_FIELDS]
+        fields = ["id", "version", "plan", *GOAL_FIELDS, "health_related"]
         read_only_fields = fields
 
 
@@ -134,11 +162,22 @@ class PlanGoalWriteSerializer(serializers.ModelSerializer[PlanGoal]):
 
 
 class PlanSerializer(PersonRecordSerializer[ReintegrationPlan]):
+    notes = HealthTextField()
     goals = PlanGoalSerializer(many=True, read_only=True)
 
     class Meta:
         model = ReintegrationPlan
-        fields = ["id", *PERSON_READ_FIELDS, "start_date", "end_date", "status", "notes", "created_by", "goals"]
+        fields = [
+            "id",
+            *PERSON_READ_FIELDS,
+            "start_date",
+            "end_date",
+            "status",
+            "notes",
+            "health_related",
+            "created_by",
+            "goals",
+        ]
         read_only_fields = fields
 
 
@@ -155,7 +194,7 @@ class PlanCloseSerializer(serializers.Serializer[Any]):
     on = serializers.DateField(required=False, help_text=gettext_lazy("The plan's end date, or today."))
 
 
-class PlanViewSet(ReadViewSet[ReintegrationPlan]):
+class PlanViewSet(HealthRowsViewSet[ReintegrationPlan]):
     """Personal reintegration plans, with their goals; one active plan per person."""
 
     capability = Capability.VIEW_CASEWORK
@@ -171,6 +210,9 @@ class PlanViewSet(ReadViewSet[ReintegrationPlan]):
             .prefetch_related(Prefetch("goals", queryset=PlanGoal.objects.order_by("domain", "pk")))
             .order_by("-start_date", "-pk")
         )
+
+    def health_records(self, row: ReintegrationPlan) -> Sequence[tuple[Any, Person]]:
+        return [(row, row.person), *((goal, row.person) for goal in row.goals.all())]
 
     def get_serializer_class(self) -> Any:
         return {
@@ -207,10 +249,12 @@ class PlanViewSet(ReadViewSet[ReintegrationPlan]):
         serializer.is_valid(raise_exception=True)
         with service_errors():
             goal = services.goal_add(actor=user_of(request), plan=plan, **serializer.validated_data)
-        return Response(PlanGoalSerializer(goal).data, status=status.HTTP_201_CREATED)
+        return Response(
+            PlanGoalSerializer(goal, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
 
 
-class PlanGoalViewSet(ReadViewSet[PlanGoal]):
+class PlanGoalViewSet(HealthRowsViewSet[PlanGoal]):
     """Goals of the plans in the user's scope; a goal is added through its plan (`plans/{id}/goals/`)."""
 
     capability = Capability.VIEW_CASEWORK
@@ -225,6 +269,9 @@ class PlanGoalViewSet(ReadViewSet[PlanGoal]):
             .select_related("plan__person__unit")
             .order_by("plan", "domain", "pk")
         )
+
+    def health_records(self, row: PlanGoal) -> Sequence[tuple[Any, Person]]:
+        return [(row, row.plan.person)]
 
     def get_serializer_class(self) -> Any:
         return PlanGoalWriteSerializer if self.action == "partial_update" else PlanGoalSerializer

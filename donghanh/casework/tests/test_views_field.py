@@ -262,7 +262,7 @@ def test_the_quick_view_shows_basics_volunteer_next_step_and_recent_contacts(cli
         date=TODAY,
         mode="home_visit",
         topics=["relapse_prevention"],
-        next_step="Đưa đi khám tại trạm y tế",
+        next_step="Đưa đi đăng ký học nghề",
         next_step_date=TODAY + datetime.timedelta(days=7),
     )
     client.force_login(volunteer)
@@ -273,7 +273,7 @@ def test_the_quick_view_shows_basics_volunteer_next_step_and_recent_contacts(cli
     assert "0912345678" in basics and "Mẹ: 0987654321" in basics
     assert "Vũ Minh Tâm" in page.get(data_testid="volunteer").text
     next_step = page.get(data_testid="next-step").text
-    assert "Đưa đi khám tại trạm y tế" in next_step
+    assert "Đưa đi đăng ký học nghề" in next_step
     assert f"{TODAY + datetime.timedelta(days=7):%d/%m/%Y}" in next_step
     contacts = page.get(data_testid="contacts").find_all(data_testid="contact")
     assert len(contacts) == 5

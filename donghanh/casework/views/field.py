@@ -4,7 +4,8 @@ monthly assessment, and notifications.
 People are read through the case-work scope (a volunteer: the people assigned to them now), so
 anyone else answers 404; writes go through the services, and a refused form keeps what was typed.
 The monthly drug-use answer and the month's drug tests are shown only to roles that may see drug
-use at the person's commune, and a page that shows them writes an access-log entry.
+use at the person's commune, and a page that shows them writes an access-log entry. The same goes for the
+health text of contacts, goals and assessments (`casework.health_text`) and roles that may see health.
 """
 
 from __future__ import annotations
@@ -35,10 +36,11 @@ from donghanh.audit.services import access_log_record
 from donghanh.casework import services
 from donghanh.casework.choices import GoalStatus, NotificationKind, PlanStatus
 from donghanh.casework.forms_field import AssessmentForm, ContactForm
+from donghanh.casework.health_access import SEEN_HEALTH_TEXT, health_log, health_reveal, may_read_health
 from donghanh.casework.models import Contact, MonthlyAssessment, Notification, ReintegrationPlan
 from donghanh.casework.notifications import notification_mark_read, unread_count
 from donghanh.casework.selectors import assessments_for, assignments_active_on, in_casework, rating_levels_for
-from donghanh.casework.worklist import WorkItem, work_list
+from donghanh.casework.worklist import WorkItem, health_text_people, work_list
 from donghanh.core.dates import month_end, month_start
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
@@ -132,6 +134,7 @@ def work_list_page(request: AppRequest) -> HttpResponse:
     today = timezone.localdate()
     items = work_list(request.user, today)
     page = paginate(request, items)
+    health_log(request, health_text_people(list(page.object_list)))
     context = {
         "page": page,
         "groups": _grouped(list(page.object_list), request.get_full_path()),
@@ -205,6 +208,7 @@ def person_quick_view(request: AppRequest, pk: int) -> HttpResponse:
         .first()
     )
     goals = list(plan.goals.exclude(status=GoalStatus.DROPPED).order_by("target_date", "pk")) if plan else []
+    health_seen = health_reveal(request.user, [(record, person) for record in [*contacts, *goals]])
     assignment = assignments_active_on(today).filter(person=person).select_related("volunteer").first()
     context = {
         "person": person,
@@ -222,10 +226,11 @@ def person_quick_view(request: AppRequest, pk: int) -> HttpResponse:
         "can_view_person": scope.can_at(Capability.VIEW_PEOPLE, path),
         "month_param": f"{month_start(today):%Y-%m}",
     }
-    if show_drug_use and assessments:
-        access_log_record(
-            actor=request.user, obj=person, detail=SEEN_MONTHLY_DRUG_USE, unit=person.unit, request=request
-        )
+    seen = [SEEN_MONTHLY_DRUG_USE] if show_drug_use and assessments else []
+    if health_seen:
+        seen.append(SEEN_HEALTH_TEXT)
+    if seen:
+        access_log_record(actor=request.user, obj=person, detail=", ".join(seen), unit=person.unit, request=request)
     return render(request, "casework/field/person.html", context)
 
 
@@ -291,8 +296,12 @@ def assessment_form(request: AppRequest, pk: int) -> HttpResponse:
         if may_see_drug_use
         else None
     )
+    # Notes about health stay hidden from a role that may not see health, and unchanged by its corrections.
+    notes_hidden = existing is not None and existing.health_related and not may_read_health(request.user, person)
     initial = AssessmentForm.initial_from(existing, with_drug_use=may_see_drug_use) if existing else {}
     form = AssessmentForm(request.POST or None, initial=initial, levels=rating_levels_for(person.unit), tests=tests)
+    if notes_hidden:
+        del form.fields["notes"]
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_submit(
@@ -311,10 +320,12 @@ def assessment_form(request: AppRequest, pk: int) -> HttpResponse:
                 % {"month": f"{month:%m/%Y}", "name": person.full_name},
             )
             return redirect(_safe_next(request) or "casework:worklist")
-    if request.method == "GET" and may_see_drug_use:
-        seen = [SEEN_MONTHLY_DRUG_USE] if existing else []
-        if tests is not None and tests.exists():
+    if request.method == "GET":
+        seen = [SEEN_MONTHLY_DRUG_USE] if may_see_drug_use and existing else []
+        if may_see_drug_use and tests is not None and tests.exists():
             seen.append(SEEN_TESTS)
+        if existing is not None and health_reveal(request.user, [(existing, person)]):
+            seen.append(SEEN_HEALTH_TEXT)
         if seen:
             access_log_record(actor=request.user, obj=person, detail=", ".join(seen), unit=person.unit, request=request)
     context = {
@@ -322,6 +333,7 @@ def assessment_form(request: AppRequest, pk: int) -> HttpResponse:
         "form": form,
         "month": month,
         "existing": existing,
+        "notes_hidden": notes_hidden,
         "may_see_drug_use": may_see_drug_use,
         "next": _safe_next(request),
     }

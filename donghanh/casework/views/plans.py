@@ -2,13 +2,15 @@
 
 A person is looked up in the user's case-work scope (404 outside it; a volunteer reaches only the
 people assigned to them); acting needs the capability at the person's commune (403 otherwise),
-and the services check it again. ASSIST records drug use: only roles that record drug use give it.
+and the services check it again. ASSIST records drug use: only roles that record drug use give it. The health
+text of plans and goals (`casework.health_text`) is shown, and logged, only to roles that may see health; others
+see it masked and cannot change it.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
@@ -35,8 +37,10 @@ from donghanh.casework.forms_plans import (
     PlanCloseForm,
     PlanForm,
 )
+from donghanh.casework.health_access import health_log, health_reveal, may_read_health
 from donghanh.casework.models import InstrumentRecord, PlanGoal, ReintegrationPlan
 from donghanh.casework.person_section import review_due
+from donghanh.casework.services import GOAL_HEALTH_FIELDS
 from donghanh.core.forms import AppForm, apply_service_errors
 from donghanh.core.versions import StaleVersion, edited, loaded_version, version_conflict, with_version
 from donghanh.people.models import Person
@@ -109,6 +113,8 @@ def _plan_page(
         .order_by("-start_date", "-pk")
     )
     active = next((p for p in plans if p.status == PlanStatus.ACTIVE), None)
+    shown = [(record, person) for plan in plans for record in [plan, *plan.goals.all()]]
+    health_log(request, health_reveal(request.user, shown))
     can_act = scope_for(request.user).can_at(Capability.RECORD_CASEWORK, person.unit.path)
     if can_act and active is None:
         plan_form = plan_form or PlanForm()
@@ -190,7 +196,15 @@ def goal_edit(request: AppRequest, pk: int) -> HttpResponse:
     goal: PlanGoal = get_object_or_404(goals, pk=pk)
     person = goal.plan.person
     _require(request, person, Capability.RECORD_CASEWORK)
+    # A goal about health is reviewed by a role that may not see health without its texts, which stay as they are.
+    hidden = goal.health_related and not may_read_health(request.user, person)
     form = with_version(GoalEditForm(request.POST or None, initial=GoalEditForm.initial_from(goal)), goal)
+    if hidden:
+        for name in GOAL_HEALTH_FIELDS:
+            del form.fields[name]
+            form.initial.pop(name, None)
+    elif request.method == "GET":
+        health_log(request, health_reveal(request.user, [(goal, person)]))
     conflict = None
     if request.method == "POST" and form.is_valid():
         expected = loaded_version(form)
@@ -203,11 +217,14 @@ def goal_edit(request: AppRequest, pk: int) -> HttpResponse:
             )
         except StaleVersion as stale:
             saved, conflict = False, version_conflict(form, stale)
+            if hidden:
+                labels = {str(GoalEditForm.base_fields[name].label) for name in GOAL_HEALTH_FIELDS}
+                conflict = replace(conflict, changes=[c for c in conflict.changes if c[0] not in labels])
         if saved:
             messages.success(request, _("Goal saved."))
             return redirect(_plan_url(person) + f"#goal-{goal.pk}")
         goal.refresh_from_db()  # the refused values stay in the form, not on the goal shown
-    context = {"person": person, "goal": goal, "form": form, "version_conflict": conflict}
+    context = {"person": person, "goal": goal, "form": form, "version_conflict": conflict, "hidden": hidden}
     status = 409 if conflict else 400 if request.method == "POST" else 200
     return render(request, "casework/plans/goal_form.html", context, status=status)
 
