@@ -11,6 +11,8 @@ import datetime
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -208,3 +210,22 @@ def test_the_page_is_vietnamese_by_default(client: Any, world: World, ha_noi: Or
     client.force_login(world.officer(ha_noi))
     page = parse(client.get(RETENTION))
     assert page.get("h1").text == "Ẩn danh theo thời hạn lưu trữ"
+
+
+def test_the_page_reads_in_a_fixed_number_of_queries(
+    client: Any, world: World, phu_thuong: OrgUnit, ha_noi: OrgUnit
+) -> None:
+    officer = world.officer(ha_noi)
+    client.force_login(officer)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(RETENTION).status_code == 200
+        return len(captured)
+
+    people = [left(world, phu_thuong, YEAR_AGO) for _ in range(2)]
+    legal_hold_place(actor=officer, person=people[0], reason="Điều tra")
+    few = queries()
+    for someone in [left(world, phu_thuong, YEAR_AGO) for _ in range(12)]:
+        legal_hold_place(actor=officer, person=someone, reason="Điều tra")
+    assert queries() == few
