@@ -173,15 +173,15 @@ class EncryptedMixin:
         return value
 
 
-class EncryptedCharField(EncryptedMixin, models.CharField):
+class EncryptedCharField(EncryptedMixin, models.CharField):  # type: ignore[type-arg]
     """A short identifier or address line, encrypted (the form shows a one-line input)."""
 
 
-class EncryptedTextField(EncryptedMixin, models.TextField):
+class EncryptedTextField(EncryptedMixin, models.TextField):  # type: ignore[type-arg]
     """Free text, encrypted."""
 
 
-class LookupHashField(models.CharField):
+class LookupHashField(models.CharField):  # type: ignore[type-arg]
     """The keyed hash of another field of the record, set whenever the record is saved.
 
     `source` names the field, `normaliser` a key of `NORMALISERS`. Derived like `auto_now`: no
@@ -248,7 +248,7 @@ def encrypt_app_stored(app_label: str) -> Callable[[Any, Any], None]:
 
     def run(apps: Any, schema_editor: Any) -> None:
         for model in apps.get_app_config(app_label).get_models():
-            columns = [field.column for field in encrypted_fields(model)]
+            columns = [str(field.column) for field in encrypted_fields(model)]
             if columns:
                 encrypt_stored(
                     apps, schema_editor, table=model._meta.db_table, columns=columns, pk=model._meta.pk.column
@@ -286,10 +286,10 @@ def rotate_stored(*, batch: int = 2000) -> dict[str, int]:
     quote = connection.ops.quote_name
     done: dict[str, int] = {}
     for model in apps.get_models():
-        columns = [field.column for field in encrypted_fields(model)]
-        if not columns or model._meta.proxy:
+        columns = [str(field.column) for field in encrypted_fields(model)]
+        if not columns or model._meta.proxy or model._meta.pk is None:
             continue
-        table, pk = model._meta.db_table, model._meta.pk.column
+        table, pk = model._meta.db_table, str(model._meta.pk.column)
         select = ", ".join(quote(column) for column in columns)
         assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
         count, last = 0, None
