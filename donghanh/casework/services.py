@@ -45,6 +45,8 @@ from donghanh.core.versions import version_claim
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import DrugTest, Person
 from donghanh.people.services import require
+from donghanh.privacy.choices import Purpose
+from donghanh.privacy.consent import consent_required
 from donghanh.roster.relapse import relapse_from_assessment
 
 TEAM_FIELDS = {"name", "established_on", "decision_number", "notes"}
@@ -254,6 +256,8 @@ def contact_record(
     volunteer = fields["volunteer"]
     if volunteer is not None and volunteer.team.unit_id != person.unit_id:
         raise ValidationError({"volunteer": _("The volunteer belongs to another commune's team.")})
+    if mode in choices.MESSAGE_MODES:  # writing to the person by SMS or Zalo needs their consent on that day
+        consent_required(person=person, purpose=Purpose.MESSAGES, on=date)
     contact = Contact(person=person, date=date, mode=mode, topics=topics, recorded_by=actor, **fields)
     contact.health_related = contact_concerns_health(contact.topics, contact.notes, contact.next_step)
     _save(contact, actor)

@@ -5,7 +5,9 @@ case work follows (`casework.selectors.in_casework`), those followed longest fir
 before they came under it. Hà Nội's province officer keeps the province's partners (the bank branch,
 clinics, hospital, college, rehab facility), each commune officer their commune's. Phú Thượng's health
 station records the medical exams and sends and follows most treatment referrals; the commune officer
-records the rest.
+records the rest. Everyone referred signed a consent to sharing with partners when they came under case work
+(forms numbered 01/ĐY-2025, 02/ĐY-2025… per commune and year); every third person agreed, before a witness, to be
+reached by SMS or Zalo, and the first of them withdrew it a month ago.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from donghanh.demo.communes import HAI_CHAU, PHU_THUONG
 from donghanh.episodes.selectors import episodes_active_on
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import ManagementPeriod, Person
+from donghanh.privacy.choices import ConsentMethod, GivenBy, Purpose
+from donghanh.privacy.consent import ADULT_AGE, consent_record, consent_withdraw
 from donghanh.support import services
 from donghanh.support.choices import Attendance, FollowUpSource, ReferralStatus
 from donghanh.support.models import Partner, Referral, ServiceRecord, ServiceType
@@ -332,6 +336,7 @@ class _Commune:
         self.actors = {"officer": _user(_keeper(code))}
         self.actors["health"] = _user("yte.phuthuong") if code == PHU_THUONG else self.actors["officer"]
         self.types = {t.code: t for t in ServiceType.objects.all()}
+        self.forms: Counter[int] = Counter()  # consent forms numbered per year: 01/ĐY-2026, 02/ĐY-2026…
 
     def build(self) -> None:
         cases = self._cases()
@@ -339,8 +344,14 @@ class _Commune:
             return
         for given in SERVICES[self.code]:
             self._give(cases[given.who % len(cases)], given)
+        # Sharing with a partner needs consent: a form signed when the person came under case work, numbered in
+        # the order signed.
+        referred = {c.person.pk: c for c in (cases[sent.who % len(cases)] for sent in REFERRALS[self.code])}
+        for case in sorted(referred.values(), key=lambda c: (c.since, c.person.pk)):
+            self._consent(case, Purpose.REFERRAL_SHARING, case.since)
         for sent in REFERRALS[self.code]:
             self._refer(cases[sent.who % len(cases)], sent)
+        self._messaging(cases)
 
     def _cases(self) -> list[_Case]:
         """Everyone case work follows today, since the measure followed or their arrival: the longest first (then in
@@ -374,6 +385,32 @@ class _Commune:
         }  # fmt: skip
         services.service_record(actor=self.actors[given.by], person=case.person,
                                 service_type=self.types[given.code], start_date=start, **fields)  # fmt: skip
+
+    def _consent(self, case: _Case, purpose: str, on: datetime.date, witness: str = "") -> None:
+        """The person's consent to `purpose` on `on`: a numbered signed form, or verbal before `witness`; a minor's
+        is given by a parent."""
+        how: dict[str, str] = {"method": ConsentMethod.VERBAL_WITNESSED, "witness": witness}
+        if not witness:
+            self.forms[on.year] += 1
+            how = {"method": ConsentMethod.SIGNED_FORM, "form_number": f"{self.forms[on.year]:02d}/ĐY-{on.year}"}
+        who: dict[str, str] = {"given_by": GivenBy.PERSON}
+        if case.person.age_on(on) < ADULT_AGE:
+            surname = case.person.full_name.split()[0]
+            who = {"given_by": GivenBy.GUARDIAN, "guardian_name": f"{surname} Văn Bình", "guardian_relation": "bố"}
+        consent_record(actor=self.actors["officer"], person=case.person, purpose=purpose, given_on=on, **how, **who)
+
+    def _messaging(self, cases: list[_Case]) -> None:
+        """Every third person agreed to be reached by SMS or Zalo, in front of the volunteer or the hamlet's head;
+        the first of them changed their mind a month ago."""
+        witnesses = ("Nguyễn Thị Hạnh, tổ trưởng tổ dân phố", "Trần Văn Quang, tình nguyện viên")
+        agreed = cases[::3]
+        for n, case in enumerate(agreed):
+            self._consent(case, Purpose.MESSAGES, case.since, witness=witnesses[n % 2])
+        first = agreed[0].person if agreed else None
+        if first is not None and agreed[0].since < self.today - 30 * DAY:
+            consent = first.consents.get(purpose=Purpose.MESSAGES)
+            consent_withdraw(actor=self.actors["officer"], consent=consent, withdrawn_on=self.today - 30 * DAY,
+                             note="Đổi số điện thoại, không muốn nhận tin nhắn nữa.")  # fmt: skip
 
     def _refer(self, case: _Case, sent: _Sent) -> None:
         actor = self.actors[sent.by]

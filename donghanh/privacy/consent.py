@@ -28,10 +28,8 @@ from donghanh.people.models import Person
 from donghanh.privacy.choices import CONSENT_PURPOSES, PURPOSE_BASIS, Basis, ConsentMethod, GivenBy, Purpose
 from donghanh.privacy.models import Consent
 
-# Below this age on the day, the guardian gives the consent (Law 91/2025: a child's data, with the guardian).
+# Below this age on the day, the guardian gives the consent and is recorded: minors of 12 to 17, and younger children.
 ADULT_AGE = 18
-# From this age to ADULT_AGE - 1, a minor whose own view is also asked (the "minors (12–17)").
-MINOR_AGE = 12
 
 # What a write that needs the purpose's consent does, for the refusal's "record the consent before …".
 ACTIONS = {

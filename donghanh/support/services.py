@@ -23,6 +23,8 @@ from donghanh.core.versions import version_claim
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
 from donghanh.people.services import require
+from donghanh.privacy.choices import Purpose
+from donghanh.privacy.consent import consent_required
 from donghanh.support.choices import (
     DRUG_USE_REFERRALS,
     HEALTH_REFERRALS,
@@ -174,6 +176,8 @@ def referral_send(
         errors["reason"] = _("Say why the person is referred.")
     if errors:
         raise ValidationError(errors)
+    # Sharing the person's data with a partner needs their (or their guardian's) consent on that day.
+    consent_required(person=person, purpose=Purpose.REFERRAL_SHARING, on=sent_on)
     referral = Referral(
         person=person, partner=partner, kind=kind, reason=reason.strip(), sent_on=sent_on, referred_by=actor,
         status=ReferralStatus.SENT, status_on=sent_on,

@@ -250,8 +250,9 @@ LIST_QUERIES = {
     "volunteers/": 5,
     "volunteer-teams/": 5,
     "classifications/": 5,
-    # people followed, assessments done, follow-ups, measures ending, referrals, idle, quarters; the roster's three
-    "worklist/": 14,
+    # people followed, assessments done, follow-ups, measures ending, referrals, idle, quarters; the roster's three;
+    # data-subject requests
+    "worklist/": 15,
     "coverage/": 10,  # the unit, four counts, the two lists
 }
 LISTS = list(LIST_QUERIES)

@@ -27,6 +27,9 @@ from donghanh.demo.people import demo_people_create
 from donghanh.demo.support import demo_support_create
 from donghanh.demo.tests.clock import stopped_on
 from donghanh.demo.world import demo_data_create
+from donghanh.privacy.choices import Purpose
+from donghanh.privacy.consent import consent_standing
+from donghanh.privacy.models import Consent
 from donghanh.support.choices import HEALTH_REFERRALS, ReferralStatus
 from donghanh.support.models import AdherenceFollowUp, Partner, Referral, ReferralEvent, ServiceRecord
 from donghanh.support.selectors import partners_for_user, stable_jobs_on, support_totals
@@ -212,6 +215,19 @@ def test_every_record_was_written_by_a_service_naming_its_actor() -> None:
         created = model.history.filter(history_type="+")
         assert created.count() == model.objects.count() > 0, model
         assert not model.history.filter(history_user=None).exists(), model
+
+
+def test_everyone_referred_consented_to_sharing_on_a_numbered_form_some_to_messages() -> None:
+    for referral in Referral.objects.select_related("person"):
+        consent = consent_standing(referral.person, Purpose.REFERRAL_SHARING, referral.sent_on)
+        assert consent is not None and consent.method == "signed_form", referral
+    sharing = Consent.objects.filter(purpose=Purpose.REFERRAL_SHARING)
+    numbers = {(c.person.unit.code, c.form_number) for c in sharing.select_related("person__unit")}
+    assert len(numbers) == sharing.count() and (PHU_THUONG, "01/ĐY-2025") in numbers
+    messages = Consent.objects.filter(purpose=Purpose.MESSAGES)
+    assert messages.count() >= 4 and all(c.method == "verbal" and c.witness for c in messages)
+    assert messages.filter(withdrawn_on=TODAY - datetime.timedelta(days=30)).count() == 2  # one in each commune
+    assert not Consent.history.filter(history_user=None).exists()
 
 
 def test_a_second_run_creates_nothing_new(demo: float) -> None:

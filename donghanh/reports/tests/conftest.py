@@ -36,6 +36,9 @@ from donghanh.people.choices import Sex, Whereabouts
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
 from donghanh.people.roster import roster_leave, roster_rejoin
 from donghanh.people.services import person_merge, person_register, person_transfer, whereabouts_record
+from donghanh.privacy.choices import Purpose
+from donghanh.privacy.consent import consent_record
+from donghanh.privacy.models import Consent
 from donghanh.reports.engine import Report, build_report
 from donghanh.roster import death, relapse, release, transfers
 from donghanh.roster.models import RelapseSignal, ReleaseNotice, TransferRequest
@@ -354,6 +357,12 @@ class World:
     def referral(self, person: Person, sent_on: datetime.date, status: str, on: datetime.date) -> Referral:
         """An employment referral sent on `sent_on`, then accepted and moved to `status` on `on`."""
         officer = self.officer(person.unit)
+        if not Consent.objects.filter(person=person, purpose=Purpose.REFERRAL_SHARING).exists():
+            # A referral needs the person's consent (privacy.consent): signed on the day of the first.
+            consent_record(
+                actor=officer, person=person, purpose=Purpose.REFERRAL_SHARING, given_on=sent_on, method="signed_form",
+                form_number="01/ĐY-2025", given_by="person",
+            )  # fmt: skip
         referral = support.referral_send(
             actor=officer, person=person, partner=self.partner(person.unit), kind="employment",
             reason="Giới thiệu việc làm", sent_on=sent_on,

@@ -47,6 +47,8 @@ from donghanh.people.choices import RosterExit, Sex, Whereabouts
 from donghanh.people.models import Person
 from donghanh.people.roster import roster_leave, roster_rejoin
 from donghanh.people.services import person_merge, person_register, person_transfer, whereabouts_record
+from donghanh.privacy.choices import Purpose
+from donghanh.privacy.consent import consent_record
 from donghanh.reports.engine import build_report
 from donghanh.reports.indicators import FAMILIES, context_for
 from donghanh.reports.models import MonthlyStatus
@@ -241,6 +243,11 @@ class Builder:
             person = person_register(
                 actor=actor, unit=self.communes[commune], full_name=f"Nguyễn Văn Thử {number}", sex=Sex.MALE,
                 birth_year=1990, registered_on=day, whereabouts=whereabouts,
+            )  # fmt: skip
+            # Referrals need the person's consent (privacy.consent): signed when registered.
+            consent_record(
+                actor=actor, person=person, purpose=Purpose.REFERRAL_SHARING, given_on=day, method="signed_form",
+                form_number=f"{number:02d}/ĐY-2025", given_by="person",
             )  # fmt: skip
             self.people[number] = person.pk
             return f"person {number} = {person.pk}"

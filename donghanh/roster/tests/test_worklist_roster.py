@@ -20,6 +20,8 @@ from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.services import episode_open
 from donghanh.people.models import Person
 from donghanh.people.services import drug_test_add, person_register
+from donghanh.privacy.choices import Purpose
+from donghanh.privacy.consent import consent_record
 from donghanh.roster import release, transfers
 from donghanh.roster.death import death_record
 from donghanh.roster.models import RelapseSignal
@@ -189,6 +191,10 @@ def test_a_person_who_died_has_nothing_due_on_any_list(officer, make_user, phu_t
         clinic = support.partner_add(
             actor=officer, unit=phu_thuong, name="Cơ sở Methadone Tây Hồ", kind="methadone_clinic",
             offers_treatment=True,
+        )  # fmt: skip
+        consent_record(
+            actor=officer, person=followed, purpose=Purpose.REFERRAL_SHARING, given_on=D(2026, 1, 5),
+            method="signed_form", form_number="01/ĐY-2026", given_by="person",
         )  # fmt: skip
         support.referral_send(
             actor=officer, person=followed, partner=clinic, kind="methadone", reason="Điều trị", sent_on=D(2026, 1, 5)

@@ -14,7 +14,7 @@ from donghanh.core.periods import parse_period, period_of, recent_periods
 from donghanh.people.choices import Sex
 from donghanh.people.services import person_register
 from donghanh.support import services
-from donghanh.support.tests.helpers import kind
+from donghanh.support.tests.helpers import consent_to_referrals, kind
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +52,11 @@ def test_shifting_periods_crosses_years():
 
 
 def register(officer, unit, name):
-    return person_register(
+    person = person_register(
         actor=officer, unit=unit, full_name=name, sex=Sex.MALE, birth_year=1990, registered_on=D(2024, 1, 2)
     )
+    consent_to_referrals(officer, person)
+    return person
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from donghanh.people.choices import Sex
 from donghanh.people.services import person_register
 from donghanh.support import services
 from donghanh.support.models import Partner, ServiceType
+from donghanh.support.tests.helpers import consent_to_referrals
 
 pytestmark = pytest.mark.django_db
 
@@ -247,6 +248,7 @@ def test_the_counts_hide_what_a_role_may_not_see(client, officer, make_user, phu
         actor=officer, unit=phu_thuong, full_name="Nguyễn Văn Hùng", sex=Sex.MALE, birth_year=1990,
         registered_on=datetime.date(2024, 1, 2),
     )  # fmt: skip
+    consent_to_referrals(officer, person)
     for kind in ("hiv_treatment", "methadone", "employment"):
         services.referral_send(
             actor=officer, person=person, partner=clinic, kind=kind, reason="Cần hỗ trợ", sent_on=MARCH_1

@@ -13,6 +13,8 @@ from donghanh.audit.models import AccessLogEntry
 from donghanh.demo.world import DEMO_PASSWORD
 from donghanh.people.choices import Sex
 from donghanh.people.services import person_register
+from donghanh.privacy.choices import Purpose
+from donghanh.privacy.consent import consent_record
 from donghanh.support import services
 from donghanh.support.models import Referral
 
@@ -23,6 +25,10 @@ def test_a_methadone_referral_from_sent_to_completed(page: Page, live_server, de
     person = person_register(
         actor=officer, unit=commune, full_name="Đinh Văn Toàn", sex=Sex.MALE, birth_year=1985,
         registered_on=timezone.localdate() - datetime.timedelta(days=90),
+    )  # fmt: skip
+    consent_record(
+        actor=officer, person=person, purpose=Purpose.REFERRAL_SHARING, given_on=timezone.localdate(),
+        method="signed_form", form_number="12/ĐY-2026", given_by="person",
     )  # fmt: skip
     clinic = services.partner_add(
         actor=User.objects.get(username="tinh.hanoi"), unit=commune.parent, name="Cơ sở điều trị Methadone Tây Hồ",
