@@ -299,9 +299,9 @@ def test_no_case_work_recorded_adds_nothing_to_the_access_log(client, officer, h
 
 # Measured: session, user and roles (3), the person page's own reads (8), its access-log entry (1),
 # seven for case work (volunteer, contacts, assessments, classifications, instruments, plan, goal counts)
-# seven for the roster's sections (periods, holds, the latest move, release notices, relapses), and one for the
-# person's consents (privacy).
-PERSON_PAGE_QUERIES = 28
+# seven for the roster's sections (periods, holds, the latest move, release notices, relapses), and two for privacy
+# (the person's consents, their data-subject requests).
+PERSON_PAGE_QUERIES = 29
 
 
 def test_the_person_page_reads_case_work_in_a_fixed_number_of_queries(
