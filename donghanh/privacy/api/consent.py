@@ -48,7 +48,7 @@ class ConsentSerializer(serializers.ModelSerializer[Consent]):
     given_by = NamedChoiceField("ConsentGivenByEnum", choices=GivenBy.choices, read_only=True)
     method = NamedChoiceField("ConsentMethodEnum", choices=ConsentMethod.choices, read_only=True)
     recorded_by = serializers.SlugRelatedField[Any](slug_field="username", read_only=True)
-    withdrawn_by = serializers.SlugRelatedField[Any](slug_field="username", read_only=True)
+    withdrawn_by = serializers.SlugRelatedField[Any](slug_field="username", read_only=True, allow_null=True)
     standing = serializers.SerializerMethodField(help_text=gettext_lazy("Not withdrawn: the consent stands today."))
 
     class Meta:

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 
 from donghanh.accounts.roles import Role
 from donghanh.people.choices import Sex
@@ -394,3 +395,15 @@ def test_the_api_keeps_to_the_user_s_scope_and_rights(client, make_user, officer
     assert client.post(API, body, content_type="application/json").status_code == 403
     assert client.post(f"{API}{consent.pk}/withdraw/", {"withdrawn_on": "2025-04-01"},
                        content_type="application/json").status_code == 403  # fmt: skip
+
+
+def test_the_schema_documents_the_consents_and_their_refusals():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    create, withdraw = schema["paths"][API]["post"], schema["paths"][API + "{id}/withdraw/"]["post"]
+    assert {"201", "400", "403", "415"} <= set(create["responses"])
+    assert {"200", "400", "403", "404", "415"} <= set(withdraw["responses"])
+    assert {"200", "404"} <= set(schema["paths"][API + "{id}/"]["get"]["responses"])
+    assert {p["name"] for p in schema["paths"][API]["get"]["parameters"]} >= {"person", "purpose", "page"}
+    read = schema["components"]["schemas"]["Consent"]["properties"]
+    assert read["withdrawn_by"].get("nullable") is True and read["withdrawn_on"].get("nullable") is True
+    assert schema["components"]["schemas"]["ConsentNeededPurposeEnum"]["enum"] == ["referral_sharing", "messages"]
