@@ -3,9 +3,9 @@
 import os
 import secrets
 
-from .base import *  # noqa: F403
 from donghanh.core.crypto import key_generate
 
+from .base import *  # noqa: F403
 from .base import VAR_DIR, env_bool, env_list
 
 DEBUG = env_bool("DEBUG", default=True)
