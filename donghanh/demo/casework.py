@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from donghanh.accounts.models import User
 from donghanh.casework import choices, services
+from donghanh.casework.health_access import may_read_health
 from donghanh.casework.models import (
     Assignment,
     Contact,
@@ -411,8 +412,11 @@ class _Commune:
             status = G.IN_PROGRESS if late else rng.choice([*REVIEWS, G.IN_PROGRESS, G.ACHIEVED])
             reviewed = min(start + rng.randint(30, 150) * DAY, case.end or self.today)
             if k < 3:  # a fourth goal is not started yet
+                # A volunteer records the review of a goal about health without its notes, which they may not read.
+                seen = may_read_health(actor, case.person) or not added.health_related
+                notes = {"review_notes": REVIEWS[status]} if seen else {}
                 services.goal_update(actor=actor, plan_goal=added, expected_version=None, status=status,
-                                     reviewed_on=reviewed, review_notes=REVIEWS[status])  # fmt: skip
+                                     reviewed_on=reviewed, **notes)  # fmt: skip
         if case.end is not None:
             services.plan_close(actor=actor, plan=plan, on=case.end)
 

@@ -23,7 +23,10 @@ from django.db.models import Min
 from django.utils import timezone
 
 from donghanh.accounts.models import User
+from donghanh.casework.choices import ContactMode, Topic
+from donghanh.casework.models import Contact
 from donghanh.casework.selectors import in_casework
+from donghanh.casework.services import contact_record
 from donghanh.core.dates import month_start, shift_month_start
 from donghanh.demo.communes import HAI_CHAU, PHU_THUONG
 from donghanh.episodes.selectors import episodes_active_on
@@ -113,6 +116,10 @@ PARTNERS: dict[tuple[str, int, str], tuple[_Partner, ...]] = {
 # Closed once its one job ended: partner of the commune whose key it is.
 CLOSED = (PHU_THUONG, "carwash", "Cơ sở đã đóng cửa từ tháng 8; không còn nhận lao động.")
 WARD = {PHU_THUONG: "UBND phường Phú Thượng", HAI_CHAU: "UBND phường Hải Châu"}
+MESSAGES = (
+    (ContactMode.ZALO, "Nhắn Zalo nhắc lịch sinh hoạt câu lạc bộ tối thứ Sáu; đã xem và trả lời sẽ đến."),
+    (ContactMode.SMS, "Nhắn tin hỏi thăm sau đợt nghỉ việc; trả lời đang tìm việc mới, vẫn ổn."),
+)
 AREA_CODE = {HA_NOI: "024", PHU_THUONG: "024", HAI_CHAU: "0236"}
 HEALTH_INSURANCE = 1_263_600  # a household card for a year in 2026: 4.5% of the 2,340,000 ₫ base wage × 12
 
@@ -411,6 +418,21 @@ class _Commune:
             consent = first.consents.get(purpose=Purpose.MESSAGES)
             consent_withdraw(actor=self.actors["officer"], consent=consent, withdrawn_on=self.today - 30 * DAY,
                              note="Đổi số điện thoại, không muốn nhận tin nhắn nữa.")  # fmt: skip
+        # Two of those who agreed were reached by a message lately: a Zalo reminder and an SMS.
+        for case, (mode, notes) in zip(agreed[1:3], MESSAGES, strict=False):
+            self._message(case, mode, notes)
+
+    def _message(self, case: _Case, mode: str, notes: str) -> None:
+        """A message on the latest day of the last two months, after the consent, whose month has room for it."""
+        taken = Counter(
+            (d.year, d.month) for d in Contact.objects.filter(person=case.person).values_list("date", flat=True)
+        )
+        for ago in range(1, 60):
+            day = self.today - ago * DAY
+            if day > case.since and taken[(day.year, day.month)] < 3:
+                contact_record(actor=self.actors["officer"], person=case.person, date=day, mode=mode,
+                               topics=[Topic.RELAPSE_PREVENTION], notes=notes)  # fmt: skip
+                return
 
     def _refer(self, case: _Case, sent: _Sent) -> None:
         actor = self.actors[sent.by]

@@ -18,7 +18,8 @@ from django.core.management import call_command
 from django.db import transaction
 
 from donghanh.accounts.models import User
-from donghanh.casework.choices import NotificationKind
+from donghanh.casework.choices import MESSAGE_MODES, NotificationKind
+from donghanh.casework.models import Contact
 from donghanh.casework.worklist import work_list
 from donghanh.core.dates import add_months_civil
 from donghanh.demo.casework import demo_casework_create
@@ -228,6 +229,13 @@ def test_everyone_referred_consented_to_sharing_on_a_numbered_form_some_to_messa
     assert messages.count() >= 4 and all(c.method == "verbal" and c.witness for c in messages)
     assert messages.filter(withdrawn_on=TODAY - datetime.timedelta(days=30)).count() == 2  # one in each commune
     assert not Consent.history.filter(history_user=None).exists()
+
+
+def test_messages_by_sms_and_zalo_reach_only_people_who_agreed_to_them() -> None:
+    messages = Contact.objects.filter(mode__in=MESSAGE_MODES).select_related("person")
+    assert {c.mode for c in messages} == set(MESSAGE_MODES)
+    for contact in messages:
+        assert consent_standing(contact.person, Purpose.MESSAGES, contact.date) is not None, contact
 
 
 def test_a_second_run_creates_nothing_new(demo: float) -> None:
