@@ -129,6 +129,8 @@ class Anonymisation(PersonPart):
     done_at = models.DateTimeField(_("done at"), auto_now_add=True)
     rows = models.PositiveIntegerField(_("rows changed"), default=0)
 
+    history = History()
+
     class Meta:
         verbose_name = _("anonymisation")
         verbose_name_plural = _("anonymisations")

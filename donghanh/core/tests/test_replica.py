@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router, transaction
@@ -309,6 +310,8 @@ def test_production_pools_the_replica_connections_too_and_passes_the_deploy_chec
         "DATABASE_URL": "postgres://app:secret@primary.example:5432/donghanh",
         "DATABASE_REPLICA_URL": "postgres://app:secret@standby.example:5432/donghanh",
         "DATABASE_POOL_MAX": "7",
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "FIELD_LOOKUP_KEY": secrets.token_urlsafe(32),
     }
     read = (
         "import json, django; django.setup(); from django.conf import settings; print(json.dumps(settings.DATABASES))"

@@ -25,7 +25,9 @@ from donghanh.reports.synthetic import DAY, SYNTHETIC_NOTE, insert, insert_value
 from donghanh.reports.synthetic.people import Someone, Weighted, World, assessed_types
 
 Span = tuple[int, datetime.date, datetime.date | None]  # a volunteer's (or an assignment's) id, from, until
-AFFILIATIONS, MODES, TOPICS = choices.Affiliation.values, choices.ContactMode.values, choices.Topic.values
+# No message by SMS or Zalo: those need a consent the synthetic people do not have.
+MODES = [mode for mode in choices.ContactMode.values if mode not in choices.MESSAGE_MODES]
+AFFILIATIONS, TOPICS = choices.Affiliation.values, choices.Topic.values
 PARTICIPATION, WORK, FAMILY = choices.Participation.values, choices.WorkStatus.values, choices.FamilyRelations.values
 
 
