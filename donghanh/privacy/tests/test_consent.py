@@ -34,19 +34,6 @@ MARCH_1 = D(2025, 3, 1)
 
 
 @pytest.fixture
-def officer(make_user, phu_thuong):
-    return make_user(Role.COMMUNE_OFFICER, phu_thuong)
-
-
-@pytest.fixture
-def person(officer, phu_thuong):
-    return person_register(
-        actor=officer, unit=phu_thuong, full_name="Nguyễn Văn Hùng", sex=Sex.MALE, birth_year=1990,
-        registered_on=D(2024, 1, 2),
-    )  # fmt: skip
-
-
-@pytest.fixture
 def minor(officer, phu_thuong):
     """Born on 1 June 2009: 17 until 31 May 2027, 15 on 1 March 2025."""
     return person_register(

@@ -9,7 +9,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from donghanh.accounts.roles import Role
 from donghanh.casework import services as casework
 from donghanh.casework.models import Contact
 from donghanh.people.choices import Sex
@@ -31,19 +30,6 @@ NO_MESSAGES = (
     "Chưa có sự đồng ý của Nguyễn Văn Hùng cho mục đích “Liên lạc qua SMS hoặc Zalo” vào ngày {day}; "
     "ghi nhận sự đồng ý trước khi liên lạc qua SMS hoặc Zalo."
 )
-
-
-@pytest.fixture
-def officer(make_user, phu_thuong):
-    return make_user(Role.COMMUNE_OFFICER, phu_thuong)
-
-
-@pytest.fixture
-def person(officer, phu_thuong):
-    return person_register(
-        actor=officer, unit=phu_thuong, full_name="Nguyễn Văn Hùng", sex=Sex.MALE, birth_year=1990,
-        registered_on=D(2024, 1, 2),
-    )  # fmt: skip
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ skipped), what the services refuse, who may act, and their items on the work lis
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,8 +14,6 @@ from django.utils import timezone
 from donghanh.accounts.roles import Role
 from donghanh.casework.choices import NotificationKind
 from donghanh.casework.worklist import work_list
-from donghanh.people.choices import Sex
-from donghanh.people.services import person_register
 from donghanh.privacy.choices import RequestChannel, Requester, RequestKind, RequestOutcome
 from donghanh.privacy.models import DataSubjectRequest
 from donghanh.privacy.requests import (
@@ -31,23 +28,6 @@ from donghanh.roster.models import Holiday
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def officer(make_user: Callable[..., Any], phu_thuong: Any) -> Any:
-    return make_user(Role.COMMUNE_OFFICER, phu_thuong)
-
-
-@pytest.fixture
-def person(officer: Any, phu_thuong: Any) -> Any:
-    return person_register(
-        actor=officer,
-        unit=phu_thuong,
-        full_name="Nguyễn Văn Hùng",
-        sex=Sex.MALE,
-        birth_year=1990,
-        registered_on=D(2024, 1, 2),
-    )
 
 
 def record(officer: Any, person: Any, **fields: Any) -> DataSubjectRequest:

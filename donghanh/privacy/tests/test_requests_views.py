@@ -5,7 +5,6 @@ was typed), the list with its filters and empty states, acknowledging and answer
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,31 +14,12 @@ from django.utils import timezone, translation
 from donghanh.accounts.roles import Role
 from donghanh.audit.models import AccessLogEntry
 from donghanh.core.tests.pages import parse
-from donghanh.people.choices import Sex
-from donghanh.people.services import person_register
 from donghanh.privacy.choices import RequestChannel, RequestKind, RequestOutcome
 from donghanh.privacy.models import DataSubjectRequest
 from donghanh.privacy.requests import request_acknowledge, request_answer, request_record
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def officer(make_user: Callable[..., Any], phu_thuong: Any) -> Any:
-    return make_user(Role.COMMUNE_OFFICER, phu_thuong)
-
-
-@pytest.fixture
-def person(officer: Any, phu_thuong: Any) -> Any:
-    return person_register(
-        actor=officer,
-        unit=phu_thuong,
-        full_name="Nguyễn Văn Hùng",
-        sex=Sex.MALE,
-        birth_year=1990,
-        registered_on=D(2024, 1, 2),
-    )
 
 
 @pytest.fixture
