@@ -240,6 +240,31 @@ def handwritten(name: str, prefixes: tuple[str, ...], day: object) -> tuple[str,
     return sql, [day, day, *units, day, day, day]
 
 
+def retention_bench(province: object) -> None:
+    """Who is anonymised next month (the retention page) over the synthetic province, for its officer: as configured
+    (few due), and with every kind kept one year (most who left are due)."""
+    import datetime
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    from donghanh.accounts.models import RoleAssignment, User
+    from donghanh.accounts.roles import Role
+    from donghanh.privacy.retention import anonymisation_run, retention_counts, retention_due_for
+
+    officer = User.objects.create_user(username="bench-retention", password="bench-password-2026", full_name="Bench")
+    RoleAssignment.objects.create(user=officer, role=Role.PROVINCE_OFFICER, unit=province)
+    until = datetime.date.today() + datetime.timedelta(days=31)
+    for label, years in (("as configured", None), ("every kind kept 1 year", 1)):
+        kept = settings.RETENTION_YEARS if years is None else dict.fromkeys(settings.RETENTION_YEARS, years)
+        with override_settings(RETENTION_YEARS=kept):
+            due = retention_due_for(officer, until=until)
+            count = due.count()
+            timed(f"retention page ({label}, {count:,} due): first 30", lambda due=due: list(due[:30]), 5)
+            timed(f"retention page ({label}): count per kind", lambda due=due: retention_counts(due), 5)
+            timed(f"anonymisation's daily run, dry ({label})", lambda: anonymisation_run(dry_run=True), 3)
+
+
 def reports_bench(code: str) -> bool:
     """Reports on a synthetic province (manage.py seed_synthetic): the engine beside hand-written SQL.
 
@@ -270,6 +295,7 @@ def reports_bench(code: str) -> bool:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     province = OrgUnit.objects.get(era=OrgUnit.Era.CURRENT, level=OrgUnit.Level.PROVINCE, code=code)
+    retention_bench(province)
     busiest = (
         Person.objects.filter(code__startswith=PERSON_PREFIX, unit__path__startswith=province.path)
         .values("unit_id")
