@@ -27,6 +27,7 @@ from donghanh.community.api import (
     SessionViewSet,
 )
 from donghanh.episodes.api import EpisodeViewSet
+from donghanh.imports.api import ImportViewSet
 from donghanh.orgunits.api import OrgUnitViewSet
 from donghanh.people.api.people import PersonViewSet
 from donghanh.people.api.records import DeterminationViewSet, DrugTestViewSet
@@ -82,6 +83,7 @@ router.register("memberships", MembershipViewSet, basename="membership")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("community-activities", ActivityViewSet, basename="activity")
 router.register("roadmap-targets", RoadmapTargetViewSet, basename="roadmaptarget")
+router.register("imports", ImportViewSet, basename="import")
 
 urlpatterns = [
     path("", include("donghanh.web.urls")),
@@ -97,6 +99,7 @@ urlpatterns = [
     path("support/", include("donghanh.support.urls")),
     path("community/", include("donghanh.community.urls")),
     path("reports/", include("donghanh.reports.urls")),
+    path("imports/", include("donghanh.imports.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/reports/indicators/", ReportIndicatorsView.as_view(), name="api-report-indicators"),
     path("api/v1/me/", MeView.as_view(), name="api-me"),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "donghanh.support",
     "donghanh.community",
     "donghanh.reports",
+    "donghanh.imports",
     "donghanh.web",
     "donghanh.demo",
 ]

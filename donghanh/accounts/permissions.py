@@ -42,6 +42,8 @@ class Capability(StrEnum):
     MANAGE_CONSENT = "privacy.manage_consent"
     HANDLE_DATA_REQUESTS = "privacy.handle_requests"
     MANAGE_RETENTION = "privacy.manage_retention"
+    IMPORT_RECORDS = "imports.run"
+    UNDO_IMPORTS = "imports.undo"
     VIEW_REPORTS = "reports.view"
     SET_TARGETS = "reports.set_targets"
 
@@ -79,6 +81,10 @@ CAPABILITY_LABELS: dict[Capability, Promise] = {
         "Record and answer a person's requests about their data, and export everything held about them (sensitive)"
     ),
     Capability.MANAGE_RETENTION: _("Place and lift legal holds, and see who is anonymised next"),
+    Capability.IMPORT_RECORDS: _(
+        "Bring Excel registers in (people and measures, volunteers, services), as far as the role may write each record"
+    ),
+    Capability.UNDO_IMPORTS: _("Undo an import while nothing it brought in has been changed"),
     Capability.VIEW_REPORTS: _("Read and export the reports, list the people behind a figure"),
     Capability.SET_TARGETS: _("Set the targets of the indicators"),
 }
@@ -174,6 +180,9 @@ MATRIX: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_CONSENT: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_POLICE, Role.HEALTH_STAFF}),
     Capability.HANDLE_DATA_REQUESTS: frozenset({Role.COMMUNE_OFFICER}),
     Capability.MANAGE_RETENTION: frozenset({Role.NATIONAL_MANAGER, Role.PROVINCE_OFFICER, Role.COMMUNE_POLICE}),
+    # Imports: those who keep the commune's registers bring them in; each row still needs the right to write it.
+    Capability.IMPORT_RECORDS: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_POLICE}),
+    Capability.UNDO_IMPORTS: frozenset({Role.COMMUNE_OFFICER}),
     # Reports: the roll-ups the offices file upward; not volunteers or boards, who see single people.
     Capability.VIEW_REPORTS: frozenset(
         {

@@ -1,8 +1,13 @@
 """Change history: django-simple-history, with one refinement."""
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.db import router
+from django.dispatch import Signal
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history
 
 from donghanh.core.versions import version_next
 
@@ -36,3 +41,62 @@ def recorded_save(instance: Any, actor: Any, reason: str | None = None) -> None:
     instance.full_clean()
     version_next(instance)
     instance.save()
+
+
+# Records written many at once (an import) send no post_save per row: they send this once per batch instead, with
+# the people the rows are about, so that whatever follows a person's records (the reports' monthly rows) still hears.
+records_saved_in_bulk = Signal()  # sender: the model; person_ids: list[int]; using: str
+
+
+def recorded_bulk_create(objs: list[Any], actor: Any, *, person_ids: Iterable[int] = (), reason: str = "") -> list[Any]:
+    """Insert `objs` of one model with their history rows naming `actor`; returns them with their ids.
+
+    The caller has validated them as `recorded_save` would (`clean_fields()` and the service's own rules); nothing
+    per row reaches the database beyond the inserts. `person_ids`: the people the rows are about, announced through
+    `records_saved_in_bulk`.
+    """
+    if not objs:
+        return objs
+    model = type(objs[0])
+    for obj in objs:
+        obj.clean_fields()
+    created = bulk_create_with_history(
+        objs, model, batch_size=1000, default_user=actor, default_change_reason=reason or None
+    )
+    people = sorted(set(person_ids))
+    if people:
+        records_saved_in_bulk.send(sender=model, person_ids=people, using=router.db_for_write(model))
+    return list(created)
+
+
+def recorded_bulk_delete(model: type[Any], ids: Iterable[int], actor: Any, *, reason: str = "") -> int:
+    """Delete the rows `ids` of `model` with a deletion history row each naming `actor`; returns how many.
+
+    The rows are deleted by one statement, without Django's cascade: the caller deletes what points at them first
+    (an import undone deletes measures before people). Announces the people concerned like `recorded_bulk_create`.
+    """
+    rows = list(model._default_manager.filter(pk__in=list(ids)))
+    if not rows:
+        return 0
+    history = model.history.model
+    now = timezone.now()
+    history.objects.bulk_create(
+        [
+            history(
+                history_date=now,
+                history_user=actor,
+                history_change_reason=reason or None,
+                history_type="-",
+                **{field.attname: getattr(row, field.attname) for field in history.tracked_fields},
+            )
+            for row in rows
+        ],
+        batch_size=1000,
+    )
+    using = router.db_for_write(model)
+    person_field = "id" if model._meta.label == "people.Person" else "person_id"
+    people = {getattr(row, person_field) for row in rows if hasattr(row, person_field)}
+    deleted = model._default_manager.filter(pk__in=[row.pk for row in rows])._raw_delete(using)
+    if people:
+        records_saved_in_bulk.send(sender=model, person_ids=sorted(people), using=using)
+    return int(deleted)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,11 +14,12 @@ from django.utils.translation import gettext as _
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.core.dates import check_not_too_early, term_end
+from donghanh.core.history import recorded_bulk_create
 from donghanh.core.history import recorded_save as _save
 from donghanh.core.services import check_fields
 from donghanh.core.versions import version_claim
 from donghanh.episodes.choices import FACILITY_TYPES, EndReason, EpisodeType
-from donghanh.episodes.models import Episode
+from donghanh.episodes.models import Episode, EpisodeRule
 from donghanh.episodes.rules import check_duration, rule_for
 from donghanh.people.choices import RosterExit
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
@@ -35,10 +37,14 @@ ONE_DAY = datetime.timedelta(days=1)
 DECISION_FIELDS = {"decision_number", "decision_date", "issuing_body", "facility", "notes"}
 
 
-def episode_check_conflicts(episode: Episode) -> None:
-    """Refuse an overlap with an episode of the same type or of a type the rules say cannot overlap."""
+def episode_check_conflicts(episode: Episode, others: Iterable[Episode] | None = None) -> None:
+    """Refuse an overlap with an episode of the same type or of a type the rules say cannot overlap.
+
+    The person's other episodes are read from the database unless given (`others`, an import's own rows).
+    """
     end = episode.actual_end_date or episode.planned_end_date
-    others = Episode.objects.filter(person_id=episode.person_id).exclude(pk=episode.pk).select_related("rule")
+    if others is None:
+        others = Episode.objects.filter(person_id=episode.person_id).exclude(pk=episode.pk).select_related("rule")
     for other in others:
         other_end = other.actual_end_date  # an open episode runs until it is closed
         overlaps = (end is None or other.start_date <= end) and (other_end is None or episode.start_date <= other_end)
@@ -68,6 +74,20 @@ def episode_check_conflicts(episode: Episode) -> None:
 
 
 def _validate(episode: Episode) -> None:
+    episode_validate(episode)
+
+
+def episode_validate(
+    episode: Episode,
+    *,
+    rule_lookup: Callable[[str, datetime.date, int], EpisodeRule] = rule_for,
+    others: Iterable[Episode] | None = None,
+) -> None:
+    """The checks of a measure before it is saved: dates, facility, the rule in force, the duration, overlaps.
+
+    Sets the rule and a planned end by default. An import passes a remembering `rule_lookup` and the person's other
+    measures it already holds (`others`), so that checking thousands of rows reads nothing per row.
+    """
     today = timezone.localdate()
     if episode.decision_date and episode.decision_date > today:
         raise ValidationError({"decision_date": _("The decision date is in the future.")})
@@ -82,13 +102,13 @@ def _validate(episode: Episode) -> None:
             raise ValidationError({"end_reason": _("Say why the measure ended.")})
     if episode.episode_type in FACILITY_TYPES | {EpisodeType.METHADONE} and not episode.facility.strip():
         raise ValidationError({"facility": _("Name the facility or clinic.")})
-    episode.rule = rule_for(episode.episode_type, episode.start_date, episode.person.age_on(episode.start_date))
+    episode.rule = rule_lookup(episode.episode_type, episode.start_date, episode.person.age_on(episode.start_date))
     if episode.planned_end_date is None and episode.rule.default_months:
         episode.planned_end_date = term_end(episode.start_date, episode.rule.default_months)
     if episode.planned_end_date and episode.planned_end_date < episode.start_date:
         raise ValidationError({"planned_end_date": _("The planned end is before the start.")})
     check_duration(episode.rule, episode.start_date, episode.planned_end_date)
-    episode_check_conflicts(episode)
+    episode_check_conflicts(episode, others)
 
 
 @transaction.atomic
@@ -119,6 +139,22 @@ def episode_open(
     _save(episode, actor)
     _on_roster(actor, person, episode)
     return episode
+
+
+@transaction.atomic
+def episodes_open_many(*, actor: User, episodes: list[Episode]) -> list[Episode]:
+    """Record many measures at once for people registered in the same transaction (an import).
+
+    Each has passed `episode_validate` against the person's other new measures; this checks the rights again and
+    inserts them with their history. A person just registered is on the roster and kept on by nothing else, so
+    nothing of `_on_roster` applies; a measure for someone already registered goes through `episode_open`.
+    """
+    for unit in {episode.person.unit for episode in episodes}:
+        require(actor, Capability.MANAGE_EPISODES, unit)
+    for episode in episodes:
+        episode.recorded_by = actor
+        episode.person_id = episode.person.pk  # the person was saved after the measure was drafted
+    return recorded_bulk_create(episodes, actor, person_ids=[episode.person_id for episode in episodes])
 
 
 # A person who left the roster for these reasons and is under a measure again never really left it.

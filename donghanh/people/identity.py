@@ -23,7 +23,9 @@ class IdCheck:
     errors: dict[str, list[str]]
 
 
-def check_citizen_id(number: str, *, sex: str, birth_year: int | None, province_codes: set[str]) -> IdCheck:
+def check_citizen_id(
+    number: str, *, sex: str, birth_year: int | None, province_codes: set[str] | frozenset[str]
+) -> IdCheck:
     """The kind of the number and, per form field, what disagrees. No errors means it fits."""
     errors: dict[str, list[str]] = {}
 

@@ -5,14 +5,16 @@ from simple_history.models import HistoricalChanges, registered_models
 
 from donghanh.audit.models import AccessLogEntry
 from donghanh.casework.models import Notification
+from donghanh.imports.models import ImportBatch
 from donghanh.reports import models as reports
 
 # Append-only by design: an access-log entry is never changed, so it has no change history.
 # Notifications are recomputed daily from the work list; the records they point at keep theirs. The reports' status
 # rows (the people's, the members', the units of services and referrals), their marks and horizon are derived from
-# records that keep theirs; an export job is a file waiting to be fetched, logged in the access log when it is.
+# records that keep theirs; an export job is a file waiting to be fetched, logged in the access log when it is. An
+# import is itself the record of who brought which file in and when; every record it wrote has its history.
 DERIVED = ("ExportJob", "MemberMonth", "MonthlyStatus", "ReferralUnit", "ServiceUnit", "StatusHorizon", "StatusStale")
-WITHOUT_HISTORY = {AccessLogEntry, Notification, *(getattr(reports, name) for name in DERIVED)}
+WITHOUT_HISTORY = {AccessLogEntry, Notification, ImportBatch, *(getattr(reports, name) for name in DERIVED)}
 
 
 def our_models():
@@ -41,6 +43,7 @@ def test_the_check_finds_a_model_without_history():
     assert models_without_history(our_models()) == [
         "audit.AccessLogEntry",
         "casework.Notification",
+        "imports.ImportBatch",
         "reports.ExportJob",
         "reports.MemberMonth",
         "reports.MonthlyStatus",

@@ -15,6 +15,7 @@ from django.db.models.signals import post_delete, post_save
 
 from donghanh.casework.models import Assignment, Contact, MonthlyAssessment, QuarterlyClassification, RatingLevel
 from donghanh.community.models import Attendance, Membership, Session
+from donghanh.core.history import records_saved_in_bulk
 from donghanh.episodes.models import Episode
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
 from donghanh.reports.status.store import status_mark
@@ -91,8 +92,14 @@ def _rating_level_changed(sender: Any, instance: RatingLevel, using: str, **kwar
     _marked(list(people.distinct()), using)
 
 
+def _saved_in_bulk(sender: Any, person_ids: list[int], using: str, **kwargs: Any) -> None:
+    if sender in SOURCES or sender is Person:
+        _marked(person_ids, using)
+
+
 def connect() -> None:
     """Called from the reports app's `ready()`."""
+    records_saved_in_bulk.connect(_saved_in_bulk, dispatch_uid="status:bulk")
     for model in SOURCES:
         post_save.connect(_record_changed, sender=model, dispatch_uid=f"status:{model._meta.label}:save")
         post_delete.connect(_record_changed, sender=model, dispatch_uid=f"status:{model._meta.label}:delete")

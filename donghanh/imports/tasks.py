@@ -1,0 +1,19 @@
+"""Background tasks of imports: checking a file and applying it run in the task worker, with their progress."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from donghanh.imports import services
+
+
+@task()
+def import_check_run(batch_id: int) -> str:
+    """Read and check the file of import `batch_id`; answers its status."""
+    return services.import_check(batch_id)
+
+
+@task()
+def import_apply_run(batch_id: int, actor_id: int) -> str:
+    """Apply import `batch_id` for the user `actor_id`; answers its status."""
+    return services.import_apply(batch_id, actor_id)
