@@ -5,6 +5,7 @@ from donghanh.people.views import records, registry
 app_name = "people"
 urlpatterns = [
     path("", registry.person_list, name="list"),
+    path("export.xlsx", registry.person_list_xlsx, name="list_xlsx"),
     path("new/", registry.person_register, name="register"),
     path("similar/", registry.similar_people, name="similar"),
     path("communes/", registry.commune_picker, name="commune_picker"),

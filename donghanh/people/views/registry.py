@@ -21,19 +21,23 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from donghanh.accounts.access import scoped
 from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
+from donghanh.audit.models import AccessLogEntry
 from donghanh.audit.services import access_log_record
 from donghanh.core.filters import as_id
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
+from donghanh.core.throttles import DownloadThrottle, throttled
 from donghanh.core.versions import Conflict, StaleVersion, loaded_version, version_conflict, with_version
+from donghanh.core.xlsx import xlsx_url
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import filter_by_name as units_by_name
-from donghanh.people import services
+from donghanh.people import exports, services
 from donghanh.people.choices import RosterExit, Whereabouts
 from donghanh.people.extensions import person_sections
 from donghanh.people.filters import PersonFilter
@@ -148,9 +152,29 @@ def person_list(request: AppRequest) -> HttpResponse:
         "filtered": any(value for key, value in request.GET.items() if key != "page"),
         "may_see_episodes": may_see_episodes,
         "can_register": scope.can(Capability.MANAGE_PEOPLE),
+        "xlsx_url": xlsx_url(request, "people:list_xlsx"),
     }
     template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
     return render(request, template, context)
+
+
+@scoped(Capability.VIEW_PEOPLE)
+@require_GET
+def person_list_xlsx(request: AppRequest) -> HttpResponse:
+    """The list with the filters on screen as an Excel file, every page of it; logged as an export."""
+    refused = throttled(request, DownloadThrottle())  # at most THROTTLE_RATES["download"] files a user
+    if refused is not None:
+        return refused
+    made = exports.person_list_file(request)
+    access_log_record(
+        actor=request.user,
+        obj=made.about,
+        action=AccessLogEntry.Action.EXPORT,
+        detail=made.detail(exports.EXPORTED),
+        unit=made.unit,
+        request=request,
+    )
+    return made.response()
 
 
 # --- registration -------------------------------------------------------------------------------
