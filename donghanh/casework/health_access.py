@@ -14,6 +14,7 @@ from django.http import HttpRequest
 
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
+from donghanh.audit.models import AccessLogEntry
 from donghanh.audit.services import access_log_record_many
 from donghanh.casework.models import HealthText
 from donghanh.people.models import Person
@@ -40,8 +41,13 @@ def health_reveal(user: Any, records: Iterable[tuple[HealthText, Person]]) -> li
     return list(seen.values())
 
 
-def health_log(request: HttpRequest, people: Iterable[Person], detail: str = SEEN_HEALTH_TEXT) -> None:
-    """One access-log entry per person whose health text the page showed, in one query."""
+def health_log(
+    request: HttpRequest,
+    people: Iterable[Person],
+    detail: str = SEEN_HEALTH_TEXT,
+    action: str = AccessLogEntry.Action.VIEW,
+) -> None:
+    """One access-log entry per person whose health text the page showed (or the file holds), in one query."""
     rows = [(person, person.unit) for person in people]
     if rows:
-        access_log_record_many(actor=request.user, records=rows, detail=detail, request=request)
+        access_log_record_many(actor=request.user, records=rows, action=action, detail=detail, request=request)

@@ -25,15 +25,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from donghanh.accounts.access import login_only, scoped
 from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import scope_for
+from donghanh.audit.models import AccessLogEntry
 from donghanh.audit.services import access_log_record
-from donghanh.casework import services
+from donghanh.casework import exports, services
 from donghanh.casework.choices import GoalStatus, NotificationKind, PlanStatus
 from donghanh.casework.forms_field import AssessmentForm, ContactForm
 from donghanh.casework.health_access import SEEN_HEALTH_TEXT, health_log, health_reveal, may_read_health
@@ -44,6 +45,8 @@ from donghanh.casework.worklist import WorkItem, health_text_people, work_list
 from donghanh.core.dates import month_end, month_start
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
+from donghanh.core.throttles import DownloadThrottle, throttled
+from donghanh.core.xlsx import xlsx_url
 from donghanh.people.models import DrugTest, Person
 
 # What the access log says was seen: stable English words, whatever the viewer's language.
@@ -141,8 +144,30 @@ def work_list_page(request: AppRequest) -> HttpResponse:
         "total": len(items),
         "today": today,
         "unread": unread_count(request.user),
+        "xlsx_url": xlsx_url(request, "casework:worklist_xlsx"),
     }
     return render(request, "casework/field/work_list.html", context)
+
+
+@scoped(Capability.VIEW_CASEWORK)
+@require_GET
+def work_list_xlsx(request: AppRequest) -> HttpResponse:
+    """The whole work list as an Excel file, its health texts masked as on the page; logged as an export, with an
+    entry for each person whose health text it holds."""
+    refused = throttled(request, DownloadThrottle())  # at most THROTTLE_RATES["download"] files a user
+    if refused is not None:
+        return refused
+    made, health_people = exports.work_list_file(request.user, timezone.localdate())
+    access_log_record(
+        actor=request.user,
+        obj=made.about,
+        action=AccessLogEntry.Action.EXPORT,
+        detail=made.detail(exports.EXPORTED_WORK_LIST),
+        unit=made.unit,
+        request=request,
+    )
+    health_log(request, health_people, action=AccessLogEntry.Action.EXPORT)
+    return made.response()
 
 
 # --- my people ----------------------------------------------------------------------------------

@@ -19,14 +19,16 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from donghanh.accounts.access import scoped
 from donghanh.accounts.http import AppRequest
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
-from donghanh.casework import services
+from donghanh.audit.models import AccessLogEntry
+from donghanh.audit.services import access_log_record
+from donghanh.casework import exports, services
 from donghanh.casework.filters import VolunteerTeamFilter
 from donghanh.casework.forms_team import (
     AssignForm,
@@ -55,7 +57,9 @@ from donghanh.casework.worklist import overdue_assessments
 from donghanh.core.filters import as_id
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
+from donghanh.core.throttles import DownloadThrottle, throttled
 from donghanh.core.versions import StaleVersion, loaded_version, version_conflict, with_version
+from donghanh.core.xlsx import ListFile, xlsx_url
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
 
@@ -162,8 +166,34 @@ def team_detail(request: AppRequest, pk: int) -> HttpResponse:
         "today": today,
         "can_manage": scope.can_at(Capability.MANAGE_VOLUNTEERS, team.unit.path),
         "tab": "teams",
+        "xlsx_url": xlsx_url(request, "casework:team_xlsx", team.pk),
     }
     return render(request, "casework/team/team_detail.html", context)
+
+
+def _exported(request: AppRequest, made: ListFile, what: str) -> HttpResponse:
+    """The file, once the access log says who exported what."""
+    access_log_record(
+        actor=request.user,
+        obj=made.about,
+        action=AccessLogEntry.Action.EXPORT,
+        detail=made.detail(what),
+        unit=made.unit,
+        request=request,
+    )
+    return made.response()
+
+
+@scoped(Capability.VIEW_CASEWORK)
+@require_GET
+def team_xlsx(request: AppRequest, pk: int) -> HttpResponse:
+    """The team's volunteers as an Excel file; logged as an export."""
+    refused = throttled(request, DownloadThrottle())  # at most THROTTLE_RATES["download"] files a user
+    if refused is not None:
+        return refused
+    office_scope(request)
+    team = _team_for(request, pk)
+    return _exported(request, exports.team_file(request.user, team, current_day()), exports.EXPORTED_TEAM)
 
 
 # --- volunteers ---------------------------------------------------------------------------------
@@ -321,9 +351,23 @@ def coverage_page(request: AppRequest) -> HttpResponse:
         ],
         "unassigned_more": max(figures.unassigned_count - shown, 0),
         "tab": "coverage",
+        "xlsx_url": xlsx_url(request, "casework:coverage_xlsx"),
         **unit_choices(request, unit),
     }
     return render(request, "casework/team/coverage.html", context)
+
+
+@scoped(Capability.VIEW_CASEWORK)
+@require_GET
+def coverage_xlsx(request: AppRequest) -> HttpResponse:
+    """Coverage in the unit asked for, with everyone on both of its lists, as an Excel file; logged as an export."""
+    refused = throttled(request, DownloadThrottle())  # at most THROTTLE_RATES["download"] files a user
+    if refused is not None:
+        return refused
+    office_scope(request)
+    unit = unit_asked(request, default_first_grant=True)
+    assert unit is not None
+    return _exported(request, exports.coverage_file(request.user, unit, current_day()), exports.EXPORTED_COVERAGE)
 
 
 # --- assignments --------------------------------------------------------------------------------
