@@ -8,6 +8,7 @@ urlpatterns = [
     path("", models.model_list, name="models"),
     path("new/", models.model_create, name="model_create"),
     path("<int:pk>/", models.model_detail, name="model"),
+    path("<int:pk>/export.xlsx", models.model_xlsx, name="model_xlsx"),
     path("<int:pk>/edit/", models.model_edit, name="model_edit"),
     path("<int:pk>/status/", models.model_status, name="model_status"),
     path("<int:pk>/board/new/", models.board_add, name="board_add"),

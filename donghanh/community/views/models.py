@@ -19,14 +19,17 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from donghanh.accounts.access import scoped
 from donghanh.accounts.http import AppRequest
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import ScopedQuerySet, scope_for
+from donghanh.audit.models import AccessLogEntry
+from donghanh.audit.services import access_log_record
 from donghanh.casework.models import Volunteer
-from donghanh.community import services
+from donghanh.community import exports, services
 from donghanh.community.choices import ModelStatus
 from donghanh.community.forms.models import (
     BoardSeatForm,
@@ -44,7 +47,9 @@ from donghanh.core.filters import as_id
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
 from donghanh.core.text import fold
+from donghanh.core.throttles import DownloadThrottle, throttled
 from donghanh.core.versions import StaleVersion, loaded_version, version_conflict, with_version
+from donghanh.core.xlsx import xlsx_url
 from donghanh.orgunits.forms import unit_label
 from donghanh.orgunits.selectors import (
     acting_units,
@@ -157,18 +162,26 @@ def _calendar(model: CommunityModel, today: datetime.date) -> list[tuple[datetim
     return months
 
 
-@scoped(Capability.VIEW_COMMUNITY)
-def model_detail(request: AppRequest, pk: int) -> HttpResponse:
-    """A model: its decision, status history, board, members on a day with their attendance, and its sessions."""
-    model = _model_for(request, pk)
-    today = timezone.localdate()
-    scope = scope_for(request.user)
+def _page_dates(
+    request: AppRequest, today: datetime.date
+) -> tuple[ModelPageForm, datetime.date, datetime.date, datetime.date]:
+    """The dates of the model's page: members on `on` (today), attendance from `first` (1 January) to `last` (today)."""
     dates = ModelPageForm(request.GET)
     on = dates.day("on", today)
     first, last = dates.day("from", datetime.date(today.year, 1, 1)), dates.day("to", today)
     if first > last:
         dates.add_error("to", _("The period ends before it begins."))
         first, last = datetime.date(today.year, 1, 1), today
+    return dates, on, first, last
+
+
+@scoped(Capability.VIEW_COMMUNITY)
+def model_detail(request: AppRequest, pk: int) -> HttpResponse:
+    """A model: its decision, status history, board, members on a day with their attendance, and its sessions."""
+    model = _model_for(request, pk)
+    today = timezone.localdate()
+    scope = scope_for(request.user)
+    dates, on, first, last = _page_dates(request, today)
 
     # Narrowed to the members the user may see (a volunteer, their own people).
     members = cast(ScopedQuerySet, members_on(model, on)).accessible_to(request.user)
@@ -206,8 +219,30 @@ def model_detail(request: AppRequest, pk: int) -> HttpResponse:
         "can_see_people": scope.can(Capability.VIEW_PEOPLE),
         "can_see_users": scope.can(Capability.VIEW_USERS),
         "can_see_volunteers": scope.can(Capability.VIEW_CASEWORK),
+        "xlsx_url": xlsx_url(request, "community:model_xlsx", model.pk),
     }
     return render(request, "community/model_detail.html", context)
+
+
+@scoped(Capability.VIEW_COMMUNITY)
+@require_GET
+def model_xlsx(request: AppRequest, pk: int) -> HttpResponse:
+    """The members on the page's day with their attendance in its period, as an Excel file; logged as an export."""
+    refused = throttled(request, DownloadThrottle())  # at most THROTTLE_RATES["download"] files a user
+    if refused is not None:
+        return refused
+    model = _model_for(request, pk)
+    _dates, on, first, last = _page_dates(request, timezone.localdate())
+    made = exports.members_file(request.user, model, on, first, last)
+    access_log_record(
+        actor=request.user,
+        obj=made.about,
+        action=AccessLogEntry.Action.EXPORT,
+        detail=made.detail(exports.EXPORTED),
+        unit=made.unit,
+        request=request,
+    )
+    return made.response()
 
 
 # --- setting a model up, correcting it, changing its status --------------------------------------
