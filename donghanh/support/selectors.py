@@ -65,6 +65,17 @@ def of_people_in(unit: OrgUnit) -> Q:
     return Q() if unit.parent_id is None else Q(person__unit__path__startswith=unit.path)
 
 
+def services_given(user: Any, unit: OrgUnit, first: datetime.date, last: datetime.date) -> QuerySet[ServiceRecord]:
+    """Support that started between `first` and `last` for people of `unit`'s subtree in the user's scope: the rows
+    `support_totals` counts, oldest first, with what a list of them shows."""
+    return (
+        ServiceRecord.objects.accessible_to(user)
+        .filter(of_people_in(unit), start_date__range=(first, last))
+        .select_related("person__unit", "service_type", "provider")
+        .order_by("start_date", "person__search_name", "pk")
+    )
+
+
 def support_totals(user: Any, unit: OrgUnit, first: datetime.date, last: datetime.date) -> list[SupportTotal]:
     """Support that started between `first` and `last` for people of `unit`'s subtree in the user's scope, by type.
 

@@ -6,6 +6,7 @@ app_name = "support"
 urlpatterns = [
     # The commune's page: open referrals and the support given in a period.
     path("", office.overview, name="overview"),
+    path("export.xlsx", office.overview_xlsx, name="overview_xlsx"),
     # A person's support tab and what it records.
     path("people/<int:pk>/", person.person_support, name="person"),
     path("people/<int:pk>/services/new/", person.service_add, name="service_add"),

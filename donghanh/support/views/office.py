@@ -17,18 +17,24 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from donghanh.accounts.access import scoped
 from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
+from donghanh.audit.models import AccessLogEntry
+from donghanh.audit.services import access_log_record
 from donghanh.core.pagination import paginate
 from donghanh.core.periods import QUARTER, Period, parse_period, period_choices, period_of
+from donghanh.core.throttles import DownloadThrottle, throttled
+from donghanh.core.xlsx import xlsx_url
 from donghanh.orgunits.models import OrgUnit
 from donghanh.orgunits.selectors import broadest_unit, unit_asked_within
+from donghanh.support import exports
 from donghanh.support.choices import ReferralStatus
 from donghanh.support.models import Referral, ServiceRecord
-from donghanh.support.selectors import of_people_in, stable_jobs_on, support_totals
+from donghanh.support.selectors import of_people_in, services_given, stable_jobs_on, support_totals
 
 OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
 
@@ -39,10 +45,11 @@ def _unit(request: AppRequest) -> OrgUnit:
     return unit_asked_within(request.GET.get("unit", ""), grants) or broadest_unit(grants)
 
 
-def _period(request: AppRequest, today: datetime.date) -> Period:
+def _period(request: AppRequest, today: datetime.date, *, warn: bool = True) -> Period:
+    """The period of `?period=`, the current quarter without it (or, said on the next page, for one not a period)."""
     raw = request.GET.get("period", "")
     period = parse_period(raw) if raw else None
-    if raw and period is None:
+    if raw and period is None and warn:
         messages.warning(request, _("“%(period)s” is not a period; showing the current quarter.") % {"period": raw})
     return period or period_of(QUARTER, today)
 
@@ -57,9 +64,7 @@ def overview(request: AppRequest) -> HttpResponse:
     sub_units = OrgUnit.objects.filter(parent=unit, era=OrgUnit.Era.CURRENT).order_by("search_name", "path")
 
     totals = support_totals(request.user, unit, period.first, period.last)
-    given = ServiceRecord.objects.accessible_to(request.user).filter(
-        of_people_in(unit), start_date__range=(period.first, period.last)
-    )
+    given = services_given(request.user, unit, period.first, period.last)
     overall = given.aggregate(people=Count("person", distinct=True), amount=Sum("amount"))
     stable_on = min(period.last, today)
     stable = (
@@ -91,5 +96,27 @@ def overview(request: AppRequest) -> HttpResponse:
         "answer_by": answer_by,
         "answer_days": settings.SUPPORT_REFERRAL_ANSWER_DAYS,
         "today": today,
+        "xlsx_url": xlsx_url(request, "support:overview_xlsx"),
     }
     return render(request, "support/overview.html", context)
+
+
+@scoped(Capability.VIEW_SUPPORT)
+@require_GET
+def overview_xlsx(request: AppRequest) -> HttpResponse:
+    """The support given in the unit and period of the page, each service and the totals, as an Excel file; logged
+    as an export."""
+    refused = throttled(request, DownloadThrottle())  # at most THROTTLE_RATES["download"] files a user
+    if refused is not None:
+        return refused
+    unit = _unit(request)
+    made = exports.services_file(request.user, unit, _period(request, timezone.localdate(), warn=False))
+    access_log_record(
+        actor=request.user,
+        obj=made.about,
+        action=AccessLogEntry.Action.EXPORT,
+        detail=made.detail(exports.EXPORTED),
+        unit=made.unit,
+        request=request,
+    )
+    return made.response()
