@@ -5,7 +5,7 @@ the reports on a synthetic province, beside hand-written SQL for the same figure
 Prints figures; the only thing it checks is that the hand-written SQL gives the report's figures (it exits
 non-zero if not). `make bench` runs it on SQLite, then on PostgreSQL when the local server answers; set
 BENCH_DATABASE_URL to a PostgreSQL URL to measure that server (a database named test_<name> is created and
-dropped). BENCH_ONLY=foundation,people,reports runs some parts only; see docs/benchmarks.md.
+dropped). BENCH_ONLY=foundation,people,imports,reports runs some parts only; see docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -439,6 +439,11 @@ def main() -> None:
         if not only or "people" in only:
             people_bench(Client(), hanoi)
             casework_bench(hanoi)
+        if not only or "imports" in only:
+            from bench_imports import imports_bench
+
+            print(f"Excel import ({connection.vendor}):")
+            imports_bench(OrgUnit.objects.get(era=OrgUnit.Era.CURRENT, level=OrgUnit.Level.COMMUNE, code="00091"))
         if not only or "reports" in only:
             print(f"Reports on synthetic data ({connection.vendor}):")
             agree = reports_bench(reports_province)

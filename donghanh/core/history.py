@@ -7,8 +7,8 @@ from django.db import router
 from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
-from simple_history.utils import bulk_create_with_history
 
+from donghanh.core.bulk import insert_with_history
 from donghanh.core.versions import version_next
 
 
@@ -58,15 +58,16 @@ def recorded_bulk_create(objs: list[Any], actor: Any, *, person_ids: Iterable[in
     if not objs:
         return objs
     model = type(objs[0])
+    # A relation is set from a record in hand: checking that it exists would be a query per row.
+    relations = [field.name for field in model._meta.concrete_fields if field.is_relation]
     for obj in objs:
-        obj.clean_fields()
-    created = bulk_create_with_history(
-        objs, model, batch_size=1000, default_user=actor, default_change_reason=reason or None
-    )
+        obj.clean_fields(exclude=relations)
+    using = router.db_for_write(model)
+    insert_with_history(objs, actor, reason, using=using)
     people = sorted(set(person_ids))
     if people:
-        records_saved_in_bulk.send(sender=model, person_ids=people, using=router.db_for_write(model))
-    return list(created)
+        records_saved_in_bulk.send(sender=model, person_ids=people, using=using)
+    return objs
 
 
 def recorded_bulk_delete(model: type[Any], ids: Iterable[int], actor: Any, *, reason: str = "") -> int:

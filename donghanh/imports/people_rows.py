@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +24,7 @@ from donghanh.core.crypto import lookup_hash_of
 from donghanh.core.text import fold
 from donghanh.episodes.choices import FACILITY_TYPES, EpisodeType
 from donghanh.episodes.models import Episode, EpisodeRule
-from donghanh.episodes.rules import rule_for
+from donghanh.episodes.rules import rules_read_once
 from donghanh.episodes.services import episode_open, episode_validate, episodes_open_many
 from donghanh.imports.choices import Decision, ImportKind, RowAction
 from donghanh.imports.rows import Columns, Communes, Outcome, day, fail_with, person_label
@@ -223,7 +222,7 @@ def plan_people(actor: User, unit: OrgUnit, rows: list[dict[str, Any]], decision
     columns = Columns(ImportKind.PEOPLE, FIELDS)
     communes = Communes(unit, actor)
     codes = birth_registration_province_codes()
-    rule_lookup = cache(rule_for)
+    rule_lookup = rules_read_once()
     plan = Plan([Row(Outcome(row["row"]), row["values"]) for row in rows])
     for read, row in zip(rows, plan.rows, strict=True):
         for error in read["errors"]:

@@ -37,7 +37,7 @@ from donghanh.casework.models import Volunteer, VolunteerTeam
 from donghanh.community.models import CommunityModel
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
-from donghanh.reports.bulk import chunks, rows_insert
+from donghanh.core.bulk import chunks, rows_insert
 from donghanh.support.models import Partner
 
 PERSON_PREFIX = "SYN"

@@ -1,5 +1,6 @@
-"""Inserting many rows without making model instances: COPY on PostgreSQL, one prepared statement per batch
-elsewhere. For derived rows (the status rows) and synthetic data, which need no ids back and no signals."""
+"""Inserting many rows without Django's per-row work: COPY on PostgreSQL, one prepared statement per batch
+elsewhere. For derived rows (the status rows) and synthetic data, which need no ids back and no signals, and for
+records written with their history by thousands (an import, `insert_with_history`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from itertools import islice
 from typing import Any
 
 from django.db import connections, models
+from django.utils import timezone
 
 from donghanh.core.crypto import EncryptedMixin
 
@@ -55,3 +57,46 @@ def rows_insert(
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", params)
             count += len(params)
     return count
+
+
+def insert_with_history(objs: Sequence[models.Model], actor: Any, reason: str = "", *, using: str) -> None:
+    """Insert `objs` (of one model, validated) and one history row each naming `actor`; sets their ids.
+
+    On PostgreSQL the ids are drawn from the table's sequence first, then both tables are written with COPY, several
+    times faster than `bulk_create_with_history` for thousands of rows; elsewhere it is that function.
+    """
+    from simple_history.utils import bulk_create_with_history
+
+    model = type(objs[0])
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        bulk_create_with_history(objs, model, batch_size=1000, default_user=actor, default_change_reason=reason or None)
+        return
+    history = model.history.model  # type: ignore[attr-defined]
+    table, pk = model._meta.db_table, model._meta.pk
+    assert pk is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk.column, len(objs)]
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    for obj, pk_value in zip(objs, ids, strict=True):
+        obj.pk = pk_value
+    fields = list(model._meta.concrete_fields)
+    rows_insert(model, fields, ([field.pre_save(obj, True) for field in fields] for obj in objs), using)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = using
+    tracked = [field.attname for field in history.tracked_fields]
+    extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    history_fields = [history._meta.get_field(name) for name in tracked] + [
+        history._meta.get_field(name.removesuffix("_id")) for name in extra
+    ]
+    now = timezone.now()
+    rows_insert(
+        history,
+        history_fields,
+        ([getattr(obj, name) for name in tracked] + [now, reason or None, "+", getattr(actor, "pk", None)]
+         for obj in objs),
+        using,
+    )  # fmt: skip
