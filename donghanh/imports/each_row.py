@@ -65,12 +65,12 @@ class NamedError(ValueError):
 class VolunteerRows:
     """Writes a volunteer row: the commune's team (made if it has none), the volunteer, and an assignment."""
 
-    columns = Columns(
-        ImportKind.VOLUNTEERS,
-        {"volunteer": "full_name", "user": "full_name", "unit": "commune", "end_date": "start_date"},
-    )
+    fields = {"volunteer": "full_name", "user": "full_name", "unit": "commune", "end_date": "start_date"}
 
-    def __init__(self, actor: User, unit: OrgUnit, rows: list[dict[str, Any]]) -> None:
+    def __init__(
+        self, actor: User, unit: OrgUnit, rows: list[dict[str, Any]], headers: dict[str, str] | None = None
+    ) -> None:
+        self.columns = Columns(ImportKind.VOLUNTEERS, self.fields, headers)
         self.actor = actor
         self.communes = Communes(unit, actor)
         self.people = PeopleByRef(
@@ -141,9 +141,12 @@ class VolunteerRows:
 class ServiceRows:
     """Writes a service given to a person found by their citizen ID or code; the same service twice is kept once."""
 
-    columns = Columns(ImportKind.SERVICES, {"provider": "provider_name", "person": "person"})
+    fields = {"provider": "provider_name", "person": "person"}
 
-    def __init__(self, actor: User, unit: OrgUnit, rows: list[dict[str, Any]]) -> None:
+    def __init__(
+        self, actor: User, unit: OrgUnit, rows: list[dict[str, Any]], headers: dict[str, str] | None = None
+    ) -> None:
+        self.columns = Columns(ImportKind.SERVICES, self.fields, headers)
         self.actor = actor
         self.unit = unit
         self.people = PeopleByRef(actor, (row["values"].get("person") or "" for row in rows), Capability.RECORD_SUPPORT)

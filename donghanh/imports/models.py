@@ -40,6 +40,7 @@ class ImportBatch(ScopedModel):
     rows = models.JSONField(_("rows read"), default=list)  # [{"row": n, "values": {...}, "errors": [...]}, …]
     sheet = models.CharField(_("sheet"), max_length=31, blank=True)
     extra_columns = models.JSONField(_("columns ignored"), default=list)
+    headers = models.JSONField(_("headers of the file"), default=dict)  # column key -> the header as the file has it
     preview = models.JSONField(_("preview"), default=list)  # one entry per row: action, person, changes, errors
     counts = models.JSONField(_("counts"), default=dict)
     apply_after_check = models.BooleanField(_("apply once checked"), default=False)  # asked through the API

@@ -10,6 +10,7 @@ goes through the page's services one by one (`person_update`, `episode_open`, `w
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,11 +61,13 @@ class Row:
     whereabouts: str = ""  # for someone registered: a change of whereabouts
     changes: dict[str, Any] = field(default_factory=dict)  # for someone registered: fields that differ
     first: Row | None = None  # the first row of the file about the same person
+    tentative: bool = False  # matched by name alone: confirmed only if the row changes nothing of that person
 
 
 @dataclass
 class Plan:
     rows: list[Row]
+    columns: Columns | None = None
 
     def outcomes(self) -> list[Outcome]:
         return [row.outcome for row in self.rows]
@@ -136,7 +139,11 @@ def _match(
     communes: Communes,
     decisions: dict[str, str],
     columns: Columns,
+    alone: bool,
 ) -> None:
+    """Find the registered person the row is about: by citizen ID; else by name, year of birth and commune, which
+    the officer confirms, unless the row is the file's only one about them and changes nothing (a file imported
+    again)."""
     assert row.draft is not None and row.commune is not None
     draft, outcome = row.draft, row.outcome
     if row.key[0] == "id" and (found := by_hash.get(row.key[1])) is not None:
@@ -155,6 +162,9 @@ def _match(
     decision = decisions.get(str(outcome.row))
     if decision == Decision.CONFIRM and len(candidates) == 1:
         row.existing = candidates[0]
+    elif decision is None and len(candidates) == 1 and alone:
+        row.existing, row.tentative = candidates[0], True
+        outcome.candidates = [{"id": candidates[0].pk, "label": person_label(candidates[0])}]
     elif decision != Decision.REJECT:
         outcome.action = RowAction.MATCH
         outcome.candidates = [{"id": p.pk, "label": person_label(p)} for p in candidates]
@@ -217,9 +227,29 @@ def _changes(row: Row, person: Person, current_whereabouts: dict[int, str]) -> N
         row.outcome.changes.append(f"{_('Whereabouts')}: {Whereabouts(wanted).label}")
 
 
-def plan_people(actor: User, unit: OrgUnit, rows: list[dict[str, Any]], decisions: dict[str, str]) -> Plan:
+def _settle_tentative(row: Row, others: list[Episode]) -> None:
+    """A match by name alone stands when the row changes nothing; otherwise the officer decides."""
+    outcome = row.outcome
+    if not (row.changes or row.whereabouts or row.episode or outcome.errors):
+        outcome.action, outcome.candidates = RowAction.UNCHANGED, []
+        return
+    if row.episode is not None:
+        others.remove(row.episode)
+    assert row.draft is not None
+    row.existing, row.episode, row.changes, row.whereabouts = None, None, {}, ""
+    outcome.action, outcome.changes, outcome.errors = RowAction.MATCH, [], []
+    outcome.person = f"{row.draft.full_name} ({row.draft.birth_year})"
+
+
+def plan_people(
+    actor: User,
+    unit: OrgUnit,
+    rows: list[dict[str, Any]],
+    decisions: dict[str, str],
+    headers: dict[str, str] | None = None,
+) -> Plan:
     """What each row would do today, with every error; reads the registry, writes nothing."""
-    columns = Columns(ImportKind.PEOPLE, FIELDS)
+    columns = Columns(ImportKind.PEOPLE, FIELDS, headers)
     communes = Communes(unit, actor)
     codes = birth_registration_province_codes()
     rule_lookup = rules_read_once()
@@ -232,6 +262,7 @@ def plan_people(actor: User, unit: OrgUnit, rows: list[dict[str, Any]], decision
     ready = [row for row in plan.rows if row.draft is not None]
     by_hash, by_name = _registry(ready)
     firsts: dict[tuple[Any, ...], Row] = {}
+    sizes = Counter(row.key for row in ready)
     for row in ready:
         first = firsts.setdefault(row.key, row)
         if first is not row:
@@ -249,7 +280,7 @@ def plan_people(actor: User, unit: OrgUnit, rows: list[dict[str, Any]], decision
                     % {"row": first.outcome.row},
                 )
             continue
-        _match(row, by_hash, by_name, communes, decisions, columns)
+        _match(row, by_hash, by_name, communes, decisions, columns, sizes[row.key] == 1)
     existing_ids = {row.existing.pk for row in ready if row.existing is not None}
     measures: dict[int, list[Episode]] = {}
     for episode in Episode.objects.filter(person_id__in=existing_ids).select_related("rule"):
@@ -277,9 +308,11 @@ def plan_people(actor: User, unit: OrgUnit, rows: list[dict[str, Any]], decision
         ):
             row.outcome.fail(columns["episode_type"], _("Your role does not allow recording measures."))
             continue
-        _measure(
-            row, person, measures.setdefault(id(first) if person.pk is None else person.pk, []), rule_lookup, columns
-        )
+        others = measures.setdefault(id(first) if person.pk is None else person.pk, [])
+        _measure(row, person, others, rule_lookup, columns)
+        if row.tentative:
+            _settle_tentative(row, others)
+            continue
         if row.outcome.action == RowAction.ERROR:
             continue
         if first.existing is None:
@@ -288,12 +321,13 @@ def plan_people(actor: User, unit: OrgUnit, rows: list[dict[str, Any]], decision
             row.outcome.action = RowAction.UPDATE
             if row.episode:
                 row.outcome.changes.append(f"{_('New measure')}: {EpisodeType(row.episode.episode_type).label}")
+    plan.columns = columns
     return plan
 
 
 def apply_people(actor: User, plan: Plan) -> list[Outcome]:
     """Write the plan (the caller holds the transaction); answers the rows a service refused, with why."""
-    columns = Columns(ImportKind.PEOPLE, FIELDS)
+    columns = plan.columns or Columns(ImportKind.PEOPLE, FIELDS)
     today = timezone.localdate()
     new = [row for row in plan.rows if row.outcome.action == RowAction.CREATE and row.first is None]
     registrations = []

@@ -30,6 +30,7 @@ class Reading:
     sheet: str = ""
     rows: list[dict[str, Any]] = field(default_factory=list)  # {"row": n, "values": {...}, "errors": [...]}
     extra: list[str] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # column key -> the header as the file writes it
     problem: str = ""  # the whole file cannot be imported: no header, a required column missing
 
 
@@ -48,11 +49,17 @@ def read_file(kind: str, data: bytes, progress: Callable[[int], None] | None = N
     reading = Reading()
     for sheet in workbook_sheets(data):
         header: HeaderMap | None = None
+        named: dict[str, str] = {}
         for number, values in sheet.rows:
             if header is None:
                 if number > HEADER_SEARCH_ROWS:
                     break
                 header = header_map(kind, number, values)
+                if header is not None:
+                    named = {
+                        key: " ".join(str(values[index]).replace("*", "").split())
+                        for key, index in header.positions.items()
+                    }
                 continue
             if values and not is_blank(values[0]) and fold(str(values[0])) in examples:
                 continue  # the template's example row
@@ -65,16 +72,16 @@ def read_file(kind: str, data: bytes, progress: Callable[[int], None] | None = N
                 try:
                     row["values"][key] = to_json(column.read(value))
                 except CellError as error:
-                    row["errors"].append({"column": str(column.header), "message": str(error)})
+                    row["errors"].append({"column": named[key], "message": str(error)})
                     row["values"][key] = None
                 if column.required and is_blank(value):
-                    row["errors"].append({"column": str(column.header), "message": _("This column is required.")})
+                    row["errors"].append({"column": named[key], "message": _("This column is required.")})
             reading.rows.append(row)
             if progress is not None and len(reading.rows) % 1000 == 0:
                 progress(len(reading.rows))
         if header is not None:
             reading.sheet = sheet.name
-            reading.extra = header.extra
+            reading.extra, reading.headers = header.extra, named
             if header.missing:
                 reading.problem = _("The sheet “%(sheet)s” has no column %(columns)s, which is required.") % {
                     "sheet": sheet.name,

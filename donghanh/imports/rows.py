@@ -44,8 +44,9 @@ class Outcome:
 class Columns:
     """The headers of a kind's columns, to name where an error is."""
 
-    def __init__(self, kind: str, fields: dict[str, str] | None = None) -> None:
-        self.headers = {column.key: str(column.header) for column in COLUMNS[kind]}
+    def __init__(self, kind: str, fields: dict[str, str] | None = None, named: dict[str, str] | None = None) -> None:
+        # The file's own header where it has the column, so that the officer finds it in their sheet.
+        self.headers = {column.key: str(column.header) for column in COLUMNS[kind]} | (named or {})
         self.fields = fields or {}  # a service's field name -> the column key it comes from
 
     def __getitem__(self, key: str) -> str:

@@ -140,14 +140,14 @@ def _check(batch: ImportBatch) -> str:
             )
         except UnsafeWorkbook as error:
             return _refuse(batch, str(error))
-        batch.sheet, batch.extra_columns = reading.sheet[:31], reading.extra
+        batch.sheet, batch.extra_columns, batch.headers = reading.sheet[:31], reading.extra, reading.headers
         if reading.problem:
             return _refuse(batch, reading.problem)
         if not reading.rows:
             return _refuse(batch, _("The sheet “%(sheet)s” has no rows under its header.") % {"sheet": reading.sheet})
         batch.rows = reading.rows
         ImportBatch.objects.filter(pk=batch.pk).update(
-            rows=batch.rows, sheet=batch.sheet, extra_columns=batch.extra_columns, progress=READ
+            rows=batch.rows, sheet=batch.sheet, extra_columns=batch.extra_columns, headers=batch.headers, progress=READ
         )
     outcomes = preview(batch, batch.requested_by)
     batch.preview = [outcome.as_json() for outcome in outcomes]
@@ -176,9 +176,9 @@ def _refuse(batch: ImportBatch, message: str) -> str:
 def preview(batch: ImportBatch, actor: User) -> list[Outcome]:
     """What each row would do if applied now; nothing stays written."""
     if batch.kind == ImportKind.PEOPLE:
-        return plan_people(actor, batch.unit, batch.rows, batch.decisions).outcomes()
+        return plan_people(actor, batch.unit, batch.rows, batch.decisions, batch.headers).outcomes()
     with transaction.atomic():
-        writer = WRITERS[batch.kind](actor, batch.unit, batch.rows)
+        writer = WRITERS[batch.kind](actor, batch.unit, batch.rows, batch.headers)
         outcomes = run_each(batch.rows, writer)
         transaction.set_rollback(True)  # the check writes nothing
     return outcomes
@@ -282,13 +282,13 @@ def _apply(batch: ImportBatch, actor: User) -> None:
         batch = ImportBatch.objects.select_for_update().select_related("unit").get(pk=batch.pk)
         started = timezone.now()
         if batch.kind == ImportKind.PEOPLE:
-            plan = plan_people(actor, batch.unit, batch.rows, batch.decisions)
+            plan = plan_people(actor, batch.unit, batch.rows, batch.decisions, batch.headers)
             outcomes = plan.outcomes()
             refused = [o for o in outcomes if o.action in (RowAction.ERROR, RowAction.MATCH)]
             if not refused:
                 refused = apply_people(actor, plan)
         else:
-            writer = WRITERS[batch.kind](actor, batch.unit, batch.rows)
+            writer = WRITERS[batch.kind](actor, batch.unit, batch.rows, batch.headers)
             outcomes = run_each(batch.rows, writer)
             refused = [o for o in outcomes if o.action == RowAction.ERROR]
         if refused:
