@@ -274,7 +274,7 @@ VOLUNTEERS = (
         aliases=("ngay phan cong",),
         example="01/02/2026",
         date=True,
-        help=_("By default the day the volunteer became active."),
+        help=_("By default today."),
     ),
 )
 

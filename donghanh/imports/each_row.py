@@ -76,17 +76,15 @@ class VolunteerRows:
         self.people = PeopleByRef(
             actor, (row["values"].get("person") or "" for row in rows), Capability.MANAGE_VOLUNTEERS
         )
-        self.teams: dict[int, VolunteerTeam] = {}
 
     def _team(self, commune: OrgUnit) -> VolunteerTeam:
-        if commune.pk not in self.teams:
-            team = VolunteerTeam.objects.filter(unit=commune).first()
-            if team is None:
-                team = team_create(
-                    actor=self.actor, unit=commune, name=_("Volunteer team of %(unit)s") % {"unit": commune.name}
-                )
-            self.teams[commune.pk] = team
-        return self.teams[commune.pk]
+        # Read for each row: a team made in a row that was then refused went with that row's savepoint.
+        team = VolunteerTeam.objects.filter(unit=commune).first()
+        if team is None:
+            team = team_create(
+                actor=self.actor, unit=commune, name=_("Volunteer team of %(unit)s") % {"unit": commune.name}
+            )
+        return team
 
     def __call__(self, values: dict[str, Any], outcome: Outcome) -> None:
         try:
@@ -103,13 +101,13 @@ class VolunteerRows:
             "phone": values.get("phone") or "",
             "hamlet": values.get("hamlet") or "",
         }
-        start = day(values, "start_date")
+        assigned_on = day(values, "assigned_on")
+        # Active from the day written, else from the assignment if it is earlier than today.
+        start = day(values, "start_date") or min(assigned_on or timezone.localdate(), timezone.localdate())
         same = [v for v in team.volunteers.all() if fold(v.full_name) == fold(name)]
         volunteer = same[0] if len(same) == 1 else None
         if volunteer is None:
-            volunteer = volunteer_add(
-                actor=self.actor, team=team, full_name=name, start_date=start or timezone.localdate(), **fields
-            )
+            volunteer = volunteer_add(actor=self.actor, team=team, full_name=name, start_date=start, **fields)
             outcome.action = RowAction.CREATE
         else:
             changed = {key: value for key, value in fields.items() if value and getattr(volunteer, key) != value}
@@ -131,7 +129,7 @@ class VolunteerRows:
         current = Assignment.objects.filter(person=person, end_date__isnull=True).first()
         if current is not None and current.volunteer_id == volunteer.pk:
             return
-        assigned_on = day(values, "assigned_on") or max(volunteer.start_date, timezone.localdate())
+        assigned_on = assigned_on or max(volunteer.start_date, timezone.localdate())
         assignment_make(actor=self.actor, person=person, volunteer=volunteer, start_date=assigned_on)
         outcome.changes.append(_("Assigned to %(person)s") % {"person": person_label(person)})
         if outcome.action == RowAction.UNCHANGED:

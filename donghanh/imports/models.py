@@ -80,6 +80,13 @@ class ImportBatch(ScopedModel):
     def __str__(self) -> str:
         return f"{self.file_name} ({self.created:%d/%m/%Y %H:%M})" if self.created else self.file_name
 
+    @property
+    def state_label(self) -> str:
+        """The status as a list shows it: a checked file with errors waits for a corrected file, not a confirmation."""
+        if self.status == ImportStatus.CHECKED and self.count("error"):
+            return str(_("Errors: correct the file and upload it again"))
+        return str(self.get_status_display())
+
     def count(self, action: str) -> int:
         value: Any = self.counts.get(action, 0)
         return int(value)

@@ -75,6 +75,7 @@ class Plan:
 
 def _draft(row: Row, communes: Communes, codes: frozenset[str], columns: Columns) -> None:
     values, outcome = row.values, row.outcome
+    outcome.person = " ".join(str(part) for part in (values.get("full_name"), values.get("citizen_id")) if part)
     try:
         row.commune = communes.find(values.get("commune") or "")
     except ValueError as error:
@@ -257,6 +258,7 @@ def plan_people(
     for read, row in zip(rows, plan.rows, strict=True):
         for error in read["errors"]:
             row.outcome.fail(error["column"], error["message"])
+            row.outcome.person = row.values.get("full_name") or ""
         if row.outcome.action != RowAction.ERROR:
             _draft(row, communes, codes, columns)
     ready = [row for row in plan.rows if row.draft is not None]
