@@ -20,6 +20,7 @@ import binascii
 import functools
 import hashlib
 import hmac
+import json
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -27,6 +28,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import FieldError, ImproperlyConfigured
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.lookups import Exact
 
@@ -179,6 +181,31 @@ class EncryptedCharField(EncryptedMixin, models.CharField):  # type: ignore[type
 
 class EncryptedTextField(EncryptedMixin, models.TextField):  # type: ignore[type-arg]
     """Free text, encrypted."""
+
+
+class EncryptedJSONField(EncryptedMixin, models.TextField):  # type: ignore[type-arg]
+    """A JSON value (lists, objects, text, numbers) kept encrypted as one token: rows read from an uploaded file."""
+
+    def get_prep_value(self, value: Any) -> Any:
+        return encrypt(json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder))
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return json.loads(decrypt(value)) if isinstance(value, str) and value else value
+
+    def to_python(self, value: Any) -> Any:
+        return value
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """A file kept encrypted, for the time the task worker needs it."""
+    return _current().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _current().decrypt(token)
+    except InvalidToken as error:
+        raise UnreadableValue("a stored file is not readable with any of FIELD_ENCRYPTION_KEYS") from error
 
 
 class LookupHashField(models.CharField):  # type: ignore[type-arg]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import ScopedModel
+from donghanh.core.crypto import EncryptedJSONField
 from donghanh.imports.choices import ImportKind, ImportStatus
 
 
@@ -33,15 +34,16 @@ class ImportBatch(ScopedModel):
     file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     size = models.PositiveIntegerField(_("size"), default=0)  # bytes
-    content = models.BinaryField(_("file"), null=True)
+    content = models.BinaryField(_("file"), null=True)  # encrypted (core.crypto); emptied once its rows are read
     status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)  # percent
     message = models.TextField(_("message"), blank=True, max_length=2000)  # why the file was refused, for the user
-    rows = models.JSONField(_("rows read"), default=list)  # [{"row": n, "values": {...}, "errors": [...]}, …]
+    # [{"row": n, "values": {...}, "errors": [...]}, …]: identifiers among them, so encrypted; emptied once applied.
+    rows = EncryptedJSONField(_("rows read"), default=list)
     sheet = models.CharField(_("sheet"), max_length=31, blank=True)
     extra_columns = models.JSONField(_("columns ignored"), default=list)
     headers = models.JSONField(_("headers of the file"), default=dict)  # column key -> the header as the file has it
-    preview = models.JSONField(_("preview"), default=list)  # one entry per row: action, person, changes, errors
+    preview = EncryptedJSONField(_("preview"), default=list)  # per row: action, person, changes, errors
     counts = models.JSONField(_("counts"), default=dict)
     apply_after_check = models.BooleanField(_("apply once checked"), default=False)  # asked through the API
     decisions = models.JSONField(_("decisions on possible matches"), default=dict)  # {"<row>": "confirm"|"reject"}

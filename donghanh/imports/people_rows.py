@@ -75,7 +75,7 @@ class Plan:
 
 def _draft(row: Row, communes: Communes, codes: frozenset[str], columns: Columns) -> None:
     values, outcome = row.values, row.outcome
-    outcome.person = " ".join(str(part) for part in (values.get("full_name"), values.get("citizen_id")) if part)
+    outcome.person = values.get("full_name") or ""
     try:
         row.commune = communes.find(values.get("commune") or "")
     except ValueError as error:

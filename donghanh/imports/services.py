@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone, translation
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
+from donghanh.core.crypto import decrypt_bytes, encrypt_bytes
 from donghanh.core.history import recorded_bulk_delete, recorded_save
 from donghanh.core.xlsx_read import UnsafeWorkbook, workbook_check
 from donghanh.imports.choices import BUSY, Decision, ImportKind, ImportStatus, RowAction
@@ -91,7 +93,7 @@ def import_upload(
         file_name=file_name[-255:],
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
-        content=content,
+        content=encrypt_bytes(content),
         apply_after_check=apply_after_check,
     )
     _queue_check(batch)
@@ -135,7 +137,7 @@ def _check(batch: ImportBatch) -> str:
         try:
             reading = read_file(
                 batch.kind,
-                bytes(batch.content or b""),
+                decrypt_bytes(bytes(batch.content or b"")),
                 progress=lambda n: _progress(batch.pk, 5 + min(n // 500, READ - 5)),
             )
         except UnsafeWorkbook as error:
@@ -146,9 +148,9 @@ def _check(batch: ImportBatch) -> str:
         if not reading.rows:
             return _refuse(batch, _("The sheet “%(sheet)s” has no rows under its header.") % {"sheet": reading.sheet})
         batch.rows = reading.rows
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            rows=batch.rows, sheet=batch.sheet, extra_columns=batch.extra_columns, headers=batch.headers, progress=READ
-        )
+        batch.content = None  # the rows are all that is needed from now on
+        batch.save(update_fields=["rows", "sheet", "extra_columns", "headers", "content"])
+        _progress(batch.pk, READ)
     outcomes = preview(batch, batch.requested_by)
     batch.preview = [outcome.as_json() for outcome in outcomes]
     batch.counts = _counts(outcomes)
@@ -167,6 +169,7 @@ def _refuse(batch: ImportBatch, message: str) -> str:
         sheet=batch.sheet,
         extra_columns=batch.extra_columns,
         rows=[],
+        content=None,
         progress=100,
         updated=timezone.now(),
     )
@@ -301,8 +304,23 @@ def _apply(batch: ImportBatch, actor: User) -> None:
         batch.preview = [outcome.as_json() for outcome in outcomes]
         batch.counts, batch.status, batch.progress = counts, ImportStatus.APPLIED, 100
         batch.applied_at, batch.applied_by = finished, actor
+        batch.rows = []  # what each row did is in the preview; the values (identifiers among them) are not kept
         batch.result = {"started": started.isoformat(), "created": created, "updated": updated}
         batch.save()
+
+
+# --- files not applied are not kept ----------------------------------------------------------------------------
+
+
+def imports_delete_expired() -> int:
+    """Delete the imports never applied, `IMPORT_KEPT_DAYS` after their upload: they wrote nothing, and what they
+    read (names, identifiers) is not kept for longer than the officer needs to correct and apply a file."""
+    days = int(getattr(settings, "IMPORT_KEPT_DAYS", 7))
+    expired = ImportBatch.objects.filter(
+        applied_at__isnull=True, created__lt=timezone.now() - datetime.timedelta(days=days)
+    ).exclude(status=ImportStatus.APPLYING)
+    deleted, _kinds = expired.delete()
+    return deleted
 
 
 # --- what an import wrote, and undoing it ---------------------------------------------------------------------

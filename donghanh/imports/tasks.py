@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
+from donghanh.core.tasks import daily
 from donghanh.imports import services
 
 
@@ -17,3 +18,10 @@ def import_check_run(batch_id: int) -> str:
 def import_apply_run(batch_id: int, actor_id: int) -> str:
     """Apply import `batch_id` for the user `actor_id`; answers its status."""
     return services.import_apply(batch_id, actor_id)
+
+
+@daily
+@task()
+def imports_expire() -> int:
+    """Delete the imports never applied a week after their upload; answers how many were deleted."""
+    return services.imports_delete_expired()
