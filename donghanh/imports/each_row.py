@@ -41,17 +41,13 @@ def run_each(rows: list[dict[str, Any]], write: RowWriter) -> list[Outcome]:
         for error in read["errors"]:
             outcome.fail(error["column"], error["message"])
         if outcome.action != RowAction.ERROR:
-            savepoint = transaction.savepoint()
             try:
-                write(read["values"], outcome)
+                with transaction.atomic():  # a savepoint: a refused row is rolled back alone
+                    write(read["values"], outcome)
             except (ValidationError, PermissionDenied) as error:
-                transaction.savepoint_rollback(savepoint)
                 fail_with(outcome, error, write.columns)
             except ValueError as error:  # a commune or a person the row names was not found
-                transaction.savepoint_rollback(savepoint)
                 outcome.fail(write.columns[getattr(error, "column", "")], str(error))
-            else:
-                transaction.savepoint_commit(savepoint)
         outcomes.append(outcome)
     return outcomes
 
