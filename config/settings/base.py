@@ -376,6 +376,14 @@ ACCESS_REVIEW_WORKING_HOURS = env_hours("ACCESS_REVIEW_WORKING_HOURS", "7-18")
 # docs/reports-status.md). Off, every report reads the records themselves: the same figures, much slower at scale.
 REPORTS_STATUS_ROWS = env_bool("REPORTS_STATUS_ROWS", True)
 
+# Imports from Excel (donghanh.imports): the limits of an uploaded file (core.xlsx_read), and the days an import never
+# applied is kept (the rows it read hold names and identifiers).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))
+IMPORT_KEPT_DAYS = int(os.environ.get("IMPORT_KEPT_DAYS", "7"))
+# An upload up to that size stays in the process's memory, never in a temporary file on disk: it holds identifiers.
+FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+
 # Personal data protection (donghanh.privacy). Years after a person left the roster (or died) before each kind of
 # their records is anonymised (donghanh.privacy.kinds), unless a legal hold stands.
 RETENTION_YEARS = {

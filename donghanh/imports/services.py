@@ -315,7 +315,7 @@ def _apply(batch: ImportBatch, actor: User) -> None:
 def imports_delete_expired() -> int:
     """Delete the imports never applied, `IMPORT_KEPT_DAYS` after their upload: they wrote nothing, and what they
     read (names, identifiers) is not kept for longer than the officer needs to correct and apply a file."""
-    days = int(getattr(settings, "IMPORT_KEPT_DAYS", 7))
+    days = settings.IMPORT_KEPT_DAYS
     expired = ImportBatch.objects.filter(
         applied_at__isnull=True, created__lt=timezone.now() - datetime.timedelta(days=days)
     ).exclude(status=ImportStatus.APPLYING)

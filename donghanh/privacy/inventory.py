@@ -265,6 +265,12 @@ keys come from the environment:
 To rotate: put a new key first in `FIELD_ENCRYPTION_KEYS` (keeping the old ones after it), restart, run
 `manage.py encryption_rotate` (it re-encrypts every stored value, history rows included, with the newest key),
 then remove the old key. A database copy or backup without the keys shows only tokens for these fields.
+
+A register brought in from Excel (`donghanh.imports`) is kept encrypted with the same keys: the uploaded file until
+the task worker has read its rows, the rows (names, identifiers) until the import is applied, and an import never
+applied is deleted {import_days} days after its upload (`IMPORT_KEPT_DAYS`). An applied import keeps what each row
+did (who, the outcome, the messages), not the values read. Its file is not re-encrypted by `encryption_rotate`:
+wait until no import is waiting (at most `IMPORT_KEPT_DAYS`) before removing an old key.
 """
 
 BREACH = """## Breach: detection and reporting (72 hours)
@@ -319,7 +325,7 @@ def render_inventory_markdown() -> str:
             REQUESTS.format(
                 ack=settings.PRIVACY_ACKNOWLEDGE_WORKING_DAYS, deadlines="\n".join(_deadlines()).rstrip() + "\n"
             ),
-            ENCRYPTION,
+            ENCRYPTION.format(import_days=settings.IMPORT_KEPT_DAYS),
             BREACH.format(per_hour=settings.ACCESS_REVIEW_RECORDS_PER_HOUR),
             INVENTORY,
             *_summary(rows),

@@ -18,9 +18,9 @@ from django.db.models import Exists, Max, Min
 from django.utils import timezone
 
 from donghanh.community.models import Membership
+from donghanh.core.bulk import rows_insert
 from donghanh.core.dates import month_end
 from donghanh.people.models import Person
-from donghanh.core.bulk import rows_insert
 from donghanh.reports.models import MemberMonth, MonthlyStatus, ReferralUnit, ServiceUnit, StatusHorizon, StatusStale
 from donghanh.reports.status.compute import Records, SessionDays, Unit, load, member_rows, record_units, rows_for
 

@@ -35,9 +35,9 @@ from django.utils import timezone, translation
 from donghanh.accounts.models import User
 from donghanh.casework.models import Volunteer, VolunteerTeam
 from donghanh.community.models import CommunityModel
+from donghanh.core.bulk import chunks, rows_insert
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
-from donghanh.core.bulk import chunks, rows_insert
 from donghanh.support.models import Partner
 
 PERSON_PREFIX = "SYN"
