@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -181,6 +181,9 @@ def whole(value: Any) -> int | None:
     raise CellError(_("“%(value)s” is not a whole number.") % {"value": cleaned[:40]})
 
 
+_AMOUNT = re.compile(r"\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+")
+
+
 def money(value: Any) -> int | None:
     """An amount in đồng: a number, or text such as 1.500.000, 1,500,000 or 1.500.000 ₫."""
     if is_blank(value):
@@ -190,13 +193,11 @@ def money(value: Any) -> int | None:
     if isinstance(value, int | float):
         amount = Decimal(str(value))
     else:
-        cleaned = re.sub(r"[\s.,₫đ]|vnd|dong", "", fold(str(value)))
-        try:
-            amount = Decimal(cleaned)
-        except InvalidOperation:
-            raise CellError(
-                _("“%(value)s” is not an amount in đồng (write 1.500.000).") % {"value": str(value)[:40]}
-            ) from None
+        # fold() writes "đ" as "d". Dots or commas must group thousands: "1,5" is one and a half, not 15.
+        cleaned = re.sub(r"(₫|vnd|dong|d)$", "", fold(str(value)).replace(" ", ""))
+        if not _AMOUNT.fullmatch(cleaned):
+            raise CellError(_("“%(value)s” is not an amount in đồng (write 1.500.000).") % {"value": str(value)[:40]})
+        amount = Decimal(re.sub(r"[.,]", "", cleaned))
     if amount != amount.to_integral_value() or amount < 0:
         raise CellError(_("An amount is a whole number of đồng."))
     return int(amount)
