@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,7 +37,7 @@ class ImportForm(forms.Form):
         if upload.size is not None and upload.size > limit:
             raise forms.ValidationError(
                 _("The file is larger than %(limit)s MB. Split the data into smaller files and upload each one.")
-                % {"limit": limit // (1024 * 1024)}
+                % {"limit": floatformat(limit / (1024 * 1024), -1)}  # as the reader says it: 0,5 MB
             )
         return upload
 
