@@ -28,21 +28,39 @@ from donghanh.imports.models import ImportBatch
 from donghanh.people.api.base import CapabilityViewSet, NamedChoiceField, service_errors, user_of
 
 
-class RowErrorSerializer(serializers.Serializer[Any]):
+class ImportRowErrorSerializer(serializers.Serializer[Any]):
     row = serializers.IntegerField(help_text=gettext_lazy("The row number in the sheet."))
     column = serializers.CharField(help_text=gettext_lazy("The column's header; empty for the row as a whole."))
     message = serializers.CharField()
 
 
-class CandidateSerializer(serializers.Serializer[Any]):
+class ImportCandidateSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
 
 
-class MatchSerializer(serializers.Serializer[Any]):
+class ImportMatchSerializer(serializers.Serializer[Any]):
     row = serializers.IntegerField()
     person = serializers.CharField(help_text=gettext_lazy("The person as the row names them."))
-    candidates = CandidateSerializer(many=True)
+    candidates = ImportCandidateSerializer(many=True)
+
+
+class ImportSummarySerializer(serializers.ModelSerializer[ImportBatch]):
+    """An import in a list: its status and counts; its errors and matches are in the import itself."""
+
+    kind = NamedChoiceField("ImportKindEnum", choices=ImportKind.choices, read_only=True)
+    status = NamedChoiceField("ImportStatusEnum", choices=ImportStatus.choices, read_only=True)
+    requested_by = serializers.SlugRelatedField[Any](slug_field="username", read_only=True)
+    counts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportBatch
+        fields = ["id", "kind", "unit", "file_name", "sha256", "status", "progress", "counts", "requested_by",
+                  "created", "applied_at", "undone_at"]  # fmt: skip
+        read_only_fields = fields
+
+    def get_counts(self, batch: ImportBatch) -> dict[str, int]:
+        return {key: batch.count(key) for key in ("rows", *RowAction.values)}
 
 
 class ImportSerializer(serializers.ModelSerializer[ImportBatch]):
@@ -70,7 +88,7 @@ class ImportSerializer(serializers.ModelSerializer[ImportBatch]):
     def get_counts(self, batch: ImportBatch) -> dict[str, int]:
         return {key: batch.count(key) for key in ("rows", *RowAction.values)}
 
-    @extend_schema_field(RowErrorSerializer(many=True))
+    @extend_schema_field(ImportRowErrorSerializer(many=True))
     def get_errors(self, batch: ImportBatch) -> list[dict[str, Any]]:
         return [
             {"row": entry["row"], "column": error.get("column", ""), "message": error["message"]}
@@ -78,7 +96,7 @@ class ImportSerializer(serializers.ModelSerializer[ImportBatch]):
             for error in entry.get("errors", [])
         ]
 
-    @extend_schema_field(MatchSerializer(many=True))
+    @extend_schema_field(ImportMatchSerializer(many=True))
     def get_matches(self, batch: ImportBatch) -> list[dict[str, Any]]:
         return [
             {"row": entry["row"], "person": entry.get("person", ""), "candidates": entry.get("candidates", [])}
@@ -98,13 +116,13 @@ class ImportUploadSerializer(serializers.Serializer[Any]):
     )
 
 
-class DecisionItemSerializer(serializers.Serializer[Any]):
+class ImportDecisionItemSerializer(serializers.Serializer[Any]):
     row = serializers.IntegerField()
     decision = NamedChoiceField("ImportDecisionEnum", choices=Decision.choices)
 
 
-class DecideSerializer(serializers.Serializer[Any]):
-    decisions = DecisionItemSerializer(many=True)
+class ImportDecideSerializer(serializers.Serializer[Any]):
+    decisions = ImportDecisionItemSerializer(many=True)
 
 
 class ImportViewSet(CapabilityViewSet[ImportBatch]):
@@ -121,11 +139,15 @@ class ImportViewSet(CapabilityViewSet[ImportBatch]):
         return selectors.imports_for_user(user_of(self.request)).defer(None)
 
     def get_serializer_class(self) -> Any:
-        return {"create": ImportUploadSerializer, "decide": DecideSerializer}.get(self.action or "", ImportSerializer)
+        return {"create": ImportUploadSerializer, "decide": ImportDecideSerializer}.get(
+            self.action or "", ImportSerializer
+        )
 
+    @extend_schema(responses=ImportSummarySerializer(many=True))
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(ImportSerializer(page, many=True).data)
+        """The imports of the user's units, newest first, without their rows (read one import for those)."""
+        page = self.paginate_queryset(selectors.imports_for_user(user_of(request)))
+        return self.get_paginated_response(ImportSummarySerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(ImportSerializer(self.get_object()).data)
@@ -158,12 +180,12 @@ class ImportViewSet(CapabilityViewSet[ImportBatch]):
         batch.refresh_from_db()
         return Response(ImportSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(request=DecideSerializer, responses={202: ImportSerializer})
+    @extend_schema(request=ImportDecideSerializer, responses={202: ImportSerializer})
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
         """Say for each possible match whether it is the same person (`confirm`) or another (`reject`)."""
         batch = self.get_object()
-        serializer = DecideSerializer(data=request.data)
+        serializer = ImportDecideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         decisions = {str(item["row"]): item["decision"] for item in serializer.validated_data["decisions"]}
         with service_errors():

@@ -67,7 +67,7 @@ def template_workbook(kind: str) -> bytes:
             for row, label in enumerate(labels, start=2):
                 lists.cell(row=row, column=list_column, value=label)
             source = f"{quote_sheetname(lists.title)}!${list_letter}$2:${list_letter}${len(labels) + 1}"
-            validation = DataValidation(type="list", formula1=f"={source}", allow_blank=True)
+            validation = DataValidation(type="list", formula1=source, allow_blank=True)  # no "=": as Excel writes it
             validation.error = _("Pick a value from the list.")
             validation.errorTitle = str(column.header)
             validation.showErrorMessage = True

@@ -49,9 +49,10 @@ def texter(max_length: int) -> Callable[[Any], str]:
     return lambda value: text(value, max_length)
 
 
-def _two_digit_year(year: int) -> int:
-    this = timezone.localdate().year % 100
-    return 2000 + year if year <= this else 1900 + year
+def _two_digit_year(year: int, ahead: int) -> int:
+    """ "yy" as the year nearest before `ahead` years from now: 26 → 2026, 95 → 1995."""
+    this = timezone.localdate().year
+    return 2000 + year if 2000 + year <= this + ahead else 1900 + year
 
 
 _DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
@@ -64,14 +65,14 @@ def _from_serial(number: float) -> datetime.date:
     return EXCEL_EPOCH + datetime.timedelta(days=int(number))
 
 
-def _from_text(value: str) -> datetime.date:
+def _from_text(value: str, ahead: int) -> datetime.date:
     value = value.strip()
     if value.isdigit() and len(value) == 8:  # ddmmyyyy, typed without separators
         day, month, year = int(value[:2]), int(value[2:4]), int(value[4:])
     elif match := _DATE.match(value):
         day, month, year = (int(part) for part in match.groups())
         if len(match.group(3)) == 2:
-            year = _two_digit_year(year)
+            year = _two_digit_year(year, ahead)
     elif match := _ISO.match(value):
         year, month, day = (int(part) for part in match.groups())
     else:
@@ -82,7 +83,7 @@ def _from_text(value: str) -> datetime.date:
         raise CellError(_("%(value)s is not a date of the calendar.") % {"value": value[:40]}) from None
 
 
-def date(value: Any) -> datetime.date | None:
+def date(value: Any, ahead: int = 10) -> datetime.date | None:
     """A date typed as dd/mm/yyyy, d/m/yy, dd-mm-yyyy, ddmmyyyy or yyyy-mm-dd, a date cell, or an Excel serial."""
     if is_blank(value):
         return None
@@ -96,7 +97,7 @@ def date(value: Any) -> datetime.date | None:
         if 1900 <= value <= 2100 and float(value).is_integer():
             raise CellError(_("Write the whole date (dd/mm/yyyy), not the year alone."))
         return _from_serial(float(value))
-    return _from_text(str(value))
+    return _from_text(str(value), ahead)
 
 
 def birth(value: Any) -> tuple[datetime.date | None, int | None]:
@@ -108,7 +109,7 @@ def birth(value: Any) -> tuple[datetime.date | None, int | None]:
         return None, int(value)
     if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) == 4:
         return None, int(value.strip())
-    day = date(value)
+    day = date(value, ahead=0)  # nobody is born in the future
     return day, day.year if day else None
 
 

@@ -334,7 +334,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 }
 
 # Columns of a register that number the rows: neither data nor worth listing as ignored.
-ROW_NUMBERS = frozenset({"stt", "tt", "so tt", "so thu tu", "no", "#"})
+ROW_NUMBERS = frozenset({"stt", "tt", "so tt", "so thu tu", "no", "no.", "#"})
 
 
 @dataclass

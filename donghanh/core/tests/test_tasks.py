@@ -56,6 +56,7 @@ def test_enqueue_housekeeping_queues_the_daily_tasks_for_the_worker():
         "donghanh.casework.tasks.notifications_compute",
         "donghanh.reports.status.tasks.status_extend_task",
         "donghanh.reports.tasks.export_jobs_expire",
+        "donghanh.imports.tasks.imports_expire",
         "donghanh.privacy.tasks.anonymise_due_task",
     }
     assert Session.objects.count() == 2

@@ -255,7 +255,7 @@ def test_the_schema_documents_the_imports_endpoints(client, officer):
         assert "post" in paths[f"/api/v1/imports/{{id}}/{action}/"], action
     decide = paths["/api/v1/imports/{id}/decide/"]["post"]
     assert decide["requestBody"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/DecideRequest"
+        "$ref": "#/components/schemas/ImportDecideRequest"
     }
     components = schema["components"]["schemas"]
     upload_fields = components["ImportUploadRequest"]["properties"]
@@ -267,5 +267,5 @@ def test_the_schema_documents_the_imports_endpoints(client, officer):
     assert set(upload_fields) == {"file", "kind", "unit", "dry_run"}
     assert set(components["ImportUploadRequest"]["required"]) == {"file", "kind"}
     assert {"errors", "matches", "counts", "status"} <= set(components["Import"]["properties"])
-    assert set(components["RowError"]["properties"]) == {"row", "column", "message"}
+    assert set(components["ImportRowError"]["properties"]) == {"row", "column", "message"}
     assert components["ImportStatusEnum"]["enum"] == [s.value for s in ImportStatus]

@@ -39,13 +39,21 @@ def test_a_date_is_read_in_the_shapes_officers_type_it(typed):
     assert cells.date(typed) == D(1990, 3, 15)
 
 
-def test_a_two_digit_year_is_this_century_up_to_this_year_and_the_last_one_after_it():
+def test_a_two_digit_year_is_this_century_up_to_ten_years_ahead_and_the_last_one_after_it():
     this = timezone.localdate().year
     assert cells.date(f"1/2/{this % 100:02d}") == D(this, 2, 1)
     assert cells.date(f"1/2/{(this - 1) % 100:02d}") == D(this - 1, 2, 1)
-    assert cells.date(f"1/2/{(this + 1) % 100:02d}") == D(this + 1 - 100, 2, 1)
+    assert cells.date(f"1/2/{(this + 1) % 100:02d}") == D(this + 1, 2, 1)  # a planned end next year
+    assert cells.date(f"1/2/{(this + 10) % 100:02d}") == D(this + 10, 2, 1)
+    assert cells.date(f"1/2/{(this + 11) % 100:02d}") == D(this + 11 - 100, 2, 1)
     assert cells.date("5/3/90") == D(1990, 3, 5)
     assert cells.date("5/3/00") == D(2000, 3, 5)
+
+
+def test_a_two_digit_year_of_birth_is_never_in_the_future():
+    this = timezone.localdate().year
+    assert cells.birth(f"1/2/{this % 100:02d}") == (D(this, 2, 1), this)
+    assert cells.birth(f"1/2/{(this + 1) % 100:02d}") == (D(this + 1 - 100, 2, 1), this + 1 - 100)
 
 
 def test_a_date_cell_is_read_as_its_day():

@@ -22,8 +22,15 @@ SERVICE_HEADERS = ("STT", "Số CCCD", "Họ và tên", "Loại hỗ trợ", "Ng
 
 @pytest.fixture
 def person(officer, phu_thuong):
-    return person_register(actor=officer, unit=phu_thuong, full_name="Đỗ Văn Hùng", sex=Sex.MALE, birth_year=1988,
-                           citizen_id="001088000777", registered_on=datetime.date(2025, 9, 1))
+    return person_register(
+        actor=officer,
+        unit=phu_thuong,
+        full_name="Đỗ Văn Hùng",
+        sex=Sex.MALE,
+        birth_year=1988,
+        citizen_id="001088000777",
+        registered_on=datetime.date(2025, 9, 1),
+    )
 
 
 def apply(batch, officer, capture):
@@ -33,8 +40,9 @@ def apply(batch, officer, capture):
     return batch
 
 
-def test_volunteers_and_their_assignment_are_checked_without_a_trace_then_applied(upload, officer, person,
-                                                                                  django_capture_on_commit_callbacks):
+def test_volunteers_and_their_assignment_are_checked_without_a_trace_then_applied(
+    upload, officer, person, django_capture_on_commit_callbacks
+):
     rows = [
         (1, "Trần Thị Bình", "Nữ", "Hội Liên hiệp Phụ nữ", "0987654321", "001 088 000777", "01/02/2026"),
         (2, "Lê Văn Cường", "Nam", "doan thanh nien", "", "", ""),
@@ -79,8 +87,9 @@ def test_services_given_with_the_services_own_messages(upload, officer, person, 
     assert upload(xlsx(SERVICE_HEADERS, rows), "services").counts[RowAction.UNCHANGED] == 2
 
 
-def test_a_service_refused_at_the_last_row_when_applying_leaves_no_trace(upload, officer, person,
-                                                                          django_capture_on_commit_callbacks):
+def test_a_service_refused_at_the_last_row_when_applying_leaves_no_trace(
+    upload, officer, person, django_capture_on_commit_callbacks
+):
     rows = [
         (1, "001088000777", "", "Học nghề", "10/02/2026", "", "", ""),
         (2, "001088000777", "", "Thẻ bảo hiểm y tế", "11/02/2026", "", "", ""),
