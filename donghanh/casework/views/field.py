@@ -32,6 +32,7 @@ from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
 from donghanh.accounts.scope import scope_for
+from donghanh.audit.downloads import list_file_download
 from donghanh.audit.models import AccessLogEntry
 from donghanh.audit.services import access_log_record
 from donghanh.casework import exports, services
@@ -158,16 +159,9 @@ def work_list_xlsx(request: AppRequest) -> HttpResponse:
     if refused is not None:
         return refused
     made, health_people = exports.work_list_file(request.user, timezone.localdate())
-    access_log_record(
-        actor=request.user,
-        obj=made.about,
-        action=AccessLogEntry.Action.EXPORT,
-        detail=made.detail(exports.EXPORTED_WORK_LIST),
-        unit=made.unit,
-        request=request,
-    )
+    response = list_file_download(request, made, exports.EXPORTED_WORK_LIST)
     health_log(request, health_people, action=AccessLogEntry.Action.EXPORT)
-    return made.response()
+    return response
 
 
 # --- my people ----------------------------------------------------------------------------------

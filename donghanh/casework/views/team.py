@@ -26,8 +26,7 @@ from donghanh.accounts.http import AppRequest
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
-from donghanh.audit.models import AccessLogEntry
-from donghanh.audit.services import access_log_record
+from donghanh.audit.downloads import list_file_download
 from donghanh.casework import exports, services
 from donghanh.casework.filters import VolunteerTeamFilter
 from donghanh.casework.forms_team import (
@@ -59,7 +58,7 @@ from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
 from donghanh.core.throttles import DownloadThrottle, throttled
 from donghanh.core.versions import StaleVersion, loaded_version, version_conflict, with_version
-from donghanh.core.xlsx import ListFile, xlsx_url
+from donghanh.core.xlsx import xlsx_url
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
 
@@ -171,19 +170,6 @@ def team_detail(request: AppRequest, pk: int) -> HttpResponse:
     return render(request, "casework/team/team_detail.html", context)
 
 
-def _exported(request: AppRequest, made: ListFile, what: str) -> HttpResponse:
-    """The file, once the access log says who exported what."""
-    access_log_record(
-        actor=request.user,
-        obj=made.about,
-        action=AccessLogEntry.Action.EXPORT,
-        detail=made.detail(what),
-        unit=made.unit,
-        request=request,
-    )
-    return made.response()
-
-
 @scoped(Capability.VIEW_CASEWORK)
 @require_GET
 def team_xlsx(request: AppRequest, pk: int) -> HttpResponse:
@@ -193,7 +179,7 @@ def team_xlsx(request: AppRequest, pk: int) -> HttpResponse:
         return refused
     office_scope(request)
     team = _team_for(request, pk)
-    return _exported(request, exports.team_file(request.user, team, current_day()), exports.EXPORTED_TEAM)
+    return list_file_download(request, exports.team_file(request.user, team, current_day()), exports.EXPORTED_TEAM)
 
 
 # --- volunteers ---------------------------------------------------------------------------------
@@ -367,7 +353,9 @@ def coverage_xlsx(request: AppRequest) -> HttpResponse:
     office_scope(request)
     unit = unit_asked(request, default_first_grant=True)
     assert unit is not None
-    return _exported(request, exports.coverage_file(request.user, unit, current_day()), exports.EXPORTED_COVERAGE)
+    return list_file_download(
+        request, exports.coverage_file(request.user, unit, current_day()), exports.EXPORTED_COVERAGE
+    )
 
 
 # --- assignments --------------------------------------------------------------------------------

@@ -26,8 +26,7 @@ from donghanh.accounts.http import AppRequest
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import ScopedQuerySet, scope_for
-from donghanh.audit.models import AccessLogEntry
-from donghanh.audit.services import access_log_record
+from donghanh.audit.downloads import list_file_download
 from donghanh.casework.models import Volunteer
 from donghanh.community import exports, services
 from donghanh.community.choices import ModelStatus
@@ -234,15 +233,7 @@ def model_xlsx(request: AppRequest, pk: int) -> HttpResponse:
     model = _model_for(request, pk)
     _dates, on, first, last = _page_dates(request, timezone.localdate())
     made = exports.members_file(request.user, model, on, first, last)
-    access_log_record(
-        actor=request.user,
-        obj=made.about,
-        action=AccessLogEntry.Action.EXPORT,
-        detail=made.detail(exports.EXPORTED),
-        unit=made.unit,
-        request=request,
-    )
-    return made.response()
+    return list_file_download(request, made, exports.EXPORTED)
 
 
 # --- setting a model up, correcting it, changing its status --------------------------------------

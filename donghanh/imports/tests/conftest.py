@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from donghanh.accounts.roles import Role
 from donghanh.imports.models import ImportBatch
-from donghanh.imports.services import import_upload
+from donghanh.imports.services import import_apply_request, import_upload
 
 PEOPLE_HEADERS = ("STT", "Họ và tên", "Giới tính", "Ngày sinh", "Số CCCD", "Thôn/tổ", "Biện pháp", "Ngày bắt đầu")
 
@@ -53,3 +53,11 @@ def upload(officer: Any, phu_thuong: Any, django_capture_on_commit_callbacks: An
         return batch
 
     return make
+
+
+def apply(batch: ImportBatch, actor: Any, capture: Any) -> ImportBatch:
+    """Apply `batch` as `actor` (the task runs at once), and read it again."""
+    with capture(execute=True):
+        import_apply_request(actor=actor, batch=batch)
+    batch.refresh_from_db()
+    return batch

@@ -8,8 +8,7 @@ import pytest
 
 from donghanh.casework.models import Assignment, Volunteer, VolunteerTeam
 from donghanh.imports.choices import ImportStatus, RowAction
-from donghanh.imports.services import import_apply_request
-from donghanh.imports.tests.conftest import xlsx
+from donghanh.imports.tests.conftest import apply, xlsx
 from donghanh.people.choices import Sex
 from donghanh.people.services import person_register
 from donghanh.support.models import ServiceRecord, ServiceType
@@ -31,13 +30,6 @@ def person(officer, phu_thuong):
         citizen_id="001088000777",
         registered_on=datetime.date(2025, 9, 1),
     )
-
-
-def apply(batch, officer, capture):
-    with capture(execute=True):
-        import_apply_request(actor=officer, batch=batch)
-    batch.refresh_from_db()
-    return batch
 
 
 def test_volunteers_and_their_assignment_are_checked_without_a_trace_then_applied(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -16,7 +15,7 @@ from donghanh.imports.choices import ImportStatus, RowAction
 from donghanh.imports.people_rows import plan_people
 from donghanh.imports.selectors import earlier_imports
 from donghanh.imports.services import import_apply_request, import_decide, import_undo
-from donghanh.imports.tests.conftest import PEOPLE_HEADERS, xlsx
+from donghanh.imports.tests.conftest import PEOPLE_HEADERS, apply, xlsx
 from donghanh.people.choices import DeathSource, Sex
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
 from donghanh.people.services import person_register, person_update, whereabouts_record
@@ -38,13 +37,6 @@ GOOD = [
     (2, "Trần Thị Bình", "nu", 1985, "", "Tổ 2", "", ""),
     (3, "Lê Văn Cường", "NAM", 33333, "", "", "quan ly nguoi su dung trai phep chat ma tuy", 46054),
 ]
-
-
-def apply(batch: Any, actor: Any, capture: Any) -> Any:
-    with capture(execute=True):
-        import_apply_request(actor=actor, batch=batch)
-    batch.refresh_from_db()
-    return batch
 
 
 def test_good_rows_are_checked_then_applied_with_history_naming_the_officer(

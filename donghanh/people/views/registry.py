@@ -27,7 +27,7 @@ from donghanh.accounts.access import scoped
 from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
-from donghanh.audit.models import AccessLogEntry
+from donghanh.audit.downloads import list_file_download
 from donghanh.audit.services import access_log_record
 from donghanh.core.filters import as_id
 from donghanh.core.forms import apply_service_errors
@@ -166,15 +166,7 @@ def person_list_xlsx(request: AppRequest) -> HttpResponse:
     if refused is not None:
         return refused
     made = exports.person_list_file(request)
-    access_log_record(
-        actor=request.user,
-        obj=made.about,
-        action=AccessLogEntry.Action.EXPORT,
-        detail=made.detail(exports.EXPORTED),
-        unit=made.unit,
-        request=request,
-    )
-    return made.response()
+    return list_file_download(request, made, exports.EXPORTED)
 
 
 # --- registration -------------------------------------------------------------------------------

@@ -23,8 +23,7 @@ from donghanh.accounts.access import scoped
 from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
-from donghanh.audit.models import AccessLogEntry
-from donghanh.audit.services import access_log_record
+from donghanh.audit.downloads import list_file_download
 from donghanh.core.pagination import paginate
 from donghanh.core.periods import QUARTER, Period, parse_period, period_choices, period_of
 from donghanh.core.throttles import DownloadThrottle, throttled
@@ -111,12 +110,4 @@ def overview_xlsx(request: AppRequest) -> HttpResponse:
         return refused
     unit = _unit(request)
     made = exports.services_file(request.user, unit, _period(request, timezone.localdate(), warn=False))
-    access_log_record(
-        actor=request.user,
-        obj=made.about,
-        action=AccessLogEntry.Action.EXPORT,
-        detail=made.detail(exports.EXPORTED),
-        unit=made.unit,
-        request=request,
-    )
-    return made.response()
+    return list_file_download(request, made, exports.EXPORTED)
