@@ -11,6 +11,9 @@ class CoreConfig(AppConfig):
         from django.db.models import fields
 
         from donghanh.core import schema_fields  # noqa: F401  (registers its schema extensions)
+        from donghanh.core.history import writes_connect
+
+        writes_connect()
 
         # Django's own label of an empty choice has no Vietnamese translation; every select uses this one.
         fields.BLANK_CHOICE_LABEL = _("— Choose —")

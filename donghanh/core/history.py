@@ -1,9 +1,13 @@
 """Change history: django-simple-history, with one refinement."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import router
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -64,6 +68,9 @@ def recorded_bulk_create(objs: list[Any], actor: Any, *, person_ids: Iterable[in
         obj.clean_fields(exclude=relations)
     using = router.db_for_write(model)
     insert_with_history(objs, actor, reason, using=using)
+    if (writes := _writes.get()) is not None:
+        for obj in objs:
+            writes.add(model, obj.pk, "created")
     people = sorted(set(person_ids))
     if people:
         records_saved_in_bulk.send(sender=model, person_ids=people, using=using)
@@ -101,3 +108,55 @@ def recorded_bulk_delete(model: type[Any], ids: Iterable[int], actor: Any, *, re
     if people:
         records_saved_in_bulk.send(sender=model, person_ids=sorted(people), using=using)
     return int(deleted)
+
+
+@dataclass
+class Writes:
+    """The records with a change history created and changed while `writes_collected()` runs, by model label."""
+
+    created: dict[str, set[int]] = field(default_factory=dict)
+    updated: dict[str, set[int]] = field(default_factory=dict)
+    deleted: dict[str, set[int]] = field(default_factory=dict)
+
+    def add(self, model: Any, pk: int, kind: str) -> None:
+        label = model._meta.label
+        if kind == "updated" and pk in self.created.get(label, set()):
+            return  # made by the same work: it is new, not changed
+        getattr(self, kind).setdefault(label, set()).add(pk)
+
+    @staticmethod
+    def listed(written: dict[str, set[int]]) -> dict[str, list[int]]:
+        return {label: sorted(ids) for label, ids in sorted(written.items())}
+
+
+_writes: ContextVar[Writes | None] = ContextVar("writes", default=None)
+
+
+@contextmanager
+def writes_collected() -> Iterator[Writes]:
+    """Collect what this thread writes meanwhile (saves, deletes, `recorded_bulk_create`): an import's own writes,
+    whatever else the same user does elsewhere at the same time."""
+    writes = Writes()
+    token = _writes.set(writes)
+    try:
+        yield writes
+    finally:
+        _writes.reset(token)
+
+
+def _saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    writes = _writes.get()
+    if writes is not None and not raw and hasattr(sender, "history"):
+        writes.add(sender, instance.pk, "created" if created else "updated")
+
+
+def _deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    writes = _writes.get()
+    if writes is not None and hasattr(sender, "history"):
+        writes.add(sender, instance.pk, "deleted")
+
+
+def writes_connect() -> None:
+    """Called from the core app's `ready()`."""
+    post_save.connect(_saved, dispatch_uid="history:writes:save")
+    post_delete.connect(_deleted, dispatch_uid="history:writes:delete")

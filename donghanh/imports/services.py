@@ -5,8 +5,9 @@
   writing nothing but the import's own row.
 - `import_decide` records the officer's answer for each possible match and checks again.
 - `import_apply_request` queues the writing; `import_apply` writes every row in one transaction through the
-  services of the pages (`people_rows`, `each_row`), or nothing when any row is refused. What it wrote is read back
-  from the change history (every write has its row, naming the officer), so undoing needs no bookkeeping of its own.
+  services of the pages (`people_rows`, `each_row`), or nothing when any row is refused. What it writes is
+  collected as it is made (`core.history.writes_collected`), so undoing knows exactly what to delete and what to put
+  back from its history.
 - `import_undo` deletes what the import created and puts back what it changed, while none of it changed since.
 """
 
@@ -17,7 +18,6 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -30,7 +30,7 @@ from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.core.crypto import decrypt_bytes, encrypt_bytes
-from donghanh.core.history import recorded_bulk_delete, recorded_save
+from donghanh.core.history import Writes, recorded_bulk_delete, recorded_save, writes_collected
 from donghanh.core.xlsx_read import UnsafeWorkbook, workbook_check
 from donghanh.imports.choices import BUSY, Decision, ImportKind, ImportStatus, RowAction
 from donghanh.imports.each_row import WRITERS, run_each
@@ -281,7 +281,7 @@ def import_apply(batch_id: int, actor_id: int) -> str:
 
 
 def _apply(batch: ImportBatch, actor: User) -> None:
-    with transaction.atomic():
+    with transaction.atomic(), writes_collected() as writes:
         batch = ImportBatch.objects.select_for_update().select_related("unit").get(pk=batch.pk)
         started = timezone.now()
         if batch.kind == ImportKind.PEOPLE:
@@ -297,7 +297,7 @@ def _apply(batch: ImportBatch, actor: User) -> None:
         if refused:
             raise Refused(refused)
         finished = timezone.now()
-        created, updated = written_by(actor, started, finished)
+        created, updated = Writes.listed(writes.created), Writes.listed(writes.updated)
         counts = _counts(outcomes)
         if not created and not updated:
             batch.message = _("Nothing changed: every row of the file is in the system already.")
@@ -305,7 +305,12 @@ def _apply(batch: ImportBatch, actor: User) -> None:
         batch.counts, batch.status, batch.progress = counts, ImportStatus.APPLIED, 100
         batch.applied_at, batch.applied_by = finished, actor
         batch.rows = []  # what each row did is in the preview; the values (identifiers among them) are not kept
-        batch.result = {"started": started.isoformat(), "created": created, "updated": updated}
+        batch.result = {
+            "started": started.isoformat(),
+            "created": created,
+            "updated": updated,
+            "deleted": Writes.listed(writes.deleted),
+        }
         batch.save()
 
 
@@ -326,34 +331,9 @@ def imports_delete_expired() -> int:
 # --- what an import wrote, and undoing it ---------------------------------------------------------------------
 
 
-def recorded_models() -> list[Any]:
-    """Every model whose writes leave a change history row."""
-    return [model for model in apps.get_models() if hasattr(model, "history") and hasattr(model.history, "model")]
-
-
 def _chunks(ids: list[int]) -> Iterable[list[int]]:
     for start in range(0, len(ids), IDS_AT_ONCE):
         yield ids[start : start + IDS_AT_ONCE]
-
-
-def written_by(
-    actor: User, started: datetime.datetime, finished: datetime.datetime
-) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-    """The records `actor` created and changed between the two times, by model label, from the change history."""
-    created: dict[str, list[int]] = {}
-    updated: dict[str, list[int]] = {}
-    for model in recorded_models():
-        pk = model._meta.pk.attname
-        rows = model.history.filter(history_user=actor, history_date__gte=started, history_date__lte=finished)
-        made: set[int] = set()
-        changed: set[int] = set()
-        for record, kind in rows.values_list(pk, "history_type"):
-            (made if kind == "+" else changed).add(record)
-        if made:
-            created[model._meta.label] = sorted(made)
-        if changed - made:
-            updated[model._meta.label] = sorted(changed - made)
-    return created, updated
 
 
 def changed_since(batch: ImportBatch) -> list[str]:
@@ -362,6 +342,8 @@ def changed_since(batch: ImportBatch) -> list[str]:
     created: dict[str, list[int]] = batch.result.get("created", {})
     updated: dict[str, list[int]] = batch.result.get("updated", {})
     reasons = []
+    if batch.result.get("deleted"):
+        reasons.append(_("The import deleted records, which undoing cannot bring back."))
     for label, ids in [*created.items(), *updated.items()]:
         model = apps.get_model(label)
         pk = model._meta.pk.attname
