@@ -146,17 +146,27 @@ def writes_collected() -> Iterator[Writes]:
 
 def _saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
     writes = _writes.get()
-    if writes is not None and not raw and hasattr(sender, "history"):
+    if writes is not None and not raw:
         writes.add(sender, instance.pk, "created" if created else "updated")
 
 
 def _deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     writes = _writes.get()
-    if writes is not None and hasattr(sender, "history"):
+    if writes is not None:
         writes.add(sender, instance.pk, "deleted")
 
 
 def writes_connect() -> None:
-    """Called from the core app's `ready()`."""
-    post_save.connect(_saved, dispatch_uid="history:writes:save")
-    post_delete.connect(_deleted, dispatch_uid="history:writes:delete")
+    """Called from the core app's `ready()`, once every app's models are loaded.
+
+    Connected to the models with a change history only: those already have simple_history's receivers, so their
+    deletes were never fast. A receiver for every model would make Django fetch each row it deletes (the reports'
+    derived rows are deleted by thousands).
+    """
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if hasattr(model, "history") and hasattr(model.history, "model"):
+            label = model._meta.label
+            post_save.connect(_saved, sender=model, dispatch_uid=f"history:writes:{label}:save")
+            post_delete.connect(_deleted, sender=model, dispatch_uid=f"history:writes:{label}:delete")

@@ -108,7 +108,7 @@ def test_texts_only_turns_every_formula_of_a_book_into_text():
 
 
 class _Filters(forms.Form):
-    q = forms.CharField(label="Name (or code)", required=False)
+    q = forms.CharField(label="Name (or code)", required=False, max_length=100)
     sex = forms.ChoiceField(choices=[("", "—"), ("male", "Male"), ("female", "Female")], required=False)
     kinds = forms.MultipleChoiceField(choices=[("Groups", [("a", "Kind A"), ("b", "Kind B")])], required=False)
     on = forms.DateField(required=False, input_formats=["%d/%m/%Y"])

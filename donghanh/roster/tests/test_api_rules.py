@@ -189,8 +189,9 @@ def test_an_assessment_entered_late_takes_the_month_it_is_about(api, register):
 
 
 def body_fields(document: dict[str, Any], operation: dict[str, Any]) -> set[str]:
-    """The fields an operation's documented request body lets a client write."""
-    content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    """The fields an operation's documented request body lets a client write (a file upload's as a form)."""
+    bodies = operation.get("requestBody", {}).get("content", {})
+    content = bodies.get("application/json") or bodies.get("multipart/form-data")
     if content is None:
         return set()
     schema = content["schema"]
