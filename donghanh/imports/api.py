@@ -29,6 +29,7 @@ from donghanh.people.api.base import CapabilityViewSet, NamedChoiceField, servic
 
 
 class ImportRowErrorSerializer(serializers.Serializer[Any]):
+    sheet = serializers.CharField(help_text=gettext_lazy("The sheet the rows were read from."))
     row = serializers.IntegerField(help_text=gettext_lazy("The row number in the sheet."))
     column = serializers.CharField(help_text=gettext_lazy("The column's header; empty for the row as a whole."))
     message = serializers.CharField()
@@ -91,7 +92,7 @@ class ImportSerializer(serializers.ModelSerializer[ImportBatch]):
     @extend_schema_field(ImportRowErrorSerializer(many=True))
     def get_errors(self, batch: ImportBatch) -> list[dict[str, Any]]:
         return [
-            {"row": entry["row"], "column": error.get("column", ""), "message": error["message"]}
+            {"sheet": batch.sheet, "row": entry["row"], "column": error.get("column", ""), "message": error["message"]}
             for entry in batch.preview
             for error in entry.get("errors", [])
         ]

@@ -60,7 +60,12 @@ def test_an_upload_is_accepted_then_checked_with_every_error_on_its_row_and_colu
     assert read["status"] == "checked"
     assert read["counts"] == {"rows": 2, "create": 1, "update": 0, "unchanged": 0, "match": 0, "error": 1}
     assert read["errors"] == [
-        {"row": 3, "column": "Giới tính", "message": "“Không rõ” không có trong danh mục: Nam, Nữ."}
+        {
+            "sheet": "Danh sách",
+            "row": 3,
+            "column": "Giới tính",
+            "message": "“Không rõ” không có trong danh mục: Nam, Nữ.",
+        }
     ]
     assert read["matches"] == [] and read["sheet"] == "Danh sách"
     assert not Person.objects.exists()  # a dry run writes nothing
@@ -267,5 +272,5 @@ def test_the_schema_documents_the_imports_endpoints(client, officer):
     assert set(upload_fields) == {"file", "kind", "unit", "dry_run"}
     assert set(components["ImportUploadRequest"]["required"]) == {"file", "kind"}
     assert {"errors", "matches", "counts", "status"} <= set(components["Import"]["properties"])
-    assert set(components["ImportRowError"]["properties"]) == {"row", "column", "message"}
+    assert set(components["ImportRowError"]["properties"]) == {"sheet", "row", "column", "message"}
     assert components["ImportStatusEnum"]["enum"] == [s.value for s in ImportStatus]
