@@ -118,8 +118,14 @@ class ImportUploadSerializer(serializers.Serializer[Any]):
 
 
 class ImportDecisionItemSerializer(serializers.Serializer[Any]):
-    row = serializers.IntegerField()
+    row = serializers.IntegerField(min_value=1, max_value=1_048_576)
     decision = NamedChoiceField("ImportDecisionEnum", choices=Decision.choices)
+    person = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=gettext_lazy("With `confirm`: which of the row's `candidates` it is, when there are several."),
+    )
 
 
 class ImportDecideSerializer(serializers.Serializer[Any]):
@@ -188,7 +194,12 @@ class ImportViewSet(CapabilityViewSet[ImportBatch]):
         batch = self.get_object()
         serializer = ImportDecideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        decisions = {str(item["row"]): item["decision"] for item in serializer.validated_data["decisions"]}
+        decisions = {
+            str(item["row"]): str(item["person"])
+            if item["decision"] == Decision.CONFIRM and "person" in item
+            else item["decision"]
+            for item in serializer.validated_data["decisions"]
+        }
         with service_errors():
             services.import_decide(actor=user_of(request), batch=batch, decisions=decisions)
         batch.refresh_from_db()

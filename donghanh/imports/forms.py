@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from donghanh.core import xlsx_read
-from donghanh.imports.choices import ImportKind
+from donghanh.imports.choices import Decision, ImportKind
 from donghanh.orgunits.models import OrgUnit
 
 
@@ -43,16 +43,30 @@ class ImportForm(forms.Form):
 
 
 class DecisionsForm(forms.Form):
-    """One radio per possible match: `row-<n>` = confirm | reject; built from the rows of the preview."""
+    """A choice per possible match, `row-<n>`: one of the registered people named (their id), or another person
+    (`reject`); `all` answers every row at once (`confirm`: the one person named, where there is one)."""
 
-    def __init__(self, *args: Any, rows: list[int], **kwargs: Any) -> None:
+    all = forms.ChoiceField(choices=Decision.choices, required=False)
+
+    def __init__(self, *args: Any, matches: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from donghanh.imports.choices import Decision
-
-        for row in rows:
-            self.fields[f"row-{row}"] = forms.ChoiceField(
-                choices=Decision.choices, required=False, widget=forms.RadioSelect, label=str(row)
+        self.matches = matches
+        for entry in matches:
+            choices = [(str(c["id"]), c["label"]) for c in entry.get("candidates", [])]
+            self.fields[f"row-{entry['row']}"] = forms.ChoiceField(
+                choices=[*choices, (Decision.REJECT, Decision.REJECT.label)], required=False, widget=forms.RadioSelect
             )
 
     def decisions(self) -> dict[str, str]:
-        return {name.removeprefix("row-"): value for name, value in self.cleaned_data.items() if value}
+        everyone = self.cleaned_data.get("all")
+        if everyone:
+            return {
+                str(entry["row"]): everyone
+                for entry in self.matches
+                if everyone == Decision.REJECT or len(entry.get("candidates", [])) == 1
+            }
+        return {
+            name.removeprefix("row-"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("row-") and value
+        }

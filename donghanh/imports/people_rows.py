@@ -161,8 +161,9 @@ def _match(
     if not candidates:
         return
     decision = decisions.get(str(outcome.row))
-    if decision == Decision.CONFIRM and len(candidates) == 1:
-        row.existing = candidates[0]
+    chosen = [p for p in candidates if decision == str(p.pk) or (decision == Decision.CONFIRM and len(candidates) == 1)]
+    if chosen:
+        row.existing = chosen[0]
     elif decision is None and len(candidates) == 1 and alone:
         row.existing, row.tentative = candidates[0], True
         outcome.candidates = [{"id": candidates[0].pk, "label": person_label(candidates[0])}]

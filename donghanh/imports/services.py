@@ -204,17 +204,26 @@ def _editable(batch: ImportBatch) -> None:
 
 @transaction.atomic
 def import_decide(*, actor: User, batch: ImportBatch, decisions: dict[str, str]) -> ImportBatch:
-    """Record for each possible match whether it is the same person, and check the rows again."""
+    """Record for each possible match whether it is one of the registered people named (`confirm` where there is
+    one, or that person's id) or another person (`reject`), and check the rows again."""
     _require(actor, Capability.IMPORT_RECORDS, batch.unit)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     _editable(batch)
-    matches = {str(entry["row"]) for entry in batch.preview if entry.get("action") == RowAction.MATCH}
-    matches |= {row for row, _decision in batch.decisions.items()}
+    candidates = {
+        str(entry["row"]): {str(c["id"]) for c in entry.get("candidates", [])}
+        for entry in batch.preview
+        if entry.get("action") == RowAction.MATCH
+    }
+    decided = set(batch.decisions)
     for row, decision in decisions.items():
-        if str(row) not in matches:
+        row = str(row)
+        if row not in candidates and row not in decided:
             raise ValidationError(_("Row %(row)s has no possible match to decide on.") % {"row": row})
-        if decision not in Decision.values:
+        named = candidates.get(row, set())
+        if decision not in Decision.values and decision not in named:
             raise ValidationError(_("Answer “same person” or “another person”."))
+        if decision == Decision.CONFIRM and len(named) > 1:
+            raise ValidationError(_("Row %(row)s may be several registered people: say which one.") % {"row": row})
     batch.decisions = {**batch.decisions, **{str(row): decision for row, decision in decisions.items()}}
     batch.status, batch.progress = ImportStatus.QUEUED, 0
     batch.save(update_fields=["decisions", "status", "progress"])

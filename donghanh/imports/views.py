@@ -145,15 +145,15 @@ def import_status(request: AppRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_decide(request: AppRequest, pk: int) -> HttpResponse:
     batch = selectors.import_for_user(request.user, pk)
-    rows = [entry["row"] for entry in batch.preview if entry.get("action") == RowAction.MATCH]
-    form = DecisionsForm(request.POST, rows=rows)
+    matches = [entry for entry in batch.preview if entry.get("action") == RowAction.MATCH and not entry.get("same_as")]
+    form = DecisionsForm(request.POST, matches=matches)
     if form.is_valid() and form.decisions():
         try:
             services.import_decide(actor=request.user, batch=batch, decisions=form.decisions())
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     else:
-        messages.warning(request, _("Choose “same person” or “another person” for at least one row."))
+        messages.warning(request, _("Choose the registered person or “another person” for at least one row."))
     return redirect("imports:detail", batch.pk)
 
 

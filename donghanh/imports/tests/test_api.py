@@ -274,3 +274,24 @@ def test_the_schema_documents_the_imports_endpoints(client, officer):
     assert {"errors", "matches", "counts", "status"} <= set(components["Import"]["properties"])
     assert set(components["ImportRowError"]["properties"]) == {"sheet", "row", "column", "message"}
     assert components["ImportStatusEnum"]["enum"] == [s.value for s in ImportStatus]
+
+
+def test_a_match_to_one_of_several_people_names_that_person(api, officer, phu_thuong):
+    first, second = (
+        person_register(actor=officer, unit=phu_thuong, full_name="Vũ Văn Nam", sex="male", birth_year=1985,
+                        current_hamlet=hamlet)
+        for hamlet in ("Tổ 1", "Tổ 2")
+    )  # fmt: skip
+    batch_id = send(api, xlsx(PEOPLE_HEADERS, [(1, "Vũ Văn Nam", "Nam", 1985, "", "Tổ 8", "", "")])).json()["id"]
+    assert len(api("get", f"{IMPORTS}{batch_id}/").json()["matches"][0]["candidates"]) == 2
+    path = f"{IMPORTS}{batch_id}/decide/"
+    vague = api("post", path, {"decisions": [{"row": 2, "decision": "confirm"}]}, content_type="application/json")
+    assert vague.status_code == 400
+    named = {"decisions": [{"row": 2, "decision": "confirm", "person": first.pk}]}
+    assert api("post", path, named, content_type="application/json").status_code == 202
+    read = api("get", f"{IMPORTS}{batch_id}/").json()
+    assert read["counts"]["update"] == 1 and read["matches"] == []
+    assert api("post", f"{IMPORTS}{batch_id}/apply/").status_code == 202
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.current_hamlet, second.current_hamlet) == ("Tổ 8", "Tổ 2")

@@ -313,3 +313,27 @@ def test_the_check_reads_the_registry_a_fixed_number_of_times(officer, phu_thuon
     with CaptureQueriesContext(connection) as many:
         plan_people(officer, phu_thuong, rows(60), {})
     assert len(many) == len(few)
+
+
+def test_a_row_like_two_registered_people_is_decided_by_naming_one(
+    upload, officer, phu_thuong, django_capture_on_commit_callbacks
+):
+    first, second = (
+        person_register(actor=officer, unit=phu_thuong, full_name="Vũ Văn Nam", sex=Sex.MALE, birth_year=1985,
+                        current_hamlet=hamlet)
+        for hamlet in ("Tổ 1", "Tổ 2")
+    )  # fmt: skip
+    batch = upload(xlsx(HEADERS, [(1, "Vũ Văn Nam", "Nam", 1985, "", "Tổ 7", "", "", "")]))
+    assert {c["id"] for c in batch.preview[0]["candidates"]} == {first.pk, second.pk}
+    with pytest.raises(ValidationError) as refused:
+        import_decide(actor=officer, batch=batch, decisions={"2": "confirm"})
+    assert "chọn một người" in refused.value.messages[0]
+    with pytest.raises(ValidationError):
+        import_decide(actor=officer, batch=batch, decisions={"2": str(first.pk + second.pk + 99)})
+    with django_capture_on_commit_callbacks(execute=True):
+        import_decide(actor=officer, batch=batch, decisions={"2": str(second.pk)})
+    batch = apply(batch, officer, django_capture_on_commit_callbacks)
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert batch.status == ImportStatus.APPLIED
+    assert (first.current_hamlet, second.current_hamlet) == ("Tổ 1", "Tổ 7")

@@ -220,3 +220,23 @@ def test_only_a_commune_officer_is_offered_the_undo(
     assert not Person.objects.exists()
     page = parse(client.get(f"/imports/{batch.pk}/").content)
     assert page.find(data_testid="import-undone") is not None and page.find(data_testid="import-undo") is None
+
+
+def test_every_possible_match_is_answered_at_once_from_the_page(
+    officer_client, officer, phu_thuong, upload, django_capture_on_commit_callbacks
+):
+    from donghanh.people.choices import Sex
+    from donghanh.people.services import person_register
+
+    for name in ("Đinh Văn Một", "Đinh Văn Hai"):
+        person_register(actor=officer, unit=phu_thuong, full_name=name, sex=Sex.MALE, birth_year=1980)
+    rows = [(1, "Đinh Văn Một", "Nam", 1980, "", "Tổ 4", "", ""), (2, "Đinh Văn Hai", "Nam", 1980, "", "Tổ 4", "", "")]
+    batch = upload(xlsx(PEOPLE_HEADERS, rows))
+    page = parse(officer_client.get(f"/imports/{batch.pk}/"))
+    assert len(page.find_all(data_testid="match-row")) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = officer_client.post(f"/imports/{batch.pk}/decide/", {"all": "reject"})
+    assert answer.status_code == 302
+    batch.refresh_from_db()
+    assert batch.decisions == {"2": "reject", "3": "reject"}
+    assert [entry["action"] for entry in batch.preview] == ["create", "create"]
