@@ -215,12 +215,13 @@ class ImportViewSet(CapabilityViewSet[ImportBatch]):
         batch.refresh_from_db()
         return Response(ImportSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(request=None, responses=ImportSerializer)
+    @extend_schema(request=None, responses={202: ImportSerializer})
     @action(detail=True, methods=["post"])
     def undo(self, request: Request, pk: str) -> Response:
-        """Delete what the import created and put back what it changed, while none of it has changed since."""
+        """Delete what the import created and put back what it changed, while none of it has changed since; the task
+        worker does it (`status` "undoing", then "undone", or back to "applied" with a `message`)."""
         batch = self.get_object()
         with service_errors():
-            services.import_undo(actor=user_of(request), batch=batch)
+            services.import_undo_request(actor=user_of(request), batch=batch)
         batch.refresh_from_db()
-        return Response(ImportSerializer(batch).data)
+        return Response(ImportSerializer(batch).data, status=status.HTTP_202_ACCEPTED)

@@ -15,6 +15,7 @@ class ImportStatus(models.TextChoices):
     REFUSED = "refused", _("File refused")
     APPLYING = "applying", _("Being applied")
     APPLIED = "applied", _("Applied")
+    UNDOING = "undoing", _("Being undone")
     UNDONE = "undone", _("Undone")
 
 
@@ -32,4 +33,4 @@ class Decision(models.TextChoices):
 
 
 # While checking or applying, the file is the worker's: nothing else may start on it.
-BUSY = (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.APPLYING)
+BUSY = (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.APPLYING, ImportStatus.UNDOING)

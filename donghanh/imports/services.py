@@ -8,7 +8,8 @@
   services of the pages (`people_rows`, `each_row`), or nothing when any row is refused. What it writes is
   collected as it is made (`core.history.writes_collected`), so undoing knows exactly what to delete and what to put
   back from its history.
-- `import_undo` deletes what the import created and puts back what it changed, while none of it changed since.
+- `import_undo_request` checks and queues the undoing; `import_undo` deletes what the import created and puts back
+  what it changed, while none of it changed since.
 """
 
 from __future__ import annotations
@@ -400,16 +401,54 @@ def _deletion_order(labels: Iterable[str]) -> list[type[models.Model]]:
     return order
 
 
+def _undoable(batch: ImportBatch, *statuses: str) -> None:
+    if batch.status not in statuses:
+        raise ValidationError(_("Only an applied import can be undone."))
+    reasons = changed_since(batch)
+    if reasons:
+        raise ValidationError([_("This import can no longer be undone:"), *reasons])
+
+
+@transaction.atomic
+def import_undo_request(*, actor: User, batch: ImportBatch) -> ImportBatch:
+    """Check that the import can be undone, and queue the undoing: the task worker's, as a large import takes longer
+    than a request may."""
+    from donghanh.imports.tasks import import_undo_run  # the task module imports this one
+
+    _require(actor, Capability.UNDO_IMPORTS, batch.unit)
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    _undoable(batch, ImportStatus.APPLIED)
+    batch.status, batch.progress, batch.message = ImportStatus.UNDOING, 10, ""
+    batch.save(update_fields=["status", "progress", "message"])
+    transaction.on_commit(lambda: import_undo_run.enqueue(batch.pk, actor.pk))
+    return batch
+
+
+def import_undo_queued(batch_id: int, actor_id: int) -> str:
+    """Undo import `batch_id` for the user `actor_id` (the task worker's part); refused, it stays applied and says
+    why."""
+    batch = ImportBatch.objects.select_related("unit").get(pk=batch_id)
+    if batch.status != ImportStatus.UNDOING:
+        return "skipped"
+    with translation.override(batch.language):
+        try:
+            import_undo(actor=User.objects.get(pk=actor_id), batch=batch)
+        except (ValidationError, PermissionDenied) as refused:
+            message = " ".join(getattr(refused, "messages", [str(refused)]))
+            ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.APPLIED, message=message, progress=100)
+        except Exception:
+            logger.exception("Import %s (%s) could not be undone", batch.pk, batch.file_name)
+            message = _("The import could not be undone. Nothing was changed. Try again, or ask the administrator.")
+            ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.APPLIED, message=message, progress=100)
+    return ImportBatch.objects.values_list("status", flat=True).get(pk=batch_id)
+
+
 @transaction.atomic
 def import_undo(*, actor: User, batch: ImportBatch) -> ImportBatch:
     """Delete what the import created and put back what it changed, with history naming `actor`."""
     _require(actor, Capability.UNDO_IMPORTS, batch.unit)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != ImportStatus.APPLIED:
-        raise ValidationError(_("Only an applied import can be undone."))
-    reasons = changed_since(batch)
-    if reasons:
-        raise ValidationError([_("This import can no longer be undone:"), *reasons])
+    _undoable(batch, ImportStatus.APPLIED, ImportStatus.UNDOING)
     reason = _("import %(file)s undone") % {"file": batch.file_name}
     started = datetime.datetime.fromisoformat(batch.result["started"])
     for label, ids in batch.result.get("updated", {}).items():
@@ -429,5 +468,6 @@ def import_undo(*, actor: User, batch: ImportBatch) -> ImportBatch:
     for model in _deletion_order(batch.result.get("created", {})):
         recorded_bulk_delete(model, batch.result["created"][model._meta.label], actor, reason=reason)
     batch.status, batch.undone_at, batch.undone_by = ImportStatus.UNDONE, timezone.now(), actor
-    batch.save(update_fields=["status", "undone_at", "undone_by"])
+    batch.progress = 100
+    batch.save(update_fields=["status", "undone_at", "undone_by", "progress"])
     return batch

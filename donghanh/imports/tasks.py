@@ -20,6 +20,12 @@ def import_apply_run(batch_id: int, actor_id: int) -> str:
     return services.import_apply(batch_id, actor_id)
 
 
+@task()
+def import_undo_run(batch_id: int, actor_id: int) -> str:
+    """Undo import `batch_id` for the user `actor_id`; answers its status."""
+    return services.import_undo_queued(batch_id, actor_id)
+
+
 @daily
 @task()
 def imports_expire() -> int:

@@ -173,13 +173,9 @@ def import_apply(request: AppRequest, pk: int) -> HttpResponse:
 def import_undo(request: AppRequest, pk: int) -> HttpResponse:
     batch = selectors.import_for_user(request.user, pk)
     try:
-        services.import_undo(actor=request.user, batch=batch)
+        services.import_undo_request(actor=request.user, batch=batch)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except PermissionDenied as error:
         messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("The import was undone: what it brought in was deleted and what it changed put back.")
-        )
     return redirect("imports:detail", batch.pk)

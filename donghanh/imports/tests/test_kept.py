@@ -52,3 +52,22 @@ def test_an_import_never_applied_is_deleted_after_a_week(upload, officer, django
         assert imports_expire.call() == 1
     assert list(ImportBatch.objects.values_list("pk", flat=True)) == [applied.pk]
     assert not ImportBatch.objects.filter(pk=waiting.pk).exists()
+
+
+def test_an_undo_refused_by_the_worker_leaves_the_import_applied_and_says_why(
+    upload, officer, django_capture_on_commit_callbacks
+):
+    from donghanh.imports.services import import_undo_queued, import_undo_request
+    from donghanh.people.models import Person
+    from donghanh.people.services import person_update
+
+    batch = upload(xlsx(PEOPLE_HEADERS, ROWS))
+    with django_capture_on_commit_callbacks(execute=True):
+        import_apply_request(actor=officer, batch=batch)
+    batch = import_undo_request(actor=officer, batch=batch)  # queued, not run
+    assert batch.status == ImportStatus.UNDOING
+    an = Person.objects.get()
+    person_update(actor=officer, person=an, expected_version=an.version, phone="0900000009")  # meanwhile
+    assert import_undo_queued(batch.pk, officer.pk) == ImportStatus.APPLIED
+    batch.refresh_from_db()
+    assert "không thể hoàn tác" in batch.message.lower() and Person.objects.filter(pk=an.pk).exists()
