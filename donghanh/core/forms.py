@@ -41,7 +41,7 @@ class AppForm(forms.Form):
 
 
 def date_field(label: Any, *, required: bool = True, **kwargs: Any) -> forms.DateField:
-    """A date typed as dd/mm/yyyy (the first of DATE_INPUT_FORMATS)."""
+    """A date typed as dd/mm/yyyy, or as the other DATE_INPUT_FORMATS allow (ddmmyyyy, d/m/yy…)."""
     return forms.DateField(
         label=label,
         required=required,
