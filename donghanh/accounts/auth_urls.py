@@ -11,4 +11,5 @@ urlpatterns = [
     path("two-factor/recovery-codes/", second_factor_views.second_factor_codes, name="second_factor_codes"),
     path("two-factor/off/", second_factor_views.second_factor_off, name="second_factor_off"),
     path("api-token/", views.api_token, name="api_token"),
+    path("password/", views.password_change, name="password_change"),
 ]

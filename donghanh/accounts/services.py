@@ -64,7 +64,7 @@ def _forget_scope(user: User) -> None:
         del user._donghanh_scope
 
 
-def _end_sessions(user: User) -> int:
+def _end_sessions(user: User, *, keep: str | None = None) -> int:
     """End the user's sessions and API tokens wherever they are open (a password set by an administrator, an account
     deactivated): the browsers holding them are logged out at their next request, the programs at theirs. Sessions
     live in the database (Django's default engine); each one not yet expired is read to find the user's. Returns how
@@ -74,7 +74,7 @@ def _end_sessions(user: User) -> int:
     theirs = [
         session.pk
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000)
-        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk) and session.pk != keep
     ]
     Session.objects.filter(pk__in=theirs).delete()
     return len(theirs)
@@ -125,6 +125,21 @@ def user_set_password(*, actor: User, user: User, password: str) -> User:
     user._change_reason = PASSWORD_CHANGED  # type: ignore[attr-defined]
     user.save(update_fields=["password"])
     _end_sessions(user)
+    return user
+
+
+@transaction.atomic
+def user_change_own_password(*, user: User, current: str, new: str, session_key: str | None = None) -> User:
+    """The user changes their own password, giving the current one. Their other sessions and their API tokens end
+    (a password is changed when it may be known to someone else); the session `session_key` goes on."""
+    if not user.check_password(current):
+        raise ValidationError({"old_password": _("The current password is not right.")})
+    validate_password(new, user)
+    user.set_password(new)
+    user._history_user = user  # type: ignore[attr-defined]
+    user._change_reason = PASSWORD_CHANGED  # type: ignore[attr-defined]
+    user.save(update_fields=["password"])
+    _end_sessions(user, keep=session_key)
     return user
 
 

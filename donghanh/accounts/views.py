@@ -3,7 +3,9 @@
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -188,6 +190,30 @@ def role_remove(request: AppRequest, pk: int, assignment_pk: int) -> HttpRespons
     else:
         messages.success(request, _("Role removed."))
     return redirect("accounts:detail", pk=account.pk)
+
+
+@login_only
+def password_change(request: AppRequest) -> HttpResponse:
+    """The user's own password: the current one, then the new one twice (the password rules apply)."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_change_own_password(
+                user=request.user,
+                current=form.cleaned_data["old_password"],
+                new=form.cleaned_data["new_password1"],
+                session_key=request.session.session_key,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            update_session_auth_hash(request, request.user)  # this session goes on; the others ended
+            messages.success(request, _("Your password was changed. Your other sessions and API tokens were ended."))
+            return redirect("password_change")
+    for field in form.fields.values():
+        field.widget.attrs["class"] = "form-control"
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/password_change.html", {"form": form}, status=status)
 
 
 @login_only
