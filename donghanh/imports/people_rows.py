@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.core.crypto import lookup_hash_of
+from donghanh.core.dates import check_not_too_early
 from donghanh.core.text import fold
 from donghanh.episodes.choices import FACILITY_TYPES, EpisodeType
 from donghanh.episodes.models import Episode, EpisodeRule
@@ -62,6 +63,7 @@ class Row:
     changes: dict[str, Any] = field(default_factory=dict)  # for someone registered: fields that differ
     first: Row | None = None  # the first row of the file about the same person
     tentative: bool = False  # matched by name alone: confirmed only if the row changes nothing of that person
+    registered_on: datetime.date | None = None  # for someone new: the first day on the commune's roster
 
 
 @dataclass
@@ -229,6 +231,23 @@ def _changes(row: Row, person: Person, current_whereabouts: dict[int, str]) -> N
         row.outcome.changes.append(f"{_('Whereabouts')}: {Whereabouts(wanted).label}")
 
 
+def _registered_on(row: Row, columns: Columns) -> None:
+    """The day someone new is on the roster from: as written, else the measure's start (today at the latest)."""
+    today = timezone.localdate()
+    written = day(row.values, "registered_on")
+    if written is None:
+        row.registered_on = min(row.episode.start_date, today) if row.episode else today
+        return
+    try:
+        if written > today:
+            raise ValidationError({"registered_on": _("The date is in the future.")})
+        check_not_too_early(written, "registered_on")
+    except ValidationError as error:
+        fail_with(row.outcome, error, columns)
+        return
+    row.registered_on = written
+
+
 def _settle_tentative(row: Row, others: list[Episode]) -> None:
     """A match by name alone stands when the row changes nothing; otherwise the officer decides."""
     outcome = row.outcome
@@ -319,6 +338,10 @@ def plan_people(
         if row.outcome.action == RowAction.ERROR:
             continue
         if first.existing is None:
+            if row is first:
+                _registered_on(row, columns)
+                if row.outcome.action == RowAction.ERROR:
+                    continue
             row.outcome.action = RowAction.CREATE if row is first or row.episode else RowAction.UNCHANGED
         elif row.changes or row.whereabouts or row.episode:
             row.outcome.action = RowAction.UPDATE
@@ -336,12 +359,10 @@ def apply_people(actor: User, plan: Plan) -> list[Outcome]:
     registrations = []
     for row in new:
         assert row.draft is not None
-        registered_on = day(row.values, "registered_on") or (row.episode.start_date if row.episode else today)
+        assert row.registered_on is not None  # set by the plan
         facility = row.episode is not None and row.episode.episode_type in FACILITY_TYPES
         default = Whereabouts.IN_FACILITY if facility else Whereabouts.AT_RESIDENCE
-        registrations.append(
-            Registration(row.draft, min(registered_on, today), row.values.get("whereabouts") or default)
-        )
+        registrations.append(Registration(row.draft, row.registered_on, row.values.get("whereabouts") or default))
     refused: list[Outcome] = []
     try:
         people_register_many(actor=actor, registrations=registrations)

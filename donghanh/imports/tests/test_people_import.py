@@ -337,3 +337,17 @@ def test_a_row_like_two_registered_people_is_decided_by_naming_one(
     first.refresh_from_db()
     assert batch.status == ImportStatus.APPLIED
     assert (first.current_hamlet, second.current_hamlet) == ("Tổ 1", "Tổ 7")
+
+
+def test_a_day_on_the_roster_in_the_future_is_an_error_on_its_column(upload):
+    headers = (*PEOPLE_HEADERS, "Ngày quản lý")
+    rows = [
+        (1, "Nguyễn Văn An", "Nam", 1990, "", "", "", "", "01/01/2099"),
+        (2, "Trần Thị Bình", "Nữ", 1985, "", "", "", "", "01/01/1900"),
+        (3, "Lê Văn Cường", "Nam", 1991, "", "", "", "", "01/03/2025"),
+    ]
+    batch = upload(xlsx(headers, rows))
+    errors = {entry["row"]: entry.get("errors") for entry in batch.preview}
+    assert errors[2] == [{"column": "Ngày quản lý", "message": "Ngày không được là ngày trong tương lai."}]
+    assert errors[3][0]["column"] == "Ngày quản lý"
+    assert batch.preview[2]["action"] == RowAction.CREATE
