@@ -143,7 +143,7 @@ class ImportViewSet(CapabilityViewSet[ImportBatch]):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> QuerySet[ImportBatch]:
-        return selectors.imports_for_user(user_of(self.request)).defer(None)
+        return selectors.imports_for_user(user_of(self.request)).defer(None).defer(*selectors.READ)
 
     def get_serializer_class(self) -> Any:
         return {"create": ImportUploadSerializer, "decide": ImportDecideSerializer}.get(

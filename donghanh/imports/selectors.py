@@ -12,6 +12,7 @@ from donghanh.imports.models import ImportBatch
 from donghanh.orgunits.models import OrgUnit
 
 HEAVY = ("content", "rows", "preview", "result")  # what a list never needs
+READ = ("content", "rows")  # what no page or answer shows: the file, and the values read (the worker's)
 
 
 def imports_for_user(user: User) -> QuerySet[ImportBatch]:
@@ -24,8 +25,7 @@ def imports_for_user(user: User) -> QuerySet[ImportBatch]:
 
 def import_for_user(user: User, pk: int, *, heavy: bool = True) -> ImportBatch:
     rows = ImportBatch.objects.accessible_to(user).select_related("unit", "requested_by", "applied_by", "undone_by")
-    if not heavy:
-        rows = rows.defer(*HEAVY)
+    rows = rows.defer(*(HEAVY if not heavy else READ))
     found: ImportBatch | None = rows.filter(pk=pk).first()
     if found is None:
         raise Http404

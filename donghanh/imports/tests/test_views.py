@@ -241,3 +241,16 @@ def test_every_possible_match_is_answered_at_once_from_the_page(
     batch.refresh_from_db()
     assert batch.decisions == {"2": "reject", "3": "reject"}
     assert [entry["action"] for entry in batch.preview] == ["create", "create"]
+
+
+def test_the_detail_page_and_the_api_never_read_the_file_or_the_rows(officer_client, upload):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    batch = upload(xlsx(PEOPLE_HEADERS, GOOD))
+    assert batch.rows  # kept, encrypted, until applied: the worker's, not the page's
+    with CaptureQueriesContext(connection) as queries:
+        assert officer_client.get(f"/imports/{batch.pk}/").status_code == 200
+        assert officer_client.get(f"/api/v1/imports/{batch.pk}/").status_code == 200
+    read = " ".join(q["sql"] for q in queries.captured_queries if "imports_importbatch" in q["sql"])
+    assert '"preview"' in read and '"rows"' not in read and '"content"' not in read
