@@ -12,7 +12,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from donghanh.core.bulk import insert_with_history
+from donghanh.core.bulk import IN_CHUNK, chunks, insert_with_history
 from donghanh.core.versions import version_next
 
 
@@ -83,7 +83,11 @@ def recorded_bulk_delete(model: type[Any], ids: Iterable[int], actor: Any, *, re
     The rows are deleted by one statement, without Django's cascade: the caller deletes what points at them first
     (an import undone deletes measures before people). Announces the people concerned like `recorded_bulk_create`.
     """
-    rows = list(model._default_manager.filter(pk__in=list(ids)))
+    return sum(_bulk_delete(model, chunk, actor, reason) for chunk in chunks(ids, IN_CHUNK))
+
+
+def _bulk_delete(model: type[Any], ids: list[int], actor: Any, reason: str) -> int:
+    rows = list(model._default_manager.filter(pk__in=ids))
     if not rows:
         return 0
     history = model.history.model

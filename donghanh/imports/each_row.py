@@ -19,6 +19,7 @@ from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.casework.models import Assignment, Volunteer, VolunteerTeam
 from donghanh.casework.services import assignment_make, team_create, volunteer_add, volunteer_update
+from donghanh.core.bulk import IN_CHUNK, chunks
 from donghanh.core.text import fold
 from donghanh.imports.choices import ImportKind, RowAction
 from donghanh.imports.rows import Columns, Communes, Outcome, PeopleByRef, day, fail_with, person_label
@@ -146,9 +147,13 @@ class ServiceRows:
         self.people = PeopleByRef(actor, (row["values"].get("person") or "" for row in rows), Capability.RECORD_SUPPORT)
         self.types = {str(t.pk): t for t in ServiceType.objects.all()}
         refs = [p.pk for p in self.people.people.values() if p is not None]
-        self.existing = set(
-            ServiceRecord.objects.filter(person_id__in=refs).values_list("person_id", "service_type_id", "start_date")
-        )
+        self.existing = {
+            found
+            for chunk in chunks(refs, IN_CHUNK)
+            for found in ServiceRecord.objects.filter(person_id__in=chunk).values_list(
+                "person_id", "service_type_id", "start_date"
+            )
+        }
 
     def __call__(self, values: dict[str, Any], outcome: Outcome) -> None:
         try:

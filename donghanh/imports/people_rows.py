@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
+from donghanh.core.bulk import IN_CHUNK, chunks
 from donghanh.core.crypto import lookup_hash_of
 from donghanh.core.dates import check_not_too_early
 from donghanh.core.text import fold
@@ -117,18 +118,18 @@ def _registry(rows: list[Row]) -> tuple[dict[str, Person], dict[tuple[Any, ...],
     """The registered people the rows name: by citizen ID hash, and by folded name, year of birth and commune."""
     hashes = {row.key[1] for row in rows if row.key[:1] == ("id",)}
     people = Person.objects.filter(merged_into__isnull=True).select_related("unit")
-    by_hash = {person.citizen_id_hash: person for person in people.filter(citizen_id_hash__in=hashes)}
+    by_hash = {
+        person.citizen_id_hash: person
+        for chunk in chunks(hashes, IN_CHUNK)
+        for person in people.filter(citizen_id_hash__in=chunk)
+    }
     names = {
         (fold(row.draft.full_name), row.draft.birth_year, row.commune.pk) for row in rows if row.draft and row.commune
     }
     by_name: dict[tuple[Any, ...], list[Person]] = {}
-    if names:
-        candidates = people.filter(
-            search_name__in={name for name, _year, _unit in names},
-            birth_year__in={year for _name, year, _unit in names},
-            unit_id__in={unit for _name, _year, unit in names},
-        )
-        for person in candidates:
+    years, units = {year for _name, year, _unit in names}, {unit for _name, _year, unit in names}
+    for chunk in chunks({name for name, _year, _unit in names}, IN_CHUNK):
+        for person in people.filter(search_name__in=chunk, birth_year__in=years, unit_id__in=units):
             key = (person.search_name, person.birth_year, person.unit_id)
             if key in names:
                 by_name.setdefault(key, []).append(person)
@@ -305,13 +306,15 @@ def plan_people(
         _match(row, by_hash, by_name, communes, decisions, columns, sizes[row.key] == 1)
     existing_ids = {row.existing.pk for row in ready if row.existing is not None}
     measures: dict[int, list[Episode]] = {}
-    for episode in Episode.objects.filter(person_id__in=existing_ids).select_related("rule"):
-        measures.setdefault(episode.person_id, []).append(episode)
-    whereabouts = dict(
-        WhereaboutsRecord.objects.filter(person_id__in=existing_ids)
-        .order_by("person_id", "since", "pk")
-        .values_list("person_id", "status")
-    )  # the last of each person's records wins
+    whereabouts: dict[int, str] = {}
+    for chunk in chunks(existing_ids, IN_CHUNK):
+        for episode in Episode.objects.filter(person_id__in=chunk).select_related("rule"):
+            measures.setdefault(episode.person_id, []).append(episode)
+        whereabouts.update(
+            WhereaboutsRecord.objects.filter(person_id__in=chunk)
+            .order_by("person_id", "since", "pk")
+            .values_list("person_id", "status")
+        )  # the last of each person's records wins
     for row in ready:
         first = row.first or row
         if row.outcome.action == RowAction.ERROR or first.outcome.action in (RowAction.ERROR, RowAction.MATCH):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
+from donghanh.core.bulk import IN_CHUNK, chunks
 from donghanh.core.crypto import lookup_hash_of
 from donghanh.core.text import fold
 from donghanh.imports.choices import RowAction
@@ -135,7 +136,10 @@ class PeopleByRef:
         codes = {ref.upper() for ref in refs if ref.upper().startswith("DH")}
         numbers = {ref: lookup_hash_of(ref, "digits") for ref in refs - codes if any(c.isdigit() for c in ref)}
         people = Person.objects.filter(merged_into__isnull=True).select_related("unit")
-        found = list(people.filter(code__in=codes)) + list(people.filter(citizen_id_hash__in=set(numbers.values())))
+        found = [person for chunk in chunks(codes, IN_CHUNK) for person in people.filter(code__in=chunk)]
+        found += [
+            p for chunk in chunks(set(numbers.values()), IN_CHUNK) for p in people.filter(citizen_id_hash__in=chunk)
+        ]
         by_code = {person.code: person for person in found}
         by_hash = {person.citizen_id_hash: person for person in found if person.citizen_id_hash}
         self.people: dict[str, Person | None] = {}

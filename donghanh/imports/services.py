@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
+from donghanh.core.bulk import IN_CHUNK, chunks
 from donghanh.core.crypto import decrypt_bytes, encrypt_bytes
 from donghanh.core.history import Writes, recorded_bulk_delete, recorded_save, writes_collected
 from donghanh.core.xlsx_read import UnsafeWorkbook, workbook_check
@@ -45,7 +46,6 @@ logger = logging.getLogger(__name__)
 
 UNFINISHED_PER_USER = 3
 READ = 60  # progress (percent) once the rows are read; the check of the rows takes the rest
-IDS_AT_ONCE = 5000  # ids per query when looking at what an import wrote
 
 
 class Refused(Exception):
@@ -341,11 +341,6 @@ def imports_delete_expired() -> int:
 # --- what an import wrote, and undoing it ---------------------------------------------------------------------
 
 
-def _chunks(ids: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), IDS_AT_ONCE):
-        yield ids[start : start + IDS_AT_ONCE]
-
-
 def changed_since(batch: ImportBatch) -> list[str]:
     """Why the import can no longer be undone: what changed since, or what was added to what it created."""
     assert batch.applied_at is not None
@@ -357,7 +352,7 @@ def changed_since(batch: ImportBatch) -> list[str]:
     for label, ids in [*created.items(), *updated.items()]:
         model = apps.get_model(label)
         pk = model._meta.pk.attname
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids, IN_CHUNK):
             later = model.history.filter(**{f"{pk}__in": chunk}, history_date__gt=batch.applied_at)
             if later.exists():
                 reasons.append(
@@ -373,9 +368,9 @@ def changed_since(batch: ImportBatch) -> list[str]:
                 continue
             ours = set(created.get(other._meta.label, []))
             name = relation.field.name
-            for chunk in _chunks(ids):
-                added = other._default_manager.filter(**{f"{name}__in": chunk}).exclude(pk__in=ours)
-                if added.exists():
+            for chunk in chunks(ids, IN_CHUNK):
+                pointing = other._default_manager.filter(**{f"{name}__in": chunk}).values_list("pk", flat=True)
+                if any(pk not in ours for pk in pointing.iterator()):
                     reasons.append(
                         _("%(records)s were added since to what the import brought in.")
                         % {"records": str(other._meta.verbose_name_plural).capitalize()}
@@ -453,7 +448,7 @@ def import_undo(*, actor: User, batch: ImportBatch) -> ImportBatch:
     started = datetime.datetime.fromisoformat(batch.result["started"])
     for label, ids in batch.result.get("updated", {}).items():
         model = apps.get_model(label)
-        for record in model._default_manager.filter(pk__in=ids):
+        for record in (r for chunk in chunks(ids, IN_CHUNK) for r in model._default_manager.filter(pk__in=chunk)):
             before = (
                 model.history.filter(**{model._meta.pk.attname: record.pk}, history_date__lt=started)
                 .order_by("-history_date", "-history_id")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from donghanh.accounts.models import User
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
+from donghanh.core.bulk import IN_CHUNK, chunks
 from donghanh.core.crypto import lookup_hash_of
 from donghanh.core.dates import FIRST_EVENT_DAY, check_not_too_early, too_early
 from donghanh.core.history import recorded_bulk_create
@@ -194,8 +195,9 @@ def people_register_many(*, actor: User, registrations: list[Registration]) -> l
     recorded_bulk_create(people, actor)
     ids = [person.pk for person in people]
     code = Concat(Value("DH"), LPad(Cast("id", CharField()), 7, Value("0")))
-    Person.objects.filter(pk__in=ids).update(code=code)
-    Person.history.filter(id__in=ids).update(code=code)
+    for chunk in chunks(ids, IN_CHUNK):
+        Person.objects.filter(pk__in=chunk).update(code=code)
+        Person.history.filter(id__in=chunk).update(code=code)
     for person in people:
         person.code = f"DH{person.pk:07d}"
     recorded_bulk_create(

@@ -351,3 +351,30 @@ def test_a_day_on_the_roster_in_the_future_is_an_error_on_its_column(upload):
     assert errors[2] == [{"column": "Ngày quản lý", "message": "Ngày không được là ngày trong tương lai."}]
     assert errors[3][0]["column"] == "Ngày quản lý"
     assert batch.preview[2]["action"] == RowAction.CREATE
+
+
+def test_lookups_split_in_chunks_give_the_same_outcome(
+    upload, officer, registered, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Thousands of values go to the database a chunk at a time (SQLite bounds a statement's parameters)."""
+    from donghanh.core import history
+    from donghanh.imports import people_rows, rows, services
+    from donghanh.people import services as people_services
+
+    for module in (history, people_rows, rows, services, people_services):
+        monkeypatch.setattr(module, "IN_CHUNK", 2)
+    hung, lan = registered
+    file = [*[(*row, "") for row in GOOD], (4, "Đỗ Văn Hùng", "Nam", 1988, "001088000777", "Tổ 9", "", "", ""),
+            (5, "Phạm Thị Lan", "Nữ", 1979, "", "", "", "", "")]  # fmt: skip
+    batch = upload(xlsx(HEADERS, file))
+    assert [e["action"] for e in batch.preview] == ["create"] * 3 + ["update", "unchanged"], batch.preview
+    batch = apply(batch, officer, django_capture_on_commit_callbacks)
+    assert sorted(p.code for p in Person.objects.exclude(pk__in=[hung.pk, lan.pk])) == [
+        f"DH{pk:07d}" for pk in sorted(Person.objects.exclude(pk__in=[hung.pk, lan.pk]).values_list("pk", flat=True))
+    ]
+    assert upload(xlsx(HEADERS, file)).counts[RowAction.UNCHANGED] == 5
+    with django_capture_on_commit_callbacks(execute=True):
+        import_undo(actor=officer, batch=batch)
+    assert set(Person.objects.values_list("pk", flat=True)) == {hung.pk, lan.pk}
+    hung.refresh_from_db()
+    assert hung.current_hamlet == ""
