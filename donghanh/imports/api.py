@@ -110,7 +110,10 @@ class ImportUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(help_text=gettext_lazy("The register, an .xlsx file of at most 20 MB."))
     kind = NamedChoiceField("ImportKindEnum", choices=ImportKind.choices)
     unit = serializers.IntegerField(
-        required=False, help_text=gettext_lazy("The unit imported into; by default the user's only one.")
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=gettext_lazy("The unit imported into; by default the user's only one."),
     )
     dry_run = serializers.BooleanField(
         default=True, help_text=gettext_lazy("Only check (true), or apply once the check finds nothing wrong (false).")

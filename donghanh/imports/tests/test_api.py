@@ -297,3 +297,10 @@ def test_a_match_to_one_of_several_people_names_that_person(api, officer, phu_th
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.current_hamlet, second.current_hamlet) == ("Tổ 8", "Tổ 2")
+
+
+@pytest.mark.parametrize("typed", ["99999999999999999999", "-1", "0", "abc"])
+def test_a_strange_unit_is_a_400_on_the_field(api, typed):
+    answer = send(api, xlsx(PEOPLE_HEADERS, BAD), unit=typed)
+    assert answer.status_code == 400 and "unit" in answer.json(), answer.content
+    assert not ImportBatch.objects.exists()
