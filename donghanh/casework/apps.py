@@ -16,18 +16,30 @@ class CaseworkConfig(AppConfig):
             assignments_close_at_death,
             assignments_reopen_after_death_correction,
         )
-        from donghanh.casework.person_section import casework_section
+        from donghanh.casework.person_section import casework_file_part, casework_section
         from donghanh.casework.privacy_items import data_request_items
         from donghanh.casework.roster_items import relapse_items, release_decision_items, transfer_items
         from donghanh.casework.selectors import people_assigned_to
         from donghanh.casework.worklist import work_list_source_register
-        from donghanh.people.extensions import DeathStep, PersonSection, death_step_register, person_section_register
+        from donghanh.people.extensions import (
+            DeathStep,
+            PersonFilePart,
+            PersonSection,
+            death_step_register,
+            person_file_part_register,
+            person_section_register,
+        )
 
         # A volunteer sees the people assigned to them, for as long as the assignment runs.
         people_narrowing_register(Role.VOLUNTEER, people_assigned_to)
         person_section_register(
             PersonSection(
                 name="casework", order=60, template="casework/_person_casework.html", context=casework_section
+            )
+        )
+        person_file_part_register(
+            PersonFilePart(
+                name="casework", order=60, template="casework/_file_casework.html", context=casework_file_part
             )
         )
         death_step_register(

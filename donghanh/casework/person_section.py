@@ -3,7 +3,8 @@
 `person_casework_context` reads everything the section shows in a fixed number of queries and
 says, in `seen`, which sensitive figures the viewer saw (for the page's one access-log entry):
 monthly drug-use answers and ASSIST scores only reach roles that may see drug use, and the health text
-of contacts (`casework.health_text`) only roles that may see health.
+of contacts (`casework.health_text`) only roles that may see health. `casework_file_part` is the same work in the
+person's printed file: the volunteer, the active plan with its goals, the last ten contacts.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -41,6 +43,7 @@ SEEN_MONTHLY_DRUG_USE = "monthly drug use"
 SEEN_ASSIST = "ASSIST scores"
 
 CONTACTS_SHOWN = 5
+CONTACTS_PRINTED = 10  # in the person's printed file
 ASSESSMENT_MONTHS_SHOWN = 12
 QUARTERS_SHOWN = 8
 OPEN_GOAL_STATUSES = (GoalStatus.NOT_STARTED, GoalStatus.IN_PROGRESS)
@@ -206,3 +209,31 @@ def casework_section(request: AppRequest, person: Person) -> SectionContext | No
     context = person_casework_context(request, person)
     seen = context.pop("seen")
     return SectionContext({"casework": context}, seen)
+
+
+def casework_file_part(request: AppRequest, person: Person) -> SectionContext | None:
+    """The case work in the person's printed file (`people.person_file`): the volunteer, the active plan with its goals
+    and the latest contacts, under the right of the page's section; health text only for roles that may read it."""
+    user = request.user
+    if not scope_for(user).can_at(Capability.VIEW_CASEWORK, person.unit.path):
+        return None
+    current = assignments_active_on(timezone.localdate()).filter(person=person).values("pk")
+    assignment = Assignment.objects.accessible_to(user).filter(pk__in=current).select_related("volunteer").first()
+    plan = (
+        ReintegrationPlan.objects.accessible_to(user)
+        .filter(person=person, status=PlanStatus.ACTIVE)
+        .prefetch_related(Prefetch("goals", queryset=PlanGoal.objects.order_by("domain", "pk")))
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+    goals = list(plan.goals.all()) if plan is not None else []
+    contacts = list(
+        Contact.objects.accessible_to(user)
+        .filter(person=person)
+        .select_related("volunteer", "recorded_by")
+        .order_by("-date", "-pk")[:CONTACTS_PRINTED]
+    )
+    records = [*contacts, *goals, *([plan] if plan is not None else [])]
+    seen = [SEEN_HEALTH_TEXT] if health_reveal(user, [(record, person) for record in records]) else []
+    values = {"assignment": assignment, "plan": plan, "goals": goals, "contacts": contacts}
+    return SectionContext({"casework_file": values}, seen)

@@ -30,10 +30,12 @@ class EpisodesConfig(AppConfig):
         )
         from donghanh.people.extensions import (
             DeathStep,
+            PersonFilePart,
             PersonMergeStep,
             PersonSection,
             RosterMeasures,
             death_step_register,
+            person_file_part_register,
             person_merge_step_register,
             person_section_register,
             roster_holder_register,
@@ -46,6 +48,10 @@ class EpisodesConfig(AppConfig):
         )
         person_section_register(
             PersonSection(name="measures", order=10, template="episodes/_timeline.html", context=measures_section)
+        )
+        # The person's printed file holds what the page's section shows.
+        person_file_part_register(
+            PersonFilePart(name="measures", order=10, template="episodes/_file_measures.html", context=measures_section)
         )
         person_merge_step_register(
             PersonMergeStep(name="measures", before=merge_drop_measures_on_both, after=merge_check_conflicts)

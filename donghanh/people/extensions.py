@@ -8,6 +8,8 @@ registry's own pages need what an app above knows, that app registers it here:
   and the serializer of a running measure in the API;
 - **sections** of the person page (`person_section_register`): legal measures, case work,
   community models each add their part, in a fixed order, with the sensitive words it showed;
+- **parts of the printed file** (`person_file_part_register`): what each app prints in the person's file ("In hồ
+  sơ"), under the same right as its section of the page;
 - **merge steps** (`person_merge_step_register`): what an app does when two records of one
   person are merged, before and after the rows that point at the person move;
 - **roster holders** (`roster_holder_register`): what else keeps a person on a commune's roster
@@ -128,6 +130,35 @@ def person_section_register(section: PersonSection) -> None:
 
 def person_sections() -> list[PersonSection]:
     return sorted(_sections.values(), key=lambda s: (s.order, s.name))
+
+
+@dataclass(frozen=True)
+class PersonFilePart:
+    """A part of the person's printed file, in `order` like the sections of the page (the registry's own at 50).
+
+    `context(request, person)` gives what the part prints, or None when the viewer may not see it: a part asks the
+    right its section of the page asks, so the file never holds more than the page shows. Its `seen` words go into
+    the download's access-log entry.
+    """
+
+    name: str
+    order: int
+    template: str
+    context: Callable[[AppRequest, Person], SectionContext | None]
+
+
+_file_parts: dict[str, PersonFilePart] = {}
+
+
+def person_file_part_register(part: PersonFilePart) -> None:
+    registered = _file_parts.get(part.name)
+    if registered is not None and registered != part:
+        raise ImproperlyConfigured(f"A part of the person's file named {part.name!r} is already registered.")
+    _file_parts[part.name] = part
+
+
+def person_file_parts() -> list[PersonFilePart]:
+    return sorted(_file_parts.values(), key=lambda p: (p.order, p.name))
 
 
 MergeStep = Callable[["User", "Person", "Person"], None]

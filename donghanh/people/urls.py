@@ -1,6 +1,6 @@
 from django.urls import path
 
-from donghanh.people.views import records, registry
+from donghanh.people.views import file, records, registry
 
 app_name = "people"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("similar/", registry.similar_people, name="similar"),
     path("communes/", registry.commune_picker, name="commune_picker"),
     path("<int:pk>/", registry.person_detail, name="detail"),
+    path("<int:pk>/file.pdf", file.person_file_pdf, name="file"),
     path("<int:pk>/edit/", registry.person_edit, name="edit"),
     path("<int:pk>/whereabouts/", registry.whereabouts_add, name="whereabouts"),
     path("<int:pk>/transfer/", registry.person_transfer, name="transfer"),

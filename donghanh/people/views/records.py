@@ -21,7 +21,8 @@ from donghanh.core.versions import StaleVersion, edited, loaded_version, version
 from donghanh.people import services
 from donghanh.people.forms import DeterminationForm, DrugTestForm, DrugUseForm, HealthForm
 from donghanh.people.models import DrugUseHistory, HealthStatus
-from donghanh.people.views.registry import SEEN_DRUG_USE, SEEN_HEALTH, _person_for, _record_page
+from donghanh.people.sensitive import SEEN_DRUG_USE, SEEN_HEALTH
+from donghanh.people.views.registry import _person_for, _record_page
 
 
 @scoped(Capability.RECORD_DRUG_USE)

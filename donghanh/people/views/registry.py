@@ -47,16 +47,11 @@ from donghanh.people.forms import (
     WhereaboutsForm,
     current_communes,
 )
-from donghanh.people.models import DrugUseHistory, HealthStatus, Person
+from donghanh.people.models import Person
 from donghanh.people.selectors import filter_by_name, likely_duplicates, people_for_user
+from donghanh.people.sensitive import sensitive_records
 
 PICKER_FIELD = re.compile(r"^[a-z_]{1,30}$")
-
-# What the access log says was seen: stable English words, whatever the viewer's language.
-SEEN_DRUG_USE = "drug use"
-SEEN_DETERMINATIONS = "addiction determinations"
-SEEN_TESTS = "drug tests"
-SEEN_HEALTH = "HIV status"
 
 
 def _person_for(request: AppRequest, pk: int, capability: Capability) -> Person:
@@ -283,8 +278,6 @@ def person_detail(request: AppRequest, pk: int) -> HttpResponse:
         "can_manage": scope.can_at(Capability.MANAGE_PEOPLE, path),
         "can_record_drug_use": scope.can_at(Capability.RECORD_DRUG_USE, path),
         "can_record_health": scope.can_at(Capability.RECORD_HEALTH, path),
-        "show_drug_use": False,
-        "show_health": False,
         "support_tab": scope.can_at(Capability.VIEW_SUPPORT, path),
         "sections": [],
     }
@@ -296,18 +289,9 @@ def person_detail(request: AppRequest, pk: int) -> HttpResponse:
             context.update(shown.values)
             context["sections"].append(section.template)
             seen_by_order.append((section.order, shown.seen))
-    seen: list[str] = []
-    if scope.can_at(Capability.VIEW_DRUG_USE, path):
-        context["show_drug_use"] = True
-        context["drug_use"] = DrugUseHistory.objects.filter(person=person).first()
-        context["determinations"] = person.determinations.select_related("recorded_by").order_by("-date", "-pk")
-        context["drug_tests"] = person.drug_tests.prefetch_related("results").order_by("-date", "-pk")
-        seen += [SEEN_DRUG_USE, SEEN_DETERMINATIONS, SEEN_TESTS]
-    if scope.can_at(Capability.VIEW_HEALTH, path):
-        context["show_health"] = True
-        context["health"] = HealthStatus.objects.filter(person=person).first()
-        seen.append(SEEN_HEALTH)
-    seen_by_order.append((50, seen))
+    own = sensitive_records(request.user, person)
+    context.update(own.values)
+    seen_by_order.append((50, own.seen))
     seen = [word for _order, words in sorted(seen_by_order, key=lambda s: s[0]) for word in words]
     if seen:
         access_log_record(actor=request.user, obj=person, detail=", ".join(seen), unit=person.unit, request=request)
