@@ -31,9 +31,24 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if pending_step(request):  # logged in with the password only: the second step's page shows no menu
         return {"nav": {}, "second_factor_pending": True}
     from donghanh.casework.selectors import office_grants
+    from donghanh.search.selectors import search_targets
 
     scope = scope_for(user)
     nav = {c.name: scope.can(c) for c in Capability}
     nav["CASEWORK_OFFICE"] = bool(office_grants(user))  # the officers' case-work pages, not for volunteers only
     nav["ROSTER_MOVES"] = _follows_moves(scope)
+    nav["SEARCH"] = bool(search_targets(user))  # the menu's search box: for those who may see what it finds
+    # The organisation tree is office work: a volunteer or a board member has no use for it in the menu.
+    nav["ORG_TREE"] = user.is_superuser or bool(scope.roles - narrowed_roles())
+    nav["MORE"] = any(
+        nav[name]
+        for name in (
+            "ROSTER_MOVES",
+            "HANDLE_DATA_REQUESTS",
+            "MANAGE_RETENTION",
+            "VIEW_USERS",
+            "VIEW_ACCESS_LOG",
+            "ORG_TREE",
+        )
+    )
     return {"nav": nav}
