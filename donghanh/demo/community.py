@@ -17,13 +17,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from donghanh.accounts.models import RoleAssignment, User
 from donghanh.accounts.roles import Role
 from donghanh.community import services
 from donghanh.community.choices import ActivityKind, BoardRole, ModelStatus, Schedule, SessionKind
-from donghanh.community.models import Activity, CommunityModel, Membership
+from donghanh.community.models import Activity, BoardMember, CommunityModel, Membership
 from donghanh.community.selectors import RoadmapProgress, attendance_rates, members_on, roadmap_progress, status_on
 from donghanh.demo.communes import PHU_THUONG
 from donghanh.demo.community_members import DAY, CommunityWriter, past_year
@@ -321,6 +322,29 @@ def demo_community_summary(today: datetime.date | None = None) -> list[Community
             [p for p in roadmap_progress(officer, unit, today) if p.target.year == today.year],
         ))  # fmt: skip
     return rows
+
+
+@dataclass(frozen=True)
+class BoardSeatFigures:
+    """What a demo board member finds on their home page: their model and its members today."""
+
+    username: str
+    model_name: str
+    members: int
+
+
+def demo_board_seats(today: datetime.date | None = None) -> list[BoardSeatFigures]:
+    """The demo's board members who log in, with the models whose board they sit on today."""
+    today = today or timezone.localdate()
+    seats = (
+        BoardMember.objects.filter(user__username__in=[a.username for a in DEMO_ACCOUNTS], start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("user", "model")
+        .order_by("user__username", "model__search_name")
+    )
+    return [
+        BoardSeatFigures(s.user.username, s.model.name, members_on(s.model, today).count()) for s in seats if s.user
+    ]
 
 
 def demo_community_accounts() -> list[ExtraAccount]:

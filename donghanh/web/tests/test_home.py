@@ -18,6 +18,7 @@ from donghanh.community.models import CommunityModel, board_models_of
 from donghanh.community.selectors import members_on
 from donghanh.core.tests.pages import parse
 from donghanh.demo.casework import TNV_PEOPLE
+from donghanh.demo.community import demo_board_seats
 from donghanh.demo.tests.clock import stopped_on
 from donghanh.demo.world import demo_data_create
 
@@ -90,6 +91,10 @@ def test_a_board_member_has_their_club_and_todays_session_one_tap_away() -> None
     assert page.find(**{"data-testid": "home-today"}) is None
     assert page.find(**{"data-testid": "nav-orgunits"}) is None
     assert "API" not in page.text
+    # What `demo_data` prints beside the account (and the README points to) is what the page shows.
+    [seat] = demo_board_seats(TODAY)
+    assert (seat.username, seat.model_name) == ("clb.phuthuong", models[0].name)
+    assert f"{seat.members} " in rows[0].text
 
 
 @pytest.mark.parametrize("username", ["xa.phuthuong", "congan.phuthuong"])

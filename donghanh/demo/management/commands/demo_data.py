@@ -9,7 +9,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donghanh.demo.casework import demo_casework_exist, demo_casework_summary
 from donghanh.demo.communes import REPORT_DATE
-from donghanh.demo.community import demo_community_accounts, demo_community_exist, demo_community_summary
+from donghanh.demo.community import (
+    demo_board_seats,
+    demo_community_accounts,
+    demo_community_exist,
+    demo_community_summary,
+)
 from donghanh.demo.lifecycle import demo_lifecycle_summary
 from donghanh.demo.people import demo_people_exist, demo_people_summary
 from donghanh.demo.reports import demo_reports_exist, demo_reports_summary
@@ -111,6 +116,8 @@ class Command(BaseCommand):
                     f"    roadmap {p.target.year} ({kind}): {p.models} of {p.target.models_target} models, "
                     f"{round(100 * (p.stable_share or 0))} % operating stably (target {p.target.stable_share_target} %)"
                 )
+        for seat in demo_board_seats():
+            self.stdout.write(f"  {seat.username} sits on the board of {seat.model_name}: {seat.members} members today")
         if accounts:
             self.stdout.write("  Accounts for Đà Nẵng's clubs (same password and demo key):")
             with_code = set(
