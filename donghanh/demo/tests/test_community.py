@@ -8,6 +8,7 @@ calendar; each test reads it inside its own rolled-back transaction.
 from __future__ import annotations
 
 import datetime
+import re
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -241,4 +242,5 @@ def test_a_second_run_creates_nothing_new(demo: float) -> None:
     assert "Thành phố Hà Nội: 2 models (1 operating stably), 17 members today" in summary
     assert "Thành phố Đà Nẵng: 6 models (6 operating stably), 43 members today" in summary
     assert "tinh.danang" in summary and "xa.nguhanhson" in summary
+    assert re.search(r"clb\.phuthuong sits on the board of .+: \d+ members today", summary)
     print(f"\ndemo_community_create(): {demo:.1f} s")  # seen with -s
