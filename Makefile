@@ -41,14 +41,15 @@ migrate: install
 demo: migrate
 	$(PY) manage.py demo_data
 
-# The server and a task worker beside it (report files, housekeeping): Ctrl-C, or the server stopping, stops both.
+# The server and a task worker beside it (report files, the daily housekeeping from HOUSEKEEPING_HOUR, no cron
+# needed): Ctrl-C, or the server stopping, stops both.
 run: demo
-	@$(PY) manage.py db_worker & worker=$$!; \
+	@$(PY) manage.py run_worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: migrate
-	$(PY) manage.py db_worker
+	$(PY) manage.py run_worker
 
 # A backup of the database of DATABASE_URL (var/backups/donghanh-<time>.dump, or FILE=…), and its restore into an
 # empty database: `make restore FILE=var/backups/donghanh-….dump DATABASE_URL=postgres://…/an_empty_one`.

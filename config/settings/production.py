@@ -1,5 +1,7 @@
 """Production settings: every secret and host comes from the environment, and nothing insecure is assumed."""
 
+import importlib.util
+import json
 import os
 from typing import Any
 
@@ -55,3 +57,14 @@ MAILERS: dict[str, dict[str, Any]] = {  # type: ignore[no-redef]
         },
     }
 }
+# Or through a provider's HTTP API (django-anymail): ANYMAIL_PROVIDER names its backend module (sendgrid, mailgun,
+# brevo, postmark, amazon_ses…), ANYMAIL_API_KEY its key, ANYMAIL_OPTIONS (JSON) any other option it needs.
+ANYMAIL_PROVIDER = os.environ.get("ANYMAIL_PROVIDER", "").strip().lower()
+if ANYMAIL_PROVIDER:
+    if importlib.util.find_spec(f"anymail.backends.{ANYMAIL_PROVIDER}") is None:
+        raise ImproperlyConfigured(f"ANYMAIL_PROVIDER: django-anymail has no provider {ANYMAIL_PROVIDER!r}.")
+    _anymail_options: dict[str, Any] = json.loads(os.environ.get("ANYMAIL_OPTIONS") or "{}")
+    if _anymail_key := os.environ.get("ANYMAIL_API_KEY", ""):
+        # Postmark calls its key a server token; the others an API key.
+        _anymail_options["server_token" if ANYMAIL_PROVIDER == "postmark" else "api_key"] = _anymail_key
+    MAILERS = {"default": {"BACKEND": f"anymail.backends.{ANYMAIL_PROVIDER}.EmailBackend", "OPTIONS": _anymail_options}}

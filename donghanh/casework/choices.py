@@ -117,3 +117,11 @@ class NotificationKind(models.TextChoices):
     TRANSFER_WAITING = "transfer_waiting", _("Move waiting for the other commune")
     DATA_REQUEST_ACKNOWLEDGE = "data_request_ack", _("Data request to acknowledge")
     DATA_REQUEST_ANSWER = "data_request_answer", _("Data request to answer")
+
+
+class DeliveryChannel(models.TextChoices):
+    """How the daily summary of the work list leaves the application."""
+
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    ZALO = "zalo", _("Zalo")

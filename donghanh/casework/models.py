@@ -478,7 +478,6 @@ class Notification(models.Model):
     due_date = models.DateField(_("due"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -488,3 +487,60 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class NotificationPreference(models.Model):
+    """How a user hears about their work list outside the application: a daily summary, by the channels chosen.
+
+    A user without a row gets the defaults (`notifications.preference_of`). The summary holds counts only.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    digest_daily = models.BooleanField(_("daily summary"), default=True)
+    by_email = models.BooleanField(_("by email"), default=False)
+    by_sms = models.BooleanField(_("by SMS"), default=False)
+    by_zalo = models.BooleanField(_("by Zalo"), default=False)
+    phone = models.CharField(_("mobile number for SMS and Zalo"), max_length=20, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+        ordering = ["user"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class NotificationDelivery(models.Model):
+    """The last daily summary sent to a user by one channel: the day it was for, when it left, or why it did not.
+
+    Claiming the day (`day`) before sending is what keeps a second run of the day from sending again.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_deliveries",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=choices.DeliveryChannel.choices)
+    day = models.DateField(_("summary of"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("notification delivery")
+        verbose_name_plural = _("notification deliveries")
+        ordering = ["user", "channel"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "channel"], name="notificationdelivery_unique_user_channel")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.day:%d/%m/%Y}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from donghanh.casework.views import field, plans, quarter, team
+from donghanh.casework.views import field, notifications, plans, quarter, team
 
 app_name = "casework"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("people/<int:pk>/assessment/", field.assessment_form, name="assessment"),
     path("notifications/", field.notifications, name="notifications"),
     path("notifications/<int:pk>/read/", field.notification_read, name="notification_read"),
+    path("notifications/count/", notifications.notification_count, name="notification_count"),
+    path("notifications/settings/", notifications.notification_settings, name="notification_settings"),
     # The commune officer's pages.
     path("teams/", team.team_list, name="teams"),
     path("teams/new/", team.team_create, name="team_create"),

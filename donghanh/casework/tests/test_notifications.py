@@ -1,4 +1,5 @@
-"""Notifications: the daily task turns each user's work list into notifications, once each, and mails them if set up."""
+"""Notifications: the daily task turns each user's work list into notifications, once each (the summary that leaves
+the application: test_notification_delivery)."""
 
 from __future__ import annotations
 
@@ -74,21 +75,13 @@ def test_a_read_notification_stays_as_a_record(officer, person):
     assert Notification.objects.filter(user=officer, kind=K.NO_CONTACT).count() == 1
 
 
-def test_no_mail_unless_configured(officer, person):
-    notifications_refresh(officer, TODAY)
-    assert mail.outbox == []
-
-
 @override_settings(NOTIFICATION_EMAILS=True)
-def test_new_notifications_are_mailed_once_when_configured(officer, person, make_user, phu_thuong):
-    without_address = make_user(Role.COMMUNE_OFFICER, phu_thuong)
+def test_new_items_are_no_longer_mailed_one_by_one_only_the_summary(officer, person, make_user, phu_thuong):
+    make_user(Role.COMMUNE_OFFICER, phu_thuong)  # no address: no mail
     assert notifications_refresh_all(TODAY) == 8  # four each for the two officers
-    [message] = mail.outbox
+    [message] = mail.outbox  # the daily summary (test_notification_delivery), which names no one
     assert message.to == ["xa@example.vn"]
-    assert "Nguyễn Văn Hùng" in message.body
-    assert "4" in message.subject
-    assert Notification.objects.filter(user=officer, emailed_at__isnull=False).count() == 4
-    assert Notification.objects.filter(user=without_address, emailed_at__isnull=True).count() == 4
+    assert "Nguyễn Văn Hùng" not in message.body
     notifications_refresh_all(TODAY)
     assert len(mail.outbox) == 1
 
