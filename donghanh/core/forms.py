@@ -1,8 +1,10 @@
-"""Form pieces shared by every app: Bootstrap rendering, dates typed dd/mm/yyyy, texts bounded as their model field,
-service refusals on fields."""
+"""Form pieces shared by every app: Bootstrap rendering, dates typed dd/mm/yyyy (or picked on a calendar), searchable
+multiple choices, the count of a list's filters in use, texts bounded as their model field, service refusals on
+fields."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
@@ -40,15 +42,60 @@ class AppForm(forms.Form):
     bound_field_class = BootstrapBoundField
 
 
+class DatePickerInput(forms.DateInput):
+    """A date typed on a phone's number pad (`inputmode="numeric"`: 06122026 is read as 06/12/2026), with a calendar
+    button beside it that `donghanh/inputs.js` adds to every field marked `data-datepicker` (its value labels the
+    button). The calendar only writes dd/mm/yyyy into the field; what was typed is read by the server."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        defaults = {
+            "placeholder": "dd/mm/yyyy",
+            "autocomplete": "off",
+            "inputmode": "numeric",
+            "data-datepicker": _("Choose on a calendar"),
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format=format)
+
+
+class SearchableSelectMultiple(forms.SelectMultiple):
+    """A list of choices to pick several from, searched by typing (Tom Select, started by `donghanh/inputs.js` on
+    `data-searchable-select`); without JavaScript, the browser's own list."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        defaults = {
+            "data-searchable-select": "",
+            "data-placeholder": _("Type to choose"),
+            "data-no-results": _("No match"),
+            "data-remove-label": _("Remove"),
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, choices=choices)
+
+
 def date_field(label: Any, *, required: bool = True, **kwargs: Any) -> forms.DateField:
-    """A date typed as dd/mm/yyyy, or as the other DATE_INPUT_FORMATS allow (ddmmyyyy, d/m/yy…)."""
+    """A date typed as dd/mm/yyyy, or as the other DATE_INPUT_FORMATS allow (ddmmyyyy, d/m/yy…), or picked on a
+    calendar."""
     return forms.DateField(
         label=label,
         required=required,
-        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off", "inputmode": "numeric"}),
+        widget=DatePickerInput(),
         error_messages={"invalid": _("Type the date as dd/mm/yyyy.")},
         **kwargs,
     )
+
+
+def filters_in_use(form: forms.BaseForm, names: Iterable[str], *, defaults: Mapping[str, str] | None = None) -> int:
+    """How many of a list's filters (`names`, fields of the bound `form`) hold a value other than their default: the
+    count on the "Filters" button of a folded filter panel. A multiple choice counts once."""
+    if not form.is_bound:
+        return 0
+    defaults = defaults or {}
+    used = 0
+    for name in names:
+        values = form.data.getlist(name) if hasattr(form.data, "getlist") else [form.data.get(name)]
+        chosen = [str(value).strip() for value in values if value is not None and str(value).strip()]
+        if chosen and chosen != [defaults.get(name)]:
+            used += 1
+    return used
 
 
 def text_area(model: type[Model], name: str, *, rows: int = 3, **kwargs: Any) -> forms.CharField:

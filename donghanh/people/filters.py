@@ -15,7 +15,6 @@ import datetime
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -25,6 +24,7 @@ from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import NATIONAL_ROOT_PATH, people_narrowed_for, scope_for
 from donghanh.core.dates import add_months_civil
 from donghanh.core.filters import DayFilter
+from donghanh.core.forms import DatePickerInput, SearchableSelectMultiple
 from donghanh.people.choices import Sex, Whereabouts
 from donghanh.people.extensions import MeasureChoices, roster_measures
 from donghanh.people.models import ManagementPeriod, Person, WhereaboutsRecord
@@ -84,15 +84,15 @@ class PersonFilter(django_filters.FilterSet):
     as_of = DayFilter(
         method="noop",
         label=_("Status as of (dd/mm/yyyy)"),
-        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+        widget=DatePickerInput(),
     )
     q = django_filters.CharFilter(method="filter_name", label=_("Name, code, CCCD or phone"))
     roster = django_filters.ChoiceFilter(method="noop", choices=ROSTER_CHOICES, empty_label=None, label=_("Roster"))
     episode_type = django_filters.MultipleChoiceFilter(
-        method="noop", choices=MeasureChoices(), label=_("Under the measure")
+        method="noop", choices=MeasureChoices(), label=_("Under the measure"), widget=SearchableSelectMultiple
     )
     whereabouts = django_filters.MultipleChoiceFilter(
-        method="noop", choices=Whereabouts.choices, label=_("Whereabouts")
+        method="noop", choices=Whereabouts.choices, label=_("Whereabouts"), widget=SearchableSelectMultiple
     )
     sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("Sex"))
     hamlet = django_filters.CharFilter(

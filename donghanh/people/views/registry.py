@@ -30,7 +30,7 @@ from donghanh.accounts.scope import scope_for
 from donghanh.audit.downloads import list_file_download
 from donghanh.audit.services import access_log_record
 from donghanh.core.filters import as_id
-from donghanh.core.forms import apply_service_errors
+from donghanh.core.forms import apply_service_errors, filters_in_use
 from donghanh.core.pagination import paginate
 from donghanh.core.throttles import DownloadThrottle, throttled
 from donghanh.core.versions import Conflict, StaleVersion, loaded_version, version_conflict, with_version
@@ -40,7 +40,7 @@ from donghanh.orgunits.selectors import filter_by_name as units_by_name
 from donghanh.people import exports, services
 from donghanh.people.choices import RosterExit, Whereabouts
 from donghanh.people.extensions import person_sections
-from donghanh.people.filters import PersonFilter
+from donghanh.people.filters import ON_ROSTER, PersonFilter
 from donghanh.people.forms import (
     PersonForm,
     PersonRegisterForm,
@@ -140,6 +140,8 @@ def person_list(request: AppRequest) -> HttpResponse:
     context = {
         "filterset": filterset,
         "filter_fields": shown_filters,
+        # On a phone the filters are folded under a button that counts those in use.
+        "filter_count": filters_in_use(filter_form, [f.name for f in shown_filters], defaults={"roster": ON_ROSTER}),
         "page": page,
         "rows": rows,
         "day": day if filterset.is_valid() else None,
