@@ -100,6 +100,7 @@ urlpatterns = [
     path("community/", include("donghanh.community.urls")),
     path("reports/", include("donghanh.reports.urls")),
     path("imports/", include("donghanh.imports.urls")),
+    path("search/", include("donghanh.search.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/reports/indicators/", ReportIndicatorsView.as_view(), name="api-report-indicators"),
     path("api/v1/me/", MeView.as_view(), name="api-me"),

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "donghanh.community",
     "donghanh.reports",
     "donghanh.imports",
+    "donghanh.search",
     "donghanh.web",
     "donghanh.demo",
 ]

@@ -33,6 +33,7 @@ from donghanh.people.selectors import (
     filter_by_name,
     is_identifier,
     people_for_user,
+    person_code_of,
     whereabouts_on,
 )
 
@@ -47,6 +48,16 @@ AGE_BANDS = {
 
 ON_ROSTER, LEFT_ROSTER, ALL = "on", "left", "all"
 ROSTER_CHOICES = [(ON_ROSTER, _("On the roster")), (LEFT_ROSTER, _("Left the roster")), (ALL, _("All"))]
+
+QUERY_MAX_LENGTH = 100
+# What the access log says of people found by a number: which number is never written down.
+FOUND_BY_NUMBER = "found by CCCD, ID card or phone number"
+
+
+def searches_by_number(query: str) -> bool:
+    """Whether `q` looks a person up by their CCCD, old CMND or phone number (not by a name or a person code)."""
+    query = (query or "").strip()
+    return len(query) <= QUERY_MAX_LENGTH and person_code_of(query) is None and is_identifier(query)
 
 
 def _roster_annotated(people: QuerySet[Person], day: datetime.date) -> QuerySet[Person]:
@@ -86,7 +97,9 @@ class PersonFilter(django_filters.FilterSet):
         label=_("Status as of (dd/mm/yyyy)"),
         widget=DatePickerInput(),
     )
-    q = django_filters.CharFilter(method="filter_name", label=_("Name, code, CCCD or phone"))
+    q = django_filters.CharFilter(
+        method="filter_name", label=_("Name, code, CCCD or phone"), max_length=QUERY_MAX_LENGTH
+    )
     roster = django_filters.ChoiceFilter(method="noop", choices=ROSTER_CHOICES, empty_label=None, label=_("Roster"))
     episode_type = django_filters.MultipleChoiceFilter(
         method="noop", choices=MeasureChoices(), label=_("Under the measure"), widget=SearchableSelectMultiple
@@ -163,8 +176,9 @@ class PersonFilter(django_filters.FilterSet):
 
     def filter_name(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
         value = value.strip()
-        if value.upper().startswith("DH") and value[2:].isdigit():
-            return queryset.filter(code__iexact=value)
+        code = person_code_of(value)
+        if code is not None:
+            return queryset.filter(code=code)  # as kept: the unique index finds it
         if is_identifier(value):
             return filter_by_identifier(queryset, value).order_by(Lower("search_name"), "pk")
         # The same order, said so that no index on the names serves it: the people found are gathered first (by the

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from donghanh.core.crypto import digits_only, lookup_hash_of
+from donghanh.core.crypto import digits_only, lookup_hash, lookup_hash_of, phone_digits
 from donghanh.core.text import fold
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person, WhereaboutsRecord
@@ -52,19 +52,42 @@ def filter_by_name(people: QuerySet[Person], query: str) -> QuerySet[Person]:
     return people
 
 
+PERSON_CODE = re.compile(r"dh\s*-?\s*(\d{1,12})", re.IGNORECASE)
+
+
+def person_code_of(query: str) -> str | None:
+    """The person code typed ("DH0000123", "dh 123"), as it is kept; None when the query is not one."""
+    match = PERSON_CODE.fullmatch(query.strip())
+    return f"DH{int(match.group(1)):07d}" if match else None
+
+
 def is_identifier(query: str) -> bool:
     """Whether what was typed is a number (a CCCD, an old CMND, a phone) rather than a name."""
     return bool(digits_only(query)) and not re.sub(r"[\d\s.+\-()]", "", query)
 
 
+def phone_spellings(query: str) -> set[str]:
+    """The national numbers a typed phone number may be: +84 912…, 84912…, 0084 912… and 912… (the leading 0
+    dropped, as after +84) all mean 0912…."""
+    digits = phone_digits(query)
+    spellings = {digits}
+    if digits.startswith("0084"):
+        spellings.add("0" + digits[4:])
+    if len(digits) == 9 and not digits.startswith("0"):
+        spellings.add("0" + digits)
+    return {spelling for spelling in spellings if spelling}
+
+
 def filter_by_identifier(people: QuerySet[Person], query: str) -> QuerySet[Person]:
     """People whose CCCD or old CMND, or phone number, is the number typed (with spaces, dots or +84 as typed).
 
-    Both are encrypted: the match is on their keyed hashes (donghanh.core.crypto), so it is exact, never partial.
+    Both are encrypted: the match is on their keyed hashes (donghanh.core.crypto), indexed, so it is exact, never
+    partial, and no row is decrypted to find it.
     """
-    return people.filter(
-        Q(citizen_id_hash=lookup_hash_of(query, "digits")) | Q(phone_hash=lookup_hash_of(query, "phone"))
-    )
+    if not digits_only(query):
+        return people.none()  # an empty hash is every record without a number
+    phones = [lookup_hash(spelling) for spelling in phone_spellings(query)]
+    return people.filter(Q(citizen_id_hash=lookup_hash_of(query, "digits")) | Q(phone_hash__in=phones))
 
 
 def likely_duplicates(full_name: str, *, birth_year: int | None = None) -> QuerySet[Person]:

@@ -35,7 +35,7 @@ from donghanh.people.api.base import (
 )
 from donghanh.people.choices import DeathSource, RosterEntry, RosterExit, Whereabouts
 from donghanh.people.extensions import roster_measures
-from donghanh.people.filters import PersonFilter
+from donghanh.people.filters import FOUND_BY_NUMBER, PersonFilter, searches_by_number
 from donghanh.people.models import ManagementPeriod, Person
 from donghanh.people.selectors import people_for_user, with_current_whereabouts
 from donghanh.people.services import (
@@ -304,6 +304,8 @@ class PersonViewSet(CapabilityViewSet[Person]):
         # Legal measures in the rows are sensitive: log the people shown with any.
         measured = [person for person in page if getattr(person, "active_episodes", None)]
         log_people_seen(request, measured, "API: people list, legal measures")
+        if searches_by_number(request.query_params.get("q", "")):
+            log_people_seen(request, page, f"API: {FOUND_BY_NUMBER}")
         return self.get_paginated_response(PersonListSerializer(page, many=True, context={"request": request}).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:

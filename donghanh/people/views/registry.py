@@ -28,7 +28,7 @@ from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
 from donghanh.audit.downloads import list_file_download
-from donghanh.audit.services import access_log_record
+from donghanh.audit.services import access_log_record, access_log_record_many
 from donghanh.core.filters import as_id
 from donghanh.core.forms import apply_service_errors, filters_in_use
 from donghanh.core.pagination import paginate
@@ -40,7 +40,7 @@ from donghanh.orgunits.selectors import filter_by_name as units_by_name
 from donghanh.people import exports, services
 from donghanh.people.choices import RosterExit, Whereabouts
 from donghanh.people.extensions import person_sections
-from donghanh.people.filters import ON_ROSTER, PersonFilter
+from donghanh.people.filters import FOUND_BY_NUMBER, ON_ROSTER, PersonFilter, searches_by_number
 from donghanh.people.forms import (
     PersonForm,
     PersonRegisterForm,
@@ -102,6 +102,10 @@ def person_list(request: AppRequest) -> HttpResponse:
     filterset = PersonFilter(request.GET, request=request)
     page = paginate(request, filterset.qs)
     people: list[Person] = list(page.object_list)
+    if people and searches_by_number(request.GET.get("q", "")):
+        # Looking someone up by their CCCD or phone number is logged, as viewing their record would be.
+        records = [(person, person.unit) for person in people]
+        access_log_record_many(actor=request.user, records=records, detail=FOUND_BY_NUMBER, request=request)
     communes = dict(
         OrgUnit.objects.filter(pk__in={p.unit_at for p in people}).values_list("pk", "name")  # type: ignore[attr-defined]
     )
