@@ -64,7 +64,6 @@ INSTALLED_APPS = [
     "donghanh.community",
     "donghanh.reports",
     "donghanh.imports",
-    "donghanh.search",
     "donghanh.web",
     "donghanh.demo",
 ]
@@ -82,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "donghanh.accounts.middleware.SecondFactorMiddleware",
+    "donghanh.accounts.middleware.PasswordChangeMiddleware",
     "donghanh.core.throttles.PageRateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -174,6 +174,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# A forgotten password: the link mailed (accounts.password_reset) works once, within this time.
+PASSWORD_RESET_TIMEOUT = 60 * int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
 
 # Login lockout: five failures for one user name from one address lock it for 30 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -273,6 +276,8 @@ THROTTLE_RATES: dict[str, str | None] = {
     "download": os.environ.get("THROTTLE_DOWNLOAD", "30/min"),
     "login": os.environ.get("THROTTLE_LOGIN", "30/min"),
     "page": os.environ.get("THROTTLE_PAGE", "600/min"),
+    # Requests for a password reset link, counted per address and, separately, per e-mail address named.
+    "password_reset": os.environ.get("THROTTLE_PASSWORD_RESET", "5/hour"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Đồng Hành API",
@@ -344,22 +349,8 @@ CASEWORK_ASSESSED_EPISODE_TYPES = env_list(
 )
 # Roster: days the receiving commune has to answer a move before the province may complete it.
 ROSTER_TRANSFER_ANSWER_DAYS = int(os.environ.get("ROSTER_TRANSFER_ANSWER_DAYS", "7"))
-# Notifications outside the application (casework.notifications): a daily summary that only counts the work due and
-# overdue, by email, SMS or Zalo, as each user chooses. NOTIFICATION_EMAILS: by email for users who have not chosen.
+# Send each new notification by email too, to users who have an address (through MAILERS).
 NOTIFICATION_EMAILS = env_bool("NOTIFICATION_EMAILS")
-# The site's address (https://donghanh.example.vn), put in the summary as a link; no link when empty.
-SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
-# SMS and Zalo go through HTTP gateways (casework.delivery): a JSON POST to the URL, the key in an X-Api-Key header.
-# A channel whose URL is empty is not offered.
-SMS_PROVIDER_URL = os.environ.get("SMS_PROVIDER_URL", "")
-SMS_PROVIDER_KEY = os.environ.get("SMS_PROVIDER_KEY", "")
-ZALO_PROVIDER_URL = os.environ.get("ZALO_PROVIDER_URL", "")
-ZALO_PROVIDER_KEY = os.environ.get("ZALO_PROVIDER_KEY", "")
-NOTIFICATION_PROVIDER_TIMEOUT = float(os.environ.get("NOTIFICATION_PROVIDER_TIMEOUT", "10"))
-# Seconds the menu's count of a user's due and overdue work is kept before it is counted again.
-NOTIFICATION_COUNT_SECONDS = int(os.environ.get("NOTIFICATION_COUNT_SECONDS", "180"))
-# The local hour from which `manage.py run_worker` queues the day's housekeeping (and so sends the summaries).
-HOUSEKEEPING_HOUR = int(os.environ.get("HOUSEKEEPING_HOUR", "6"))
 
 # Support: a job counts as stable once the person has held it this many months.
 SUPPORT_STABLE_JOB_MONTHS = int(os.environ.get("SUPPORT_STABLE_JOB_MONTHS", "3"))

@@ -4,7 +4,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -13,6 +14,18 @@ from donghanh.accounts.roles import Role
 
 # Longer than any passphrase; bounds what a password field takes (and the work of hashing it).
 PASSWORD_MAX_LENGTH = 256
+# Said beside a password an administrator types.
+SET_BY_ADMINISTRATOR = _("The user must change it at their next login.")
+
+
+def password_fields_bound(form: forms.BaseForm) -> None:
+    """Django's password forms, as ours: each password at most PASSWORD_MAX_LENGTH characters, Bootstrap inputs."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.PasswordInput):
+            field.max_length = PASSWORD_MAX_LENGTH  # type: ignore[attr-defined]
+            field.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
+            field.widget.attrs["maxlength"] = str(PASSWORD_MAX_LENGTH)
+        field.widget.attrs["class"] = "form-control"
 
 
 class LoginForm(AuthenticationForm):
@@ -43,6 +56,7 @@ class UserCreateForm(forms.Form):
         widget=forms.PasswordInput,
         strip=False,
         max_length=PASSWORD_MAX_LENGTH,
+        help_text=SET_BY_ADMINISTRATOR,
     )
     password_again = forms.CharField(
         label=_("Password (again)"),
@@ -67,8 +81,28 @@ class UserEditForm(forms.ModelForm[User]):
 
 class PasswordSetForm(forms.Form):
     password = forms.CharField(
-        label=_("New password"), widget=forms.PasswordInput, strip=False, max_length=PASSWORD_MAX_LENGTH
+        label=_("New password"),
+        widget=forms.PasswordInput,
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        help_text=SET_BY_ADMINISTRATOR,
     )
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """The e-mail address of the account whose password is forgotten."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update({"class": "form-control", "autocapitalize": "none"})
+
+
+class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    """The new password, twice, under the password rules: the page a reset link opens."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        password_fields_bound(self)
 
 
 class RoleAssignmentForm(forms.Form):

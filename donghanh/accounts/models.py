@@ -30,6 +30,9 @@ class User(AbstractUser, Versioned):  # type: ignore[django-manager-missing]  # 
 
     full_name = models.CharField(_("full name"), max_length=150)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Set when an administrator gives the account a password, cleared when its user changes it (or resets it by
+    # e-mail): until then every page sends the user to change it (`accounts.middleware.PasswordChangeMiddleware`).
+    password_change_required = models.BooleanField(_("must change password"), default=False)
 
     scope_capability = Capability.VIEW_USERS
     objects: ClassVar[ScopedUserManager] = ScopedUserManager()

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from donghanh.accounts import services
 from donghanh.accounts.access import login_only, scoped
 from donghanh.accounts.forms import SecondFactorCodeForm
-from donghanh.accounts.http import AppRequest
+from donghanh.accounts.http import AppRequest, safe_next_url
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.second_factor import (
     ENROL,
@@ -36,15 +35,6 @@ from donghanh.accounts.selectors import users_for_user
 from donghanh.core.forms import apply_service_errors
 
 
-def _next_url(request: AppRequest) -> str:
-    """Where to go once the step is done: the page asked for, if it is on this site, else home."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    safe = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if safe else reverse("home")
-
-
 def _secret_groups(device: TOTPDevice) -> str:
     """The device's key in base32, in groups of four, for typing into an app that cannot scan."""
     secret = base64.b32encode(device.bin_key).decode()
@@ -58,7 +48,7 @@ def _codes_page(request: AppRequest, codes: list[str], next_url: str) -> HttpRes
 @login_only
 def second_factor_verify(request: AppRequest) -> HttpResponse:
     """The second step of logging in: a code from the app, or a recovery code."""
-    next_url = _next_url(request)
+    next_url = safe_next_url(request)
     if pending_step(request) != VERIFY:
         return redirect(next_url)
     form = SecondFactorCodeForm(request.POST or None)
@@ -77,7 +67,7 @@ def second_factor_verify(request: AppRequest) -> HttpResponse:
 @login_only
 def second_factor_enrol(request: AppRequest) -> HttpResponse:
     """Add an authenticator app: scan the QR code (or type the key), confirm with a code, note the recovery codes."""
-    next_url = _next_url(request)
+    next_url = safe_next_url(request)
     if has_second_factor(request.user):
         return redirect("second_factor")
     device = services.totp_device_start(actor=request.user)

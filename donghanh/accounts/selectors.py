@@ -37,6 +37,7 @@ def user_search(user: Any, query: str = "", role: str = "") -> QuerySet[User]:
 HISTORY_ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 HISTORY_REASONS = {
     "password changed": _("Password changed"),
+    "password reset by e-mail": _("Password reset through the e-mailed link"),
     "second factor turned on": _("Two-factor authentication turned on"),
     "second factor turned off": _("Two-factor authentication turned off"),
     "second factor reset": _("Second factor reset by an administrator"),

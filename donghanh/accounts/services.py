@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
@@ -45,6 +46,7 @@ from donghanh.core.versions import version_claim, version_next
 
 # Stored as the history record's change reason; shown translated by the history page.
 PASSWORD_CHANGED = "password changed"
+PASSWORD_RESET = "password reset by e-mail"
 SECOND_FACTOR_ON = "second factor turned on"
 SECOND_FACTOR_OFF = "second factor turned off"
 SECOND_FACTOR_RESET = "second factor reset"
@@ -85,7 +87,8 @@ def user_create(*, actor: User, username: str, full_name: str, password: str, em
     _require_manager(actor)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This user name is already taken.")})
-    user = User(username=username, full_name=full_name, email=email, phone=phone)
+    # The administrator knows this password: the user changes it at their first login.
+    user = User(username=username, full_name=full_name, email=email, phone=phone, password_change_required=True)
     validate_password(password, user)
     user.set_password(password)
     user._history_user = actor  # type: ignore[attr-defined]
@@ -118,12 +121,15 @@ def user_update(*, actor: User, user: User, expected_version: int | None, **fiel
 
 @transaction.atomic
 def user_set_password(*, actor: User, user: User, password: str) -> User:
+    """An administrator sets a user's password: the user's sessions and API tokens end, and at their next login they
+    must change it before anything else (the administrator knows it)."""
     _require_manager(actor)
     validate_password(password, user)
     user.set_password(password)
+    user.password_change_required = True
     user._history_user = actor  # type: ignore[attr-defined]
     user._change_reason = PASSWORD_CHANGED  # type: ignore[attr-defined]
-    user.save(update_fields=["password"])
+    user.save(update_fields=["password", "password_change_required"])
     _end_sessions(user)
     return user
 
@@ -131,15 +137,38 @@ def user_set_password(*, actor: User, user: User, password: str) -> User:
 @transaction.atomic
 def user_change_own_password(*, user: User, current: str, new: str, session_key: str | None = None) -> User:
     """The user changes their own password, giving the current one. Their other sessions and their API tokens end
-    (a password is changed when it may be known to someone else); the session `session_key` goes on."""
+    (a password is changed when it may be known to someone else); the session `session_key` goes on. A change asked
+    for after an administrator set the password is done with this."""
     if not user.check_password(current):
         raise ValidationError({"old_password": _("The current password is not right.")})
+    if new == current:
+        raise ValidationError({"new_password1": _("The new password must differ from the current one.")})
     validate_password(new, user)
     user.set_password(new)
+    user.password_change_required = False
     user._history_user = user  # type: ignore[attr-defined]
     user._change_reason = PASSWORD_CHANGED  # type: ignore[attr-defined]
-    user.save(update_fields=["password"])
+    user.save(update_fields=["password", "password_change_required"])
     _end_sessions(user, keep=session_key)
+    return user
+
+
+@transaction.atomic
+def user_reset_password(*, user: User, new: str) -> User:
+    """The user sets a new password through the link mailed to them (`accounts.password_reset`): every session and
+    API token of theirs ends, a change an administrator asked for is done, and the login lockouts of their user name
+    are lifted. Logging in afterwards still asks for the second factor."""
+    if not user.is_active:
+        raise PermissionDenied(_("This account is deactivated."))
+    validate_password(new, user)
+    user.set_password(new)
+    user.password_change_required = False
+    user._history_user = user  # type: ignore[attr-defined]
+    user._change_reason = PASSWORD_RESET  # type: ignore[attr-defined]
+    user.save(update_fields=["password", "password_change_required"])
+    _end_sessions(user)
+    axes_reset(username=user.username)
+    logger.info("password reset by e-mail link for user %s", user.pk)
     return user
 
 

@@ -21,8 +21,9 @@ from donghanh.accounts.forms import (
     RoleAssignmentForm,
     UserCreateForm,
     UserEditForm,
+    password_fields_bound,
 )
-from donghanh.accounts.http import AppRequest
+from donghanh.accounts.http import AppRequest, safe_next_url
 from donghanh.accounts.models import RoleAssignment
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.roles import Role
@@ -144,7 +145,9 @@ def user_password(request: AppRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error("password", error)
         else:
-            messages.success(request, _("Password changed."))
+            messages.success(
+                request, _("Password set. The user must change it at their next login; their sessions ended.")
+            )
             return redirect("accounts:detail", pk=account.pk)
     return render(
         request,
@@ -194,7 +197,10 @@ def role_remove(request: AppRequest, pk: int, assignment_pk: int) -> HttpRespons
 
 @login_only
 def password_change(request: AppRequest) -> HttpResponse:
-    """The user's own password: the current one, then the new one twice (the password rules apply)."""
+    """The user's own password: the current one, then the new one twice (the password rules apply). A user whose
+    password an administrator set is sent here from every page (`PasswordChangeMiddleware`) and, once it is changed,
+    on to the page they asked for."""
+    required = request.user.password_change_required
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -209,11 +215,10 @@ def password_change(request: AppRequest) -> HttpResponse:
         else:
             update_session_auth_hash(request, request.user)  # this session goes on; the others ended
             messages.success(request, _("Your password was changed. Your other sessions and API tokens were ended."))
-            return redirect("password_change")
-    for field in form.fields.values():
-        field.widget.attrs["class"] = "form-control"
+            return redirect(safe_next_url(request) if required else "password_change")
+    password_fields_bound(form)
     status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/password_change.html", {"form": form}, status=status)
+    return render(request, "accounts/password_change.html", {"form": form, "required": required}, status=status)
 
 
 @login_only
