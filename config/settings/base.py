@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "donghanh.community",
     "donghanh.reports",
     "donghanh.imports",
+    "donghanh.search",
     "donghanh.web",
     "donghanh.demo",
 ]
@@ -349,8 +350,22 @@ CASEWORK_ASSESSED_EPISODE_TYPES = env_list(
 )
 # Roster: days the receiving commune has to answer a move before the province may complete it.
 ROSTER_TRANSFER_ANSWER_DAYS = int(os.environ.get("ROSTER_TRANSFER_ANSWER_DAYS", "7"))
-# Send each new notification by email too, to users who have an address (through MAILERS).
+# Notifications outside the application (casework.notifications): a daily summary that only counts the work due and
+# overdue, by email, SMS or Zalo, as each user chooses. NOTIFICATION_EMAILS: by email for users who have not chosen.
 NOTIFICATION_EMAILS = env_bool("NOTIFICATION_EMAILS")
+# The site's address (https://donghanh.example.vn), put in the summary as a link; no link when empty.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# SMS and Zalo go through HTTP gateways (casework.delivery): a JSON POST to the URL, the key in an X-Api-Key header.
+# A channel whose URL is empty is not offered.
+SMS_PROVIDER_URL = os.environ.get("SMS_PROVIDER_URL", "")
+SMS_PROVIDER_KEY = os.environ.get("SMS_PROVIDER_KEY", "")
+ZALO_PROVIDER_URL = os.environ.get("ZALO_PROVIDER_URL", "")
+ZALO_PROVIDER_KEY = os.environ.get("ZALO_PROVIDER_KEY", "")
+NOTIFICATION_PROVIDER_TIMEOUT = float(os.environ.get("NOTIFICATION_PROVIDER_TIMEOUT", "10"))
+# Seconds the menu's count of a user's due and overdue work is kept before it is counted again.
+NOTIFICATION_COUNT_SECONDS = int(os.environ.get("NOTIFICATION_COUNT_SECONDS", "180"))
+# The local hour from which `manage.py run_worker` queues the day's housekeeping (and so sends the summaries).
+HOUSEKEEPING_HOUR = int(os.environ.get("HOUSEKEEPING_HOUR", "6"))
 
 # Support: a job counts as stable once the person has held it this many months.
 SUPPORT_STABLE_JOB_MONTHS = int(os.environ.get("SUPPORT_STABLE_JOB_MONTHS", "3"))
