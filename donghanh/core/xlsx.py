@@ -177,6 +177,31 @@ def _value_cell(sheet: Any, value: Any, column: Column) -> Any:
     return cell
 
 
+def print_setup(
+    sheet: Any, *, title_rows: str, landscape: bool, title_columns: str | None = None, pages_wide: int = 1
+) -> None:
+    """How `sheet` prints from a spreadsheet program: on A4 (across when `landscape`), `pages_wide` pages across
+    (fitted to the width with 1) and as many down as it needs, the `title_rows` ("5:6") at the top of every page
+    (and the `title_columns`, "A:B", at its left), "Page 2 of 5" in the footer, margins to bind and punch.
+
+    On a write-only sheet, call it after the rows, and set `sheet_properties.pageSetUpPr.fitToPage` before them:
+    openpyxl writes a sheet's properties first and its page setup last."""
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    setup = sheet.page_setup
+    setup.paperSize = Worksheet.PAPERSIZE_A4
+    setup.orientation = Worksheet.ORIENTATION_LANDSCAPE if landscape else Worksheet.ORIENTATION_PORTRAIT
+    setup.fitToWidth = pages_wide
+    setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.print_title_rows = title_rows
+    if title_columns:
+        sheet.print_title_cols = title_columns
+    margins = sheet.page_margins  # inches: 2 cm on the binding side, 1.5 cm elsewhere, 1 cm for the footer
+    margins.left, margins.right, margins.top, margins.bottom = 0.79, 0.59, 0.59, 0.71
+    margins.header, margins.footer = 0.3, 0.3
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = _("Page &P of &N")
+
+
 def _write_sheet(book: Workbook, sheet_list: ListSheet, facts: list[str]) -> None:
     sheet = book.create_sheet(sheet_name(sheet_list.tab or sheet_list.title, book.sheetnames))
     columns = list(sheet_list.columns)
@@ -188,7 +213,7 @@ def _write_sheet(book: Workbook, sheet_list: ListSheet, facts: list[str]) -> Non
     for number, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = column.shown_width
     sheet.freeze_panes = f"A{header_row + 1}"
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # a write-only sheet writes its properties first
 
     sheet.append([_text_cell(sheet, sheet_list.title, font=_TITLE)])
     for fact in facts:
@@ -208,14 +233,8 @@ def _write_sheet(book: Workbook, sheet_list: ListSheet, facts: list[str]) -> Non
 
     # What is written after the rows: the filter over them and the printed page.
     sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + written}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    setup = sheet.page_setup
-    setup.paperSize = Worksheet.PAPERSIZE_A4
-    setup.orientation = Worksheet.ORIENTATION_LANDSCAPE if width > PORTRAIT_WIDTH else Worksheet.ORIENTATION_PORTRAIT
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0  # as many pages down as the list needs
+    print_setup(sheet, title_rows=f"{header_row}:{header_row}", landscape=width > PORTRAIT_WIDTH)
     sheet.print_options.gridLines = True
-    sheet.oddFooter.center.text = _("Page &P of &N")
 
 
 def list_workbook(

@@ -5,6 +5,12 @@ Both carry aggregate figures only (no person is named); downloading either leave
 numbers as numbers (a share as a percentage with one decimal, money in whole đồng) so that it can be summed and
 charted; the PDF follows the layout of a Vietnamese administrative document: issuing unit and national motto at
 the top, place and date, title, tables, and the signature block.
+
+Both print as officials file them: the workbook's sheets on A4, fitted to the page's width (the breakdown by unit a
+few pages across, its unit columns repeated on each), their header rows repeated on every page and the page numbers
+in the footer; the PDF names the indicators in words only (their codes are for the workbook and the API, which
+programs read), and its annex leaves out the units whose figures are all zero, saying how many
+(`breakdown.arrange`; the workbook lists every unit unless asked otherwise).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import datetime
 import functools
 import io
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,8 +35,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from donghanh.core.text import fold
-from donghanh.core.xlsx import texts_only
+from donghanh.core.xlsx import PORTRAIT_WIDTH, print_setup, texts_only
 from donghanh.orgunits.models import OrgUnit
+from donghanh.reports import pdf
+from donghanh.reports.breakdown import arrange, parse_sort
 from donghanh.reports.engine import Figure, Report, Row, share_text, target_text
 from donghanh.reports.indicators import SECTION_LABELS, Indicator, Kind, Section
 from donghanh.reports.targets import STATUS_LABELS
@@ -44,6 +53,9 @@ SHEET_TITLE_LENGTH = 31  # Excel refuses longer sheet names
 
 NUMBER_FORMATS = {Kind.COUNT: "#,##0", Kind.SHARE: "0.0", Kind.AMOUNT: "#,##0"}
 DATE_FORMAT = "DD/MM/YYYY"
+# The breakdown by unit prints this many indicators' columns to a landscape page, beside the unit's code and name: a
+# province's dozens of indicators fitted to one page's width would print too small to read.
+INDICATORS_PER_PAGE = 10
 
 
 # --- shared by both files ----------------------------------------------------------------------------------
@@ -175,6 +187,10 @@ def _widths(sheet: Worksheet, widths: list[int]) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
+def _landscape(widths: list[int]) -> bool:
+    return sum(widths) > PORTRAIT_WIDTH
+
+
 def _figure_cells(sheet: Worksheet, row: int, column: int, figure: Figure) -> None:
     """The value, and for a share its numerator and denominator, from `column` on."""
     kind = figure.indicator.kind
@@ -217,20 +233,25 @@ def _section_sheet(book: Workbook, report: Report, user: Any, section: Section, 
         if row.target is not None:
             target.number_format = f'"{row.target.get_comparison_display()} "{NUMBER_FORMATS[indicator.kind]}'
         sheet.cell(line, 8, status_text(row)).border = _GRID
-    _widths(sheet, [30, 55, 12, 12, 12, 14, 16, 16])
+    widths = [30, 55, 12, 12, 12, 14, 16, 16]
+    _widths(sheet, widths)
     sheet.freeze_panes = sheet.cell(start + 1, 3)
+    print_setup(sheet, title_rows=f"{start}:{start}", landscape=_landscape(widths))
 
 
-def _children_sheet(book: Workbook, report: Report, user: Any) -> None:
+def _children_sheet(book: Workbook, report: Report, user: Any, *, hide_zero: bool, sort: str) -> None:
     title = _("By unit")
     sheet = book.create_sheet(sheet_title(title, book.sheetnames))
     start = _title_block(sheet, report, user, title)
     indicators = [row.indicator for row in report.rows]
+    shown = arrange(
+        report.children, indicators, hide_zero=hide_zero, sort=parse_sort(sort, [i.code for i in indicators])
+    )
     # Two header rows: the indicators' codes (stable, for whoever reads the file by program) and their names.
     _header(sheet, start, [_("Unit code"), _("Indicator code"), *(i.code for i in indicators)])
     _header(sheet, start + 1, ["", _("Unit"), *(f"{i.name} ({unit_label(i)})" for i in indicators)])
     line = start + 1
-    for child in report.children:
+    for child in shown.rows:
         line += 1
         sheet.cell(line, 1, child.unit.code if child.unit is not None else "").border = _GRID
         sheet.cell(line, 2, child.label).border = _GRID
@@ -244,9 +265,18 @@ def _children_sheet(book: Workbook, report: Report, user: Any) -> None:
     for column, row in enumerate(report.rows, start=3):
         _number(sheet.cell(line, column), row.figure.value, row.indicator.kind)
         sheet.cell(line, column).font = _BOLD
+    if shown.hidden:
+        sheet.cell(line + 2, 2, shown.hidden_note()).font = Font(italic=True)
     _widths(sheet, [12, 40, *([16] * len(indicators))])
     sheet.row_dimensions[start + 1].height = 75
     sheet.freeze_panes = sheet.cell(start + 2, 3)
+    print_setup(
+        sheet,
+        title_rows=f"{start}:{start + 1}",
+        title_columns="A:B",
+        landscape=True,
+        pages_wide=max(1, math.ceil(len(indicators) / INDICATORS_PER_PAGE)),
+    )
 
 
 def _trend_sheet(book: Workbook, report: Report, user: Any) -> None:
@@ -262,14 +292,25 @@ def _trend_sheet(book: Workbook, report: Report, user: Any) -> None:
         sheet.cell(line, 3, unit_label(row.indicator)).border = _GRID
         for column, (_period, figure) in enumerate(row.trend, start=4):
             _number(sheet.cell(line, column), figure.value, row.indicator.kind)
-    _widths(sheet, [30, 55, 14, *([14] * len(periods))])
+    widths = [30, 55, 14, *([14] * len(periods))]
+    _widths(sheet, widths)
     sheet.freeze_panes = sheet.cell(start + 1, 4)
+    print_setup(sheet, title_rows=f"{start}:{start}", landscape=_landscape(widths))
 
 
-def report_xlsx(report: Report, user: Any, *, on_sheet: Callable[[int, int], None] | None = None) -> bytes:
+def report_xlsx(
+    report: Report,
+    user: Any,
+    *,
+    on_sheet: Callable[[int, int], None] | None = None,
+    hide_zero: bool = False,
+    sort: str = "",
+) -> bytes:
     """The report as an Excel workbook: a sheet per section, the breakdown by child unit, the trend.
 
-    `on_sheet(done, total)` is told after each sheet (a background job reports its progress with it)."""
+    The breakdown lists every unit, or leaves out those with only zeros when `hide_zero`; in the tree's order, or
+    that of `sort` (`breakdown.parse_sort`). `on_sheet(done, total)` is told after each sheet (a background job
+    reports its progress with it)."""
     book = Workbook()
     default = book.active
     sections = sections_of(report)
@@ -278,7 +319,7 @@ def report_xlsx(report: Report, user: Any, *, on_sheet: Callable[[int, int], Non
         _section_sheet(book, report, user, section, rows)
         if on_sheet is not None:
             on_sheet(done, total)
-    _children_sheet(book, report, user)
+    _children_sheet(book, report, user, hide_zero=hide_zero, sort=sort)
     if on_sheet is not None:
         on_sheet(total - 1, total)
     _trend_sheet(book, report, user)
@@ -298,7 +339,6 @@ def report_xlsx(report: Report, user: Any, *, on_sheet: Callable[[int, int], Non
 
 @dataclass(frozen=True)
 class _Line:
-    code: str
     name: str
     unit: str
     value: str
@@ -307,6 +347,7 @@ class _Line:
     target: str
     status: str
     status_code: str
+    amount: bool  # money, which may take a second line
 
 
 @dataclass(frozen=True)
@@ -317,30 +358,44 @@ class _Breakdown:
     indicators: list[Indicator]
     rows: list[tuple[str, str, list[str]]]  # the unit's code, its name, its figures as text
     total: list[str]
+    hidden_note: str  # how many units are left out for being all zeros
 
 
 _ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 
+def _breakable(amount: str) -> str:
+    """An amount that may go on two lines after a thousands' dot (a zero-width space, which no one sees), as a
+    country's billions of đồng do not fit the column."""
+    return amount.replace(".", ".\u200b")
+
+
 def _line(row: Row) -> _Line:
     figure, kind = row.figure, row.indicator.kind
     share = row.indicator.is_share
+    value = share_text(figure.value, kind)
     return _Line(
-        code=row.indicator.code,
         name=str(row.indicator.name),
         unit=unit_label(row.indicator),
-        value=share_text(figure.value, kind),
+        value=_breakable(value) if kind == Kind.AMOUNT else value,
         numerator=share_text(figure.numerator, Kind.COUNT) if share else "",
         denominator=share_text(figure.denominator, Kind.COUNT) if share else "",
-        target=target_shown(row),
+        target=_breakable(target_shown(row)) if kind == Kind.AMOUNT else target_shown(row),
         status=status_text(row),
         status_code=str(row.status or ""),
+        amount=kind == Kind.AMOUNT,
     )
 
 
-def _breakdown(report: Report) -> _Breakdown | None:
+def _annex_figure(value: float | int | None, indicator: Indicator) -> str:
+    """A figure in the annex's narrow columns: a share without its % sign, which its column's header carries."""
+    return share_text(value, indicator.kind).removesuffix(" %")
+
+
+def _breakdown(report: Report, *, hide_zero: bool, sort: str) -> _Breakdown | None:
     """The breakdown by child unit, with the key indicators only: every one would not fit across an A4 page, and
-    a table per section would make a province's report four times as long (the workbook has every one)."""
+    a table per section would make a province's report four times as long (the workbook has every one). Units
+    with only zeros in them are left out when `hide_zero`."""
     if not report.children:
         return None
     groups: list[tuple[str, int]] = []
@@ -351,16 +406,19 @@ def _breakdown(report: Report) -> _Breakdown | None:
             groups.append((str(SECTION_LABELS[section]), len(chosen)))
             key += chosen
     indicators = [row.indicator for row in key]
+    shown = arrange(
+        report.children, indicators, hide_zero=hide_zero, sort=parse_sort(sort, [i.code for i in indicators])
+    )
     lines = []
-    for child in report.children:
+    for child in shown.rows:
         values = [child.figures[i.code].value if i.code in child.figures else None for i in indicators]
-        figures = [share_text(value, i.kind) for value, i in zip(values, indicators, strict=True)]
+        figures = [_annex_figure(value, i) for value, i in zip(values, indicators, strict=True)]
         lines.append((child.unit.code if child.unit is not None else "", child.label, figures))
-    total = [share_text(row.figure.value, row.indicator.kind) for row in key]
-    return _Breakdown(groups, indicators, lines, total)
+    total = [_annex_figure(row.figure.value, row.indicator) for row in key]
+    return _Breakdown(groups, indicators, lines, total, shown.hidden_note())
 
 
-def pdf_context(report: Report, user: Any) -> dict[str, Any]:
+def pdf_context(report: Report, user: Any, *, hide_zero: bool = True, sort: str = "") -> dict[str, Any]:
     above, issuer = issuing_lines(report.unit)
     day: datetime.date = report.computed_on
     sections = [
@@ -375,9 +433,10 @@ def pdf_context(report: Report, user: Any) -> dict[str, Any]:
         % {"place": place_name(report.unit), "day": f"{day:%d}", "month": f"{day:%m}", "year": f"{day:%Y}"},
         "period_range": _period_range(report),
         "sections": sections,
-        "breakdown": _breakdown(report),
+        "breakdown": _breakdown(report, hide_zero=hide_zero, sort=sort),
         "preparer": getattr(user, "full_name", "") or getattr(user, "username", ""),
         "page_label": _("Page").replace("\\", "").replace('"', ""),  # inside a CSS string
+        "fonts": ", ".join(f'"{family}"' for family in pdf.FONT_FAMILIES),
     }
 
 
@@ -390,13 +449,20 @@ def _offline() -> Any:
     return URLFetcher(allowed_protocols=())
 
 
-def report_pdf(report: Report, user: Any) -> bytes:
-    """The report as an A4 PDF laid out as a Vietnamese administrative report, with page numbers."""
+def report_pdf(report: Report, user: Any, *, hide_zero: bool = True, sort: str = "") -> bytes:
+    """The report as an A4 PDF laid out as a Vietnamese administrative report, with page numbers.
+
+    Its annex leaves out the units with only zeros unless `hide_zero` is False, and sorts its rows by `sort`.
+    Raises `pdf.PdfUnavailable` on a machine without the libraries or fonts WeasyPrint needs (`pdf.pdf_unavailable`).
+    """
+    reason = pdf.pdf_unavailable()
+    if reason:
+        raise pdf.PdfUnavailable(reason)
     from weasyprint import CSS, HTML  # imported when used: it loads Pango and fonts
 
-    context = pdf_context(report, user)
+    context = pdf_context(report, user, hide_zero=hide_zero, sort=sort)
     html = render_to_string("reports/pdf/report.html", context)
     css = render_to_string("reports/pdf/report.css", context)
     document = HTML(string=html, url_fetcher=_offline())
-    pdf: bytes = document.write_pdf(stylesheets=[CSS(string=css, url_fetcher=_offline())])
-    return pdf
+    content: bytes = document.write_pdf(stylesheets=[CSS(string=css, url_fetcher=_offline())])
+    return content

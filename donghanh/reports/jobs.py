@@ -31,6 +31,7 @@ from donghanh.orgunits.models import OrgUnit
 from donghanh.reports import exports
 from donghanh.reports.engine import TREND_PERIODS, Report, build_report
 from donghanh.reports.models import ExportFormat, ExportJob, ExportStatus
+from donghanh.reports.pdf import PdfUnavailable, pdf_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -56,19 +57,31 @@ RENDERED = 95
 
 
 @transaction.atomic
-def export_job_request(*, actor: Any, unit: OrgUnit, period: Period, file_format: str) -> ExportJob:
+def export_job_request(
+    *,
+    actor: Any,
+    unit: OrgUnit,
+    period: Period,
+    file_format: str,
+    hide_zero: bool | None = None,
+    sort: str = "",
+) -> ExportJob:
     """Ask for `unit`'s report for `period` as a file; the task worker makes it.
 
-    The caller has checked that `actor` may report on `unit` (`selectors.report_unit`). An unfinished job of the
-    actor for the same file is answered instead of a second one. Refused (ValidationError) when the actor already
-    has `UNFINISHED_PER_USER` files in the making.
+    Its breakdown by unit leaves out the units with only zeros when `hide_zero` (keeps them when False; None: the
+    file's default) and is sorted by `sort` (`breakdown.parse_sort`). The caller has checked that `actor` may report
+    on `unit` (`selectors.report_unit`). An unfinished job of the actor for the same file is answered instead of a
+    second one. Refused (ValidationError) when the actor already has `UNFINISHED_PER_USER` files in the making.
     """
     from donghanh.reports.tasks import export_job_run  # the task module imports this one
 
     if file_format not in ExportFormat.values:
         raise ValidationError(_("Unknown file format."))
     unfinished = _unfinished(actor, timezone.now())
-    same = unfinished.filter(unit=unit, period=period.code, format=file_format).first()
+    sort = sort.strip()[: ExportJob._meta.get_field("sort").max_length]
+    same = unfinished.filter(
+        unit=unit, period=period.code, format=file_format, hide_zero_units=hide_zero, sort=sort
+    ).first()
     if same is not None:
         return same
     if unfinished.count() >= UNFINISHED_PER_USER:
@@ -82,6 +95,8 @@ def export_job_request(*, actor: Any, unit: OrgUnit, period: Period, file_format
         period=period.code,
         format=file_format,
         language=translation.get_language() or "vi",
+        hide_zero_units=hide_zero,
+        sort=sort,
     )
     # The task is queued in this transaction: with the database backend, the worker sees both rows or neither.
     export_job_run.enqueue(job.pk)
@@ -133,21 +148,28 @@ def _make(job: ExportJob) -> tuple[bytes, str, int]:
     if period is None:
         raise ValueError(f"not a period: {job.period!r}")
     pdf = job.format == ExportFormat.PDF
+    unavailable = pdf_unavailable() if pdf else None
+    if unavailable:
+        raise PdfUnavailable(unavailable)  # before seconds of figures for nothing
     # The figures read for seconds: on the replica when there is one (core.replica), as the report page's do. The
     # PDF has no trend: the earlier periods are not computed.
     with replica_reads():
         report: Report = build_report(job.unit, period, trend=1 if pdf else TREND_PERIODS)
     computed = COMPUTED[ExportFormat(job.format)]
     _progress(job, computed)
+    # The breakdown as asked for; without a choice, the file's own default.
+    options: dict[str, Any] = {"sort": job.sort}
+    if job.hide_zero_units is not None:
+        options["hide_zero"] = job.hide_zero_units
     if pdf:
         with weasyprint_steps(lambda done: _progress(job, computed + round((RENDERED - computed) * done))):
-            content = exports.report_pdf(report, job.requested_by)
+            content = exports.report_pdf(report, job.requested_by, **options)
     else:
 
         def sheet_done(done: int, total: int) -> None:
             _progress(job, computed + (RENDERED - computed) * done // total)
 
-        content = exports.report_xlsx(report, job.requested_by, on_sheet=sheet_done)
+        content = exports.report_xlsx(report, job.requested_by, on_sheet=sheet_done, **options)
     _progress(job, RENDERED)
     return content, exports.export_filename(report, job.format), len(report.rows) + len(report.children)
 

@@ -249,6 +249,10 @@ class ExportJob(models.Model):
     period = models.CharField(_("period"), max_length=7)
     format = models.CharField(_("format"), max_length=4, choices=ExportFormat.choices)
     language = models.CharField(_("language"), max_length=10)
+    # The breakdown by unit as the report page showed it: units with only zeros left out (True), kept (False), or as
+    # the file does by default (None: the PDF leaves them out, the workbook keeps them); its order (`?sort=`).
+    hide_zero_units = models.BooleanField(_("units with only zeros left out"), null=True, blank=True)
+    sort = models.CharField(_("breakdown sorted by"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)  # percent
     content = models.BinaryField(_("file"), null=True)

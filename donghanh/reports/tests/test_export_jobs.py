@@ -33,7 +33,7 @@ from donghanh.core.tests.test_security import assert_csp_and_no_inline_code
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Sex, Whereabouts
 from donghanh.people.services import person_register
-from donghanh.reports import exports, jobs
+from donghanh.reports import exports, jobs, pdf
 from donghanh.reports.indicators import INDICATORS
 from donghanh.reports.models import ExportFormat, ExportJob, ExportStatus
 from donghanh.reports.tasks import export_job_run, export_jobs_expire
@@ -189,6 +189,24 @@ def test_with_htmx_the_panel_is_swapped_into_the_report_page_and_polled_alone(cl
     assert parse(polled).get(data_testid="export-panel").attrs["id"] == f"export-job-{job.pk}"
 
 
+def test_the_file_s_breakdown_is_the_page_s_units_with_only_zeros_left_out_and_sorted(client, data, make_user):
+    client.force_login(make_user(Role.PROVINCE_OFFICER, data.hanoi))
+    page = parse(client.get(REPORT, {"unit": data.hanoi.pk, "period": "2025Q4", "hide_zero": "1", "sort": "unit"}))
+    asked = client.post(page.get(data_testid="download-xlsx-form").attrs["action"])
+    assert asked.status_code == 303
+    job = ExportJob.objects.get()
+    assert (job.hide_zero_units, job.sort, job.status) == (True, "unit", "done")
+    sheet = load_workbook(io.BytesIO(bytes(job.content)))[vi("By unit")]
+    start = next(row[0].row for row in sheet.iter_rows() if row[0].value == vi("Unit code"))
+    names = [row[1].value for row in sheet.iter_rows(min_row=start + 2) if row[1].value]
+    assert names == [
+        "Phường Ba Đình",
+        "Phường Phú Thượng",
+        vi("Total: %(unit)s") % {"unit": "Thành phố Hà Nội"},
+        "124 xã/phường có toàn số 0 không được liệt kê.",
+    ]  # without the page's choice, every commune (test_exports.py)
+
+
 # --- waiting for the worker, asking twice, too many at once ----------------------------------------------------
 
 
@@ -330,6 +348,42 @@ def test_a_job_that_fails_says_so_in_vietnamese_and_offers_to_try_again(client, 
     assert client.get(reverse("reports:export_download", args=[job.pk])).status_code == 404
     # Run twice (a task retried): the job is left as it is.
     assert export_job_run.enqueue(job.pk).return_value == "skipped"
+
+
+def test_on_a_server_without_pango_the_pdf_is_not_offered_and_asking_for_one_says_why(
+    client, data, officer, monkeypatch
+):
+    """WeasyPrint needs Pango from the system: where a library does not load, the page says so instead of offering a
+    PDF that would fail, asking for one answers 503 with the same words, and a PDF job fails with them."""
+    monkeypatch.setattr(pdf, "LIBRARIES", (*pdf.LIBRARIES, "libpango-0.0-khong-co.so.0"))
+    command = "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+    client.force_login(officer)
+    page = parse(client.get(REPORT, {"unit": data.phu_thuong.pk, "period": "2025Q4"}))
+    assert page.find(data_testid="download-pdf-form") is None
+    assert "disabled" in page.get(data_testid="download-pdf-unavailable").attrs
+    reason = page.get(data_testid="pdf-unavailable").text
+    assert reason.startswith("Máy chủ này chưa tạo được tệp PDF: thiếu thư viện hệ thống libpango-0.0-khong-co.so.0.")
+    assert reason.endswith(command)
+    assert page.find(data_testid="download-xlsx-form") is not None  # the workbook needs nothing of the system
+
+    refused = ask(client, PDF, data.phu_thuong)
+    assert refused.status_code == 503
+    assert parse(refused).get(data_testid="pdf-unavailable").text.endswith(command)
+    swapped = ask(client, PDF, data.phu_thuong, **HTMX)
+    assert swapped.status_code == 200 and b"<html" not in swapped.content  # htmx swaps 2xx answers only
+    assert parse(swapped).get(data_testid="pdf-unavailable").text.endswith(command)
+    assert not ExportJob.objects.exists()
+
+    # A PDF asked for before (or by another web server): the worker fails it at once, and its panel says why.
+    job = ExportJob.objects.create(
+        requested_by=officer, unit=data.phu_thuong, period="2025Q4", format="pdf", language="vi"
+    )
+    assert export_job_run.enqueue(job.pk).return_value == "failed"
+    job.refresh_from_db()
+    assert job.error.startswith("PdfUnavailable: ") and job.progress == jobs.STARTED
+    panel = parse(client.get(reverse("reports:export_job", args=[job.pk]))).get(data_testid="export-panel")
+    assert panel.get(data_testid="pdf-unavailable").text.endswith(command)
+    assert panel.find(data_testid="export-again") is None  # it would fail the same way
 
 
 def test_a_job_that_stopped_moving_is_shown_as_stalled(client, data, officer):

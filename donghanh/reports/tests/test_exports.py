@@ -1,5 +1,5 @@
-"""The report as files: the Excel workbook read back with openpyxl, the PDF read back with pypdf. How users ask for
-them and download them (made in the background) is in test_export_jobs.py.
+"""The report as files: the Excel workbook read back with openpyxl (its figures, and how it prints), the PDF read back
+with pypdf. How users ask for them and download them (made in the background) is in test_export_jobs.py.
 
 The data: five people in Phường Phú Thượng and three in Phường Ba Đình (Hà Nội), registered in 2024; two of Phú
 Thượng's in a rehab facility, two under post-rehab management (one of them with a volunteer), one given a 40 million
@@ -28,7 +28,7 @@ from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Whereabouts
 from donghanh.reports import exports
 from donghanh.reports.engine import Report
-from donghanh.reports.indicators import SECTION_LABELS, Section
+from donghanh.reports.indicators import INDICATORS, SECTION_LABELS, Section
 from donghanh.reports.targets import STATUS_LABELS, TargetStatus, target_set
 from donghanh.reports.tests.conftest import D, World, report
 
@@ -103,6 +103,23 @@ def workbook(report_: Report, user: User) -> Any:
 def pdf_text(content: bytes) -> tuple[PdfReader, str]:
     reader = PdfReader(io.BytesIO(content))
     return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
+def flowing(text: str) -> str:
+    """The text with each run of spaces and line ends as one space: a name wrapped inside its cell reads whole."""
+    return " ".join(text.split())
+
+
+def assert_names_whole_and_no_codes(text: str, built: Report, names: Any = None) -> None:
+    """Every indicator is named in words, each name whole (a name broken inside a word would read "ngh iện"), and no
+    indicator's code (`people.registered`) is printed: codes are for the workbook and the API."""
+    codes = set(INDICATORS) | {row.indicator.code for row in built.rows}
+    assert not [code for code in codes if code in text]
+    assert not re.search(r"\b[a-z_]+\.[a-z_]+\b", text)  # nor anything shaped like one
+    with translation.override("vi"):
+        wanted = [str(indicator.name) for indicator in names or [row.indicator for row in built.rows]]
+    missing = [name for name in wanted if name not in flowing(text)]
+    assert not missing
 
 
 def rows_by_code(sheet: Any, start: int) -> dict[str, tuple[Any, ...]]:
@@ -185,7 +202,9 @@ def test_the_workbook_and_the_pdf_carry_the_roster_movements(data):
     with translation.override("vi"):
         _reader, text = pdf_text(exports.report_pdf(built, data.preparer))
     assert f"II. {vi(str(SECTION_LABELS[Section.ROSTER]))}" in text
-    assert "roster.left_removed" in text and "roster.decision_overdue" in text
+    with translation.override("vi"):
+        named = [str(INDICATORS[code].name) for code in ("roster.left_removed", "roster.decision_overdue")]
+    assert all(name in flowing(text) for name in named)
 
 
 def test_the_breakdown_sheet_has_a_row_per_child_and_a_column_per_indicator(data):
@@ -207,6 +226,45 @@ def test_the_breakdown_sheet_has_a_row_per_child_and_a_column_per_indicator(data
     total = children["01"]
     assert total[1].value == vi("Total: %(unit)s") % {"unit": "Thành phố Hà Nội"}
     assert total[registered].value == 8
+
+
+def test_every_sheet_prints_on_a4_fitted_to_the_width_with_its_headers_and_page_numbers_on_every_page(data):
+    built = report(data.hanoi, "2025Q4")
+    book = workbook(built, data.preparer)
+    for sheet in book.worksheets:
+        setup, margins = sheet.page_setup, sheet.page_margins
+        assert str(setup.paperSize) == sheet.PAPERSIZE_A4, sheet.title
+        assert setup.orientation == "landscape", sheet.title  # eight columns or more
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+        assert setup.fitToHeight == 0  # as many pages down as the rows need
+        assert sheet.oddFooter.center.text == "Trang &P / &N"
+        assert (margins.left, margins.right, margins.top, margins.bottom) == (0.79, 0.59, 0.59, 0.71)
+        first = header_row(sheet, vi("Unit code") if sheet.title == vi("By unit") else vi("Indicator code"))
+        if sheet.title == vi("By unit"):
+            # Dozens of indicators fitted to one page would print too small to read: ten to a page across, each
+            # page with the units' codes and names at its left and both header rows at its top.
+            assert setup.fitToWidth == -(-len(built.rows) // exports.INDICATORS_PER_PAGE) > 1
+            assert sheet.print_title_rows == f"${first}:${first + 1}"
+            assert sheet.print_title_cols == "$A:$B"
+        else:
+            assert setup.fitToWidth == 1, sheet.title
+            assert sheet.print_title_rows == f"${first}:${first}", sheet.title
+            assert sheet.print_title_cols is None
+
+
+def test_the_breakdown_sheet_leaves_out_units_with_only_zeros_and_sorts_when_asked(data):
+    built = report(data.hanoi, "2025Q4")
+    with translation.override("vi"):
+        content = exports.report_xlsx(built, data.preparer, hide_zero=True, sort="-people.in_facility")
+    sheet = load_workbook(io.BytesIO(content))[vi("By unit")]
+    start = header_row(sheet, vi("Unit code"))
+    rows = [(row[0].value, row[1].value) for row in sheet.iter_rows(min_row=start + 2) if row[1].value]
+    assert rows == [
+        ("00091", "Phường Phú Thượng"),  # two in a facility
+        ("00004", "Phường Ba Đình"),
+        ("01", vi("Total: %(unit)s") % {"unit": "Thành phố Hà Nội"}),
+        (None, "124 xã/phường có toàn số 0 không được liệt kê."),
+    ]
 
 
 def test_a_period_before_the_reform_breaks_down_by_the_legacy_units_and_what_current_units_recorded(data):
@@ -294,9 +352,8 @@ def test_the_pdf_is_laid_out_as_an_administrative_report(data):
     # The tables: each section's heading, each indicator with its figure.
     for number, section in zip(("I", "II", "III", "IV", "V", "VI"), Section, strict=True):
         assert f"{number}. {vi(str(SECTION_LABELS[section]))}" in text
-    flowing = " ".join(text.split())  # a long name wraps inside its cell
-    assert vi("People registered") in flowing and "people.registered" in text
-    assert "40.000.000 ₫" in text  # the loan, as officials write money
+    assert_names_whole_and_no_codes(text, built)  # a long name wraps inside its cell, between words
+    assert "40.000.000 ₫" in flowing(text)  # the loan, as officials write money (its ₫ may go on a second line)
     assert "50,0 %" in text  # one person of two followed with a volunteer
     # The signature block, the preparer named under it; page numbers on every page of an A4 document.
     for words in (vi("PREPARED BY"), vi("HEAD OF UNIT"), vi("(Signature and full name)"), "Đỗ Thị Hương"):
@@ -322,29 +379,40 @@ def test_the_pdf_of_a_province_breaks_down_by_its_communes(data):
         vi("%(place)s, %(day)s/%(month)s/%(year)s") % {"place": "Hà Nội", "day": "22", "month": "11", "year": "2026"}
         in first
     )
-    # After the signatures, an annex in landscape: a row per commune, a column per key indicator.
+    # After the signatures, an annex in landscape: a row per commune with a figure, a column per key indicator.
     annex = next(n for n, page in enumerate(reader.pages) if vi("ANNEX") in page.extract_text().splitlines()[0])
     assert all(page.mediabox.width > page.mediabox.height for page in reader.pages[annex:])
     assert all(page.mediabox.width < page.mediabox.height for page in reader.pages[:annex])
     assert vi("HEAD OF UNIT") in reader.pages[annex - 1].extract_text()
-    annexed = "\n".join(page.extract_text() for page in reader.pages[annex:])
-    lines = {line.split(" (")[0].split(" ", 1)[-1]: line for line in annexed.splitlines()}
+    annexed = flowing("\n".join(page.extract_text() for page in reader.pages[annex:]))
+    key = [row.indicator for row in built.rows if row.indicator.key]
+    assert_names_whole_and_no_codes(text, built)
+    assert_names_whole_and_no_codes(annexed, built, names=key)
+    # The 124 communes with nobody in any key figure are left out, and counted.
+    assert "124 xã/phường có toàn số 0 không được liệt kê." in annexed
+    assert re.findall(r"\((\d{5})\)", annexed) == ["00004", "00091"]
 
-    def figures_of(name: str) -> str:
+    def figures_of(name: str, following: str) -> str:
         """The figures of a unit's row as extracted, without spaces (cells right-aligned next to each other may
         run together in the extracted text)."""
-        return "".join(lines[name].split(")", 1)[-1].split())
+        return "".join(annexed.split(name, 1)[1].split(following, 1)[0].split())
 
     # Phú Thượng: registered, in a facility, at residence, post-rehab, whereabouts unknown; one volunteer, helping
-    # someone (100 %); one of two followed people with a volunteer (50 %)…
-    assert figures_of("Phường Phú Thượng").startswith("52320" + "1100,0%" + "50,0%")
-    assert figures_of("Phường Ba Đình").startswith("30300" + "0—" + "—")  # a share of nobody: —
-    [total] = [line for line in annexed.splitlines() if line.startswith("Thành phố Hà Nội ")]
-    assert "".join(total.split()).startswith("ThànhphốHàNội" + "82620" + "1100,0%" + "50,0%")
-    assert len(re.findall(r"\((\d{5})\)", annexed)) == 126
+    # someone (100 %); one of two followed people with a volunteer (50 %): shares without their %, in the header.
+    assert figures_of("Phường Phú Thượng (00091)", "Thành phố Hà Nội").startswith("52320" + "1100,0" + "50,0")
+    assert figures_of("Phường Ba Đình (00004)", "Phường Phú Thượng").startswith("30300" + "0—" + "—")  # nobody: —
+    total = figures_of("Phường Phú Thượng (00091)", vi("Page"))
+    assert total.split("ThànhphốHàNội", 1)[1].startswith("82620" + "1100,0" + "50,0")
     assert "≥ 70 %" in text and vi(str(STATUS_LABELS[TargetStatus.MISSED])) in text
     assert "≤ 10" in text and vi(str(STATUS_LABELS[TargetStatus.MET])) in text
     print(f"PDF of a province (126 communes): {len(content):,} bytes, {len(reader.pages)} pages, {elapsed:.2f} s")
+
+    # Asked for every unit, the annex lists the 126; sorted by a column, its rows follow it.
+    with translation.override("vi"):
+        every = exports.pdf_context(built, data.preparer, hide_zero=False)["breakdown"]
+        by_facility = exports.pdf_context(built, data.preparer, sort="-people.in_facility")["breakdown"]
+    assert len(every.rows) == 126 and every.hidden_note == ""
+    assert [name for _code, name, _figures in by_facility.rows] == ["Phường Phú Thượng", "Phường Ba Đình"]
 
 
 def test_a_name_typed_as_a_formula_is_written_as_text_on_every_sheet(data, tmp_path):

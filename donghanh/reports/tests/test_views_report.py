@@ -240,6 +240,56 @@ def test_the_breakdown_by_the_units_below(client, world, ward, hanoi, phu_thuong
     assert "support.loan_amount" in codes and "people.registered" not in codes
 
 
+def test_the_breakdown_hides_units_with_only_zeros_and_sorts_by_any_column(client, world, ward, hanoi, unit):
+    """Hà Nội, 2025Q3: three people in Phú Thượng, one in Ba Đình, nobody in its 124 other communes."""
+    world.person(unit("00004"), name="Đinh Văn Bảo")
+    officer = world.officer(hanoi)
+    page = parse(get(client, officer, REPORT, period="2025Q3"))
+    assert len(page.get(data_testid="breakdown-table").find("tbody").find_all("tr")) == 126  # every unit by default
+    toggle = page.get(data_testid="hide-zero")
+    assert (toggle.attrs["name"], toggle.attrs["value"], "checked" in toggle.attrs) == ("hide_zero", "1", False)
+    assert vi("Hide units with only zeros") == "Ẩn đơn vị toàn số 0"
+    assert page.get("label", **{"for": "hide-zero"}).text == "Ẩn đơn vị toàn số 0"
+    assert page.find(data_testid="breakdown-hidden") is None
+
+    # Ticked (a plain GET form): the two communes with a figure, and how many were left out.
+    hidden = parse(get(client, officer, REPORT, period="2025Q3", hide_zero="1"))
+    table = hidden.get(data_testid="breakdown-table")
+    rows = [row.attrs["data-testid"] for row in table.find("tbody").find_all("tr")]
+    assert rows == ["child-00004", "child-00091"]  # as the tree lists them
+    assert hidden.get(data_testid="breakdown-hidden").text == "124 xã/phường có toàn số 0 không được liệt kê."
+    assert "checked" in hidden.get(data_testid="hide-zero").attrs
+
+    # Each header is a link sorting by its column, figures largest first, and the other way once sorted so.
+    link = table.get(data_testid="sort-people.registered")
+    assert query_of(link.attrs["href"]) == {
+        "unit": str(hanoi.pk), "period": "2025Q3", "breakdown": "key", "hide_zero": "1", "sort": "-people.registered"
+    }  # fmt: skip
+    assert link.attrs["href"].endswith("#breakdown-title")
+    by_registered = parse(client.get(link.attrs["href"]))
+    table = by_registered.get(data_testid="breakdown-table")
+    assert [row.attrs["data-testid"] for row in table.find("tbody").find_all("tr")] == ["child-00091", "child-00004"]
+    header = table.get(data_testid="sort-people.registered").parent
+    assert header.attrs["aria-sort"] == "descending"
+    assert query_of(header.get("a").attrs["href"])["sort"] == "people.registered"  # the other way next
+    assert query_of(table.get(data_testid="sort-unit").attrs["href"])["sort"] == "unit"
+    # The order and the toggle stay with the page's other links, its forms and the files it offers.
+    kept = {"hide_zero": "1", "sort": "-people.registered"}
+    previous = query_of(by_registered.get(data_testid="period-previous").attrs["href"])
+    assert previous.items() >= kept.items() and previous["period"] == "2025Q2"
+    for form in ("download-xlsx-form", "download-pdf-form"):
+        action = by_registered.get(data_testid=form).attrs["action"]
+        assert query_of(action) == {"unit": str(hanoi.pk), "period": "2025Q3", **kept}
+    picker = by_registered.get(data_testid="breakdown-form")
+    assert {i.attrs["name"]: i.attrs.get("value") for i in picker.find_all("input") if i.attrs["type"] == "hidden"} == {
+        "unit": str(hanoi.pk), "period": "2025Q3", "sort": "-people.registered"
+    }  # fmt: skip
+    # Sorted by a column of the section shown instead; a column the table does not have is no order.
+    section = parse(get(client, officer, REPORT, period="2025Q3", breakdown="support", sort="-people.registered"))
+    assert not [th for th in section.get(data_testid="breakdown-table").find_all("th") if "aria-sort" in th.attrs]
+    assert "sort" not in query_of(section.get(data_testid="download-xlsx-form").attrs["action"])
+
+
 def test_a_pre_reform_period_breaks_down_by_the_units_of_the_time(client, world, ward, phu_thuong):
     page = parse(get(client, world.officer(phu_thuong), REPORT, period="2025Q2"))
     table = page.get(data_testid="breakdown-table")

@@ -8,6 +8,10 @@ checks again that they may read the unit's reports.
 
 The files hold aggregate figures only (no person is named); each download still leaves an access-log entry (an
 export: who, which file, the unit, the period and its size), so that what left the system as a file can be traced.
+
+The breakdown by unit of the file is the page's: `?hide_zero=` and `?sort=` (`reports.breakdown`) go with the request
+into the job. On a server that cannot make PDFs (`reports.pdf`), asking for one answers 503 with the reason and the
+command that installs what is missing, and no job is queued.
 """
 
 from __future__ import annotations
@@ -26,8 +30,10 @@ from donghanh.audit.models import AccessLogEntry
 from donghanh.audit.services import access_log_record
 from donghanh.core.throttles import DownloadThrottle, throttled
 from donghanh.reports import exports, selectors
+from donghanh.reports.breakdown import HIDE_ZERO, SORT, hide_zero_choice
 from donghanh.reports.jobs import export_job_for, export_job_request, export_job_state
 from donghanh.reports.models import ExportFormat, ExportJob
+from donghanh.reports.pdf import pdf_unavailable
 from donghanh.reports.views.report import report_url
 
 PANEL = "reports/export_job.html#panel"
@@ -39,11 +45,21 @@ def _ask(request: AppRequest, file_format: ExportFormat) -> HttpResponse:
     period_raw = request.POST.get("period") or request.GET.get("period", "")
     unit = selectors.report_unit(request.user, unit_raw)
     period = selectors.report_period(period_raw)
+    hide_zero = hide_zero_choice(request.POST.get(HIDE_ZERO) or request.GET.get(HIDE_ZERO))
+    sort = request.POST.get(SORT) or request.GET.get(SORT, "")
     if request.method != "POST":
         # An old link to the file, or a bookmark: the report page, where the buttons ask for it.
         return redirect(report_url("reports:report", unit=unit.pk, period=period.code))
+    unavailable = pdf_unavailable() if file_format == ExportFormat.PDF else None
+    if unavailable:
+        context = {"pdf_unavailable": unavailable, "unit": unit, "period": period}
+        if request.htmx:
+            return _no_store(render(request, STARTED, context))  # htmx swaps 2xx answers only
+        return _no_store(render(request, "reports/export_job.html", context, status=503))
     try:
-        job = export_job_request(actor=request.user, unit=unit, period=period, file_format=file_format)
+        job = export_job_request(
+            actor=request.user, unit=unit, period=period, file_format=file_format, hide_zero=hide_zero, sort=sort
+        )
     except ValidationError as refused:
         context = {"refused": " ".join(refused.messages), "unit": unit, "period": period}
         if request.htmx:
@@ -60,11 +76,15 @@ def job_url(job: ExportJob) -> str:
 
 def _context(job: ExportJob) -> dict[str, object]:
     period = selectors.report_period(job.period)
+    hide_zero = {True: "1", False: "0", None: None}[job.hide_zero_units]
     return {
         "status": export_job_state(job),
         "unit": job.unit,
         "period": period,
-        "again_url": report_url(f"reports:{job.format}", unit=job.unit_id, period=job.period),
+        "pdf_unavailable": pdf_unavailable() if job.format == ExportFormat.PDF else None,
+        "again_url": report_url(
+            f"reports:{job.format}", unit=job.unit_id, period=job.period, hide_zero=hide_zero, sort=job.sort
+        ),
         "report_url": report_url("reports:report", unit=job.unit_id, period=job.period),
     }
 

@@ -2,7 +2,10 @@
 and the drill-down to the people behind one of its figures.
 
 The unit is any the user may report on (`?unit=<id>`, their broadest by default; 404 outside their scope) and the
-period a month, quarter or year (`?period=2025-04|2025Q2|2025`, the current quarter by default). The database
+period a month, quarter or year (`?period=2025-04|2025Q2|2025`, the current quarter by default). The breakdown by
+the units below shows the key indicators or a section's (`?breakdown=`), every unit or only those with a figure
+(`?hide_zero=1`), in the tree's order or sorted by a column (`?sort=`, `reports.breakdown`): plain links and a form,
+kept in the page's other links and in the files it offers. The database
 counts (`engine.build_report`): the page costs the same number of queries whatever the number of people or units.
 """
 
@@ -30,10 +33,30 @@ from donghanh.audit.services import access_log_record_many
 from donghanh.core.periods import QUARTER, Period, period_choices, period_of
 from donghanh.orgunits.models import REFORM_DATE, OrgUnit, OrgUnitSuccession
 from donghanh.orgunits.selectors import broadest_unit, units_to_pick_from
-from donghanh.reports.engine import Figure, Report, Row, build_report, compute_totals, share_text, target_text
+from donghanh.reports.breakdown import (
+    HIDE_ZERO,
+    SORT,
+    UNIT_COLUMN,
+    Sort,
+    arrange,
+    first_sort,
+    hide_zero_choice,
+    parse_sort,
+)
+from donghanh.reports.engine import (
+    ChildRow,
+    Figure,
+    Report,
+    Row,
+    build_report,
+    compute_totals,
+    share_text,
+    target_text,
+)
 from donghanh.reports.frames import frame_for
 from donghanh.reports.indicators import FAMILIES, INDICATORS, SECTION_LABELS, Indicator, Kind, Section, context_for
 from donghanh.reports.models import Target
+from donghanh.reports.pdf import pdf_unavailable
 from donghanh.reports.selectors import indicator_for, people_behind, report_grants, report_period, report_unit
 from donghanh.reports.targets import STATUS_LABELS, TargetStatus
 
@@ -132,11 +155,13 @@ def _breakdown_indicators(report: Report, choice: str) -> list[Indicator]:
     return [indicator for indicator in indicators if indicator.key]
 
 
-def _breakdown(scope: Scope, report: Report, columns: list[Indicator]) -> list[dict[str, Any]]:
+def _breakdown(
+    scope: Scope, report: Report, children: list[ChildRow], columns: list[Indicator]
+) -> list[dict[str, Any]]:
     """The rows of the breakdown table: each child (or the row of what was recorded under the current units) with a
     cell per column, each cell linking to the people behind it."""
     rows = []
-    for child in report.children:
+    for child in children:
         cells = []
         for indicator in columns:
             figure = child.figures[indicator.code]
@@ -166,16 +191,34 @@ def trend_chart(rows: list[Row]) -> dict[str, Any] | None:
     }
 
 
-def bar_chart(report: Report, indicator: Indicator | None) -> dict[str, Any] | None:
-    """One indicator's figure for each unit below."""
-    if indicator is None or not report.children:
+def _headers(columns: list[Indicator], sort: Sort | None, link: Any) -> list[dict[str, Any]]:
+    """The breakdown's column headers, each a link that sorts by it (the other way when it is the order already):
+    the unit's name, then the indicators. `link(sort)` is the page's address with that order."""
+    headers = []
+    for column, indicator in [(UNIT_COLUMN, None), *((i.code, i) for i in columns)]:
+        current = sort if sort is not None and sort.column == column else None
+        asked = current.toggled() if current is not None else first_sort(column)
+        headers.append(
+            {
+                "column": column,
+                "indicator": indicator,
+                "url": link(asked),
+                "aria_sort": ("descending" if current.descending else "ascending") if current else None,
+            }
+        )
+    return headers
+
+
+def bar_chart(children: list[ChildRow], indicator: Indicator | None) -> dict[str, Any] | None:
+    """One indicator's figure for each unit of the breakdown."""
+    if indicator is None or not children:
         return None
     return {
-        "labels": [child.label for child in report.children],
+        "labels": [child.label for child in children],
         "series": [
             {
                 "label": str(indicator.name),
-                "values": [child.figures[indicator.code].value for child in report.children],
+                "values": [child.figures[indicator.code].value for child in children],
                 "share": indicator.is_share,
             }
         ],
@@ -226,6 +269,15 @@ def report(request: AppRequest) -> HttpResponse:
         choice = KEY
     columns = _breakdown_indicators(result, choice)
     first_count = next((i for i in columns if i.kind == Kind.COUNT), None)
+    hide_zero = hide_zero_choice(request.GET.get(HIDE_ZERO)) is True  # the page lists every unit unless asked
+    sort = parse_sort(request.GET.get(SORT), [indicator.code for indicator in columns])
+    shown = arrange(result.children, columns, hide_zero=hide_zero, sort=sort)
+    # What the page's other links keep of the breakdown as it is shown, and the files it offers.
+    kept = {HIDE_ZERO: "1" if hide_zero else None, SORT: sort.param if sort else None}
+
+    def sorted_by(order: Sort) -> str:
+        query = {"unit": unit.pk, "period": period.code, "breakdown": choice, HIDE_ZERO: kept[HIDE_ZERO]}
+        return report_url("reports:report", **query, sort=order.param) + "#breakdown-title"
 
     pickable = list(units_to_pick_from(report_grants(request.user)))
     if unit.pk not in {u.pk for u in pickable}:
@@ -248,12 +300,19 @@ def report(request: AppRequest) -> HttpResponse:
         "breakdown_choice": choice,
         "breakdown_choices": [(KEY, _("Key indicators")), *((s.value, str(SECTION_LABELS[s])) for s in Section)],
         "columns": columns,
-        "breakdown": _breakdown(scope, result, columns),
+        "headers": _headers(columns, sort, sorted_by),
+        "breakdown": _breakdown(scope, result, shown.rows, columns),
+        "hide_zero": hide_zero,
+        "hidden_note": shown.hidden_note(),
+        "sort": sort,
+        "kept": {key: value for key, value in kept.items() if value},
+        "breakdown_query": urlencode({"breakdown": choice, **{k: v for k, v in kept.items() if v}}),
         "trend_url": report_url("reports:trend", unit=unit.pk, period=period.code),
-        "bar_chart": bar_chart(result, first_count),
+        "bar_chart": bar_chart(shown.rows, first_count),
         "bar_indicator": first_count,
-        "xlsx_url": report_url("reports:xlsx", unit=unit.pk, period=period.code),
-        "pdf_url": report_url("reports:pdf", unit=unit.pk, period=period.code),
+        "xlsx_url": report_url("reports:xlsx", unit=unit.pk, period=period.code, **kept),
+        "pdf_url": report_url("reports:pdf", unit=unit.pk, period=period.code, **kept),
+        "pdf_unavailable": pdf_unavailable(),
         "targets_url": report_url("reports:targets", unit=unit.pk),
         "can_set_targets": scope.can(Capability.SET_TARGETS),
     }
