@@ -62,7 +62,6 @@
     button.setAttribute("aria-label", label);
     button.setAttribute("aria-expanded", "false");
     button.dataset.bsToggle = "dropdown";
-    button.dataset.bsAutoClose = "outside";
     button.dataset.testid = "date-picker-button";
     const icon = document.createElement("i");
     icon.className = "bi bi-calendar3";
@@ -73,6 +72,8 @@
     menu.className = "dropdown-menu dropdown-menu-end p-0 date-picker-menu";
     menu.dataset.testid = "date-picker";
     group.append(button, menu);
+    // Fixed, so that a field inside a box that scrolls or clips (a table on a phone) shows the whole calendar.
+    window.bootstrap.Dropdown.getOrCreateInstance(button, { autoClose: "outside", popperConfig: { strategy: "fixed" } });
 
     const language = document.documentElement.lang === "vi" && window.Datepicker.locales.vi ? "vi" : "en";
     const calendar = new window.Datepicker(menu, {
