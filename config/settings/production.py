@@ -67,4 +67,5 @@ if ANYMAIL_PROVIDER:
     if _anymail_key := os.environ.get("ANYMAIL_API_KEY", ""):
         # Postmark calls its key a server token; the others an API key.
         _anymail_options["server_token" if ANYMAIL_PROVIDER == "postmark" else "api_key"] = _anymail_key
-    MAILERS = {"default": {"BACKEND": f"anymail.backends.{ANYMAIL_PROVIDER}.EmailBackend", "OPTIONS": _anymail_options}}
+    _anymail_mailer: dict[str, Any] = {"BACKEND": f"anymail.backends.{ANYMAIL_PROVIDER}.EmailBackend"}
+    MAILERS = {"default": _anymail_mailer | {"OPTIONS": _anymail_options}}

@@ -197,3 +197,19 @@ def test_only_the_user_chooses_for_themselves(officer, make_user, phu_thuong):
         notification_preference_save(
             actor=other, user=officer, digest_daily=True, by_email=False, by_sms=False, by_zalo=False, phone=""
         )
+
+
+# --- email through a provider in production --------------------------------------------------------------------
+
+
+def test_production_sends_email_through_the_provider_named():
+    from donghanh.core.tests.test_security import PRODUCTION, random_secret, run_manage
+
+    show = "from django.conf import settings; print(settings.MAILERS['default'])"
+    env = PRODUCTION | {"SECRET_KEY": random_secret(), "ANYMAIL_PROVIDER": "Brevo", "ANYMAIL_API_KEY": "k-123"}
+    done = run_manage("shell", "-c", show, **env)
+    assert done.returncode == 0, done.stderr
+    assert "'BACKEND': 'anymail.backends.brevo.EmailBackend'" in done.stdout
+    assert "'OPTIONS': {'api_key': 'k-123'}" in done.stdout
+    refused = run_manage("shell", "-c", show, **(env | {"ANYMAIL_PROVIDER": "pigeon"}))
+    assert refused.returncode != 0 and "django-anymail has no provider 'pigeon'" in refused.stderr

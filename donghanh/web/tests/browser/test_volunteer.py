@@ -61,11 +61,18 @@ def test_volunteer_does_a_due_assessment_from_the_work_list_on_a_phone(page: Pag
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("button[type=submit]")
 
+    # The bell beside the menu counts what is due and overdue, loaded after the page.
+    count = page.locator("[data-testid=nav-work-count] [data-testid=work-count]")
+    expect(count.locator(".badge")).to_be_visible()
+    counted = int(count.get_attribute("data-due") or 0) + int(count.get_attribute("data-overdue") or 0)
+
     # From the home page to the work list.
     page.click("[data-testid=open-worklist]")
     expect(page).to_have_url(re.compile(r"/casework/$"))
     items = page.locator("[data-testid=worklist-item]")
     expect(items.first).to_be_visible()
+    dated = "[data-testid=worklist-group-{}] [data-testid=worklist-item]"
+    assert page.locator(f"{dated.format('overdue')}, {dated.format('due')}").count() == counted > 0
     assert no_horizontal_scroll(page)
     due = page.locator("[data-testid=worklist-item][data-kind=assessment_due]").first
     expect(due).to_contain_text("Trần Văn Nam")
