@@ -1,0 +1,271 @@
+"""The user guide's screenshots (/help/), taken again on every run so that the guide shows the pages as they are.
+
+Each demo role logs in (with the demo key's code where the role needs a second factor) on a phone, or on a desktop for
+the officers who read reports, and the pages the guide shows are saved into `donghanh/web/static/help/`, overwriting
+the committed files. The test fails when a shot was not written or is not a real image, when the guide names a shot
+nobody takes, or when a shot is taken that no guide shows. The people, volunteer team and club they show are made
+through the services in a few seconds (the whole demo would take minutes).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import struct
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, ViewportSize, expect
+
+from config.settings import base as base_settings
+from donghanh.accounts.models import User
+from donghanh.casework import services as casework
+from donghanh.casework.notifications import notifications_refresh
+from donghanh.community import services as community
+from donghanh.community.choices import SessionKind
+from donghanh.community.models import ModelType
+from donghanh.demo.second_factor import demo_totp_code
+from donghanh.demo.world import DEMO_PASSWORD
+from donghanh.episodes.choices import EpisodeType
+from donghanh.episodes.services import episode_open
+from donghanh.people.choices import Sex
+from donghanh.people.services import person_register
+from donghanh.web.templatetags.help_guide import SHOT_DIR, SHOT_SUFFIX
+from donghanh.web.tests.help_guide import referenced_shots
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 1}
+DESKTOP = ViewportSize(width=1280, height=800)
+
+
+class Camera:
+    """Saves viewport screenshots into the guide's folder and remembers which it wrote."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.written: dict[str, float] = {}
+
+    def shoot(self, name: str, *, height: int | None = None) -> None:
+        """The viewport once the page and the menu's badge have loaded; `height` keeps only the top of a wide page."""
+        self.page.wait_for_load_state()
+        badge = self.page.locator("[data-testid=nav-work-count]")
+        if badge.count():
+            expect(badge.locator("[data-testid=work-count]")).to_be_attached()
+        options: dict[str, Any] = {"animations": "disabled", "caret": "hide"}
+        if height is not None:
+            width = (self.page.viewport_size or DESKTOP)["width"]
+            options["clip"] = {"x": 0, "y": 0, "width": width, "height": height}
+        self.page.screenshot(path=SHOT_DIR / f"{name}{SHOT_SUFFIX}", **options)
+        self.written[name] = time.time()
+
+
+def guide_world(today: datetime.date) -> dict[str, int]:
+    """A little of Phú Thượng, made through the services: people under measures, two of them helped by the demo
+    volunteer (one contact logged, assessments due), one waiting for a volunteer, and a club of three members chaired
+    by the demo board member."""
+    officer = User.objects.get(username="xa.phuthuong")
+    volunteer_user = User.objects.get(username="tnv.phuthuong")
+    commune = officer.role_assignments.get().unit
+    since = today - datetime.timedelta(days=150)
+
+    def register(name: str, sex: str, born: int, hamlet: str, measure: str | None) -> Any:
+        person = person_register(
+            actor=officer, unit=commune, full_name=name, sex=sex, birth_year=born, registered_on=since,
+            current_hamlet=hamlet,
+        )  # fmt: skip
+        if measure:
+            episode_open(actor=officer, person=person, episode_type=measure, start_date=since)
+        return person
+
+    nam = register("Trần Văn Nam", Sex.MALE, 1988, "Tổ dân phố 5", EpisodeType.POST_REHAB_MANAGEMENT)
+    binh = register("Lê Thị Bình", Sex.FEMALE, 1993, "Tổ dân phố 2", EpisodeType.DRUG_USER_MANAGEMENT)
+    waiting = register("Phạm Văn Cường", Sex.MALE, 1996, "Tổ dân phố 7", EpisodeType.POST_REHAB_MANAGEMENT)
+    team = casework.team_create(actor=officer, unit=commune, name="Đội công tác xã hội tình nguyện Phú Thượng")
+    volunteer = casework.volunteer_add(
+        actor=officer, team=team, full_name=volunteer_user.full_name, sex=Sex.MALE, affiliation="youth_union",
+        start_date=since, user=volunteer_user,
+    )  # fmt: skip
+    for person in (nam, binh):
+        casework.assignment_make(actor=officer, person=person, volunteer=volunteer, start_date=since)
+    casework.contact_record(
+        actor=volunteer_user, person=nam, date=today - datetime.timedelta(days=12), mode="home_visit",
+        topics=["work_skills", "family"], notes="Đã tìm được việc phụ hồ, gia đình động viên.",
+        next_step="Gặp lại để hỏi về việc làm", next_step_date=today + datetime.timedelta(days=7),
+    )  # fmt: skip
+
+    chair = User.objects.get(username="clb.phuthuong")
+    club = community.model_create(
+        actor=officer, unit=commune, model_type=ModelType.objects.get(code="post_rehab_club"),
+        name="CLB Bình Minh Phú Thượng", decision_number="12/QĐ-UBND", decision_date=since, established_on=since,
+        meeting_place="Nhà văn hóa tổ dân phố 5",
+    )  # fmt: skip
+    community.board_add(
+        actor=officer, model=club, role="chair", full_name=chair.full_name, start_date=since, user=chair
+    )
+    members = []
+    for name, hamlet in (("Đặng Văn Hải", "Tổ dân phố 1"), ("Lý Văn Khánh", "Tổ dân phố 3"), ("Ngô Văn Long", "")):
+        person = register(name, Sex.MALE, 1990, hamlet, None)
+        members.append(community.member_join(actor=officer, model=club, person=person, joined_on=since))
+    community.session_record(
+        actor=officer, model=club, date=today - datetime.timedelta(days=14), kind=SessionKind.REGULAR,
+        present=members[:2],
+    )  # fmt: skip
+    for user in (volunteer_user, officer):
+        notifications_refresh(user, today)
+    return {"person": nam.pk, "waiting": waiting.pk, "club": club.pk}
+
+
+def log_in(page: Page, site: str, username: str, camera: Camera | None = None) -> None:
+    """Log in as a demo account; with `camera`, the page asking for the second factor's code is shot first."""
+    page.context.clear_cookies()
+    page.goto(f"{site}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.locator("[data-testid=login-form] button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if "/two-factor/verify/" in page.url:
+        if camera is not None:
+            camera.shoot("xac-thuc-hai-lop")
+        page.locator("input[name=code]").fill(demo_totp_code())
+        page.locator("[data-testid=second-factor-form] button[type=submit]").click()
+    expect(page).to_have_url(f"{site}/")
+
+
+def open_menu(page: Page) -> None:
+    """On a phone: the menu behind the button at the top right."""
+    page.locator(".navbar-toggler").click()
+    expect(page.locator("#mainnav")).to_be_visible()
+    expect(page.locator("#mainnav")).not_to_have_class(re.compile(r"collapsing"))
+
+
+def is_image(path: Path) -> bool:
+    head = path.read_bytes()[:24]
+    if SHOT_SUFFIX == ".png":
+        width, height = struct.unpack(">II", head[16:24])
+        return head.startswith(b"\x89PNG\r\n\x1a\n") and width >= 300 and height >= 200
+    return head.startswith(b"\xff\xd8\xff")
+
+
+@pytest.fixture
+def site(settings: Any, live_server: Any) -> str:
+    # Before the demo accounts are made: those whose role requires it get the demo key, as on a real installation.
+    settings.MFA_REQUIRED_ROLES = list(base_settings.MFA_REQUIRED_ROLES)
+    return str(live_server.url)
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_the_guide_s_screenshots_are_taken_again(page: Page, site: str, demo_world: Any) -> None:
+    started = time.time()
+    ids = guide_world(timezone.localdate())
+    person, club = ids["person"], ids["club"]
+    camera = Camera(page)
+
+    # Before logging in.
+    page.goto(f"{site}/accounts/login/")
+    camera.shoot("dang-nhap")
+    page.locator("[data-testid=forgot-password]").click()
+    camera.shoot("quen-mat-khau")
+
+    # The volunteer: home, work list, a person, a contact, an assessment; notifications, two factors, password.
+    log_in(page, site, "tnv.phuthuong")
+    camera.shoot("tnv-home")
+    page.locator("[data-testid=open-worklist]").click()
+    expect(page.locator("[data-testid=worklist-item]").first).to_be_visible()
+    camera.shoot("tnv-worklist")
+    page.goto(f"{site}/casework/people/{person}/")
+    camera.shoot("tnv-person")
+    page.locator("[data-testid=log-contact]").click()
+    camera.shoot("tnv-contact")
+    page.goto(f"{site}/casework/people/{person}/")
+    page.locator("[data-testid=monthly-assessment]").click()
+    camera.shoot("tnv-assessment")
+    page.goto(f"{site}/casework/notifications/")
+    camera.shoot("thong-bao")
+    page.goto(f"{site}/casework/notifications/settings/")
+    camera.shoot("thong-bao-cai-dat")
+    page.goto(f"{site}/accounts/two-factor/enrol/")
+    expect(page.locator("[data-testid=second-factor-qr]")).to_be_visible()
+    camera.shoot("hai-lop-bat")
+    page.goto(f"{site}/accounts/password/")
+    camera.shoot("doi-mat-khau")
+
+    # The club's board member: home, today's session and its tick list, the club.
+    log_in(page, site, "clb.phuthuong")
+    camera.shoot("clb-home")
+    page.locator("[data-testid=home-session-today]").click()
+    camera.shoot("clb-today")
+    page.locator("[data-testid=open-today]").click()
+    expect(page.locator("input[name=present]").first).to_be_visible()
+    page.locator("input[name=present]").first.check()
+    camera.shoot("clb-session")
+    page.goto(f"{site}/community/{club}/")
+    page.locator("[data-testid=members]").scroll_into_view_if_needed()
+    camera.shoot("clb-model")
+
+    # The commune officer, with the second factor: the menu, home, people, registering, a person, a measure, a
+    # volunteer, an import, search, the two-factor page.
+    log_in(page, site, "xa.phuthuong", camera)
+    camera.shoot("xa-home")
+    open_menu(page)
+    page.locator("[data-testid=site-search] input[name=q]").fill("nam")
+    page.locator("[data-testid=current-user]").click()
+    expect(page.locator("[data-testid=nav-password]")).to_be_visible()
+    camera.shoot("menu-nguoi-dung")
+    page.locator("[data-testid=site-search] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/search/"))
+    camera.shoot("tim-kiem")
+    page.goto(f"{site}/people/")
+    camera.shoot("xa-people")
+    page.goto(f"{site}/people/new/")
+    camera.shoot("xa-register")
+    page.goto(f"{site}/people/{person}/")
+    expect(page.locator("[data-testid=print-file]")).to_be_visible()
+    camera.shoot("xa-person")
+    page.goto(f"{site}/episodes/new/{person}/")
+    camera.shoot("xa-episode")
+    page.goto(f"{site}/casework/people/{ids['waiting']}/assign/")
+    camera.shoot("xa-assign")
+    page.goto(f"{site}/imports/new/")
+    camera.shoot("xa-import")
+    page.goto(f"{site}/accounts/two-factor/")
+    camera.shoot("hai-lop")
+
+    # The commune police and the health station.
+    log_in(page, site, "congan.phuthuong")
+    page.goto(f"{site}/people/")
+    page.locator("[data-testid=filter-toggle]").click()
+    camera.shoot("congan-filter")
+    page.goto(f"{site}/people/{person}/tests/new/")
+    camera.shoot("congan-test")
+    log_in(page, site, "yte.phuthuong")
+    page.goto(f"{site}/people/{person}/health/")
+    camera.shoot("yte-health")
+
+    # Those who read the figures, on a desktop: the province's dashboard, report and export, the nation, the auditor.
+    page.set_viewport_size(DESKTOP)
+    log_in(page, site, "tinh.hanoi")
+    expect(page.locator("[data-testid=dashboard-slot] [data-testid=dashboard-loading]")).to_have_count(0)
+    camera.shoot("tinh-home")
+    page.goto(f"{site}/reports/")
+    camera.shoot("tinh-report", height=560)
+    page.locator("[data-testid=download-xlsx]").click()
+    expect(page.locator("[data-testid=export-download]")).to_be_visible(timeout=30_000)
+    camera.shoot("tinh-export", height=270)
+    log_in(page, site, "trunguong")
+    expect(page.locator("[data-testid=dashboard-slot] [data-testid=dashboard-loading]")).to_have_count(0)
+    camera.shoot("tw-home")
+    log_in(page, site, "kiemtra.hanoi")
+    page.goto(f"{site}/audit/access-log/")
+    camera.shoot("kiemtra-access-log", height=440)
+
+    for name, written in camera.written.items():
+        path = SHOT_DIR / f"{name}{SHOT_SUFFIX}"
+        assert path.stat().st_mtime >= started - 1 and written >= started, f"{path} was not written"
+        assert is_image(path), f"{path} is not an image"
+        assert path.stat().st_size > 5_000, f"{path} is too small to show a page"
+    missing = referenced_shots() - set(camera.written)
+    assert not missing, f"the guide shows screenshots this test does not take: {sorted(missing)}"
+    extra = {p.stem for p in SHOT_DIR.glob(f"*{SHOT_SUFFIX}")} - referenced_shots()
+    assert not extra, f"screenshots the guide no longer shows: {sorted(extra)}"
