@@ -230,7 +230,7 @@ def test_menu_and_home_link_to_people_for_those_who_may_see_them(client, make_us
     login(client, officer)
     home = parse(client.get(reverse("home")))
     assert LIST in [href for _, href in home.links()]
-    assert REGISTER in [href for _, href in home.get(data_testid="people-card").links()]
+    assert REGISTER in [href for _, href in home.get(data_testid="home-work-summary").links()]
     admin = make_user(Role.SYSTEM_ADMIN, unit("VN", level=OrgUnit.Level.NATION))
     home = parse(login(client, admin).get(reverse("home")))
     assert LIST not in [href for _, href in home.links()]

@@ -133,11 +133,11 @@ def test_other_readers_of_reports_see_it_and_the_rest_of_home_stays(client, make
     dashboard = parse(panel(client, staff)).get(data_testid="dashboard")
     assert dashboard.find(data_testid="no-targets").find("a") is None  # health staff set no target
     page = parse(home(client, staff))
-    assert page.find(data_testid="people-card") is not None and page.find(data_testid="roles") is not None
+    assert page.find(data_testid="home-work-summary") is not None and page.find(data_testid="roles") is not None
 
 
-# The home page's own: session, user, grants, roles, units.
-HOME_QUERIES = 5
+# The home page's own at a province: session, user, grants, the roles held (no work list: that is a commune's).
+HOME_QUERIES = 4
 # The dashboard's (loaded after the page): session, user, grants, the unit, the indicators with a target, the
 # indicators that depend on data, the frame, per family one query for each of the six quarters of the sparklines, the
 # frames of the quarters before the reform, how far the people's monthly status rows reach, targets.
