@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -21,7 +22,7 @@ SET_BY_ADMINISTRATOR = _("The user must change it at their next login.")
 def password_fields_bound(form: forms.BaseForm) -> None:
     """Django's password forms, as ours: each password at most PASSWORD_MAX_LENGTH characters, Bootstrap inputs."""
     for field in form.fields.values():
-        if isinstance(field.widget, forms.PasswordInput):
+        if isinstance(field.widget, forms.PasswordInput) and getattr(field, "max_length", None) is None:
             field.max_length = PASSWORD_MAX_LENGTH  # type: ignore[attr-defined]
             field.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
             field.widget.attrs["maxlength"] = str(PASSWORD_MAX_LENGTH)
@@ -99,6 +100,20 @@ class PasswordResetRequestForm(PasswordResetForm):
 
 class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
     """The new password, twice, under the password rules: the page a reset link opens."""
+
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validators_help_text_html(),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password confirmation"),
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
