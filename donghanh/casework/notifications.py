@@ -223,7 +223,8 @@ def _addresses(user: Any, preference: NotificationPreference) -> list[tuple[str,
         (DeliveryChannel.SMS, preference.by_sms, international(mobile) if mobile else ""),
         (DeliveryChannel.ZALO, preference.by_zalo, international(mobile) if mobile else ""),
     ]
-    return [(str(channel), address) for channel, wanted, address in chosen if wanted]
+    # A user who never chose gets email only if they have an address; a choice without one is recorded as failing.
+    return [(str(channel), address) for channel, wanted, address in chosen if wanted and (address or preference.pk)]
 
 
 def _claim(user: Any, channel: str, today: datetime.date) -> NotificationDelivery | None:

@@ -118,10 +118,14 @@ def test_the_summary_by_email_names_no_one(settings, officer, person):
 
 
 @pytest.mark.parametrize("emails", [False, True])
-def test_a_user_who_has_not_chosen_gets_email_only_when_the_installation_says(settings, officer, person, emails):
+def test_a_user_who_has_not_chosen_gets_email_only_when_the_installation_says(
+    settings, officer, person, emails, make_user, phu_thuong
+):
     settings.NOTIFICATION_EMAILS = emails
+    without_address = make_user(Role.COMMUNE_OFFICER, phu_thuong)
     notifications_refresh_all(TODAY)
-    assert len(mail.outbox) == int(emails)
+    assert [m.to for m in mail.outbox] == ([["xa@example.vn"]] if emails else [])
+    assert not NotificationDelivery.objects.filter(user=without_address).exists()  # nothing to report either
 
 
 def test_nothing_is_sent_without_the_daily_summary_or_without_anything_due(
