@@ -5,13 +5,14 @@ The unit is any the user may report on (`?unit=<id>`, their broadest by default;
 period a month, quarter or year (`?period=2025-04|2025Q2|2025`, the current quarter by default). The breakdown by
 the units below shows the key indicators or a section's (`?breakdown=`), every unit or only those with a figure
 (`?hide_zero=1`), in the tree's order or sorted by a column (`?sort=`, `reports.breakdown`): plain links and a form,
-kept in the page's other links and in the files it offers. The database
-counts (`engine.build_report`): the page costs the same number of queries whatever the number of people or units.
+kept in the page's other links and in the files it offers. The database counts (`engine.build_report`): the page
+costs the same number of queries whatever the number of people or units.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -191,7 +192,7 @@ def trend_chart(rows: list[Row]) -> dict[str, Any] | None:
     }
 
 
-def _headers(columns: list[Indicator], sort: Sort | None, link: Any) -> list[dict[str, Any]]:
+def _headers(columns: list[Indicator], sort: Sort | None, link: Callable[[Sort], str]) -> list[dict[str, Any]]:
     """The breakdown's column headers, each a link that sorts by it (the other way when it is the order already):
     the unit's name, then the indicators. `link(sort)` is the page's address with that order."""
     headers = []
