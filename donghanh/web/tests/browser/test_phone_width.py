@@ -208,18 +208,34 @@ def shape(path: str) -> str:
     return "/".join("{id}" if ID.match(part) else part for part in path.split("/"))
 
 
-def log_in(page: Page, site: str, username: str) -> None:
+def too_wide(page: Page, where: str) -> str | None:
+    """What sticks out of the screen on the page shown, once htmx has loaded its parts (the dashboard, the work
+    count); None when it fits."""
+    page.wait_for_function(SETTLED)
+    found = page.evaluate(OVERFLOW)
+    if found["scroll"] <= found["screen"] + 1:
+        return None
+    return (
+        f"{where}: {found['scroll']} px wide on a {found['screen']} px screen: {'; '.join(found['offenders']) or '?'}"
+    )
+
+
+def log_in(page: Page, site: str, username: str) -> list[str]:
+    """Log in through the form (and the second factor's, where the role has one); returns what did not fit there."""
     page.context.clear_cookies()
     page.goto(f"{site}/accounts/login/")
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(DEMO_PASSWORD)
     page.get_by_test_id("login-form").get_by_role("button").click()
     page.wait_for_load_state("load")
+    problems = []
     if "/accounts/two-factor/verify/" in page.url:
+        problems.append(too_wide(page, "/accounts/two-factor/verify/"))
         page.locator("input[name=code]").fill(demo_totp_code())
         page.get_by_test_id("second-factor-form").get_by_role("button").click()
         page.wait_for_load_state("load")
     assert "/accounts/" not in page.url, f"{username} is not logged in: {page.url}"
+    return [problem for problem in problems if problem]
 
 
 def links_of(page: Page, site: str) -> list[str]:
@@ -227,10 +243,12 @@ def links_of(page: Page, site: str) -> list[str]:
     return [href.split("#")[0] for href in hrefs if href.startswith(site)]
 
 
-def walk(page: Page, site: str, checked: set[tuple[str, tuple[str, ...]]]) -> tuple[list[str], list[str]]:
-    """Visit the pages reachable from the home page not yet `checked` (the hubs always); returns the paths visited
-    and the problems found."""
-    queue: deque[str] = deque([f"{site}/"])
+def walk(
+    page: Page, site: str, checked: set[tuple[str, tuple[str, ...]]], start: str = "/"
+) -> tuple[list[str], list[str]]:
+    """Visit the pages reachable from `start` not yet `checked` (the hubs always); returns the paths visited and
+    the problems found."""
+    queue: deque[str] = deque([f"{site}{start}"])
     seen: set[tuple[str, tuple[str, ...]]] = set()
     variants: dict[str, int] = {}
     visited: list[str] = []
@@ -253,11 +271,8 @@ def walk(page: Page, site: str, checked: set[tuple[str, tuple[str, ...]]]) -> tu
         if response is None or response.status >= 400:
             problems.append(f"{where}: status {response.status if response else 'none'}")
             continue
-        page.wait_for_function(SETTLED)  # the parts htmx loads after the page: the dashboard, the work count
-        found = page.evaluate(OVERFLOW)
-        if found["scroll"] > found["screen"] + 1:
-            offenders = "; ".join(found["offenders"]) or "?"
-            problems.append(f"{where}: {found['scroll']} px wide on a {found['screen']} px screen: {offenders}")
+        if problem := too_wide(page, where):
+            problems.append(problem)
         queue.extend(links_of(page, site))
     return visited, problems
 
@@ -266,13 +281,16 @@ def walk(page: Page, site: str, checked: set[tuple[str, tuple[str, ...]]]) -> tu
 def test_every_page_of_every_role_fits_a_phone(page: Page, live_server: Any, people_world: float) -> None:
     site = str(live_server.url)
     checked: set[tuple[str, tuple[str, ...]]] = set()
-    problems: list[str] = []
     summary: list[str] = [f"people, case work, support and clubs made in {people_world:.1f} s"]
+    started = time.perf_counter()
+    visited, problems = walk(page, site, checked, start="/accounts/login/")  # before logging in
+    summary.append(f"(not logged in): {len(visited)} pages in {time.perf_counter() - started:.1f} s")
+    problems = [f"(not logged in) {problem}" for problem in problems]
     for username in ROLES:
         started = time.perf_counter()
-        log_in(page, site, username)
-        visited, found = walk(page, site, checked)
+        found = log_in(page, site, username)
+        visited, more = walk(page, site, checked)
         summary.append(f"{username}: {len(visited)} pages in {time.perf_counter() - started:.1f} s")
-        problems += [f"{username} {problem}" for problem in found]
+        problems += [f"{username} {problem}" for problem in found + more]
     print("\n" + "\n".join(summary))  # seen with -s
     assert not problems, f"{len(problems)} page(s) do not fit a phone:\n" + "\n".join(problems)
