@@ -41,6 +41,7 @@ def test_login_language_switch_and_logout(page: Page, site: str, log_in: Callabl
     page.set_viewport_size({"width": 1280, "height": 800})
     navbar = page.get_by_test_id("navbar").bounding_box()
     assert navbar is not None and navbar["height"] < 70, navbar
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     page.get_by_test_id("nav-more").click()
     expect(page.get_by_test_id("nav-transfers")).to_be_visible()
 
