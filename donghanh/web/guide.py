@@ -55,7 +55,7 @@ GUIDES = (
     Guide(Role.HEALTH_STAFF, "Trạm y tế", "Xét nghiệm, tình trạng sức khỏe, theo dõi điều trị và hỗ trợ y tế."),
     Guide(Role.PROVINCE_OFFICER, "Cán bộ tỉnh", "Bảng điều khiển, báo cáo theo đơn vị và kỳ, xuất file Excel, PDF."),
     Guide(Role.NATIONAL_MANAGER, "Trung ương", "Số liệu toàn quốc, chỉ tiêu, lộ trình mô hình, báo cáo."),
-    Guide(Role.AUDITOR, "Kiểm tra", "Xem số liệu chỉ đọc, lịch sử thay đổi và nhật ký truy cập."),
+    Guide(Role.AUDITOR, "Kiểm tra", "Chỉ đọc: số liệu, báo cáo, người dùng và nhật ký truy cập hồ sơ nhạy cảm."),
 )
 GUIDES_BY_SLUG = {guide.slug: guide for guide in GUIDES}
 

@@ -117,10 +117,11 @@ def guide_world(today: datetime.date) -> dict[str, int]:
     return {"person": nam.pk, "waiting": waiting.pk, "club": club.pk}
 
 
-def log_in(page: Page, site: str, username: str, camera: Camera | None = None) -> None:
-    """Log in as a demo account; with `camera`, the page asking for the second factor's code is shot first."""
+def log_in(page: Page, site: str, username: str, camera: Camera | None = None, *, then: str = "/") -> None:
+    """Log in as a demo account and land on `then`; with `camera`, the page asking for the second factor's code is shot
+    first."""
     page.context.clear_cookies()
-    page.goto(f"{site}/accounts/login/")
+    page.goto(f"{site}/accounts/login/?next={then}")
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.locator("[data-testid=login-form] button[type=submit]").click()
@@ -130,7 +131,7 @@ def log_in(page: Page, site: str, username: str, camera: Camera | None = None) -
             camera.shoot("xac-thuc-hai-lop")
         page.locator("input[name=code]").fill(demo_totp_code())
         page.locator("[data-testid=second-factor-form] button[type=submit]").click()
-    expect(page).to_have_url(f"{site}/")
+    expect(page).to_have_url(f"{site}{then}")
 
 
 def open_menu(page: Page) -> None:
@@ -211,7 +212,7 @@ def test_the_guide_s_screenshots_are_taken_again(page: Page, site: str, demo_wor
     open_menu(page)
     page.locator("[data-testid=site-search] input[name=q]").fill("nam")
     page.locator("[data-testid=current-user]").click()
-    expect(page.locator("[data-testid=nav-password]")).to_be_visible()
+    expect(page.locator("[data-testid=nav-help]")).to_be_visible()
     camera.shoot("menu-nguoi-dung")
     page.locator("[data-testid=site-search] button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/search/"))
@@ -233,14 +234,12 @@ def test_the_guide_s_screenshots_are_taken_again(page: Page, site: str, demo_wor
     camera.shoot("hai-lop")
 
     # The commune police and the health station.
-    log_in(page, site, "congan.phuthuong")
-    page.goto(f"{site}/people/")
+    log_in(page, site, "congan.phuthuong", then="/people/")
     page.locator("[data-testid=filter-toggle]").click()
     camera.shoot("congan-filter")
     page.goto(f"{site}/people/{person}/tests/new/")
     camera.shoot("congan-test")
-    log_in(page, site, "yte.phuthuong")
-    page.goto(f"{site}/people/{person}/health/")
+    log_in(page, site, "yte.phuthuong", then=f"/people/{person}/health/")
     camera.shoot("yte-health")
 
     # Those who read the figures, on a desktop: the province's dashboard, report and export, the nation, the auditor.
@@ -256,9 +255,21 @@ def test_the_guide_s_screenshots_are_taken_again(page: Page, site: str, demo_wor
     log_in(page, site, "trunguong")
     expect(page.locator("[data-testid=dashboard-slot] [data-testid=dashboard-loading]")).to_have_count(0)
     camera.shoot("tw-home")
-    log_in(page, site, "kiemtra.hanoi")
-    page.goto(f"{site}/audit/access-log/")
+    log_in(page, site, "kiemtra.hanoi", then="/audit/access-log/")
     camera.shoot("kiemtra-access-log", height=440)
+
+    # The guide itself, from the footer: the auditor's own guide first, and every image it shows is served.
+    page.locator("[data-testid=footer-help]").click()
+    own = page.locator("[data-testid=help-own] [data-testid=help-guide-link]")
+    expect(own).to_have_count(1)
+    expect(own).to_have_attribute("data-role", "auditor")
+    for slug in ("auditor", "commune-officer"):
+        page.goto(f"{site}/help/{slug}/")
+        sources = page.locator("[data-testid=help-shot]").evaluate_all("images => images.map(image => image.src)")
+        assert sources
+        for src in set(sources):
+            served = page.request.get(src)
+            assert served.ok and served.headers["content-type"] == "image/png", src
 
     for name, written in camera.written.items():
         path = SHOT_DIR / f"{name}{SHOT_SUFFIX}"
