@@ -138,12 +138,14 @@ class PersonFilter(django_filters.FilterSet):
             valid = self.is_valid()
             cleaned = self.form.cleaned_data if valid else {}
             day = self.day if valid else timezone.localdate()
-            self.queryset = self._people(day, cleaned.get("episode_type") or None, cleaned.get("whereabouts") or None)
+            self.queryset = self._people(
+                day, cleaned.get("episode_type") or None, cleaned.get("whereabouts") or None, cleaned.get("q") or ""
+            )
             self._qs = self.filter_queryset(self.queryset.all()) if valid else self.queryset.none()
         return self._qs
 
     def _people(
-        self, day: datetime.date, episode_types: list[str] | None, whereabouts: list[str] | None
+        self, day: datetime.date, episode_types: list[str] | None, whereabouts: list[str] | None, query: str = ""
     ) -> QuerySet[Person]:
         user = self.request.user
         on_roster = roster_measures().status_as_of(user, day, episode_types=episode_types, whereabouts=whereabouts)
@@ -158,8 +160,12 @@ class PersonFilter(django_filters.FilterSet):
             left = Person.objects.filter(Exists(started), merged_into__isnull=True)
         elif self.roster_choice == ALL:
             # One set of ids for both, rather than "in one or in the other", which PostgreSQL answers by reading
-            # both sets whole for every page.
-            ids: Any = left.order_by().values("pk").union(on_roster.order_by().values("pk"))
+            # both sets whole for every page. A search narrows each set before the union, which PostgreSQL cannot
+            # do itself: it gathered a province's whole roster to find one CCCD.
+            found = on_roster
+            if query.strip():
+                left, found = self.filter_name(left, "q", query), self.filter_name(on_roster, "q", query)
+            ids: Any = left.order_by().values("pk").union(found.order_by().values("pk"))
             left = Person.objects.filter(pk__in=ids)
         # Those who left are filtered as themselves, not as "pk in (those who left)": PostgreSQL then plans from the
         # user's communes rather than from the whole registry in name order.
