@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from donghanh.community.choices import ModelStatus
 from donghanh.community.models import (
@@ -28,6 +29,20 @@ from donghanh.orgunits.models import OrgUnit
 
 def models_for_user(user: Any) -> QuerySet[CommunityModel]:
     return CommunityModel.objects.accessible_to(user).select_related("unit__parent", "model_type")
+
+
+def with_members_today(models: QuerySet[CommunityModel], day: datetime.date | None = None) -> QuerySet[CommunityModel]:
+    """`models` annotated with `members_today` (members on `day`, today by default), counted in the same query."""
+    today = day or timezone.localdate()
+    members = (
+        Membership.objects.filter(model_id=OuterRef("pk"), joined_on__lte=today)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
+        .order_by()
+        .values("model_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return models.annotate(members_today=Coalesce(Subquery(members, output_field=IntegerField()), 0))
 
 
 def members_on(model: CommunityModel, day: datetime.date) -> QuerySet[Membership]:

@@ -14,8 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Max, OuterRef, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -27,7 +26,8 @@ from donghanh.casework.health_access import health_log
 from donghanh.casework.models import Contact
 from donghanh.casework.selectors import in_casework
 from donghanh.casework.worklist import WorkItem, health_text_people, work_list
-from donghanh.community.models import CommunityModel, Membership, Session, board_models_of
+from donghanh.community.models import CommunityModel, Session, board_models_of
+from donghanh.community.selectors import with_members_today
 from donghanh.imports.choices import ImportStatus
 from donghanh.imports.models import ImportBatch
 from donghanh.people.models import Person
@@ -87,14 +87,6 @@ def volunteer_people(user: Any, today: datetime.date) -> list[Person]:
 
 def board_models(user: Any, today: datetime.date) -> list[CommunityModel]:
     """The models whose board the user sits on today, with their members today and their last session."""
-    members_today = (
-        Membership.objects.filter(model_id=OuterRef("pk"), joined_on__lte=today)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
-        .order_by()
-        .values("model_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     last_session = (
         Session.objects.filter(model_id=OuterRef("pk"))
         .order_by()
@@ -103,9 +95,9 @@ def board_models(user: Any, today: datetime.date) -> list[CommunityModel]:
         .values("d")
     )
     return list(
-        CommunityModel.objects.filter(pk__in=board_models_of(user, today))
+        with_members_today(CommunityModel.objects.filter(pk__in=board_models_of(user, today)), today)
         .select_related("unit", "model_type")
-        .annotate(members_today=Coalesce(Subquery(members_today), 0), last_session=Subquery(last_session))
+        .annotate(last_session=Subquery(last_session))
         .order_by("search_name", "pk")
     )
 

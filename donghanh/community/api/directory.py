@@ -7,8 +7,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,7 +28,7 @@ from donghanh.community.api.base import MembershipSerializer, model_field
 from donghanh.community.choices import ModelStatus
 from donghanh.community.filters import BoardMemberFilter, CommunityModelFilter
 from donghanh.community.models import BoardMember, CommunityModel, Membership, ModelType, StatusChange
-from donghanh.community.selectors import attendance_rates, members_on, models_for_user
+from donghanh.community.selectors import attendance_rates, members_on, models_for_user, with_members_today
 from donghanh.core.api import IdRelatedField
 from donghanh.people.api.base import service_errors, user_of
 
@@ -60,20 +59,6 @@ class ModelTypeViewSet(ReadViewSet[ModelType]):
 
 
 # Models -----------------------------------------------------------------------------------------------
-
-
-def with_members_today(models: QuerySet[CommunityModel]) -> QuerySet[CommunityModel]:
-    """`models` annotated with `members_today`, counted by the database in the same query."""
-    today = timezone.localdate()
-    members = (
-        Membership.objects.filter(model_id=OuterRef("pk"), joined_on__lte=today)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
-        .order_by()
-        .values("model_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return models.annotate(members_today=Coalesce(Subquery(members, output_field=IntegerField()), 0))
 
 
 class StatusChangeSerializer(serializers.ModelSerializer[StatusChange]):
