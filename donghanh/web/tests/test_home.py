@@ -17,10 +17,10 @@ from donghanh.casework.worklist import work_list
 from donghanh.community.models import CommunityModel, board_models_of
 from donghanh.community.selectors import members_on
 from donghanh.core.tests.pages import parse
-from donghanh.demo.casework import TNV_PEOPLE
 from donghanh.demo.community import demo_board_seats
 from donghanh.demo.tests.clock import stopped_on
 from donghanh.demo.world import demo_data_create
+from donghanh.web.tests.world import guide_world
 
 TODAY = datetime.date(2026, 11, 20)  # the 20th: last month's assessments are overdue
 
@@ -29,9 +29,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module", autouse=True)
 def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """The small demo (people, case work, Phú Thượng's club), read on a fixed day, rolled back after the module."""
+    """The demo accounts and a little of Phú Thượng (people under measures, two helped by the demo volunteer, a club
+    chaired by the demo board member), read on a fixed day, rolled back after the module."""
     with stopped_on(TODAY), django_db_blocker.unblock(), transaction.atomic():
-        demo_data_create(full=False)
+        demo_data_create(people=False)
+        guide_world(TODAY)
         yield
         transaction.set_rollback(True)
 
@@ -63,7 +65,7 @@ def test_a_volunteer_sees_what_is_due_today_and_their_people_first() -> None:
     overdue = sum(1 for item in urgent if item.overdue)
     if overdue:
         assert page.get(**{"data-testid": "home-overdue-count"}).text.startswith(str(overdue))
-    assert len(page.find_all(**{"data-testid": "home-person"})) == TNV_PEOPLE
+    assert len(page.find_all(**{"data-testid": "home-person"})) == 2  # Trần Văn Nam, Lê Thị Bình
     assert f"({len(items)})" in page.get(**{"data-testid": "open-worklist"}).text
     # No list of permissions, no API key, no office parts, and none of the office's menu entries.
     text = page.text
