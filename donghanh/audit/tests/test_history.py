@@ -4,7 +4,7 @@ from django.apps import apps
 from simple_history.models import HistoricalChanges, registered_models
 
 from donghanh.audit.models import AccessLogEntry
-from donghanh.casework.models import Notification
+from donghanh.casework.models import Notification, NotificationDelivery, NotificationPreference
 from donghanh.imports.models import ImportBatch
 from donghanh.reports import models as reports
 
@@ -12,9 +12,14 @@ from donghanh.reports import models as reports
 # Notifications are recomputed daily from the work list; the records they point at keep theirs. The reports' status
 # rows (the people's, the members', the units of services and referrals), their marks and horizon are derived from
 # records that keep theirs; an export job is a file waiting to be fetched, logged in the access log when it is. An
-# import is itself the record of who brought which file in and when; every record it wrote has its history.
+# import is itself the record of who brought which file in and when; every record it wrote has its history. A
+# notification delivery is the log of one day's summary sent on one channel; a notification preference is a user's
+# own choice of channels, changed only by them, and holds nothing about the people helped.
 DERIVED = ("ExportJob", "MemberMonth", "MonthlyStatus", "ReferralUnit", "ServiceUnit", "StatusHorizon", "StatusStale")
-WITHOUT_HISTORY = {AccessLogEntry, Notification, ImportBatch, *(getattr(reports, name) for name in DERIVED)}
+WITHOUT_HISTORY = {
+    AccessLogEntry, Notification, NotificationDelivery, NotificationPreference, ImportBatch,
+    *(getattr(reports, name) for name in DERIVED),
+}  # fmt: skip
 
 
 def our_models():
@@ -43,6 +48,8 @@ def test_the_check_finds_a_model_without_history():
     assert models_without_history(our_models()) == [
         "audit.AccessLogEntry",
         "casework.Notification",
+        "casework.NotificationDelivery",
+        "casework.NotificationPreference",
         "imports.ImportBatch",
         "reports.ExportJob",
         "reports.MemberMonth",

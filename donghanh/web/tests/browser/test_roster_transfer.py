@@ -64,6 +64,7 @@ def test_a_move_proposed_by_one_commune_is_accepted_by_the_other(page: Page, liv
     # Hải Châu finds it from the menu and accepts it.
     log_in(page, base, "xa.haichau")
     page.locator(".navbar-toggler").tap()
+    page.locator("[data-testid=nav-more] button").tap()
     page.locator("[data-testid=nav-transfers]").tap()
     item = page.locator("[data-testid=transfer-item]")
     expect(item).to_have_count(1)
