@@ -119,18 +119,26 @@ def user_update(*, actor: User, user: User, expected_version: int | None, **fiel
     return user
 
 
+def _password_write(
+    user: User, password: str, *, by: User, reason: str, must_change: bool, keep_session: str | None = None
+) -> None:
+    """Check `password` against the rules, store it with the reason in the account's history, mark whether it must be
+    changed at the next login, and end the user's sessions (but `keep_session`) and API tokens."""
+    validate_password(password, user)
+    user.set_password(password)
+    user.password_change_required = must_change
+    user._history_user = by  # type: ignore[attr-defined]
+    user._change_reason = reason  # type: ignore[attr-defined]
+    user.save(update_fields=["password", "password_change_required"])
+    _end_sessions(user, keep=keep_session)
+
+
 @transaction.atomic
 def user_set_password(*, actor: User, user: User, password: str) -> User:
     """An administrator sets a user's password: the user's sessions and API tokens end, and at their next login they
     must change it before anything else (the administrator knows it)."""
     _require_manager(actor)
-    validate_password(password, user)
-    user.set_password(password)
-    user.password_change_required = True
-    user._history_user = actor  # type: ignore[attr-defined]
-    user._change_reason = PASSWORD_CHANGED  # type: ignore[attr-defined]
-    user.save(update_fields=["password", "password_change_required"])
-    _end_sessions(user)
+    _password_write(user, password, by=actor, reason=PASSWORD_CHANGED, must_change=True)
     return user
 
 
@@ -143,13 +151,7 @@ def user_change_own_password(*, user: User, current: str, new: str, session_key:
         raise ValidationError({"old_password": _("The current password is not right.")})
     if new == current:
         raise ValidationError({"new_password1": _("The new password must differ from the current one.")})
-    validate_password(new, user)
-    user.set_password(new)
-    user.password_change_required = False
-    user._history_user = user  # type: ignore[attr-defined]
-    user._change_reason = PASSWORD_CHANGED  # type: ignore[attr-defined]
-    user.save(update_fields=["password", "password_change_required"])
-    _end_sessions(user, keep=session_key)
+    _password_write(user, new, by=user, reason=PASSWORD_CHANGED, must_change=False, keep_session=session_key)
     return user
 
 
@@ -160,13 +162,7 @@ def user_reset_password(*, user: User, new: str) -> User:
     are lifted. Logging in afterwards still asks for the second factor."""
     if not user.is_active:
         raise PermissionDenied(_("This account is deactivated."))
-    validate_password(new, user)
-    user.set_password(new)
-    user.password_change_required = False
-    user._history_user = user  # type: ignore[attr-defined]
-    user._change_reason = PASSWORD_RESET  # type: ignore[attr-defined]
-    user.save(update_fields=["password", "password_change_required"])
-    _end_sessions(user)
+    _password_write(user, new, by=user, reason=PASSWORD_RESET, must_change=False)
     axes_reset(username=user.username)
     logger.info("password reset by e-mail link for user %s", user.pk)
     return user
