@@ -10,11 +10,15 @@ or uncaught page error fails the test that caused it.
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.test.client import AsyncClientHandler, ClientHandler
 
 CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).resolve().parent
@@ -91,3 +95,50 @@ def browser_errors(context: Any) -> Iterator[list[str]]:
     yield errors
     distinct = "\n".join(dict.fromkeys(errors))
     assert not errors, f"the browser reported {len(errors)} error(s); distinct:\n{distinct}"
+
+
+class _Requests:
+    """The requests the live server has begun and not finished, counted by Django's request signals.
+
+    The test client's requests are not counted: a test may leave a streamed download unread, never closed.
+    """
+
+    def __init__(self) -> None:
+        self.open = 0
+        self.changed = threading.Condition()
+
+    def started(self, sender: type, **kwargs: Any) -> None:
+        if not (isinstance(sender, type) and issubclass(sender, (ClientHandler, AsyncClientHandler))):
+            with self.changed:
+                self.open += 1
+
+    def finished(self, sender: type, **kwargs: Any) -> None:
+        if not (isinstance(sender, type) and issubclass(sender, (ClientHandler, AsyncClientHandler))):
+            with self.changed:
+                self.open -= 1
+                self.changed.notify_all()
+
+    def wait_done(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        with self.changed:
+            while self.open > 0 and (left := deadline - time.monotonic()) > 0:
+                self.changed.wait(left)
+
+
+_REQUESTS = _Requests()
+request_started.connect(_REQUESTS.started, dispatch_uid="browser-requests-started")
+request_finished.connect(_REQUESTS.finished, dispatch_uid="browser-requests-finished")
+
+
+@pytest.fixture(autouse=True)
+def requests_finished_before_flush(context: Any, live_server: Any, transactional_db: None) -> Iterator[None]:
+    """At the end of a test, its pages closed and the live server's requests finished before the database is emptied.
+
+    A page can still be asking for something when the test's last check passes (the bell's count on load, a list
+    refreshed each second); emptying the tables under that request's query deadlocks on PostgreSQL. Set up after
+    the live server and the test's database, this is torn down before them.
+    """
+    yield
+    for page in context.pages:
+        page.close()
+    _REQUESTS.wait_done(seconds=30)
