@@ -9,7 +9,7 @@ pytest-xdist worker), so every test reads the real tree. Transactional tests (th
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -57,8 +57,27 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 SEED_ROWS: list[tuple[Any, str]] = []
 
 
+# A PostgreSQL worker's database copied from the first worker's, migrated once (donghanh/core/tests/template_db.py).
+TEMPLATE: list[Any] = []
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+def django_db_keepdb(request: pytest.FixtureRequest, django_db_modify_db_settings: None) -> bool:
+    """pytest-django's, but a worker whose database was copied from the template keeps it: nothing to migrate."""
+    from donghanh.core.tests.template_db import TemplateClone
+
+    reuse: bool = request.config.getvalue("reuse_db")
+    if reuse or request.config.getvalue("create_db"):
+        return reuse
+    clone = TemplateClone.start(getattr(request.config, "workerinput", {}).get("workerid"))
+    if clone is None:
+        return False
+    TEMPLATE.append(clone)
+    return clone.cloned
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     from django.apps import apps
     from django.core import serializers
 
@@ -67,6 +86,8 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     # Content types and permissions are not seeds: flush's post_migrate signal puts them back.
     recreated = {"contenttypes.ContentType", "auth.Permission"}
     with django_db_blocker.unblock():
+        for clone in TEMPLATE:
+            clone.migrated()
         for model in apps.get_models():
             if model._meta.label in recreated or model._meta.proxy or not model._meta.managed:
                 continue
@@ -74,6 +95,10 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
             if rows.exists():
                 SEED_ROWS.append((model, serializers.serialize("json", rows)))
         orgunits_load()
+    yield
+    with django_db_blocker.unblock():
+        for clone in TEMPLATE:
+            clone.end()
 
 
 def seed_rows_restore() -> None:

@@ -2,6 +2,9 @@
 
 from typing import Any
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils import translation
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -49,9 +52,29 @@ class MeView(APIView):
         return Response(MeSerializer(user).data)
 
 
+# The OpenAPI document by (language, API version): it changes only with the code, and takes seconds to generate.
+_SCHEMAS: dict[tuple[str, str | None], dict[str, Any]] = {}
+
+
+@receiver(setting_changed)
+def _schemas_forget(**kwargs: Any) -> None:
+    _SCHEMAS.clear()  # a test's changed settings may change the document
+
+
 class SchemaView(SpectacularAPIView):
+    """The OpenAPI document, generated once per process and language."""
+
     access_declaration = LOGIN_ONLY
     permission_classes = [IsAuthenticated]
+
+    def _get_schema_response(self, request: Request) -> Response:
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        key = (translation.get_language(), version)
+        if key not in _SCHEMAS:
+            generator = self.generator_class(urlconf=self.urlconf, api_version=version, patterns=self.patterns)
+            _SCHEMAS[key] = generator.get_schema(request=request, public=self.serve_public)
+        disposition = f'inline; filename="{self._get_filename(request, version)}"'
+        return Response(data=_SCHEMAS[key], headers={"Content-Disposition": disposition})
 
 
 class DocsView(SpectacularSwaggerSplitView):

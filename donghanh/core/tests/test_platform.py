@@ -5,6 +5,7 @@ import json
 import pytest
 import yaml
 from django.conf import settings
+from django.core.management import call_command
 from django.tasks import (
     DEFAULT_TASK_BACKEND_ALIAS,
     TaskResultStatus,
@@ -41,6 +42,13 @@ def test_schema_is_openapi_3_with_the_org_unit_paths(member_client):
     assert json.loads(as_json.content)["paths"].keys() == document["paths"].keys()
     parameters = {p["name"] for p in document["paths"]["/api/v1/org-units/"]["get"]["parameters"]}
     assert {"q", "era", "level", "cursor", "page_size"} <= parameters
+
+
+@pytest.mark.django_db
+def test_the_whole_schema_generates_without_warnings_and_validates(tmp_path):
+    # A warning is a wrong or ambiguous schema, in any app's endpoints: each app's tests check their own paths.
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "schema.yaml"))
+    assert yaml.safe_load((tmp_path / "schema.yaml").read_text())["paths"]
 
 
 @pytest.mark.django_db
@@ -103,3 +111,26 @@ def test_the_org_tree_level_codes_are_stable():
     from donghanh.accounts.roles import COMMUNE, DISTRICT, NATION, PROVINCE
 
     assert tuple(OrgUnit.Level.values) == (NATION, PROVINCE, DISTRICT, COMMUNE)
+
+
+@pytest.mark.django_db
+def test_the_schema_is_generated_once_per_language_until_the_settings_change(member_client, monkeypatch, settings):
+    from drf_spectacular.generators import SchemaGenerator
+
+    generated = []
+    real = SchemaGenerator.get_schema
+
+    def counted(self, *args, **kwargs):
+        generated.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    settings.SPECTACULAR_SETTINGS = {**settings.SPECTACULAR_SETTINGS}  # forgets what earlier tests generated
+    vietnamese = [member_client.get(reverse("api-schema")).content for _ in range(2)]
+    english = member_client.get(reverse("api-schema"), headers={"accept-language": "en"}).content
+    assert vietnamese[0] == vietnamese[1]
+    assert english != vietnamese[0]
+    assert len(generated) == 2  # one per language
+    settings.SPECTACULAR_SETTINGS = {**settings.SPECTACULAR_SETTINGS}
+    assert member_client.get(reverse("api-schema")).content == vietnamese[0]
+    assert len(generated) == 3

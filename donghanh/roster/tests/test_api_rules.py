@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import yaml
-from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import resolve, reverse
 from rest_framework.request import Request
@@ -216,8 +215,7 @@ def accepted_fields(path: str, method: str, user: Any) -> set[str] | None:
     return view.body_fields()
 
 
-def test_the_schema_documents_exactly_the_fields_each_write_accepts(api, officer, tmp_path):
-    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "schema.yaml"))
+def test_the_schema_documents_exactly_the_fields_each_write_accepts(api, officer):
     document = yaml.safe_load(api.get(reverse("api-schema"), headers=ENGLISH).content)
     paths = document["paths"]
     assert {
