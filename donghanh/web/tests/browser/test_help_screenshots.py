@@ -1,14 +1,18 @@
-"""The user guide's screenshots (/help/), taken again on every run so that the guide shows the pages as they are.
+"""The user guide's screenshots (/help/): taken on every run, and written into the guide on demand.
 
 Each demo role logs in (with the demo key's code where the role needs a second factor) on a phone, or on a desktop for
-the officers who read reports, and the pages the guide shows are saved into `donghanh/web/static/help/`, overwriting
-the committed files. The test fails when a shot was not written or is not a real image, when the guide names a shot
-nobody takes, or when a shot is taken that no guide shows. The people, volunteer team and club they show are made
-through the services in a few seconds (the whole demo would take minutes).
+the officers who read reports, and the pages the guide shows are saved into a temporary folder: a run of the suite
+leaves the checkout as it was. With `HELP_SCREENSHOTS=1` in the environment they are saved into
+`donghanh/web/static/help/`, overwriting the committed files, to be committed
+(`HELP_SCREENSHOTS=1 make test-postgres PYTEST_ARGS='-n 0 donghanh/web/tests/browser/test_help_screenshots.py'`).
+The test fails when a shot was not written or is not a real image, when the guide names a shot nobody takes, or when
+a shot is taken that no guide shows. The people, volunteer team and club they show are made through the services in
+a few seconds (the whole demo would take minutes).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 import time
@@ -33,8 +37,9 @@ DESKTOP = ViewportSize(width=1280, height=800)
 class Camera:
     """Saves viewport screenshots into the guide's folder and remembers which it wrote."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, folder: Path) -> None:
         self.page = page
+        self.folder = folder
         self.written: dict[str, float] = {}
 
     def shoot(self, name: str, *, height: int | None = None) -> None:
@@ -47,7 +52,7 @@ class Camera:
         if height is not None:
             width = (self.page.viewport_size or DESKTOP)["width"]
             options["clip"] = {"x": 0, "y": 0, "width": width, "height": height}
-        self.page.screenshot(path=SHOT_DIR / f"{name}{SHOT_SUFFIX}", **options)
+        self.page.screenshot(path=self.folder / f"{name}{SHOT_SUFFIX}", **options)
         self.written[name] = time.time()
 
 
@@ -91,11 +96,11 @@ def site(settings: Any, live_server: Any) -> str:
 
 
 @pytest.mark.browser_context_args(**PHONE)
-def test_the_guide_s_screenshots_are_taken_again(page: Page, site: str, demo_world: Any) -> None:
+def test_the_guide_s_screenshots_are_taken_again(page: Page, site: str, demo_world: Any, tmp_path: Path) -> None:
     started = time.time()
     ids = guide_world(timezone.localdate())
     person, club = ids["person"], ids["club"]
-    camera = Camera(page)
+    camera = Camera(page, SHOT_DIR if os.environ.get("HELP_SCREENSHOTS") else tmp_path)
 
     # Before logging in.
     page.goto(f"{site}/accounts/login/")
@@ -206,7 +211,7 @@ def test_the_guide_s_screenshots_are_taken_again(page: Page, site: str, demo_wor
             assert served.ok and served.headers["content-type"] == "image/png", src
 
     for name, written in camera.written.items():
-        path = SHOT_DIR / f"{name}{SHOT_SUFFIX}"
+        path = camera.folder / f"{name}{SHOT_SUFFIX}"
         assert path.stat().st_mtime >= started - 1 and written >= started, f"{path} was not written"
         assert is_image(path), f"{path} is not an image"
         assert path.stat().st_size > 5_000, f"{path} is too small to show a page"
