@@ -7,6 +7,7 @@ to it: assignments and measures start 400 days ago, long enough for every month 
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -193,6 +194,20 @@ def test_a_bad_month_is_a_clear_400(client, volunteer, hung, month):
     response = client.get(f"{url('assessment', hung)}?month={month}")
     assert response.status_code == 400
     assert parse(response).get(data_testid="bad-month").text
+
+
+def test_a_bad_month_offers_this_month_keeping_where_the_user_came_from(client, volunteer, hung):
+    client.force_login(volunteer)
+    person_page = reverse("casework:person", args=[hung.pk])
+    page = parse(client.get(url("assessment", hung), {"month": "abc", "next": person_page}))
+    this_month = page.get(data_testid="assess-this-month").attrs["href"]
+    assert this_month == f"{url('assessment', hung)}?{urlencode({'next': person_page})}"
+    assert page.get(data_testid="bad-month-back").attrs["href"] == person_page
+    assert page.get(data_testid="bad-month-back").text == vi("Back")
+    foreign = parse(client.get(url("assessment", hung), {"month": "abc", "next": "https://example.com/"}))
+    assert foreign.get(data_testid="assess-this-month").attrs["href"] == url("assessment", hung)
+    assert foreign.get(data_testid="bad-month-back").attrs["href"] == reverse("casework:worklist")
+    assert foreign.get(data_testid="bad-month-back").text == vi("Back to the work list")
 
 
 def test_a_month_not_begun_cannot_be_assessed(client, volunteer, hung):

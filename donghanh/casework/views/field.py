@@ -303,7 +303,15 @@ def assessment_form(request: AppRequest, pk: int) -> HttpResponse:
     try:
         month = _month_asked(request.GET.get("month"), today)
     except BadMonth as error:
-        context = {"person": person, "message": str(error)}
+        back_to = _safe_next(request)
+        this_month = reverse("casework:assessment", args=[person.pk])
+        context = {
+            "person": person,
+            "message": str(error),
+            "this_month": _with_next(this_month, back_to) if back_to else this_month,
+            "back_to": back_to or reverse("casework:worklist"),
+            "came_from": back_to,
+        }
         return render(request, "casework/field/bad_month.html", context, status=400)
     may_see_drug_use = scope_for(request.user).can_at(Capability.VIEW_DRUG_USE, person.unit.path)
     existing = assessments_for(request.user, person).filter(month=month).prefetch_related("drug_tests").first()
