@@ -12,12 +12,13 @@ from django.utils.translation import pgettext_lazy
 from donghanh.casework.api.base import MonthFilter
 from donghanh.core.filters import IdFilter
 from donghanh.orgunits.selectors import filter_by_name
+from donghanh.people.filters import QUERY_MAX_LENGTH
 from donghanh.support.choices import REFERRAL_TRANSITIONS, PartnerKind, ReferralKind, ReferralStatus, ServiceCategory
 from donghanh.support.models import AdherenceFollowUp, Partner, Referral, ServiceRecord
 
 
 class PartnerFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Name contains"), method="by_name")
+    q = django_filters.CharFilter(label=_("Name contains"), method="by_name", max_length=QUERY_MAX_LENGTH)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=PartnerKind.choices)
     offers = django_filters.ChoiceFilter(
         label=_("Offers"),

@@ -27,6 +27,9 @@ def test_a_commune_sees_its_partners_and_its_province_s_not_another_commune_s(
     assert [p["name"] for p in body["results"]] == ["Công ty May Tây Hồ", "NHCSXH Hà Nội"]
     assert [p["name"] for p in client.get(PARTNERS, {"offers": "loans"}).json()["results"]] == ["NHCSXH Hà Nội"]
     assert [p["name"] for p in client.get(PARTNERS, {"q": "may"}).json()["results"]] == ["Công ty May Tây Hồ"]
+    too_long = client.get(PARTNERS, {"q": "m" * 101})
+    assert too_long.status_code == 400
+    assert "q" in too_long.json()
     assert client.get(f"{PARTNERS}{far.pk}/").status_code == 404
 
 

@@ -157,6 +157,17 @@ def test_search_by_name_and_each_filter(client, officer, directory):
     assert page.get(data_testid="partner-search").attrs["value"] == "x"
 
 
+def test_a_search_too_long_says_so_keeps_the_text_and_lists_every_partner(client, officer, directory):
+    client.force_login(officer)
+    text = "Tây Hồ " * 20  # 140 characters
+    response = client.get(PARTNERS, {"q": text})
+    assert response.status_code == 200
+    page = parse(response)
+    assert "100" in page.get(data_testid="filter-errors").text
+    assert page.get(data_testid="partner-search").attrs["value"] == text
+    assert len(names(response)) == len(names(client.get(PARTNERS)))
+
+
 def test_htmx_gets_the_table_alone(client, officer, directory):
     client.force_login(officer)
     response = client.get(PARTNERS, {"offers": "loans"}, headers={"HX-Request": "true"})
