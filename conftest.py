@@ -57,19 +57,19 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 SEED_ROWS: list[tuple[Any, str]] = []
 
 
-# A PostgreSQL worker's database copied from the first worker's, migrated once (donghanh/core/tests/template_db.py).
+# A worker's database copied from the first worker's, migrated once (donghanh/core/tests/template_db.py).
 TEMPLATE: list[Any] = []
 
 
 @pytest.fixture(scope="session")
 def django_db_keepdb(request: pytest.FixtureRequest, django_db_modify_db_settings: None) -> bool:
     """pytest-django's, but a worker whose database was copied from the template keeps it: nothing to migrate."""
-    from donghanh.core.tests.template_db import TemplateClone
+    from donghanh.core.tests.template_db import template_start
 
     reuse: bool = request.config.getvalue("reuse_db")
     if reuse or request.config.getvalue("create_db"):
         return reuse
-    clone = TemplateClone.start(getattr(request.config, "workerinput", {}).get("workerid"))
+    clone = template_start(getattr(request.config, "workerinput", {}).get("workerid"))
     if clone is None:
         return False
     TEMPLATE.append(clone)

@@ -19,9 +19,14 @@ from typing import Any
 import pytest
 from django.core.signals import request_finished, request_started
 from django.test.client import AsyncClientHandler, ClientHandler
+from playwright.sync_api import expect
 
 CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).resolve().parent
+
+# Playwright's checks wait up to 5 s by default; with both halves of `make test` on two cores a page can take longer
+# to come, and a check that should pass would fail. A check that holds passes as soon as it holds.
+expect.set_options(timeout=15_000)
 
 # Reports CSP violations on the console even if Chromium's own message were ever suppressed.
 # Playwright injects init scripts through the DevTools protocol, so the CSP does not block this one.
