@@ -29,10 +29,23 @@ AT_ONCE = 200  # more people than this marked at once are redone by the task wor
 def _marked(people: list[int], using: str) -> None:
     status_mark(people, using)
     connection = connections[using]
-    # Once per transaction and savepoint (a savepoint rolled back drops what was registered inside it).
-    here = set(connection.savepoint_ids)
-    if not any(entry[1] is _after_commit and entry[0] == here for entry in connection.run_on_commit):
+    if not connection.in_atomic_block:
+        transaction.on_commit(_after_commit, using=using, robust=True)  # runs now
+        return
+    # Once per transaction and savepoint (a savepoint rolled back drops what was registered inside it). Django only
+    # appends to `run_on_commit`, and replaces the list when it drops hooks: what this list holds of ours is kept
+    # beside it, so that a long transaction's writes do not each read all its hooks.
+    here = frozenset(connection.savepoint_ids)
+    hooks: list[Any] | None
+    registered: set[frozenset[str]]
+    hooks, registered = getattr(connection, "_status_hooks", (None, set()))
+    if hooks is not connection.run_on_commit:
+        hooks = connection.run_on_commit
+        registered = {frozenset(entry[0]) for entry in hooks if entry[1] is _after_commit}
+        setattr(connection, "_status_hooks", (hooks, registered))  # noqa: B010
+    if here not in registered:
         transaction.on_commit(_after_commit, using=using, robust=True)
+        registered.add(here)
 
 
 def _after_commit() -> None:
