@@ -68,12 +68,14 @@ class SchemaView(SpectacularAPIView):
     permission_classes = [IsAuthenticated]
 
     def _get_schema_response(self, request: Request) -> Response:
-        version = self.api_version or request.version or self._get_version_parameter(request)
+        asked = self._get_version_parameter(request)  # type: ignore[no-untyped-call]
+        version = self.api_version or request.version or asked
         key = (translation.get_language(), version)
         if key not in _SCHEMAS:
             generator = self.generator_class(urlconf=self.urlconf, api_version=version, patterns=self.patterns)
-            _SCHEMAS[key] = generator.get_schema(request=request, public=self.serve_public)
-        disposition = f'inline; filename="{self._get_filename(request, version)}"'
+            _SCHEMAS[key] = generator.get_schema(request=request, public=self.serve_public)  # type: ignore[no-untyped-call]
+        filename = self._get_filename(request, version)  # type: ignore[no-untyped-call]
+        disposition = f'inline; filename="{filename}"'
         return Response(data=_SCHEMAS[key], headers={"Content-Disposition": disposition})
 
 
