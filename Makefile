@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/donghanh
 # pytest-xdist workers. One half alone (`make test-sqlite`, `make test-postgres`) gets one per core. `make test`
 # runs both halves at once: the PostgreSQL half, whose workers also wait on the server, one per core, the SQLite
-# half half as many. Measured on 2 cores: 1 + 2 workers 368 s; 2 + 2 417 s; one half after the other, 2 each, 394 s.
+# half half as many. Measured on 2 cores (docs/development/checks.md): 1 + 2 workers 902 s, 2 + 2 955 s.
 CORES := $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 TEST_WORKERS ?= $(CORES)
 SQLITE_WORKERS ?= $(shell echo $$(( $(CORES) / 2 > 1 ? $(CORES) / 2 : 1 )))
