@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Q, Subquery
@@ -29,6 +30,15 @@ from donghanh.core.dates import month_start, previous_quarter, quarter_months, q
 from donghanh.people.models import Person
 
 OVERDUE_KINDS = frozenset({NotificationKind.ASSESSMENT_OVERDUE, NotificationKind.REFERRAL_OVERDUE})
+# Items done on these pages come back to the page they were opened from (`next`) when done.
+FIELD_KINDS = frozenset(
+    {
+        NotificationKind.ASSESSMENT_DUE,
+        NotificationKind.ASSESSMENT_OVERDUE,
+        NotificationKind.NO_CONTACT,
+        NotificationKind.FOLLOW_UP,
+    }
+)
 ACTING_CAPABILITIES = (Capability.RECORD_CASEWORK, Capability.MANAGE_VOLUNTEERS, Capability.CONFIRM_CLASSIFICATION)
 
 
@@ -52,6 +62,17 @@ class WorkItem:
     @property
     def kind_label(self) -> str:
         return str(NotificationKind(self.kind).label)
+
+    def link(self, back_to: str) -> str:
+        """The item's page; one done in the field comes back to `back_to` (the work list, the home page) when done."""
+        return with_next(self.url, back_to) if self.kind in FIELD_KINDS else self.url
+
+
+def with_next(url: str, back_to: str) -> str:
+    """`url` with `next=back_to` added to its query."""
+    parts = urlsplit(url)
+    query = f"{parts.query}&" if parts.query else ""
+    return urlunsplit(parts._replace(query=query + urlencode({"next": back_to})))
 
 
 @dataclass(frozen=True)

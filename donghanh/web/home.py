@@ -123,6 +123,8 @@ def home_parts(request: HttpRequest, scope: Scope, today: datetime.date) -> dict
         shown = summary.urgent + [item for item in summary.decisions if item not in summary.urgent]
         health_log(request, health_text_people(shown))  # the page shows what the work list page shows
         parts["work"] = summary
+        # (item, link): an assessment or a contact done from here comes back here.
+        parts["today"] = [(item, item.link(reverse("home"))) for item in summary.urgent]
         parts["worklist_url"] = reverse("casework:worklist")
     if parts["is_volunteer"]:
         parts["my_people"] = volunteer_people(user, today)

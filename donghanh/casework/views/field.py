@@ -14,7 +14,6 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,13 +35,13 @@ from donghanh.audit.downloads import list_file_download
 from donghanh.audit.models import AccessLogEntry
 from donghanh.audit.services import access_log_record
 from donghanh.casework import exports, services
-from donghanh.casework.choices import GoalStatus, NotificationKind, PlanStatus
+from donghanh.casework.choices import GoalStatus, PlanStatus
 from donghanh.casework.forms_field import AssessmentForm, ContactForm
 from donghanh.casework.health_access import SEEN_HEALTH_TEXT, health_log, health_reveal, may_read_health
 from donghanh.casework.models import Contact, MonthlyAssessment, Notification, ReintegrationPlan
 from donghanh.casework.notifications import notification_mark_read, unread_count
 from donghanh.casework.selectors import assessments_for, assignments_active_on, in_casework, rating_levels_for
-from donghanh.casework.worklist import WorkItem, health_text_people, work_list
+from donghanh.casework.worklist import WorkItem, health_text_people, with_next, work_list
 from donghanh.core.dates import month_end, month_start
 from donghanh.core.forms import apply_service_errors
 from donghanh.core.pagination import paginate
@@ -55,15 +54,6 @@ SEEN_MONTHLY_DRUG_USE = "monthly drug use"
 SEEN_TESTS = "drug tests"
 
 MONTH_PARAM = re.compile(r"^(\d{4})-(\d{2})$")
-# Items done on these pages come back to the work list when done.
-FIELD_KINDS = frozenset(
-    {
-        NotificationKind.ASSESSMENT_DUE,
-        NotificationKind.ASSESSMENT_OVERDUE,
-        NotificationKind.NO_CONTACT,
-        NotificationKind.FOLLOW_UP,
-    }
-)
 RECENT_CONTACTS = 5
 RECENT_ASSESSMENTS = 6
 
@@ -98,12 +88,6 @@ def _safe_next(request: AppRequest) -> str | None:
     return target if _local(request, target) else None
 
 
-def _with_next(url: str, back_to: str) -> str:
-    parts = urlsplit(url)
-    query = f"{parts.query}&" if parts.query else ""
-    return urlunsplit(parts._replace(query=query + urlencode({"next": back_to})))
-
-
 # --- the work list ------------------------------------------------------------------------------
 
 
@@ -121,14 +105,13 @@ def _grouped(items: list[WorkItem], back_to: str) -> list[WorkGroup]:
     due = WorkGroup(_("Due"), "warning", "due")
     others: dict[str, WorkGroup] = {}
     for item in items:
-        href = _with_next(item.url, back_to) if item.kind in FIELD_KINDS else item.url
         if item.overdue:
             group = overdue
         elif item.due_date is not None:
             group = due
         else:
             group = others.setdefault(item.kind, WorkGroup(item.kind_label, "secondary", item.kind))
-        group.items.append((item, href))
+        group.items.append((item, item.link(back_to)))
     return [g for g in (overdue, due, *others.values()) if g.items]
 
 
@@ -308,7 +291,7 @@ def assessment_form(request: AppRequest, pk: int) -> HttpResponse:
         context = {
             "person": person,
             "message": str(error),
-            "this_month": _with_next(this_month, back_to) if back_to else this_month,
+            "this_month": with_next(this_month, back_to) if back_to else this_month,
             "back_to": back_to or reverse("casework:worklist"),
             "came_from": back_to,
         }

@@ -62,6 +62,9 @@ def test_a_volunteer_sees_what_is_due_today_and_their_people_first() -> None:
     shown = page.find_all(**{"data-testid": "home-item"})
     assert len(shown) == min(len(urgent), 8)
     assert shown[0].text.startswith(urgent[0].subject)
+    # An assessment or a contact done from the home page comes back to it.
+    assert [item.attrs["href"] for item in shown] == [item.link("/") for item in urgent[: len(shown)]]
+    assert any("?next=%2F" in item.attrs["href"] or "&next=%2F" in item.attrs["href"] for item in shown)
     overdue = sum(1 for item in urgent if item.overdue)
     if overdue:
         assert page.get(**{"data-testid": "home-overdue-count"}).text.startswith(str(overdue))
