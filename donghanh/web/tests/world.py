@@ -11,7 +11,7 @@ from donghanh.casework import services as casework
 from donghanh.casework.notifications import notifications_refresh
 from donghanh.community import services as community
 from donghanh.community.choices import SessionKind
-from donghanh.community.models import ModelType
+from donghanh.community.models import CommunityModel, Membership, ModelType
 from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.services import episode_open
 from donghanh.people.choices import Sex
@@ -27,13 +27,12 @@ def guide_world(today: datetime.date) -> dict[str, int]:
     commune = officer.role_assignments.get().unit
     since = today - datetime.timedelta(days=150)
 
-    def register(name: str, sex: str, born: int, hamlet: str, measure: str | None) -> Any:
+    def register(name: str, sex: str, born: int, hamlet: str, measure: str) -> Any:
         person = person_register(
             actor=officer, unit=commune, full_name=name, sex=sex, birth_year=born, registered_on=since,
             current_hamlet=hamlet,
         )  # fmt: skip
-        if measure:
-            episode_open(actor=officer, person=person, episode_type=measure, start_date=since)
+        episode_open(actor=officer, person=person, episode_type=measure, start_date=since)
         return person
 
     nam = register("Trần Văn Nam", Sex.MALE, 1988, "Tổ dân phố 5", EpisodeType.POST_REHAB_MANAGEMENT)
@@ -52,6 +51,19 @@ def guide_world(today: datetime.date) -> dict[str, int]:
         next_step="Gặp lại để hỏi về việc làm", next_step_date=today + datetime.timedelta(days=7),
     )  # fmt: skip
 
+    club, _members = phu_thuong_club(since, held_on=today - datetime.timedelta(days=14), came=2)
+    for user in (volunteer_user, officer):
+        notifications_refresh(user, today)
+    return {"person": nam.pk, "waiting": waiting.pk, "club": club.pk}
+
+
+def phu_thuong_club(
+    since: datetime.date, *, held_on: datetime.date, came: int
+) -> tuple[CommunityModel, list[Membership]]:
+    """CLB Bình Minh Phú Thượng, a post-rehab club founded `since` and chaired by the demo board member, with three
+    members, and one session held on `held_on` that the first `came` of them came to."""
+    officer = User.objects.get(username="xa.phuthuong")
+    commune = officer.role_assignments.get().unit
     chair = User.objects.get(username="clb.phuthuong")
     club = community.model_create(
         actor=officer, unit=commune, model_type=ModelType.objects.get(code="post_rehab_club"),
@@ -63,12 +75,10 @@ def guide_world(today: datetime.date) -> dict[str, int]:
     )
     members = []
     for name, hamlet in (("Đặng Văn Hải", "Tổ dân phố 1"), ("Lý Văn Khánh", "Tổ dân phố 3"), ("Ngô Văn Long", "")):
-        person = register(name, Sex.MALE, 1990, hamlet, None)
+        person = person_register(
+            actor=officer, unit=commune, full_name=name, sex=Sex.MALE, birth_year=1990, registered_on=since,
+            current_hamlet=hamlet,
+        )  # fmt: skip
         members.append(community.member_join(actor=officer, model=club, person=person, joined_on=since))
-    community.session_record(
-        actor=officer, model=club, date=today - datetime.timedelta(days=14), kind=SessionKind.REGULAR,
-        present=members[:2],
-    )  # fmt: skip
-    for user in (volunteer_user, officer):
-        notifications_refresh(user, today)
-    return {"person": nam.pk, "waiting": waiting.pk, "club": club.pk}
+    community.session_record(actor=officer, model=club, date=held_on, kind=SessionKind.REGULAR, present=members[:came])
+    return club, members

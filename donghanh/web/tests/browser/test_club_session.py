@@ -10,13 +10,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from donghanh.accounts.models import User
-from donghanh.community import services
-from donghanh.community.choices import SessionKind
-from donghanh.community.models import Membership, ModelType, Session
+from donghanh.community.models import Session
 from donghanh.demo.world import DEMO_PASSWORD
-from donghanh.people.choices import Sex
-from donghanh.people.services import person_register
+from donghanh.web.tests.world import phu_thuong_club
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
 
@@ -25,37 +21,13 @@ def no_horizontal_scroll(page: Page) -> bool:
     return bool(page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
 
 
-def club_with_members(today: datetime.date, earlier: datetime.date) -> tuple[int, list[Membership]]:
-    """A post-rehab club of Phú Thượng chaired by the demo board member, three members, and one session held
-    `earlier` that only the first of them came to."""
-    officer = User.objects.get(username="xa.phuthuong")
-    commune = officer.role_assignments.get().unit
-    since = today - datetime.timedelta(days=60)
-    club = services.model_create(
-        actor=officer, unit=commune, model_type=ModelType.objects.get(code="post_rehab_club"),
-        name="CLB Bình Minh Phú Thượng", decision_number="12/QĐ-UBND", decision_date=since, established_on=since,
-        meeting_place="Nhà văn hóa tổ dân phố 5",
-    )  # fmt: skip
-    services.board_add(
-        actor=officer, model=club, role="chair", full_name="Bùi Thị Lan", start_date=since,
-        user=User.objects.get(username="clb.phuthuong"),
-    )  # fmt: skip
-    members = []
-    for name in ("Đặng Văn Hải", "Lý Văn Khánh", "Ngô Văn Long"):
-        person = person_register(
-            actor=officer, unit=commune, full_name=name, sex=Sex.MALE, birth_year=1990, registered_on=since
-        )
-        members.append(services.member_join(actor=officer, model=club, person=person, joined_on=since))
-    services.session_record(actor=officer, model=club, date=earlier, kind=SessionKind.REGULAR, present=members[:1])
-    return club.pk, members
-
-
 @pytest.mark.browser_context_args(**PHONE)
 def test_a_board_member_ticks_today_s_attendance_on_a_phone(page: Page, live_server, demo_world) -> None:
     today = timezone.localdate()
     earlier = today - datetime.timedelta(days=7)
     period = f"?from={earlier:%d/%m/%Y}"  # the rates from the earlier session on, whatever the day of the year
-    pk, (came, missed, also_missed) = club_with_members(today, earlier)
+    club, (came, missed, also_missed) = phu_thuong_club(today - datetime.timedelta(days=60), held_on=earlier, came=1)
+    pk = club.pk
     base = live_server.url
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", "clb.phuthuong")
