@@ -52,8 +52,10 @@ class MeView(APIView):
         return Response(MeSerializer(user).data)
 
 
-# The OpenAPI document by (language, API version): it changes only with the code, and takes seconds to generate.
-_SCHEMAS: dict[tuple[str, str | None], dict[str, Any]] = {}
+# The OpenAPI document by language: it changes only with the code, and takes seconds to generate. The API has one
+# version (/api/v1/): drf-spectacular's `?version=` parameter, which would take any text without versioning, is not
+# read, so that no one can fill this with documents or keep the server generating them.
+_SCHEMAS: dict[str, dict[str, Any]] = {}
 
 
 @receiver(setting_changed)
@@ -68,15 +70,12 @@ class SchemaView(SpectacularAPIView):
     permission_classes = [IsAuthenticated]
 
     def _get_schema_response(self, request: Request) -> Response:
-        asked = self._get_version_parameter(request)  # type: ignore[no-untyped-call]
-        version = self.api_version or request.version or asked
-        key = (translation.get_language(), version)
-        if key not in _SCHEMAS:
-            generator = self.generator_class(urlconf=self.urlconf, api_version=version, patterns=self.patterns)
-            _SCHEMAS[key] = generator.get_schema(request=request, public=self.serve_public)  # type: ignore[no-untyped-call]
-        filename = self._get_filename(request, version)  # type: ignore[no-untyped-call]
-        disposition = f'inline; filename="{filename}"'
-        return Response(data=_SCHEMAS[key], headers={"Content-Disposition": disposition})
+        language = translation.get_language()
+        if language not in _SCHEMAS:
+            generator = self.generator_class(urlconf=self.urlconf, patterns=self.patterns)
+            _SCHEMAS[language] = generator.get_schema(request=request, public=self.serve_public)  # type: ignore[no-untyped-call]
+        filename = self._get_filename(request, None)  # type: ignore[no-untyped-call]
+        return Response(data=_SCHEMAS[language], headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
 class DocsView(SpectacularSwaggerSplitView):

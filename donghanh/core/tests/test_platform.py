@@ -134,3 +134,6 @@ def test_the_schema_is_generated_once_per_language_until_the_settings_change(mem
     settings.SPECTACULAR_SETTINGS = {**settings.SPECTACULAR_SETTINGS}
     assert member_client.get(reverse("api-schema")).content == vietnamese[0]
     assert len(generated) == 3
+    # Whatever `?version=` says, the one document: no new one made, none kept.
+    assert member_client.get(reverse("api-schema"), {"version": "x" * 50}).content == vietnamese[0]
+    assert len(generated) == 3
