@@ -102,6 +102,9 @@ test: install
 		sed -n '/slowest.*durations/,/^=/p' "var/test-$$h.log" | grep -E '^[0-9.]+s ' | sed "s/^/$$h /"; \
 	done | sort -k2 -rn | head -n $(TEST_DURATIONS) | awk '{ half = $$1; took = $$2; phase = $$3; $$1 = $$2 = $$3 = ""; sub(/^ +/, ""); printf "%9s  %-8s %-8s %s\n", took, half, phase, $$0 }'; \
 	for h in $$halves; do \
+		grep -E '^(FAILED|ERROR) ' "var/test-$$h.log" | sed "s/^/== $$h: /"; \
+	done; \
+	for h in $$halves; do \
 		read -r rc seconds <"var/test-$$h.status"; \
 		case $$rc in 0) result=passed;; 5) result="no tests selected";; *) result=FAILED; status=1;; esac; \
 		case $$h in sqlite) name=SQLite;; *) name=PostgreSQL;; esac; \

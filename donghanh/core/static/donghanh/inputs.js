@@ -138,8 +138,15 @@
   document.addEventListener("submit", (event) => {
     const panel = event.target.closest(".filter-panel.collapse");
     const toggle = panel && document.querySelector(`[aria-controls="${panel.id}"]`);
-    if (toggle && toggle.offsetParent !== null && window.bootstrap) {
-      window.bootstrap.Collapse.getOrCreateInstance(panel, { toggle: false }).hide();
+    if (!toggle || toggle.offsetParent === null || !window.bootstrap) {
+      return;
+    }
+    const collapse = window.bootstrap.Collapse.getOrCreateInstance(panel, { toggle: false });
+    if (panel.classList.contains("collapsing")) {
+      // Sent while still unfolding: Bootstrap ignores a hide() until the panel is shown.
+      panel.addEventListener("shown.bs.collapse", () => collapse.hide(), { once: true });
+    } else {
+      collapse.hide();
     }
   });
 
