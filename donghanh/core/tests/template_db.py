@@ -109,8 +109,14 @@ class PostgresTemplate:
         """The template dropped, and this worker's database if it was a copy (Django drops the one it made)."""
         from django.db import connections
 
+        # This thread's connections; one opened by a thread of the live server (a request on a kept-alive socket)
+        # may outlive it, and a database anyone is connected to cannot be dropped, here or by Django after this.
         connections.close_all()
         with self.admin:
+            self.admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [self.database],
+            )
             self.admin.execute("SELECT pg_advisory_lock(%s)", [self.lock])
             self.admin.execute(f"DROP DATABASE IF EXISTS {_quoted(self.template)}")
             if self.cloned:
