@@ -1,6 +1,6 @@
 """What a view reads of the HTTP request beyond Django's own (the client's address behind our proxies), and what
 every answer says about being kept (`NoStoreMiddleware`), and the requests refused before any view reads them
-(`NulRefusedMiddleware`)."""
+(`NulRefusedMiddleware`); a file sent as a download (`attachment`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
+
+
+def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A file to download as `filename`, kept by no browser or proxy (files hold people's records)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -27,7 +27,7 @@ from enum import StrEnum
 from typing import Any, cast
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -331,9 +331,3 @@ class ListFile:
         """What the access log says was exported: stable English words, whatever the viewer's language."""
         text = f"{what} (XLSX): {self.filename}, {self.rows} rows, {len(self.content)} bytes"
         return f"{text}; {self.filters}" if self.filters else text
-
-    def response(self) -> HttpResponse:
-        response = HttpResponse(self.content, content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
-        response["Cache-Control"] = "private, no-store"
-        return response

@@ -19,6 +19,7 @@ from donghanh.accounts.access import scoped
 from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
+from donghanh.core.http import attachment
 from donghanh.core.pagination import paginate
 from donghanh.imports import selectors, services
 from donghanh.imports.blank import template_workbook
@@ -47,9 +48,7 @@ def import_list(request: AppRequest) -> HttpResponse:
 def template_download(request: AppRequest, kind: str) -> HttpResponse:
     if kind not in ImportKind.values:
         raise Http404
-    response = HttpResponse(template_workbook(kind), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_NAMES[ImportKind(kind)]}"'
-    return response
+    return attachment(template_workbook(kind), XLSX, TEMPLATE_NAMES[ImportKind(kind)])
 
 
 @scoped(Capability.IMPORT_RECORDS)

@@ -14,8 +14,7 @@ from django.views.decorators.http import require_GET
 from donghanh.accounts.access import scoped
 from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
-from donghanh.audit.models import AccessLogEntry
-from donghanh.audit.services import access_log_record
+from donghanh.audit.downloads import logged_download
 from donghanh.core.throttles import DownloadThrottle, throttled
 from donghanh.people import person_file
 from donghanh.people.selectors import people_for_user
@@ -36,15 +35,12 @@ def person_file_pdf(request: AppRequest, pk: int) -> HttpResponse:
         return render(request, "people/file/unavailable.html", {"person": person}, status=503)
     filename = person_file.file_name(person)
     held = f": {', '.join(made.seen)}" if made.seen else ""
-    access_log_record(
-        actor=request.user,
+    return logged_download(
+        request,
         obj=person,
-        action=AccessLogEntry.Action.EXPORT,
-        detail=f"{person_file.EXPORTED} {filename}{held}",
         unit=person.unit,
-        request=request,
+        detail=f"{person_file.EXPORTED} {filename}{held}",
+        content=content,
+        content_type=person_file.PDF_CONTENT_TYPE,
+        filename=filename,
     )
-    response = HttpResponse(content, content_type=person_file.PDF_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -24,7 +24,7 @@ from donghanh.accounts.access import scoped
 from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import scope_for
-from donghanh.audit.models import AccessLogEntry
+from donghanh.audit.downloads import logged_download
 from donghanh.audit.services import access_log_record
 from donghanh.core.forms import AppForm, apply_service_errors
 from donghanh.core.pagination import paginate
@@ -204,18 +204,15 @@ def _export(request: AppRequest, pk: int, file_format: str) -> HttpResponse:
         content = export.personal_data_json(data)
         content_type = export.JSON_CONTENT_TYPE
     filename = export.export_filename(person, file_format)
-    access_log_record(
-        actor=request.user,
+    return logged_download(
+        request,
         obj=person,
-        action=AccessLogEntry.Action.EXPORT,
-        detail=f"{EXPORTED} ({file_format.upper()}), request {data_request.pk}: {filename}, {len(content)} bytes",
         unit=person.unit,
-        request=request,
+        detail=f"{EXPORTED} ({file_format.upper()}), request {data_request.pk}: {filename}, {len(content)} bytes",
+        content=content,
+        content_type=content_type,
+        filename=filename,
     )
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @scoped(Capability.HANDLE_DATA_REQUESTS)

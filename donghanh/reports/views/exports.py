@@ -26,8 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from donghanh.accounts.access import scoped
 from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
-from donghanh.audit.models import AccessLogEntry
-from donghanh.audit.services import access_log_record
+from donghanh.audit.downloads import logged_download
 from donghanh.core.throttles import DownloadThrottle, throttled
 from donghanh.reports import exports, selectors
 from donghanh.reports.breakdown import HIDE_ZERO, SORT, hide_zero_choice
@@ -128,15 +127,12 @@ def export_download(request: AppRequest, pk: int) -> HttpResponse:
     if export_job_state(job).state != "done" or job.content is None:
         return _no_store(render(request, "reports/export_job.html", _context(job), status=404))
     content_type = exports.XLSX_CONTENT_TYPE if job.format == ExportFormat.XLSX else exports.PDF_CONTENT_TYPE
-    access_log_record(
-        actor=request.user,
+    return logged_download(
+        request,
         obj=job,
-        action=AccessLogEntry.Action.EXPORT,
-        detail=f"report {job.format.upper()} {job.period}: {job.filename}, {job.rows} rows, {job.size} bytes",
         unit=job.unit,
-        request=request,
+        detail=f"report {job.format.upper()} {job.period}: {job.filename}, {job.rows} rows, {job.size} bytes",
+        content=bytes(job.content),
+        content_type=content_type,
+        filename=job.filename,
     )
-    response = HttpResponse(bytes(job.content), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
