@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import fields
 
-        from donghanh.core import schema_fields  # noqa: F401  (registers its schema extensions)
+        from donghanh.core import pdf, schema_fields  # noqa: F401  (the check that PDFs can be made here; schema extensions)
         from donghanh.core.history import writes_connect
 
         writes_connect()

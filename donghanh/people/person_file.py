@@ -8,7 +8,6 @@ the right its section of the page asks, and the registry's own sensitive records
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donghanh.accounts.http import AppRequest
+from donghanh.core.pdf import html_to_pdf
 from donghanh.people.extensions import person_file_parts
 from donghanh.people.models import Person
 from donghanh.people.sensitive import sensitive_records
@@ -26,10 +26,6 @@ PDF_CONTENT_TYPE = "application/pdf"
 EXPORTED = "person file (PDF)"
 OWN_SENSITIVE_ORDER = 50  # where the registry's drug use and health come among the parts, as on the page
 OWN_SENSITIVE_TEMPLATE = "people/file/_sensitive.html"
-
-
-class PdfUnavailable(Exception):
-    """This machine cannot lay out a PDF (WeasyPrint or its system libraries are missing)."""
 
 
 @dataclass
@@ -76,27 +72,9 @@ def person_file(request: AppRequest, person: Person) -> PersonFile:
     return PersonFile(context=context, seen=[word for _order, _template, words in shown for word in words])
 
 
-@functools.cache
-def _offline() -> Any:
-    """A fetcher that fetches nothing: the document needs nothing from outside (the fonts are the system's).
-    Made once: making one loads the system's certificates."""
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols=())
-
-
 def person_file_pdf(made: PersonFile) -> bytes:
-    """The file as an A4 portrait PDF with page numbers; PdfUnavailable on a machine without WeasyPrint or Pango."""
-    try:
-        from weasyprint import CSS, HTML  # imported when used: it loads Pango and fonts
-    except (ImportError, OSError) as error:
-        raise PdfUnavailable(str(error)) from error
-    html = render_to_string("people/file/person_file.html", made.context)
-    css = render_to_string("people/file/person_file.css", made.context)
-    try:
-        pdf: bytes = HTML(string=html, url_fetcher=_offline()).write_pdf(
-            stylesheets=[CSS(string=css, url_fetcher=_offline())]
-        )
-    except OSError as error:  # a system library found missing while laying out
-        raise PdfUnavailable(str(error)) from error
-    return pdf
+    """The file as an A4 portrait PDF with page numbers; PdfUnavailable on a machine that cannot make one."""
+    return html_to_pdf(
+        render_to_string("people/file/person_file.html", made.context),
+        render_to_string("people/file/person_file.css", made.context),
+    )

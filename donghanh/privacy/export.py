@@ -37,6 +37,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from donghanh.core.crypto import LookupHashField
+from donghanh.core.pdf import html_to_pdf
 from donghanh.people.models import Person
 from donghanh.privacy.kinds import KIND_LABELS, kind_of
 
@@ -260,31 +261,18 @@ def personal_data_json(data: PersonalData) -> bytes:
     return json.dumps(data.as_json(), ensure_ascii=False, indent=2).encode("utf-8")
 
 
-@functools.cache
-def _offline() -> Any:
-    """A fetcher that fetches nothing: the document needs nothing from outside (the fonts are the system's)."""
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols=())
-
-
 def personal_data_pdf(data: PersonalData) -> bytes:
     """The same as an A4 PDF: each record kind a heading, each row a table of field and value.
 
-    Raises OSError (or ImportError) on a machine without Pango, which the page reports."""
-    from weasyprint import CSS, HTML  # imported when used: it loads Pango and fonts
-
+    Raises PdfUnavailable on a machine without Pango, which the page reports."""
     context = {
         "data": data,
         "generated_at": f"{timezone.localtime(data.generated_at):%d/%m/%Y %H:%M}",
         "page_label": _("Page").replace("\\", "").replace('"', ""),
     }
-    html = render_to_string("privacy/export_pdf.html", context)
-    css = render_to_string("privacy/export_pdf.css", context)
-    pdf: bytes = HTML(string=html, url_fetcher=_offline()).write_pdf(
-        stylesheets=[CSS(string=css, url_fetcher=_offline())]
+    return html_to_pdf(
+        render_to_string("privacy/export_pdf.html", context), render_to_string("privacy/export_pdf.css", context)
     )
-    return pdf
 
 
 def export_filename(person: Person, extension: str) -> str:

@@ -8,7 +8,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        from donghanh.reports import pdf  # noqa: F401  (the check that PDFs can be made here: reports.W001)
         from donghanh.reports import tasks as export_tasks  # noqa: F401  (the daily deletion of report files)
         from donghanh.reports.status import marks, tasks  # noqa: F401  (the daily task registers itself)
 

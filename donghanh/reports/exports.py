@@ -16,7 +16,6 @@ programs read), and its annex leaves out the units whose figures are all zero, s
 from __future__ import annotations
 
 import datetime
-import functools
 import io
 import math
 import re
@@ -34,10 +33,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from donghanh.core.pdf import FONT_FAMILIES, html_to_pdf
 from donghanh.core.text import fold
 from donghanh.core.xlsx import PORTRAIT_WIDTH, print_setup, texts_only
 from donghanh.orgunits.models import OrgUnit
-from donghanh.reports import pdf
 from donghanh.reports.breakdown import arrange, parse_sort
 from donghanh.reports.engine import Figure, Report, Row, share_text, target_text
 from donghanh.reports.indicators import SECTION_LABELS, Indicator, Kind, Section
@@ -436,33 +435,17 @@ def pdf_context(report: Report, user: Any, *, hide_zero: bool = True, sort: str 
         "breakdown": _breakdown(report, hide_zero=hide_zero, sort=sort),
         "preparer": getattr(user, "full_name", "") or getattr(user, "username", ""),
         "page_label": _("Page").replace("\\", "").replace('"', ""),  # inside a CSS string
-        "fonts": ", ".join(f'"{family}"' for family in pdf.FONT_FAMILIES),
+        "fonts": ", ".join(f'"{family}"' for family in FONT_FAMILIES),
     }
-
-
-@functools.cache
-def _offline() -> Any:
-    """A fetcher that fetches nothing: the document needs nothing from outside (the fonts are the system's).
-    Made once: making one loads the system's certificates."""
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols=())
 
 
 def report_pdf(report: Report, user: Any, *, hide_zero: bool = True, sort: str = "") -> bytes:
     """The report as an A4 PDF laid out as a Vietnamese administrative report, with page numbers.
 
     Its annex leaves out the units with only zeros unless `hide_zero` is False, and sorts its rows by `sort`.
-    Raises `pdf.PdfUnavailable` on a machine without the libraries or fonts WeasyPrint needs (`pdf.pdf_unavailable`).
+    Raises `PdfUnavailable` on a machine without the libraries or fonts WeasyPrint needs (`core.pdf`).
     """
-    reason = pdf.pdf_unavailable()
-    if reason:
-        raise pdf.PdfUnavailable(reason)
-    from weasyprint import CSS, HTML  # imported when used: it loads Pango and fonts
-
     context = pdf_context(report, user, hide_zero=hide_zero, sort=sort)
-    html = render_to_string("reports/pdf/report.html", context)
-    css = render_to_string("reports/pdf/report.css", context)
-    document = HTML(string=html, url_fetcher=_offline())
-    content: bytes = document.write_pdf(stylesheets=[CSS(string=css, url_fetcher=_offline())])
-    return content
+    return html_to_pdf(
+        render_to_string("reports/pdf/report.html", context), render_to_string("reports/pdf/report.css", context)
+    )

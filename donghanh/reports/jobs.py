@@ -25,13 +25,13 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from donghanh.core.pdf import PdfUnavailable, pdf_unavailable
 from donghanh.core.periods import Period, parse_period
 from donghanh.core.replica import replica_reads
 from donghanh.orgunits.models import OrgUnit
 from donghanh.reports import exports
 from donghanh.reports.engine import TREND_PERIODS, Report, build_report
 from donghanh.reports.models import ExportFormat, ExportJob, ExportStatus
-from donghanh.reports.pdf import PdfUnavailable, pdf_unavailable
 
 logger = logging.getLogger(__name__)
 

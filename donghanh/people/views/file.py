@@ -15,6 +15,7 @@ from donghanh.accounts.access import scoped
 from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.audit.downloads import logged_download
+from donghanh.core.pdf import PdfUnavailable
 from donghanh.core.throttles import DownloadThrottle, throttled
 from donghanh.people import person_file
 from donghanh.people.selectors import people_for_user
@@ -31,7 +32,7 @@ def person_file_pdf(request: AppRequest, pk: int) -> HttpResponse:
     made = person_file.person_file(request, person)
     try:
         content = person_file.person_file_pdf(made)
-    except person_file.PdfUnavailable:
+    except PdfUnavailable:
         return render(request, "people/file/unavailable.html", {"person": person}, status=503)
     filename = person_file.file_name(person)
     held = f": {', '.join(made.seen)}" if made.seen else ""

@@ -28,6 +28,7 @@ from donghanh.audit.downloads import logged_download
 from donghanh.audit.services import access_log_record
 from donghanh.core.forms import AppForm, apply_service_errors
 from donghanh.core.pagination import paginate
+from donghanh.core.pdf import PdfUnavailable
 from donghanh.core.throttles import DownloadThrottle, throttled
 from donghanh.people.extensions import SectionContext
 from donghanh.people.models import Person
@@ -196,7 +197,7 @@ def _export(request: AppRequest, pk: int, file_format: str) -> HttpResponse:
     if file_format == "pdf":
         try:
             content = export.personal_data_pdf(data)
-        except (OSError, ImportError):  # no Pango on this machine: the JSON still works
+        except PdfUnavailable:  # no Pango on this machine: the JSON still works
             context = {"data_request": data_request, "person": person}
             return render(request, "privacy/export_unavailable.html", context, status=503)
         content_type = export.PDF_CONTENT_TYPE

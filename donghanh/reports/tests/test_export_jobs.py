@@ -27,13 +27,14 @@ from pypdf import PdfReader
 from donghanh.accounts.models import RoleAssignment, User
 from donghanh.accounts.roles import Role
 from donghanh.audit.models import AccessLogEntry
+from donghanh.core import pdf
 from donghanh.core.tasks import daily_tasks
 from donghanh.core.tests.pages import parse
 from donghanh.core.tests.test_security import assert_csp_and_no_inline_code
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Sex, Whereabouts
 from donghanh.people.services import person_register
-from donghanh.reports import exports, jobs, pdf
+from donghanh.reports import exports, jobs
 from donghanh.reports.indicators import INDICATORS
 from donghanh.reports.models import ExportFormat, ExportJob, ExportStatus
 from donghanh.reports.tasks import export_job_run, export_jobs_expire

@@ -10,7 +10,7 @@ The files hold aggregate figures only (no person is named); each download still 
 export: who, which file, the unit, the period and its size), so that what left the system as a file can be traced.
 
 The breakdown by unit of the file is the page's: `?hide_zero=` and `?sort=` (`reports.breakdown`) go with the request
-into the job. On a server that cannot make PDFs (`reports.pdf`), asking for one answers 503 with the reason and the
+into the job. On a server that cannot make PDFs (`core.pdf`), asking for one answers 503 with the reason and the
 command that installs what is missing, and no job is queued.
 """
 
@@ -27,12 +27,12 @@ from donghanh.accounts.access import scoped
 from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.audit.downloads import logged_download
+from donghanh.core.pdf import pdf_unavailable
 from donghanh.core.throttles import DownloadThrottle, throttled
 from donghanh.reports import exports, selectors
 from donghanh.reports.breakdown import HIDE_ZERO, SORT, hide_zero_choice
 from donghanh.reports.jobs import export_job_for, export_job_request, export_job_state
 from donghanh.reports.models import ExportFormat, ExportJob
-from donghanh.reports.pdf import pdf_unavailable
 from donghanh.reports.views.report import report_url
 
 PANEL = "reports/export_job.html#panel"

@@ -31,6 +31,7 @@ from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.accounts.scope import Scope, scope_for
 from donghanh.audit.services import access_log_record_many
+from donghanh.core.pdf import pdf_unavailable
 from donghanh.core.periods import QUARTER, Period, period_choices, period_of
 from donghanh.orgunits.models import REFORM_DATE, OrgUnit, OrgUnitSuccession
 from donghanh.orgunits.selectors import broadest_unit, units_to_pick_from
@@ -57,7 +58,6 @@ from donghanh.reports.engine import (
 from donghanh.reports.frames import frame_for
 from donghanh.reports.indicators import FAMILIES, INDICATORS, SECTION_LABELS, Indicator, Kind, Section, context_for
 from donghanh.reports.models import Target
-from donghanh.reports.pdf import pdf_unavailable
 from donghanh.reports.selectors import indicator_for, people_behind, report_grants, report_period, report_unit
 from donghanh.reports.targets import STATUS_LABELS, TargetStatus
 

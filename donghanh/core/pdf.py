@@ -1,12 +1,14 @@
-"""Whether this machine can make the PDF reports.
+"""PDF files (the reports, a person's file, a data-subject export) and whether this machine can make them.
 
 WeasyPrint lays text out with libraries of the system (GLib, Pango, HarfBuzz, fontconfig) and draws it in the
 system's fonts. Without the libraries, importing it fails (OSError: cannot load library 'libpango-1.0-0'); without
 the fonts the stylesheet names, Vietnamese text falls back to whatever font is there, if any. Either way a PDF asked
 for would fail in the task worker. `pdf_unavailable()` looks for both, the way WeasyPrint will (the libraries loaded
 by name, the fonts asked of fontconfig), without importing WeasyPrint (a second on every start); the answer is kept
-for the life of the process. The report page then offers no PDF and says why, the PDF view answers 503 with the same
-words, and `manage.py check` (so `make run`) warns with the command that installs what is missing (reports.W001).
+for the life of the process. The report page then offers no PDF and says why, the PDF views answer 503, and
+`manage.py check` (so `make run`) warns with the command that installs what is missing (core.W001).
+
+`html_to_pdf` lays a document out, fetching nothing from outside (the fonts are the system's).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.checks import CheckMessage, Warning, register
 from django.utils.translation import gettext as _
@@ -31,7 +34,7 @@ LIBRARIES: tuple[str, ...] = (
     "libpangoft2-1.0.so.0",
 )
 FONTCONFIG = "libfontconfig.so.1"
-# The fonts the PDF's stylesheet names, in its order (`reports/pdf/report.css`); one of them is enough. Both draw
+# The fonts the PDFs' stylesheets name, in their order (`reports/pdf/report.css`…); one of them is enough. Both draw
 # every Vietnamese letter.
 FONT_FAMILIES: tuple[str, ...] = ("DejaVu Sans", "Noto Sans")
 # The Debian/Ubuntu packages of the libraries above (the others come with them) and of the first font.
@@ -133,11 +136,40 @@ def pdf_unavailable() -> str | None:
     return None
 
 
-@register("reports")
+def html_to_pdf(html: str, css: str) -> bytes:
+    """`html` laid out with the stylesheet `css` as a PDF.
+
+    Raises PdfUnavailable on a machine that cannot make one (`pdf_unavailable`, or a library failing to load)."""
+    reason = pdf_unavailable()
+    if reason is not None:
+        raise PdfUnavailable(reason)
+    try:
+        from weasyprint import CSS, HTML  # imported when used: it loads Pango and fonts
+    except (ImportError, OSError) as error:
+        raise PdfUnavailable(str(error)) from error
+    try:
+        content: bytes = HTML(string=html, url_fetcher=_offline()).write_pdf(
+            stylesheets=[CSS(string=css, url_fetcher=_offline())]
+        )
+    except OSError as error:  # a system library found missing while laying out
+        raise PdfUnavailable(str(error)) from error
+    return content
+
+
+@functools.cache
+def _offline() -> Any:
+    """A fetcher that fetches nothing: a document needs nothing from outside. Made once: making one loads the
+    system's certificates."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols=())
+
+
+@register("core")
 def pdf_check(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
-    """`manage.py check` and the server's start warn when the PDF reports cannot be made here (not an error: the
-    rest of the system works, and the workbooks are made)."""
+    """`manage.py check` and the server's start warn when PDFs cannot be made here (not an error: the rest of the
+    system works, and the workbooks are made)."""
     reason = pdf_unavailable()
     if reason is None:
         return []
-    return [Warning(reason, hint=f"sudo {INSTALL_COMMAND}", id="reports.W001")]
+    return [Warning(reason, hint=f"sudo {INSTALL_COMMAND}", id="core.W001")]
