@@ -328,8 +328,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint logs every step and page of each PDF it makes at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
+    # WeasyPrint logs every step and page of each PDF it makes at INFO. Django's own messages go to the root's handler
+    # only (its default handler beside it printed each of them, a task's start and end included, twice under DEBUG).
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "django": {"handlers": [], "level": "INFO"},
+    },
 }
 
 # Page size of HTML lists, and how far a list is counted: a longer one says "more than 1,000" (core.pagination).
