@@ -12,13 +12,8 @@ from playwright.sync_api import Page, expect
 
 from donghanh.community.models import Session
 from donghanh.demo.world import DEMO_PASSWORD
+from donghanh.web.tests.browser.phone import PHONE, no_horizontal_scroll
 from donghanh.web.tests.world import phu_thuong_club
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
-
-
-def no_horizontal_scroll(page: Page) -> bool:
-    return bool(page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
 
 
 @pytest.mark.browser_context_args(**PHONE)

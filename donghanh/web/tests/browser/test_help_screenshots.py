@@ -27,6 +27,7 @@ from config.settings import base as base_settings
 from donghanh.demo.second_factor import demo_totp_code
 from donghanh.demo.world import DEMO_PASSWORD
 from donghanh.web.templatetags.help_guide import SHOT_DIR, SHOT_SUFFIX
+from donghanh.web.tests.browser.phone import expect_unfolded
 from donghanh.web.tests.help_guide import referenced_shots
 from donghanh.web.tests.world import guide_world
 
@@ -76,8 +77,7 @@ def log_in(page: Page, site: str, username: str, camera: Camera | None = None, *
 def open_menu(page: Page) -> None:
     """On a phone: the menu behind the button at the top right."""
     page.locator(".navbar-toggler").click()
-    expect(page.locator("#mainnav")).to_be_visible()
-    expect(page.locator("#mainnav")).not_to_have_class(re.compile(r"collapsing"))
+    expect_unfolded(page.locator("#mainnav"))
 
 
 def is_image(path: Path) -> bool:
@@ -175,6 +175,7 @@ def test_the_guide_s_screenshots_are_taken_again(page: Page, site: str, demo_wor
     # The commune police and the health station.
     log_in(page, site, "congan.phuthuong", then="/people/")
     page.locator("[data-testid=filter-toggle]").click()
+    expect_unfolded(page.locator("[data-testid=filter-panel]"))
     camera.shoot("congan-filter")
     page.goto(f"{site}/people/{person}/tests/new/")
     camera.shoot("congan-test")

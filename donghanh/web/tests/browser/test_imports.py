@@ -16,13 +16,9 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from donghanh.demo.world import DEMO_PASSWORD
+from donghanh.web.tests.browser.phone import PHONE, expect_unfolded, no_horizontal_scroll
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
 MEASURE = "Quản lý người sử dụng trái phép chất ma túy"
-
-
-def no_horizontal_scroll(page: Page) -> bool:
-    return bool(page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
 
 
 def log_in(page: Page, base: str, username: str) -> None:
@@ -149,6 +145,7 @@ def test_import_people_from_the_template_on_a_phone(
         expect(page.locator("[data-testid=person-row]", has_text=name)).to_have_count(1)
     assert no_horizontal_scroll(page)
     page.locator("[data-testid=filter-toggle]").tap()  # the filters fold on a phone
+    expect_unfolded(page.locator("[data-testid=filter-panel]"))
     page.fill("#id_q", "Lạc Thị Diệu")
     expect(page.locator("[data-testid=person-row]")).to_have_count(1)
     expect(page.locator("[data-testid=person-row]")).to_contain_text("Lạc Thị Diệu")

@@ -11,8 +11,8 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from donghanh.accounts.models import User
+from donghanh.web.tests.browser.phone import PHONE
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
 NEW = "Mua-xuan-moi-2027!"
 
 

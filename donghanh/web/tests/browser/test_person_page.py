@@ -17,8 +17,7 @@ from donghanh.episodes.services import episode_open
 from donghanh.people.choices import Sex
 from donghanh.people.models import Person
 from donghanh.people.services import person_register
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
+from donghanh.web.tests.browser.phone import PHONE
 
 
 def person_under_a_measure() -> Person:

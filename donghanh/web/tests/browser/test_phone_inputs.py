@@ -14,9 +14,8 @@ from playwright.sync_api import Page, expect
 from donghanh.accounts.models import User
 from donghanh.people.choices import Sex, Whereabouts
 from donghanh.people.services import person_register
+from donghanh.web.tests.browser.phone import PHONE, expect_unfolded
 from donghanh.web.tests.browser.test_people import log_in
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
 
 
 @pytest.mark.browser_context_args(**PHONE)
@@ -45,7 +44,7 @@ def test_filters_folded_searchable_list_and_calendar_on_a_phone(page: Page, live
 
     # Unfolded: the whereabouts typed without diacritics in the searchable list, the first match taken.
     toggle.tap()
-    expect(panel).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+    expect_unfolded(panel)
     search = page.locator("#id_whereabouts-ts-control")
     search.tap()
     search.press_sequentially("chuyen di")

@@ -52,8 +52,8 @@ from donghanh.people.models import Person
 from donghanh.privacy.choices import RequestChannel, RequestKind
 from donghanh.privacy.requests import request_record
 from donghanh.reports.targets import target_set
+from donghanh.web.tests.browser.phone import PHONE
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
 # The commune officer reaches the most pages, so goes first; the others then check what only they reach.
 ROLES = (
     "xa.phuthuong",

@@ -16,12 +16,7 @@ from donghanh.accounts.models import User
 from donghanh.demo.world import DEMO_PASSWORD
 from donghanh.people.choices import Sex
 from donghanh.people.services import person_register
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
-
-
-def no_horizontal_scroll(page: Page) -> bool:
-    return bool(page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
+from donghanh.web.tests.browser.phone import PHONE, no_horizontal_scroll
 
 
 def log_in(page: Page, base: str, username: str) -> None:

@@ -15,12 +15,7 @@ from donghanh.demo.world import DEMO_PASSWORD
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Sex
 from donghanh.people.services import person_register
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
-
-
-def no_horizontal_scroll(page: Page) -> bool:
-    return bool(page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
+from donghanh.web.tests.browser.phone import PHONE, expect_unfolded, no_horizontal_scroll
 
 
 def log_in(page: Page, base: str, username: str) -> None:
@@ -64,6 +59,7 @@ def test_a_move_proposed_by_one_commune_is_accepted_by_the_other(page: Page, liv
     # Hải Châu finds it from the menu and accepts it.
     log_in(page, base, "xa.haichau")
     page.locator(".navbar-toggler").tap()
+    expect_unfolded(page.locator("#mainnav"))
     page.locator("[data-testid=nav-more] button").tap()
     page.locator("[data-testid=nav-transfers]").tap()
     item = page.locator("[data-testid=transfer-item]")

@@ -14,8 +14,7 @@ from donghanh.demo.world import DEMO_PASSWORD
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.choices import Sex
 from donghanh.people.services import person_register
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+from donghanh.web.tests.browser.phone import PHONE, expect_unfolded
 
 
 @pytest.mark.browser_context_args(**PHONE)
@@ -35,6 +34,7 @@ def test_the_menu_search_finds_a_person_by_cccd_on_a_phone(page: Page, live_serv
     box = page.get_by_test_id("site-search")
     expect(box).to_be_hidden()  # folded into the menu on a phone
     page.locator(".navbar-toggler").click()
+    expect_unfolded(page.locator("#mainnav"))
     box.get_by_role("searchbox").fill("001 090 012 345")
     box.get_by_role("searchbox").press("Enter")
 

@@ -16,8 +16,7 @@ from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.services import episode_open
 from donghanh.people.choices import Sex
 from donghanh.people.services import person_register
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
+from donghanh.web.tests.browser.phone import PHONE, no_horizontal_scroll
 
 
 def assigned_person() -> None:
@@ -46,10 +45,6 @@ def assigned_person() -> None:
         user=User.objects.get(username="tnv.phuthuong"),
     )
     services.assignment_make(actor=officer, person=person, volunteer=volunteer, start_date=since)
-
-
-def no_horizontal_scroll(page: Page) -> bool:
-    return bool(page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
 
 
 @pytest.mark.browser_context_args(**PHONE)
