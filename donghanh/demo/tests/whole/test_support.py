@@ -1,33 +1,26 @@
 """The demo's support: partners, a year of services and referrals in every state, written through the services.
 
-Built once for the module on a fixed day (after the demo people and their case work), so the
-figures do not move with the calendar; each test reads it inside its own rolled-back transaction.
+It reads the whole demo made once for this folder on a fixed day (conftest.py), so the figures do
+not move with the calendar; each test reads it inside its own rolled-back transaction.
 """
 
 from __future__ import annotations
 
 import datetime
-import time
 from collections import Counter
-from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from donghanh.accounts.models import User
 from donghanh.casework.choices import MESSAGE_MODES, NotificationKind
 from donghanh.casework.models import Contact
 from donghanh.casework.worklist import work_list
 from donghanh.core.dates import add_months_civil
-from donghanh.demo.casework import demo_casework_create
 from donghanh.demo.communes import HAI_CHAU, PHU_THUONG
-from donghanh.demo.people import demo_people_create
-from donghanh.demo.support import demo_support_create
-from donghanh.demo.tests.clock import stopped_on
-from donghanh.demo.world import demo_data_create
+from donghanh.demo.tests.whole.conftest import TODAY
 from donghanh.privacy.choices import Purpose
 from donghanh.privacy.consent import consent_standing
 from donghanh.privacy.models import Consent
@@ -35,24 +28,10 @@ from donghanh.support.choices import HEALTH_REFERRALS, ReferralStatus
 from donghanh.support.models import AdherenceFollowUp, Partner, Referral, ReferralEvent, ServiceRecord
 from donghanh.support.selectors import partners_for_user, stable_jobs_on, support_totals
 
-TODAY = datetime.date(2026, 11, 20)  # as in test_casework
 D = datetime.date
 SUPPORT = (Partner, ServiceRecord, Referral, ReferralEvent, AdherenceFollowUp)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[float]:
-    """The demo accounts, people, case work and support, rolled back after the module; yields the support's seconds."""
-    with stopped_on(TODAY), django_db_blocker.unblock(), transaction.atomic():
-        demo_data_create(people=False)
-        demo_people_create()
-        demo_casework_create(today=TODAY)
-        started = time.perf_counter()
-        demo_support_create(today=TODAY)
-        yield time.perf_counter() - started
-        transaction.set_rollback(True)
 
 
 def user(username: str) -> User:
@@ -238,7 +217,7 @@ def test_messages_by_sms_and_zalo_reach_only_people_who_agreed_to_them() -> None
         assert consent_standing(contact.person, Purpose.MESSAGES, contact.date) is not None, contact
 
 
-def test_a_second_run_creates_nothing_new(demo: float) -> None:
+def test_a_second_run_creates_nothing_new() -> None:
     before = [model.objects.count() for model in SUPPORT]
     out = StringIO()
     call_command("demo_data", stdout=out)
@@ -247,4 +226,3 @@ def test_a_second_run_creates_nothing_new(demo: float) -> None:
     assert "Demo support (already there, none added):" in summary
     assert "Phường Phú Thượng: 12 partners (with the province's), 26 services to 12 people" in summary
     assert "Phường Hải Châu: 5 partners (with the province's), 5 services to 5 people" in summary
-    print(f"\ndemo_support_create(): {demo:.1f} s")  # seen with -s

@@ -1,26 +1,24 @@
 """The demo people: seed 002's figures for Phường Phú Thượng on the report date, coverage, idempotency.
 
-Building the demo takes several seconds, so each test checks several things about one build.
+It reads the whole demo made once for this folder on a fixed day (conftest.py); building it takes several
+seconds, so each test checks several things about one build.
 """
 
 from __future__ import annotations
 
 import datetime
 import time
-from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from donghanh.accounts.models import User
 from donghanh.demo.communes import HAI_CHAU, PHU_THUONG, REPORT_DATE
-from donghanh.demo.tests.clock import stopped_on
-from donghanh.demo.world import demo_data_create
 from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.models import Episode
 from donghanh.episodes.selectors import status_as_of
@@ -41,17 +39,6 @@ from donghanh.roster.selectors import decision_due
 pytestmark = pytest.mark.django_db
 
 AT_RESIDENCE, IN_FACILITY = Whereabouts.AT_RESIDENCE, Whereabouts.IN_FACILITY
-TODAY = datetime.date(2026, 11, 20)  # the day the demo is made (the clock is stopped on it)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[float]:
-    """Creates the demo data once for the module, rolled back after it; yields how long that took, in seconds."""
-    with stopped_on(TODAY), django_db_blocker.unblock(), transaction.atomic():
-        started = time.perf_counter()
-        demo_data_create()
-        yield time.perf_counter() - started
-        transaction.set_rollback(True)
 
 
 def officer(username: str) -> User:

@@ -1,23 +1,20 @@
 """The demo's community models: seed 004's six early-intervention clubs, Phú Thượng's club and counselling point,
 activities and roadmaps, written through the services.
 
-Built once for the module on a fixed day (after the demo people), so the figures do not move with the
-calendar; each test reads it inside its own rolled-back transaction.
+It reads the whole demo made once for this folder on a fixed day (conftest.py), so the figures do not move with
+the calendar; each test reads it inside its own rolled-back transaction.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-import time
 from collections import Counter
-from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from donghanh.accounts.models import User
 from donghanh.community.models import (
@@ -32,16 +29,12 @@ from donghanh.community.models import (
 )
 from donghanh.community.selectors import attendance_rates, is_regular, members_on, roadmap_progress, status_on
 from donghanh.demo.communes import HAI_CHAU, PHU_THUONG
-from donghanh.demo.community import demo_community_create
 from donghanh.demo.community_members import past_year
-from donghanh.demo.people import demo_people_create
-from donghanh.demo.tests.clock import stopped_on
-from donghanh.demo.world import demo_data_create
+from donghanh.demo.tests.whole.conftest import TODAY
 from donghanh.episodes.models import Episode
 from donghanh.orgunits.models import OrgUnit
 from donghanh.people.models import Person
 
-TODAY = datetime.date(2026, 11, 20)  # as in test_support
 D = datetime.date
 FIRST = D(2025, 11, 21)  # the past year's first day
 COMMUNITY = (CommunityModel, StatusChange, BoardMember, Membership, Session, Attendance, Activity, RoadmapTarget)
@@ -57,18 +50,6 @@ WARDS = {
 }
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[float]:
-    """The demo accounts, people and community models, rolled back after the module; yields the models' seconds."""
-    with stopped_on(TODAY), django_db_blocker.unblock(), transaction.atomic():
-        demo_data_create(people=False)
-        demo_people_create()
-        started = time.perf_counter()
-        demo_community_create(today=TODAY)
-        yield time.perf_counter() - started
-        transaction.set_rollback(True)
 
 
 def user(username: str) -> User:
@@ -232,7 +213,7 @@ def test_every_record_was_written_by_a_service_naming_its_actor() -> None:
         assert not model.history.filter(history_user=None).exists(), model
 
 
-def test_a_second_run_creates_nothing_new(demo: float) -> None:
+def test_a_second_run_creates_nothing_new() -> None:
     before = [model.objects.count() for model in COMMUNITY]
     out = StringIO()
     call_command("demo_data", stdout=out)
@@ -243,4 +224,3 @@ def test_a_second_run_creates_nothing_new(demo: float) -> None:
     assert "Thành phố Đà Nẵng: 6 models (6 operating stably), 43 members today" in summary
     assert "tinh.danang" in summary and "xa.nguhanhson" in summary
     assert re.search(r"clb\.phuthuong sits on the board of .+: \d+ members today", summary)
-    print(f"\ndemo_community_create(): {demo:.1f} s")  # seen with -s
