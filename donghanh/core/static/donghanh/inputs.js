@@ -136,17 +136,18 @@
 
   // On a phone, the list shows under the filters once they are sent.
   document.addEventListener("submit", (event) => {
-    const panel = event.target.closest(".filter-panel.collapse");
+    const panel = event.target.closest(".filter-panel"); // "collapse" while still, "collapsing" while moving
     const toggle = panel && document.querySelector(`[aria-controls="${panel.id}"]`);
     if (!toggle || toggle.offsetParent === null || !window.bootstrap) {
       return;
     }
     const collapse = window.bootstrap.Collapse.getOrCreateInstance(panel, { toggle: false });
-    if (panel.classList.contains("collapsing")) {
-      // Sent while still unfolding: Bootstrap ignores a hide() until the panel is shown.
-      panel.addEventListener("shown.bs.collapse", () => collapse.hide(), { once: true });
-    } else {
+    if (!panel.classList.contains("collapsing")) {
       collapse.hide();
+    } else if (toggle.getAttribute("aria-expanded") === "true") {
+      // Sent while still unfolding: Bootstrap ignores a hide() until the panel is shown. (While folding, it is on
+      // its way already.)
+      panel.addEventListener("shown.bs.collapse", () => collapse.hide(), { once: true });
     }
   });
 

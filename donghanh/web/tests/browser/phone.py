@@ -17,3 +17,8 @@ def expect_unfolded(panel: Locator) -> None:
     """Once its button is tapped, a folded part (a Bootstrap collapse: the menu, the filters) is open, not still
     unfolding: a tap inside it during the 350 ms it takes can be lost, as a person waits for it to open."""
     expect(panel).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+
+
+def expect_folded(panel: Locator) -> None:
+    """A folded part at rest: folded and not moving (while it moves it looks hidden at first, though it may open)."""
+    expect(panel).to_have_class(re.compile(r"^(?!.*\bshow\b).*\bcollapse\b"))

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from donghanh.accounts.models import User
 from donghanh.people.choices import Sex, Whereabouts
 from donghanh.people.services import person_register
-from donghanh.web.tests.browser.phone import PHONE, expect_unfolded
+from donghanh.web.tests.browser.phone import PHONE, expect_folded, expect_unfolded
 from donghanh.web.tests.browser.test_people import log_in
 
 
@@ -59,6 +59,23 @@ def test_filters_folded_searchable_list_and_calendar_on_a_phone(page: Page, live
     expect(panel).to_be_hidden()
     expect(page.locator("[data-testid=filter-count]")).to_have_text("1")
     assert "whereabouts=moved_away" in page.url
+
+    # Sent while it still unfolds (Enter in a field before the panel is open): folded once it is open. Sent while it
+    # folds: it stays folded, and opens again with its button.
+    toggle_and_send = """() => {
+        document.querySelector('[data-testid=filter-toggle]').click();
+        document.querySelector('[data-testid=people-filter]').requestSubmit();
+    }"""
+    page.evaluate(toggle_and_send)  # one task: the form is sent while the panel moves
+    expect_folded(panel)
+    toggle.tap()
+    expect_unfolded(panel)
+    page.evaluate(toggle_and_send)
+    expect_folded(panel)
+    toggle.tap()
+    expect_unfolded(panel)
+    page.wait_for_timeout(500)  # longer than the fold would take, were one queued
+    expect(panel).to_be_visible()
 
     # A date picked on the calendar: the 1st of the month shown (the month of the day in the field, today).
     today = timezone.localdate()
