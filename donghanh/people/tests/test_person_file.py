@@ -22,6 +22,7 @@ from donghanh.accounts.roles import Role
 from donghanh.audit.models import AccessLogEntry
 from donghanh.casework import services as casework
 from donghanh.casework.models import MonthlyAssessment, RatingLevel
+from donghanh.core import pdf
 from donghanh.core.dates import month_start
 from donghanh.core.tests.pages import parse
 from donghanh.episodes.choices import EpisodeType
@@ -153,6 +154,15 @@ def test_without_a_pdf_library_the_user_is_told_so(client, officer, hung, monkey
     response = login(client, officer).get(reverse("people:file", args=[hung.pk]))
     assert response.status_code == 503
     assert "không tạo được tệp PDF" in parse(response).get(data_testid="pdf-unavailable").text
+    assert exports(hung) == []
+
+
+def test_without_pango_the_user_reads_what_is_missing_as_on_the_report_page(client, officer, hung, monkeypatch):
+    monkeypatch.setattr(pdf, "LIBRARIES", (*pdf.LIBRARIES, "libpango-0.0-khong-co.so.0"))
+    response = login(client, officer).get(reverse("people:file", args=[hung.pk]))
+    assert response.status_code == 503
+    reason = parse(response).get(data_testid="pdf-unavailable-reason").text
+    assert "libpango-0.0-khong-co.so.0" in reason and reason.endswith(pdf.INSTALL_COMMAND)
     assert exports(hung) == []
 
 

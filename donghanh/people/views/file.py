@@ -15,7 +15,7 @@ from donghanh.accounts.access import scoped
 from donghanh.accounts.http import AppRequest
 from donghanh.accounts.permissions import Capability
 from donghanh.audit.downloads import logged_download
-from donghanh.core.pdf import PdfUnavailable
+from donghanh.core.pdf import PdfUnavailable, pdf_unavailable
 from donghanh.core.throttles import DownloadThrottle, throttled
 from donghanh.people import person_file
 from donghanh.people.selectors import people_for_user
@@ -33,7 +33,8 @@ def person_file_pdf(request: AppRequest, pk: int) -> HttpResponse:
     try:
         content = person_file.person_file_pdf(made)
     except PdfUnavailable:
-        return render(request, "people/file/unavailable.html", {"person": person}, status=503)
+        context = {"person": person, "reason": pdf_unavailable()}  # what is missing, as the report page says it
+        return render(request, "people/file/unavailable.html", context, status=503)
     filename = person_file.file_name(person)
     held = f": {', '.join(made.seen)}" if made.seen else ""
     return logged_download(

@@ -33,6 +33,8 @@ from donghanh.casework.models import (
     ReintegrationPlan,
 )
 from donghanh.community.models import Attendance, CommunityModel, Membership, ModelType, Session
+from donghanh.core import pdf
+from donghanh.core.tests.pages import parse
 from donghanh.episodes.choices import EpisodeType
 from donghanh.episodes.services import episode_open
 from donghanh.people.models import (
@@ -288,3 +290,17 @@ def test_both_downloads_are_logged_as_exports_for_the_officer_only(client, world
     client.force_login(make_user(Role.COMMUNE_OFFICER, hai_chau))
     assert client.get(f"/privacy/requests/{request.pk}/export.json").status_code == 404
     assert AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).count() == 4
+
+
+def test_without_pango_the_pdf_says_what_is_missing_and_the_json_still_comes(client, world, officer, monkeypatch):
+    first, _second = world
+    request = first.data_requests.get()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    client.force_login(officer)
+    monkeypatch.setattr(pdf, "LIBRARIES", (*pdf.LIBRARIES, "libpango-0.0-khong-co.so.0"))
+    refused = client.get(f"/privacy/requests/{request.pk}/export.pdf")
+    assert refused.status_code == 503
+    page = parse(refused)
+    assert "libpango-0.0-khong-co.so.0" in page.get(data_testid="pdf-unavailable-reason").text
+    assert not AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).exists()
+    assert client.get(f"/privacy/requests/{request.pk}/export.json").status_code == 200

@@ -28,7 +28,7 @@ from donghanh.audit.downloads import logged_download
 from donghanh.audit.services import access_log_record
 from donghanh.core.forms import AppForm, apply_service_errors
 from donghanh.core.pagination import paginate
-from donghanh.core.pdf import PdfUnavailable
+from donghanh.core.pdf import PdfUnavailable, pdf_unavailable
 from donghanh.core.throttles import DownloadThrottle, throttled
 from donghanh.people.extensions import SectionContext
 from donghanh.people.models import Person
@@ -198,7 +198,7 @@ def _export(request: AppRequest, pk: int, file_format: str) -> HttpResponse:
         try:
             content = export.personal_data_pdf(data)
         except PdfUnavailable:  # no Pango on this machine: the JSON still works
-            context = {"data_request": data_request, "person": person}
+            context = {"data_request": data_request, "person": person, "reason": pdf_unavailable()}
             return render(request, "privacy/export_unavailable.html", context, status=503)
         content_type = export.PDF_CONTENT_TYPE
     else:
